@@ -1,0 +1,359 @@
+/**
+ * The pure builder of the transaction state machine's Amazon States Language definition.
+ *
+ * The TransactionStateMachine component deploys what this returns, and the local runtime and the
+ * tests execute the very same object with aws-local-stepfunctions. Keep it JSONPath only (the
+ * local engine ignores JSONata) and free of `.sync` / `.waitForTaskToken` (illegal in EXPRESS).
+ */
+
+/** A JSON value as it may appear in an ASL document. */
+export type AslValue = string | number | boolean | null | AslValue[] | { [key: string]: AslValue };
+export type AslState = { [key: string]: AslValue };
+
+export interface AslDefinition {
+  readonly Comment: string;
+  readonly StartAt: string;
+  readonly TimeoutSeconds: number;
+  readonly States: Record<string, AslState>;
+}
+
+export interface TransactionStateMachineDefinitionArgs {
+  readonly validateFunctionArn: string;
+  readonly fraudDetectionFunctionArn: string;
+  readonly complianceFunctionArn: string;
+  readonly transactionsTableName: string;
+  readonly alertsTopicArn: string;
+  readonly deadLetterQueueUrl: string;
+  /** APPROVED transactions above this US-dollar-cent equivalent still raise an alert. */
+  readonly highValueAlertUsdMinor: number;
+  /** Whole-execution limit; EXPRESS executions may run at most 300 s. */
+  readonly timeoutSeconds?: number;
+}
+
+/** State names the local runtime and tests bind overrides to. Shipped names never change. */
+export const StateName = {
+  validate: "ValidateTransaction",
+  isValid: "IsValid",
+  rejectInvalid: "RejectInvalid",
+  recordRejection: "RecordRejection",
+  screen: "Screen",
+  fraudDetection: "FraudDetection",
+  complianceCheck: "ComplianceCheck",
+  decide: "Decide",
+  reject: "Reject",
+  review: "Review",
+  approve: "Approve",
+  recordDecision: "RecordDecision",
+  needsAlert: "NeedsAlert",
+  isHighValue: "IsHighValue",
+  alert: "Alert",
+  done: "Done",
+  prepareDeadLetter: "PrepareDeadLetter",
+  sendToDeadLetterQueue: "SendToDLQ",
+  failed: "Failed",
+} as const;
+
+export const TaskResource = {
+  lambdaInvoke: "arn:aws:states:::lambda:invoke",
+  dynamoDbUpdateItem: "arn:aws:states:::dynamodb:updateItem",
+  snsPublish: "arn:aws:states:::sns:publish",
+  sqsSendMessage: "arn:aws:states:::sqs:sendMessage",
+} as const;
+
+/** Lambda service-side errors worth retrying (the function itself did not fail). */
+export const retriedLambdaErrors = [
+  "Lambda.ServiceException",
+  "Lambda.AWSLambdaException",
+  "Lambda.SdkClientException",
+  "Lambda.TooManyRequestsException",
+];
+
+/** DynamoDB errors that are transient; a failed condition is an answer, not a fault. */
+export const retriedDynamoDbErrors = [
+  "DynamoDB.ProvisionedThroughputExceededException",
+  "DynamoDB.ThrottlingException",
+  "DynamoDB.RequestLimitExceeded",
+  "DynamoDB.InternalServerErrorException",
+];
+
+const lambdaRetry: AslValue = [
+  { ErrorEquals: retriedLambdaErrors, IntervalSeconds: 2, MaxAttempts: 3, BackoffRate: 2.0 },
+];
+const dynamoDbRetry: AslValue = [
+  { ErrorEquals: retriedDynamoDbErrors, IntervalSeconds: 1, MaxAttempts: 3, BackoffRate: 2.0 },
+];
+/** SNS and SQS have no business-level failures here, so every task failure is worth a retry. */
+const messagingRetry: AslValue = [
+  { ErrorEquals: ["States.TaskFailed"], IntervalSeconds: 1, MaxAttempts: 3, BackoffRate: 2.0 },
+];
+/** Anything unrecoverable goes to the dead-letter queue with the whole input and the error. */
+const toDeadLetterQueue: AslValue = [
+  { ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: StateName.prepareDeadLetter },
+];
+
+function lambdaTask(functionArn: string, payload: AslValue, extra: AslState): AslState {
+  return {
+    Type: "Task",
+    Resource: TaskResource.lambdaInvoke,
+    Parameters: { FunctionName: functionArn, ...payloadParameter(payload) },
+    Retry: lambdaRetry,
+    ...extra,
+  };
+}
+
+function payloadParameter(payload: AslValue): AslState {
+  return typeof payload === "string" ? { "Payload.$": payload } : { Payload: payload };
+}
+
+/** The decision map written by RecordRejection / RecordDecision (DynamoDB attribute values). */
+function decisionAttribute(findings: Record<string, AslValue>): AslValue {
+  return {
+    M: {
+      status: { "S.$": "$.outcome.status" },
+      stage: { "S.$": "$.outcome.stage" },
+      ...findings,
+      decidedAt: { "S.$": "$$.Execution.StartTime" },
+      executionId: { "S.$": "$$.Execution.Id" },
+    },
+  };
+}
+
+/**
+ * Writes the decision once: the condition keeps the first decision for the audit trail when an
+ * at-least-once EXPRESS execution or a replay runs again; the alert still goes out on a re-run
+ * so that a replay after a failed alert is not silent.
+ */
+function recordTask(tableName: string, findings: Record<string, AslValue>): AslState {
+  return {
+    Type: "Task",
+    Resource: TaskResource.dynamoDbUpdateItem,
+    Parameters: {
+      TableName: tableName,
+      Key: { transactionId: { "S.$": "$.detail.transactionId" } },
+      UpdateExpression: "SET #status = :status, #decision = :decision",
+      ConditionExpression: "attribute_not_exists(#decision)",
+      ExpressionAttributeNames: { "#status": "status", "#decision": "decision" },
+      ExpressionAttributeValues: {
+        ":status": { "S.$": "$.outcome.status" },
+        ":decision": decisionAttribute(findings),
+      },
+    },
+    ResultPath: null,
+    Retry: dynamoDbRetry,
+    Catch: [
+      { ErrorEquals: ["DynamoDB.ConditionalCheckFailedException"], ResultPath: "$.alreadyRecorded", Next: StateName.needsAlert },
+      ...(toDeadLetterQueue as AslValue[]),
+    ],
+    Next: StateName.needsAlert,
+  };
+}
+
+/** A screening outcome: the status plus what the alert and the audit record should say. */
+function screeningOutcome(status: "APPROVED" | "REVIEW" | "REJECTED"): AslState {
+  return {
+    Type: "Pass",
+    Parameters: {
+      status,
+      stage: "SCREENING",
+      "transactionId.$": "$.detail.transactionId",
+      "fraudScore.$": "$.screening.fraud.score",
+      "fraudLevel.$": "$.screening.fraud.level",
+      "fraudSignals.$": "$.screening.fraud.signals",
+      "complianceDecision.$": "$.screening.compliance.decision",
+      "complianceRules.$": "$.screening.compliance.rules",
+    },
+    ResultPath: "$.outcome",
+    Next: StateName.recordDecision,
+  };
+}
+
+function validateArgs(args: TransactionStateMachineDefinitionArgs): void {
+  const required: (keyof TransactionStateMachineDefinitionArgs)[] = [
+    "validateFunctionArn",
+    "fraudDetectionFunctionArn",
+    "complianceFunctionArn",
+    "transactionsTableName",
+    "alertsTopicArn",
+    "deadLetterQueueUrl",
+  ];
+  for (const key of required) {
+    if (typeof args[key] !== "string" || (args[key] as string).length === 0) {
+      throw new Error(`buildTransactionStateMachineDefinition: ${key} must be a non-empty string`);
+    }
+  }
+  if (!Number.isSafeInteger(args.highValueAlertUsdMinor) || args.highValueAlertUsdMinor <= 0) {
+    throw new Error("buildTransactionStateMachineDefinition: highValueAlertUsdMinor must be a positive integer");
+  }
+  const timeout = args.timeoutSeconds ?? 120;
+  if (!Number.isInteger(timeout) || timeout < 1 || timeout > 300) {
+    throw new Error("buildTransactionStateMachineDefinition: timeoutSeconds must be 1..300 (EXPRESS limit)");
+  }
+}
+
+export function buildTransactionStateMachineDefinition(args: TransactionStateMachineDefinitionArgs): AslDefinition {
+  validateArgs(args);
+  return {
+    Comment: "Validate, screen (fraud + compliance), decide, record and alert one transaction.",
+    StartAt: StateName.validate,
+    TimeoutSeconds: args.timeoutSeconds ?? 120,
+    States: {
+      [StateName.validate]: lambdaTask(args.validateFunctionArn, "$.detail", {
+        ResultSelector: {
+          "valid.$": "$.Payload.valid",
+          "transaction.$": "$.Payload.transaction",
+          "reasons.$": "$.Payload.reasons",
+          "record.$": "$.Payload.record",
+        },
+        ResultPath: "$.validation",
+        Catch: toDeadLetterQueue,
+        Next: StateName.isValid,
+      }),
+      // An invalid transaction is a business outcome (REJECTED with reasons), not an error.
+      [StateName.isValid]: {
+        Type: "Choice",
+        Choices: [{ Variable: "$.validation.valid", BooleanEquals: false, Next: StateName.rejectInvalid }],
+        Default: StateName.screen,
+      },
+      [StateName.rejectInvalid]: {
+        Type: "Pass",
+        Parameters: {
+          status: "REJECTED",
+          stage: "VALIDATION",
+          "transactionId.$": "$.detail.transactionId",
+          "validationReasons.$": "$.validation.reasons",
+        },
+        ResultPath: "$.outcome",
+        Next: StateName.recordRejection,
+      },
+      [StateName.recordRejection]: recordTask(args.transactionsTableName, {
+        validation: { "M.$": "$.validation.record" },
+      }),
+      [StateName.screen]: {
+        Type: "Parallel",
+        Branches: [
+          {
+            StartAt: StateName.fraudDetection,
+            States: {
+              [StateName.fraudDetection]: lambdaTask(
+                args.fraudDetectionFunctionArn,
+                { "transaction.$": "$.validation.transaction" },
+                { OutputPath: "$.Payload", End: true },
+              ),
+            },
+          },
+          {
+            StartAt: StateName.complianceCheck,
+            States: {
+              [StateName.complianceCheck]: lambdaTask(
+                args.complianceFunctionArn,
+                { "transaction.$": "$.validation.transaction" },
+                { OutputPath: "$.Payload", End: true },
+              ),
+            },
+          },
+        ],
+        ResultSelector: { "fraud.$": "$[0]", "compliance.$": "$[1]" },
+        ResultPath: "$.screening",
+        // States.TaskFailed does not match a branch failure on a Parallel state; States.ALL does.
+        Catch: toDeadLetterQueue,
+        Next: StateName.decide,
+      },
+      [StateName.decide]: {
+        Type: "Choice",
+        Choices: [
+          {
+            Or: [
+              { Variable: "$.screening.compliance.decision", StringEquals: "BLOCK" },
+              { Variable: "$.screening.fraud.level", StringEquals: "HIGH" },
+            ],
+            Next: StateName.reject,
+          },
+          {
+            Or: [
+              { Variable: "$.screening.compliance.decision", StringEquals: "REVIEW" },
+              { Variable: "$.screening.fraud.level", StringEquals: "MEDIUM" },
+            ],
+            Next: StateName.review,
+          },
+        ],
+        Default: StateName.approve,
+      },
+      [StateName.reject]: screeningOutcome("REJECTED"),
+      [StateName.review]: screeningOutcome("REVIEW"),
+      [StateName.approve]: screeningOutcome("APPROVED"),
+      [StateName.recordDecision]: recordTask(args.transactionsTableName, {
+        validation: { "M.$": "$.validation.record" },
+        fraud: { "M.$": "$.screening.fraud.record" },
+        compliance: { "M.$": "$.screening.compliance.record" },
+      }),
+      [StateName.needsAlert]: {
+        Type: "Choice",
+        Choices: [
+          {
+            Or: [
+              { Variable: "$.outcome.status", StringEquals: "REVIEW" },
+              { Variable: "$.outcome.status", StringEquals: "REJECTED" },
+            ],
+            Next: StateName.alert,
+          },
+        ],
+        Default: StateName.isHighValue,
+      },
+      // Only APPROVED transactions get here, so the validated transaction is always present.
+      [StateName.isHighValue]: {
+        Type: "Choice",
+        Choices: [
+          {
+            Variable: "$.validation.transaction.amountUsdMinor",
+            NumericGreaterThan: args.highValueAlertUsdMinor,
+            Next: StateName.alert,
+          },
+        ],
+        Default: StateName.done,
+      },
+      [StateName.alert]: {
+        Type: "Task",
+        Resource: TaskResource.snsPublish,
+        Parameters: {
+          TopicArn: args.alertsTopicArn,
+          "Subject.$": "States.Format('Transaction {}', $.outcome.status)",
+          "Message.$": "States.JsonToString($.outcome)",
+          MessageAttributes: { status: { DataType: "String", "StringValue.$": "$.outcome.status" } },
+        },
+        ResultPath: null,
+        Retry: messagingRetry,
+        Catch: toDeadLetterQueue,
+        Next: StateName.done,
+      },
+      [StateName.done]: { Type: "Succeed" },
+      // Only paths that always exist here: a dead-letter send must not fail on a malformed input.
+      [StateName.prepareDeadLetter]: {
+        Type: "Pass",
+        Parameters: {
+          "input.$": "$$.Execution.Input",
+          "error.$": "$.error",
+          "executionId.$": "$$.Execution.Id",
+          "startedAt.$": "$$.Execution.StartTime",
+        },
+        ResultPath: "$.deadLetter",
+        Next: StateName.sendToDeadLetterQueue,
+      },
+      [StateName.sendToDeadLetterQueue]: {
+        Type: "Task",
+        Resource: TaskResource.sqsSendMessage,
+        Parameters: {
+          QueueUrl: args.deadLetterQueueUrl,
+          "MessageBody.$": "States.JsonToString($.deadLetter)",
+        },
+        ResultPath: null,
+        Retry: messagingRetry,
+        Next: StateName.failed,
+      },
+      [StateName.failed]: {
+        Type: "Fail",
+        Error: "TransactionFailed",
+        Cause: "The transaction could not be processed and was sent to the dead-letter queue.",
+      },
+    },
+  };
+}

@@ -1,0 +1,73 @@
+/**
+ * The least-privilege IAM statements of the transaction state machine's role, as a pure function
+ * so the exact grants are testable without mocks.
+ */
+export interface PolicyStatement {
+  readonly Sid: string;
+  readonly Effect: "Allow";
+  readonly Action: string[];
+  readonly Resource: string[];
+}
+
+export interface TransactionStateMachinePolicyArgs {
+  readonly functionArns: readonly string[];
+  readonly transactionsTableArn: string;
+  readonly alertsTopicArn: string;
+  readonly deadLetterQueueArn: string;
+  readonly kmsKeyArn: string;
+}
+
+export function transactionStateMachinePolicyStatements(args: TransactionStateMachinePolicyArgs): PolicyStatement[] {
+  return [
+    {
+      Sid: "InvokePipelineFunctions",
+      Effect: "Allow",
+      Action: ["lambda:InvokeFunction"],
+      // Qualified ARNs too: the lambda:invoke integration may call a version or alias.
+      Resource: args.functionArns.flatMap((arn) => [arn, `${arn}:*`]),
+    },
+    {
+      Sid: "RecordDecision",
+      Effect: "Allow",
+      Action: ["dynamodb:UpdateItem"],
+      Resource: [args.transactionsTableArn],
+    },
+    { Sid: "PublishAlerts", Effect: "Allow", Action: ["sns:Publish"], Resource: [args.alertsTopicArn] },
+    {
+      Sid: "SendToDeadLetterQueue",
+      Effect: "Allow",
+      Action: ["sqs:SendMessage"],
+      Resource: [args.deadLetterQueueArn],
+    },
+    {
+      // The topic, queue and table are encrypted with this key.
+      Sid: "UseDataKey",
+      Effect: "Allow",
+      Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+      Resource: [args.kmsKeyArn],
+    },
+    {
+      // CloudWatch Logs vended-log delivery APIs accept no resource narrower than "*".
+      Sid: "DeliverExecutionLogs",
+      Effect: "Allow",
+      Action: [
+        "logs:CreateLogDelivery",
+        "logs:GetLogDelivery",
+        "logs:UpdateLogDelivery",
+        "logs:DeleteLogDelivery",
+        "logs:ListLogDeliveries",
+        "logs:PutResourcePolicy",
+        "logs:DescribeResourcePolicies",
+        "logs:DescribeLogGroups",
+      ],
+      Resource: ["*"],
+    },
+    {
+      // X-Ray segment APIs accept no resource narrower than "*".
+      Sid: "WriteTraces",
+      Effect: "Allow",
+      Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets"],
+      Resource: ["*"],
+    },
+  ];
+}

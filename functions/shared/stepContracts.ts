@@ -1,0 +1,118 @@
+/**
+ * What the state machine hands each Lambda step and what each step answers. The ASL builder
+ * (components/transactionStateMachineDefinition.ts) reads these fields by JSONPath, so a change
+ * here is a change to the definition too.
+ */
+import type { AttributeValue } from "@aws-sdk/client-dynamodb";
+
+export type AttributeMap = Record<string, AttributeValue>;
+
+/** A stable machine-readable reason plus a human message naming the field. */
+export interface Reason {
+  readonly code: string;
+  readonly message: string;
+  readonly field?: string;
+}
+
+/** Amount lanes the event rules route by. */
+export type AmountLane = "low" | "medium" | "high";
+
+/**
+ * `detail` of the "Transaction Received" EventBridge event, which is the state machine's input
+ * (`$.detail`). `transaction` carries canonical field names but is untrusted until validated.
+ */
+export interface TransactionReceivedDetail {
+  /** Namespaced key of the transactions table: `<provider or source>#<transaction id>`. */
+  readonly transactionId: string;
+  /** Amount in major units as a JSON number: for event-pattern routing only, never for money math. */
+  readonly amount?: number;
+  readonly transaction: Record<string, unknown>;
+}
+
+/** The EventBridge envelope the state machine receives; `lane` is added by the routing rule. */
+export interface TransactionReceivedEvent {
+  readonly version?: string;
+  readonly id: string;
+  readonly "detail-type": "Transaction Received";
+  readonly source: string;
+  readonly time: string;
+  readonly detail: TransactionReceivedDetail;
+  readonly lane?: AmountLane;
+}
+
+export interface CardSummary {
+  readonly bin?: string;
+  readonly last4: string;
+}
+
+/** A transaction after validation (see DESIGN.md "Canonical transaction"). */
+export interface CanonicalTransaction {
+  readonly transactionId: string;
+  readonly source: "webhook" | "csv";
+  readonly provider?: string;
+  readonly amountMinor: number;
+  readonly amount: string;
+  readonly currency: string;
+  /** The amount converted to US-dollar cents with the reference rates, for threshold rules. */
+  readonly amountUsdMinor: number;
+  readonly customerId: string;
+  readonly merchantId: string;
+  readonly merchantCategoryCode?: string;
+  readonly customerCountry?: string;
+  readonly merchantCountry?: string;
+  readonly customerName?: string;
+  readonly merchantName?: string;
+  readonly occurredAt: string;
+  readonly card?: CardSummary;
+  readonly metadata?: Record<string, unknown>;
+}
+
+/** ValidateTransaction's answer. Every field is always present so JSONPath can select it. */
+export interface ValidationOutcome {
+  readonly valid: boolean;
+  readonly transaction: CanonicalTransaction | null;
+  readonly reasons: readonly Reason[];
+  /** `{valid, reasons}` marshalled for the direct DynamoDB write of the decision. */
+  readonly record: AttributeMap;
+}
+
+/** FraudDetection and ComplianceCheck receive `{ transaction }`. */
+export interface ScreeningInput {
+  readonly transaction: CanonicalTransaction;
+}
+
+export type FraudLevel = "LOW" | "MEDIUM" | "HIGH";
+
+export interface FraudSignal {
+  readonly code: string;
+  readonly points: number;
+  readonly message: string;
+}
+
+export interface FraudAssessment {
+  readonly score: number;
+  readonly level: FraudLevel;
+  readonly signals: readonly FraudSignal[];
+  readonly rulesVersion: string;
+  /** The assessment (without `record`) marshalled for the decision record. */
+  readonly record: AttributeMap;
+}
+
+export type ComplianceDecision = "CLEAR" | "REVIEW" | "BLOCK";
+
+export interface ComplianceRuleHit {
+  readonly ruleId: string;
+  readonly outcome: "BLOCK" | "REVIEW" | "REPORT";
+  readonly message: string;
+}
+
+export interface ComplianceAssessment {
+  readonly decision: ComplianceDecision;
+  readonly rules: readonly ComplianceRuleHit[];
+  readonly reportRequired: boolean;
+  readonly listVersion: string;
+  /** The assessment (without `record`) marshalled for the decision record. */
+  readonly record: AttributeMap;
+}
+
+export type TransactionStatus = "RECEIVED" | "APPROVED" | "REVIEW" | "REJECTED";
