@@ -32,6 +32,8 @@ export interface TransactionStateMachineDefinitionArgs {
 
 /** State names the local runtime and tests bind overrides to. Shipped names never change. */
 export const StateName = {
+  checkEnvelope: "CheckEnvelope",
+  malformedEvent: "MalformedEvent",
   validate: "ValidateTransaction",
   isValid: "IsValid",
   rejectInvalid: "RejectInvalid",
@@ -194,9 +196,29 @@ export function buildTransactionStateMachineDefinition(args: TransactionStateMac
   validateArgs(args);
   return {
     Comment: "Validate, screen (fraud + compliance), decide, record and alert one transaction.",
-    StartAt: StateName.validate,
+    StartAt: StateName.checkEnvelope,
     TimeoutSeconds: args.timeoutSeconds ?? 120,
     States: {
+      // A missing path is a States.Runtime error that no Catch sees, so an event without the
+      // fields every later state reads goes straight to the dead-letter queue instead.
+      [StateName.checkEnvelope]: {
+        Type: "Choice",
+        Choices: [
+          { Not: { Variable: "$.detail.transactionId", IsPresent: true }, Next: StateName.malformedEvent },
+          { Not: { Variable: "$.detail.transactionId", IsString: true }, Next: StateName.malformedEvent },
+          { Not: { Variable: "$.detail.transaction", IsPresent: true }, Next: StateName.malformedEvent },
+        ],
+        Default: StateName.validate,
+      },
+      [StateName.malformedEvent]: {
+        Type: "Pass",
+        Result: {
+          Error: "MalformedEvent",
+          Cause: "detail.transactionId (string) and detail.transaction are required",
+        },
+        ResultPath: "$.error",
+        Next: StateName.prepareDeadLetter,
+      },
       [StateName.validate]: lambdaTask(args.validateFunctionArn, "$.detail", {
         ResultSelector: {
           "valid.$": "$.Payload.valid",

@@ -33,8 +33,16 @@ describe("transaction state machine definition", () => {
     expect(result.isValid).to.equal(true);
   });
 
+  it("dead-letters an event without detail.transactionId or detail.transaction before any task runs", () => {
+    expect(definition.StartAt).to.equal(StateName.checkEnvelope);
+    const check = definition.States[StateName.checkEnvelope];
+    const targets = (check.Choices as { Next: string }[]).map((choice) => choice.Next);
+    expect(targets).to.deep.equal([StateName.malformedEvent, StateName.malformedEvent, StateName.malformedEvent]);
+    expect(check.Default).to.equal(StateName.validate);
+    expect(definition.States[StateName.malformedEvent].Next).to.equal(StateName.prepareDeadLetter);
+  });
+
   it("runs ValidateTransaction, then FraudDetection and ComplianceCheck in parallel, then Decide", () => {
-    expect(definition.StartAt).to.equal(StateName.validate);
     expect(definition.States[StateName.validate].Next).to.equal(StateName.isValid);
     const screen = definition.States[StateName.screen];
     expect(screen.Type).to.equal("Parallel");

@@ -1,0 +1,325 @@
+/**
+ * The exact definition the stack deploys, executed by aws-local-stepfunctions with its Lambda
+ * tasks bound to the real handlers and its service integrations to real emulators (dynalite for
+ * DynamoDB, fauxqs for SNS and SQS). Every input must end recorded or in the dead-letter queue.
+ *
+ * What this cannot prove: EXPRESS at-least-once delivery, IAM, VPC endpoints, or how AWS's own
+ * engine differs from the local one (see shared reference notes); those are covered by the mock
+ * tests and by a real deploy.
+ */
+import { expect } from "chai";
+import { CreateTableCommand, GetItemCommand } from "@aws-sdk/client-dynamodb";
+import { unmarshall } from "@aws-sdk/util-dynamodb";
+import { ReceiveMessageCommand } from "@aws-sdk/client-sqs";
+import { buildTransactionStateMachineDefinition, StateName } from "../../components/transactionStateMachineDefinition";
+import { transactionsTableDefinition } from "../../functions/shared/tableDefinitions";
+import type { TransactionReceivedEvent } from "../../functions/shared/stepContracts";
+import { localClients } from "../../local/awsClients";
+import { startEmulators, type Emulators } from "../../local/emulators";
+import type { LambdaHandler } from "../../local/lambdaInvokeShim";
+import { bindTaskStates, LocalStateMachine, taskStates, type LocalFunction } from "../../local/stateMachineRunner";
+import type { ServiceClients } from "../../local/serviceIntegrations";
+import { createTableInput } from "../../local/tableSpecs";
+import { setFunctionEnvironment } from "../support/functionEnvironment";
+
+const tableName = "transactions-execution-test";
+const functionArn = (name: string) => `arn:aws:lambda:us-east-1:000000000000:function:${name}`;
+const noBackoff = {
+  retryIntervalOverrides: {
+    [StateName.validate]: 0,
+    [StateName.fraudDetection]: 0,
+    [StateName.complianceCheck]: 0,
+    [StateName.recordDecision]: 0,
+    [StateName.recordRejection]: 0,
+    [StateName.alert]: 0,
+    [StateName.sendToDeadLetterQueue]: 0,
+  },
+};
+
+interface Handlers {
+  validation: LambdaHandler;
+  fraudDetection: LambdaHandler;
+  compliance: LambdaHandler;
+}
+
+let sequence = 0;
+function receivedEvent(overrides: Record<string, unknown> = {}): TransactionReceivedEvent {
+  sequence += 1;
+  const id = `tx-exec-${sequence}`;
+  const transaction = {
+    transactionId: id,
+    source: "webhook",
+    provider: "acme",
+    amount: "42.50",
+    currency: "USD",
+    customerId: `customer-${sequence}`,
+    merchantId: "merchant-1",
+    customerCountry: "US",
+    merchantCountry: "US",
+    merchantCategoryCode: "5411",
+    occurredAt: new Date(Date.now() - 60_000).toISOString(),
+    ...overrides,
+  };
+  return {
+    version: "0",
+    id: `event-${sequence}`,
+    "detail-type": "Transaction Received",
+    source: "txn.intake",
+    time: new Date().toISOString(),
+    detail: { transactionId: `acme#${String(transaction.transactionId)}`, amount: 42.5, transaction },
+  };
+}
+
+describe("transaction state machine executed locally against the emulators", function () {
+  this.timeout(60_000);
+  let emulators: Emulators;
+  let clients: ServiceClients;
+  let handlers: Handlers;
+  let alertsQueueUrl: string;
+  let deadLetterQueueUrl: string;
+  let alertsTopicArn: string;
+
+  before(async () => {
+    emulators = await startEmulators();
+    clients = localClients(emulators);
+    await clients.dynamoDb.send(new CreateTableCommand(createTableInput(tableName, transactionsTableDefinition)));
+    alertsTopicArn = emulators.fauxqs.createTopic("alerts").topicArn;
+    alertsQueueUrl = emulators.fauxqs.createQueue("alerts-inbox").queueUrl;
+    emulators.fauxqs.subscribe({ topic: "alerts", queue: "alerts-inbox", attributes: { RawMessageDelivery: "true" } });
+    deadLetterQueueUrl = emulators.fauxqs.createQueue("dead-letters").queueUrl;
+    // Environment is read at cold start, so it is set before the handlers are loaded.
+    setFunctionEnvironment({ tableName, dynamoDbEndpoint: emulators.dynamoDbEndpoint });
+    handlers = {
+      validation: (await import("../../functions/validation/index")).handler as LambdaHandler,
+      fraudDetection: (await import("../../functions/fraud-detection/index")).handler as LambdaHandler,
+      compliance: (await import("../../functions/compliance/index")).handler as LambdaHandler,
+    };
+  });
+
+  after(async () => {
+    await emulators?.stop();
+  });
+
+  function machine(overrides: Partial<Handlers> = {}): LocalStateMachine {
+    const bound = { ...handlers, ...overrides };
+    const functions: Record<string, LocalFunction> = {
+      [functionArn("validation")]: { name: "validation", handler: bound.validation },
+      [functionArn("fraud-detection")]: { name: "fraud-detection", handler: bound.fraudDetection },
+      [functionArn("compliance")]: { name: "compliance", handler: bound.compliance },
+    };
+    return new LocalStateMachine({ definition: definition(), functions, clients });
+  }
+
+  function definition() {
+    return buildTransactionStateMachineDefinition({
+      validateFunctionArn: functionArn("validation"),
+      fraudDetectionFunctionArn: functionArn("fraud-detection"),
+      complianceFunctionArn: functionArn("compliance"),
+      transactionsTableName: tableName,
+      alertsTopicArn,
+      deadLetterQueueUrl,
+      highValueAlertUsdMinor: 1_000_000,
+    });
+  }
+
+  async function storedItem(transactionId: string): Promise<Record<string, unknown> | undefined> {
+    const answer = await clients.dynamoDb.send(
+      new GetItemCommand({ TableName: tableName, Key: { transactionId: { S: transactionId } }, ConsistentRead: true }),
+    );
+    return answer.Item ? unmarshall(answer.Item) : undefined;
+  }
+
+  async function drain(queueUrl: string): Promise<Record<string, unknown>[]> {
+    const bodies: Record<string, unknown>[] = [];
+    for (;;) {
+      const answer = await clients.sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
+      );
+      const messages = answer.Messages ?? [];
+      if (messages.length === 0) return bodies;
+      for (const message of messages) bodies.push(JSON.parse(message.Body ?? "null") as Record<string, unknown>);
+      // Received messages stay invisible for the test's lifetime; no delete needed to drain.
+    }
+  }
+
+  async function alertsFor(transactionId: string): Promise<Record<string, unknown>[]> {
+    return (await drain(alertsQueueUrl)).filter((alert) => alert.transactionId === transactionId);
+  }
+
+  it("binds every Task state of the deployed definition to a local handler or emulator", () => {
+    const bound = bindTaskStates({
+      definition: definition(),
+      functions: {},
+      clients,
+    });
+    expect(Object.keys(bound)).to.have.members(taskStates(definition()).map(({ name }) => name));
+  });
+
+  it("approves a small domestic transaction, records it with its reasons, and raises no alert", async () => {
+    const event = receivedEvent();
+    await machine().start(event, noBackoff).result;
+
+    const item = await storedItem(event.detail.transactionId);
+    expect(item?.status).to.equal("APPROVED");
+    const decision = item?.decision as Record<string, Record<string, unknown>>;
+    expect(decision.status).to.equal("APPROVED");
+    expect(decision.fraud.level).to.equal("LOW");
+    expect(decision.compliance.decision).to.equal("CLEAR");
+    expect(item?.amountMinor).to.equal(4250);
+    expect(item?.amount).to.equal("42.50");
+    expect(await alertsFor(event.detail.transactionId)).to.have.length(0);
+  });
+
+  it("sends a cross-border payment at a high-risk merchant to REVIEW and alerts", async () => {
+    const event = receivedEvent({ customerCountry: "GB", merchantCountry: "US", merchantCategoryCode: "7995" });
+    await machine().start(event, noBackoff).result;
+
+    const item = await storedItem(event.detail.transactionId);
+    expect(item?.status).to.equal("REVIEW");
+    const fraud = (item?.decision as Record<string, Record<string, unknown>>).fraud;
+    expect(fraud.level).to.equal("MEDIUM");
+    const signals = (fraud.signals as { code: string }[]).map((signal) => signal.code);
+    expect(signals).to.include.members(["COUNTRY_MISMATCH", "HIGH_RISK_MCC"]);
+    const alerts = await alertsFor(event.detail.transactionId);
+    expect(alerts).to.have.length(1);
+    expect(alerts[0].status).to.equal("REVIEW");
+  });
+
+  it("rejects an invalid amount as a business outcome with the validation reason, not an error", async () => {
+    const event = receivedEvent({ amount: "12.345" });
+    const output = (await machine().start(event, noBackoff).result) as Record<string, unknown>;
+
+    expect(output).to.not.have.property("error");
+    const item = await storedItem(event.detail.transactionId);
+    expect(item?.status).to.equal("REJECTED");
+    const validation = (item?.decision as Record<string, Record<string, unknown>>).validation;
+    expect(validation.valid).to.equal(false);
+    expect((validation.reasons as { code: string; field?: string }[]).map((reason) => reason.code)).to.include(
+      "INVALID_AMOUNT",
+    );
+    expect((await alertsFor(event.detail.transactionId))[0]?.status).to.equal("REJECTED");
+  });
+
+  it("blocks a customer in a comprehensively sanctioned country (REJECTED by compliance)", async () => {
+    const event = receivedEvent({ customerCountry: "KP" });
+    await machine().start(event, noBackoff).result;
+
+    const item = await storedItem(event.detail.transactionId);
+    expect(item?.status).to.equal("REJECTED");
+    const compliance = (item?.decision as Record<string, Record<string, unknown>>).compliance;
+    expect(compliance.decision).to.equal("BLOCK");
+    expect((compliance.rules as { ruleId: string }[]).map((rule) => rule.ruleId)).to.include("SANCTIONED_COUNTRY");
+  });
+
+  it("alerts on an APPROVED transaction above the high-value threshold", async () => {
+    const event = receivedEvent({ amount: "15000.00" });
+    await machine().start(event, noBackoff).result;
+
+    const item = await storedItem(event.detail.transactionId);
+    expect(item?.status).to.equal("APPROVED");
+    const alerts = await alertsFor(event.detail.transactionId);
+    expect(alerts).to.have.length(1);
+    expect(alerts[0].status).to.equal("APPROVED");
+  });
+
+  it("retries a transient Lambda failure (TooManyRequests) and then succeeds", async () => {
+    let calls = 0;
+    const flaky: LambdaHandler = async (event, context) => {
+      calls += 1;
+      if (calls === 1) throw Object.assign(new Error("Rate exceeded"), { name: "Lambda.TooManyRequestsException" });
+      return handlers.fraudDetection(event, context);
+    };
+    const event = receivedEvent();
+    await machine({ fraudDetection: flaky }).start(event, noBackoff).result;
+
+    expect(calls).to.equal(2);
+    expect((await storedItem(event.detail.transactionId))?.status).to.equal("APPROVED");
+  });
+
+  it("waits the configured backoff (2 s) before the first retry", async () => {
+    let calls = 0;
+    const flaky: LambdaHandler = async (event, context) => {
+      calls += 1;
+      if (calls === 1) throw Object.assign(new Error("service"), { name: "Lambda.ServiceException" });
+      return handlers.compliance(event, context);
+    };
+    const event = receivedEvent();
+    const started = Date.now();
+    await machine({ compliance: flaky }).start(event, {
+      retryIntervalOverrides: { ...noBackoff.retryIntervalOverrides, [StateName.complianceCheck]: [-1] },
+    }).result;
+
+    // A lower bound on the wait is behaviour (the retry policy), not a speed claim.
+    expect(Date.now() - started).to.be.at.least(1_900);
+    expect(calls).to.equal(2);
+  });
+
+  it("sends a permanent failure's whole input and error to the dead-letter queue, then fails", async () => {
+    const broken: LambdaHandler = async () => {
+      throw new Error("screening list unavailable");
+    };
+    const event = receivedEvent();
+    const execution = machine({ compliance: broken }).start(event, noBackoff);
+
+    let failure: unknown;
+    await execution.result.catch((error: unknown) => (failure = error));
+    expect(failure, "execution must fail").to.be.instanceOf(Error);
+
+    const letters = (await drain(deadLetterQueueUrl)).filter(
+      (letter) => (letter.input as TransactionReceivedEvent).id === event.id,
+    );
+    expect(letters).to.have.length(1);
+    expect(letters[0].input).to.deep.equal(event);
+    expect((letters[0].error as { Error: string }).Error).to.equal("Error");
+    expect((letters[0].error as { Cause: string }).Cause).to.contain("screening list unavailable");
+    expect(letters[0].executionId).to.equal(execution.executionArn);
+    // Nothing half-recorded: the transaction has no decision.
+    expect((await storedItem(event.detail.transactionId))?.decision).to.equal(undefined);
+  });
+
+  it("keeps the first decision when the same event is executed twice (at-least-once delivery)", async () => {
+    const event = receivedEvent();
+    const first = machine().start(event, noBackoff);
+    await first.result;
+    const recorded = await storedItem(event.detail.transactionId);
+    await machine().start(event, noBackoff).result;
+
+    const after = await storedItem(event.detail.transactionId);
+    expect(after).to.deep.equal(recorded);
+    expect((after?.decision as Record<string, unknown>).executionId).to.equal(first.executionArn);
+  });
+
+  it("loses nothing: every input of a mixed batch ends recorded or in the dead-letter queue", async () => {
+    const events: TransactionReceivedEvent[] = [
+      receivedEvent(),
+      receivedEvent({ amount: "-1" }),
+      receivedEvent({ currency: "XYZ" }),
+      receivedEvent({ customerCountry: "IR" }),
+      receivedEvent({ amount: "99999.99" }),
+      receivedEvent({ metadata: { note: "card 4111 1111 1111 1111" } }),
+    ];
+    const malformed = { ...receivedEvent(), detail: { transaction: {} } } as unknown as TransactionReceivedEvent;
+    const runner = machine();
+    await Promise.all([...events, malformed].map((event) => runner.start(event, noBackoff).result.catch(() => undefined)));
+
+    for (const event of events) {
+      const item = await storedItem(event.detail.transactionId);
+      expect(["APPROVED", "REVIEW", "REJECTED"], event.detail.transactionId).to.include(item?.status);
+    }
+    const letters = await drain(deadLetterQueueUrl);
+    expect(letters.map((letter) => (letter.input as TransactionReceivedEvent).id)).to.include(malformed.id);
+  });
+
+  it("never stores a card number found in the input", async () => {
+    const event = receivedEvent({ metadata: { note: "card 4111 1111 1111 1111" } });
+    await machine().start(event, noBackoff).result;
+
+    const item = await storedItem(event.detail.transactionId);
+    expect(item?.status).to.equal("REJECTED");
+    expect(JSON.stringify(item)).not.to.match(/4111\s?1111\s?1111\s?1111/);
+    const reasons = ((item?.decision as Record<string, Record<string, unknown>>).validation.reasons as { code: string }[]).map(
+      (reason) => reason.code,
+    );
+    expect(reasons).to.include("PAN_DETECTED");
+  });
+});
