@@ -53,9 +53,18 @@ function computedState(type: string, name: string, inputs: Record<string, unknow
         isolatedSubnetIds: ["subnet-a", "subnet-b", "subnet-c"],
         privateSubnetIds: [],
         publicSubnetIds: [],
+        // Real runs return RouteTable resource references; under mocks plain `{id}` objects stand in.
+        routeTables: [{ id: "rtb-a" }, { id: "rtb-b" }, { id: "rtb-c" }],
       };
+    case "aws:ec2/vpcEndpoint:VpcEndpoint":
+      return inputs.vpcEndpointType === "Gateway" ? { ...base, prefixListId: `pl-${name}` } : base;
+    case "aws:cloudwatch/logGroup:LogGroup": {
+      const prefixed = inputs.namePrefix !== undefined ? `${inputs.namePrefix}0123abcd` : name;
+      const logGroupName = String(inputs.name ?? prefixed);
+      return { ...base, name: logGroupName, arn: `arn:aws:logs:${region}:${accountId}:log-group:${logGroupName}` };
+    }
     case "aws:ecr/repository:Repository":
-      return { ...base, repositoryUrl: `${accountId}.dkr.ecr.${region}.amazonaws.com/${name}` };
+      return { ...base, repositoryUrl: `${accountId}.dkr.ecr.${region}.amazonaws.com/${name}`, registryId: accountId };
     case "docker:index/image:Image": {
       const imageName = String(inputs.imageName ?? name);
       const repository = imageName.split(":")[0];

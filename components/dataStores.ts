@@ -1,0 +1,151 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { transactionsTableDefinition } from "../functions/shared/tableDefinitions";
+import { pipelineKeyPolicy } from "./keyPolicy";
+import { tableKeyArgs } from "./tableArgs";
+
+/** Attribute holding the epoch-seconds expiry of short-lived items (e.g. dedupe records). */
+export const transactionsTtlAttribute = "expiresAt";
+
+/** How long the dead-letter queue keeps a failed execution's input: 14 days, the SQS maximum. */
+export const deadLetterRetentionSeconds = 14 * 24 * 60 * 60;
+
+/** Arguments of {@link DataStores}. */
+export interface DataStoresArgs {
+  /** Address the alerts topic emails (the subscription must be confirmed from the inbox). Required. */
+  readonly alertEmail: pulumi.Input<string>;
+  /** E.164 phone number (e.g. "+447700900123") that also gets alerts by SMS. Default none. */
+  readonly alertSmsNumber?: pulumi.Input<string>;
+  /** Refuse to delete the transactions table; turn on in production. Default false. */
+  readonly deletionProtection?: pulumi.Input<boolean>;
+  /** Days KMS waits before deleting the key once deletion is scheduled, 7–30. Default 30. */
+  readonly keyDeletionWindowDays?: pulumi.Input<number>;
+}
+
+const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const e164Pattern = /^\+[1-9]\d{6,14}$/;
+
+/**
+ * The pipeline's state and messaging, all encrypted with one customer-managed key: the
+ * transactions table, the alerts topic and the dead-letter queue.
+ */
+export class DataStores extends pulumi.ComponentResource {
+  public readonly kmsKeyArn: pulumi.Output<string>;
+  public readonly kmsKeyId: pulumi.Output<string>;
+  public readonly transactionsTableName: pulumi.Output<string>;
+  public readonly transactionsTableArn: pulumi.Output<string>;
+  public readonly alertsTopicArn: pulumi.Output<string>;
+  public readonly deadLetterQueueUrl: pulumi.Output<string>;
+  public readonly deadLetterQueueArn: pulumi.Output<string>;
+
+  constructor(name: string, args: DataStoresArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("txn:data:DataStores", name, {}, opts);
+
+    if (!/^[A-Za-z0-9/_-]+$/.test(name) || name.startsWith("aws")) {
+      throw new Error(
+        `name "${name}" cannot prefix the key alias alias/${name}- (letters, digits, / _ -; not aws...)`,
+      );
+    }
+    // Inputs that are still Outputs are checked by AWS at deploy time instead.
+    if (typeof args.alertEmail === "string" && !emailPattern.test(args.alertEmail)) {
+      throw new Error(`alertEmail "${args.alertEmail}" is not an email address`);
+    }
+    if (typeof args.alertSmsNumber === "string" && !e164Pattern.test(args.alertSmsNumber)) {
+      throw new Error(
+        `alertSmsNumber "${args.alertSmsNumber}" must be an E.164 number such as +447700900123`,
+      );
+    }
+    const window = args.keyDeletionWindowDays;
+    if (typeof window === "number" && !(Number.isInteger(window) && window >= 7 && window <= 30)) {
+      throw new Error(`keyDeletionWindowDays must be an integer from 7 to 30, got ${window}`);
+    }
+    const keyArgs = tableKeyArgs(transactionsTableDefinition);
+
+    const invokeOpts = { parent: this };
+    const policy = pulumi
+      .all([
+        aws.getCallerIdentityOutput({}, invokeOpts).accountId,
+        aws.getRegionOutput({}, invokeOpts).region,
+        aws.getPartitionOutput({}, invokeOpts).partition,
+      ])
+      .apply(([accountId, region, partition]) =>
+        JSON.stringify(pipelineKeyPolicy({ accountId, region, partition })),
+      );
+
+    const key = new aws.kms.Key(
+      `${name}-key`,
+      {
+        description: `${name}: transactions table, alerts topic, dead-letter queue and log groups`,
+        enableKeyRotation: true,
+        deletionWindowInDays: window ?? 30,
+        policy,
+      },
+      { parent: this },
+    );
+    new aws.kms.Alias(
+      `${name}-key-alias`,
+      // A prefix, not a fixed name: dev and prod stacks may share one account.
+      { namePrefix: `alias/${name}-`, targetKeyId: key.keyId },
+      { parent: this },
+    );
+
+    const table = new aws.dynamodb.Table(
+      `${name}-transactions`,
+      {
+        billingMode: "PAY_PER_REQUEST",
+        hashKey: keyArgs.hashKey,
+        attributes: keyArgs.attributes,
+        globalSecondaryIndexes: keyArgs.globalSecondaryIndexes,
+        pointInTimeRecovery: { enabled: true },
+        serverSideEncryption: { enabled: true, kmsKeyArn: key.arn },
+        deletionProtectionEnabled: args.deletionProtection ?? false,
+        ttl: { attributeName: transactionsTtlAttribute, enabled: true },
+      },
+      { parent: this },
+    );
+
+    const topic = new aws.sns.Topic(`${name}-alerts`, { kmsMasterKeyId: key.arn }, { parent: this });
+    new aws.sns.TopicSubscription(
+      `${name}-alerts-email`,
+      { topic: topic.arn, protocol: "email", endpoint: args.alertEmail },
+      { parent: this },
+    );
+    if (args.alertSmsNumber !== undefined) {
+      new aws.sns.TopicSubscription(
+        `${name}-alerts-sms`,
+        { topic: topic.arn, protocol: "sms", endpoint: args.alertSmsNumber },
+        { parent: this },
+      );
+    }
+
+    // Senders (the state machine's role) are granted by their own IAM policies, so the queue
+    // needs no resource policy. 300 s data-key reuse is the SQS default: the queue is quiet, so
+    // longer reuse would save little and widen what one data key protects.
+    const deadLetterQueue = new aws.sqs.Queue(
+      `${name}-dead-letters`,
+      {
+        messageRetentionSeconds: deadLetterRetentionSeconds,
+        kmsMasterKeyId: key.arn,
+        kmsDataKeyReusePeriodSeconds: 300,
+      },
+      { parent: this },
+    );
+
+    this.kmsKeyArn = key.arn;
+    this.kmsKeyId = key.keyId;
+    this.transactionsTableName = table.name;
+    this.transactionsTableArn = table.arn;
+    this.alertsTopicArn = topic.arn;
+    this.deadLetterQueueUrl = deadLetterQueue.url;
+    this.deadLetterQueueArn = deadLetterQueue.arn;
+    this.registerOutputs({
+      kmsKeyArn: this.kmsKeyArn,
+      kmsKeyId: this.kmsKeyId,
+      transactionsTableName: this.transactionsTableName,
+      transactionsTableArn: this.transactionsTableArn,
+      alertsTopicArn: this.alertsTopicArn,
+      deadLetterQueueUrl: this.deadLetterQueueUrl,
+      deadLetterQueueArn: this.deadLetterQueueArn,
+    });
+  }
+}
