@@ -42,9 +42,10 @@ export const stackConfigSchema = z.strictObject({
     .int()
     .refine(
       (days) =>
-        [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653].includes(
-          days,
-        ),
+        [
+          1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
+          3653,
+        ].includes(days),
       "logRetentionDays must be a value CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90, ...)",
     )
     .default(30),
@@ -66,9 +67,6 @@ export const stackConfigSchema = z.strictObject({
 
 export type StackConfig = z.infer<typeof stackConfigSchema>;
 
-/** Keys this program reads from the `transaction-pipeline:` config namespace. */
-const configKeys = Object.keys(stackConfigSchema.shape) as (keyof StackConfig)[];
-
 export class StackConfigError extends Error {
   constructor(message: string) {
     super(message);
@@ -80,18 +78,24 @@ export class StackConfigError extends Error {
 export function parseStackConfig(raw: Record<string, unknown>): StackConfig {
   const result = stackConfigSchema.safeParse(raw);
   if (!result.success) {
-    const problems = result.error.issues.map((issue) => `  ${issue.path.join(".") || "(root)"}: ${issue.message}`);
+    const problems = result.error.issues.map(
+      (issue) => `  ${issue.path.join(".") || "(root)"}: ${issue.message}`,
+    );
     throw new StackConfigError(`Invalid stack configuration:\n${problems.join("\n")}`);
   }
   return result.data;
 }
 
-/** Reads and validates the current stack's configuration. */
-export function loadStackConfig(config = new pulumi.Config()): StackConfig {
+/**
+ * Reads and validates the current stack's configuration: every key of the project's namespace,
+ * so a misspelt key is reported instead of silently ignored.
+ */
+export function loadStackConfig(): StackConfig {
+  const prefix = `${pulumi.getProject()}:`;
   const raw: Record<string, unknown> = {};
-  for (const key of configKeys) {
-    const text = config.get(key);
-    if (text === undefined) continue;
+  for (const [fullKey, text] of Object.entries(pulumi.runtime.allConfig())) {
+    if (!fullKey.startsWith(prefix)) continue;
+    const key = fullKey.slice(prefix.length);
     // Objects, numbers and booleans arrive as JSON text; plain strings do not parse as JSON.
     try {
       raw[key] = JSON.parse(text);

@@ -65,7 +65,9 @@ export class TransactionStateMachine extends pulumi.ComponentResource {
       {
         assumeRolePolicy: pulumi.jsonStringify({
           Version: "2012-10-17",
-          Statement: [{ Effect: "Allow", Principal: { Service: "states.amazonaws.com" }, Action: "sts:AssumeRole" }],
+          Statement: [
+            { Effect: "Allow", Principal: { Service: "states.amazonaws.com" }, Action: "sts:AssumeRole" },
+          ],
         }),
       },
       { parent: this },

@@ -143,7 +143,11 @@ function recordTask(tableName: string, findings: Record<string, AslValue>): AslS
     ResultPath: null,
     Retry: dynamoDbRetry,
     Catch: [
-      { ErrorEquals: ["DynamoDB.ConditionalCheckFailedException"], ResultPath: "$.alreadyRecorded", Next: StateName.needsAlert },
+      {
+        ErrorEquals: ["DynamoDB.ConditionalCheckFailedException"],
+        ResultPath: "$.alreadyRecorded",
+        Next: StateName.needsAlert,
+      },
       ...(toDeadLetterQueue as AslValue[]),
     ],
     Next: StateName.needsAlert,
@@ -184,7 +188,9 @@ function validateArgs(args: TransactionStateMachineDefinitionArgs): void {
     }
   }
   if (!Number.isSafeInteger(args.highValueAlertUsdMinor) || args.highValueAlertUsdMinor <= 0) {
-    throw new Error("buildTransactionStateMachineDefinition: highValueAlertUsdMinor must be a positive integer");
+    throw new Error(
+      "buildTransactionStateMachineDefinition: highValueAlertUsdMinor must be a positive integer",
+    );
   }
   const timeout = args.timeoutSeconds ?? 120;
   if (!Number.isInteger(timeout) || timeout < 1 || timeout > 300) {
@@ -192,7 +198,9 @@ function validateArgs(args: TransactionStateMachineDefinitionArgs): void {
   }
 }
 
-export function buildTransactionStateMachineDefinition(args: TransactionStateMachineDefinitionArgs): AslDefinition {
+export function buildTransactionStateMachineDefinition(
+  args: TransactionStateMachineDefinitionArgs,
+): AslDefinition {
   validateArgs(args);
   return {
     Comment: "Validate, screen (fraud + compliance), decide, record and alert one transaction.",

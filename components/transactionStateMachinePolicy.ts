@@ -17,7 +17,9 @@ export interface TransactionStateMachinePolicyArgs {
   readonly kmsKeyArn: string;
 }
 
-export function transactionStateMachinePolicyStatements(args: TransactionStateMachinePolicyArgs): PolicyStatement[] {
+export function transactionStateMachinePolicyStatements(
+  args: TransactionStateMachinePolicyArgs,
+): PolicyStatement[] {
   return [
     {
       Sid: "InvokePipelineFunctions",
@@ -66,7 +68,12 @@ export function transactionStateMachinePolicyStatements(args: TransactionStateMa
       // X-Ray segment APIs accept no resource narrower than "*".
       Sid: "WriteTraces",
       Effect: "Allow",
-      Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets"],
+      Action: [
+        "xray:PutTraceSegments",
+        "xray:PutTelemetryRecords",
+        "xray:GetSamplingRules",
+        "xray:GetSamplingTargets",
+      ],
       Resource: ["*"],
     },
   ];

@@ -28,7 +28,10 @@ function withoutMetadata(output: object): Record<string, unknown> {
   return rest;
 }
 
-async function call<T extends object>(service: string, send: () => Promise<T>): Promise<Record<string, unknown>> {
+async function call<T extends object>(
+  service: string,
+  send: () => Promise<T>,
+): Promise<Record<string, unknown>> {
   try {
     return withoutMetadata(await send());
   } catch (error) {
@@ -40,7 +43,9 @@ async function call<T extends object>(service: string, send: () => Promise<T>): 
 export function serviceIntegrations(clients: ServiceClients): Record<string, ServiceIntegration> {
   return {
     "arn:aws:states:::dynamodb:updateItem": (parameters) =>
-      call("DynamoDB", () => clients.dynamoDb.send(new UpdateItemCommand(parameters as UpdateItemCommandInput))),
+      call("DynamoDB", () =>
+        clients.dynamoDb.send(new UpdateItemCommand(parameters as UpdateItemCommandInput)),
+      ),
     "arn:aws:states:::sns:publish": (parameters) =>
       call("SNS", () => clients.sns.send(new PublishCommand(parameters as PublishCommandInput))),
     "arn:aws:states:::sqs:sendMessage": (parameters) =>

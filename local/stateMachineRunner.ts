@@ -84,19 +84,28 @@ export class LocalStateMachine {
       validationOptions: { checkArn: false },
     });
     this.taskHandlers = bindTaskStates(args);
-    this.stateMachineArn = args.stateMachineArn ?? "arn:aws:states:local:000000000000:stateMachine:transactions";
+    this.stateMachineArn =
+      args.stateMachineArn ?? "arn:aws:states:local:000000000000:stateMachine:transactions";
   }
 
   /** Starts one execution; `retryIntervalOverrides` shortens real backoff in tests. */
-  start(input: unknown, options: { retryIntervalOverrides?: Record<string, number | number[]> } = {}): LocalExecution {
+  start(
+    input: unknown,
+    options: { retryIntervalOverrides?: Record<string, number | number[]> } = {},
+  ): LocalExecution {
     const executionName = randomUUID();
     const executionArn = `${this.stateMachineArn.replace(":stateMachine:", ":express:")}:${executionName}`;
     const runOptions: RunOptions = {
       overrides: {
-        taskResourceLocalHandlers: this.taskHandlers as NonNullable<RunOptions["overrides"]>["taskResourceLocalHandlers"],
+        taskResourceLocalHandlers: this.taskHandlers as NonNullable<
+          RunOptions["overrides"]
+        >["taskResourceLocalHandlers"],
         retryIntervalOverrides: options.retryIntervalOverrides,
       },
-      context: { Execution: { Id: executionArn, Name: executionName }, StateMachine: { Id: this.stateMachineArn } },
+      context: {
+        Execution: { Id: executionArn, Name: executionName },
+        StateMachine: { Id: this.stateMachineArn },
+      },
     };
     const execution = this.machine.run(input as Parameters<StateMachine["run"]>[0], runOptions);
     return { executionArn, result: execution.result };

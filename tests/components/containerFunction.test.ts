@@ -10,7 +10,7 @@ import * as path from "path";
 import { expect } from "chai";
 import { ContainerFunction, repositoryRoot } from "../../components/containerFunction";
 import { installMocks, promiseOf, type MockRecorder, type RecordedResource } from "../support/pulumiMocks";
-import { settledResources } from "./settled";
+import { settledResources } from "../support/settled";
 
 const repositoryType = "aws:ecr/repository:Repository";
 const lifecycleType = "aws:ecr/lifecyclePolicy:LifecyclePolicy";

@@ -13,7 +13,7 @@ import { pipelineKeyPolicy } from "../../components/keyPolicy";
 import { tableKeyArgs } from "../../components/tableArgs";
 import { transactionsTableDefinition } from "../../functions/shared/tableDefinitions";
 import { installMocks, promiseOf, type MockRecorder } from "../support/pulumiMocks";
-import { settledResources } from "./settled";
+import { settledResources } from "../support/settled";
 
 const keyType = "aws:kms/key:Key";
 const tableType = "aws:dynamodb/table:Table";

@@ -12,7 +12,7 @@
 import { expect } from "chai";
 import { Network } from "../../components/network";
 import { installMocks, promiseOf, type MockRecorder, type RecordedResource } from "../support/pulumiMocks";
-import { settledResources } from "./settled";
+import { settledResources } from "../support/settled";
 
 const vpcType = "awsx:ec2:Vpc";
 const securityGroupType = "aws:ec2/securityGroup:SecurityGroup";

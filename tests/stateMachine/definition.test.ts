@@ -20,8 +20,8 @@ const tasks = taskStates(definition);
 function allStates(states: Record<string, AslState>): [string, AslState][] {
   return Object.entries(states).flatMap(([name, state]) => [
     [name, state] as [string, AslState],
-    ...((state.Branches as unknown as { States: Record<string, AslState> }[] | undefined) ?? []).flatMap((branch) =>
-      allStates(branch.States),
+    ...((state.Branches as unknown as { States: Record<string, AslState> }[] | undefined) ?? []).flatMap(
+      (branch) => allStates(branch.States),
     ),
   ]);
 }
@@ -37,7 +37,11 @@ describe("transaction state machine definition", () => {
     expect(definition.StartAt).to.equal(StateName.checkEnvelope);
     const check = definition.States[StateName.checkEnvelope];
     const targets = (check.Choices as { Next: string }[]).map((choice) => choice.Next);
-    expect(targets).to.deep.equal([StateName.malformedEvent, StateName.malformedEvent, StateName.malformedEvent]);
+    expect(targets).to.deep.equal([
+      StateName.malformedEvent,
+      StateName.malformedEvent,
+      StateName.malformedEvent,
+    ]);
     expect(check.Default).to.equal(StateName.validate);
     expect(definition.States[StateName.malformedEvent].Next).to.equal(StateName.prepareDeadLetter);
   });
@@ -47,7 +51,10 @@ describe("transaction state machine definition", () => {
     const screen = definition.States[StateName.screen];
     expect(screen.Type).to.equal("Parallel");
     const branches = screen.Branches as unknown as { StartAt: string }[];
-    expect(branches.map((branch) => branch.StartAt)).to.deep.equal([StateName.fraudDetection, StateName.complianceCheck]);
+    expect(branches.map((branch) => branch.StartAt)).to.deep.equal([
+      StateName.fraudDetection,
+      StateName.complianceCheck,
+    ]);
     expect(screen.Next).to.equal(StateName.decide);
   });
 
@@ -79,7 +86,9 @@ describe("transaction state machine definition", () => {
       expect(parameters.TableName).to.equal("transactions");
       expect(parameters.ConditionExpression).to.equal("attribute_not_exists(#decision)");
       const retry = state.Retry as { ErrorEquals: string[] }[];
-      expect(retry.flatMap((retrier) => retrier.ErrorEquals)).not.to.include("DynamoDB.ConditionalCheckFailedException");
+      expect(retry.flatMap((retrier) => retrier.ErrorEquals)).not.to.include(
+        "DynamoDB.ConditionalCheckFailedException",
+      );
     }
   });
 
@@ -131,7 +140,9 @@ describe("transaction state machine definition", () => {
     it("never catches States.TaskFailed on a Parallel or Map state (it would not match there)", () => {
       for (const [name, state] of allStates(definition.States)) {
         if (state.Type !== "Parallel" && state.Type !== "Map") continue;
-        const errors = ((state.Catch as { ErrorEquals: string[] }[] | undefined) ?? []).flatMap((c) => c.ErrorEquals);
+        const errors = ((state.Catch as { ErrorEquals: string[] }[] | undefined) ?? []).flatMap(
+          (c) => c.ErrorEquals,
+        );
         expect(errors, name).not.to.include("States.TaskFailed");
       }
     });
@@ -144,21 +155,21 @@ describe("transaction state machine definition", () => {
 
   describe("argument checks", () => {
     it("rejects a missing function ARN, naming it", () => {
-      expect(() => buildTransactionStateMachineDefinition({ ...definitionArgs, fraudDetectionFunctionArn: "" })).to.throw(
-        /fraudDetectionFunctionArn/,
-      );
+      expect(() =>
+        buildTransactionStateMachineDefinition({ ...definitionArgs, fraudDetectionFunctionArn: "" }),
+      ).to.throw(/fraudDetectionFunctionArn/);
     });
 
     it("rejects a timeout beyond the EXPRESS limit of 300 s", () => {
-      expect(() => buildTransactionStateMachineDefinition({ ...definitionArgs, timeoutSeconds: 301 })).to.throw(
-        /timeoutSeconds/,
-      );
+      expect(() =>
+        buildTransactionStateMachineDefinition({ ...definitionArgs, timeoutSeconds: 301 }),
+      ).to.throw(/timeoutSeconds/);
     });
 
     it("rejects a non-integer high-value threshold", () => {
-      expect(() => buildTransactionStateMachineDefinition({ ...definitionArgs, highValueAlertUsdMinor: 10.5 })).to.throw(
-        /highValueAlertUsdMinor/,
-      );
+      expect(() =>
+        buildTransactionStateMachineDefinition({ ...definitionArgs, highValueAlertUsdMinor: 10.5 }),
+      ).to.throw(/highValueAlertUsdMinor/);
     });
   });
 });

@@ -11,13 +11,21 @@ import { expect } from "chai";
 import { CreateTableCommand, GetItemCommand } from "@aws-sdk/client-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import { ReceiveMessageCommand } from "@aws-sdk/client-sqs";
-import { buildTransactionStateMachineDefinition, StateName } from "../../components/transactionStateMachineDefinition";
+import {
+  buildTransactionStateMachineDefinition,
+  StateName,
+} from "../../components/transactionStateMachineDefinition";
 import { transactionsTableDefinition } from "../../functions/shared/tableDefinitions";
 import type { TransactionReceivedEvent } from "../../functions/shared/stepContracts";
 import { localClients } from "../../local/awsClients";
 import { startEmulators, type Emulators } from "../../local/emulators";
 import type { LambdaHandler } from "../../local/lambdaInvokeShim";
-import { bindTaskStates, LocalStateMachine, taskStates, type LocalFunction } from "../../local/stateMachineRunner";
+import {
+  bindTaskStates,
+  LocalStateMachine,
+  taskStates,
+  type LocalFunction,
+} from "../../local/stateMachineRunner";
 import type { ServiceClients } from "../../local/serviceIntegrations";
 import { createTableInput } from "../../local/tableSpecs";
 import { setFunctionEnvironment } from "../support/functionEnvironment";
@@ -82,10 +90,16 @@ describe("transaction state machine executed locally against the emulators", fun
   before(async () => {
     emulators = await startEmulators();
     clients = localClients(emulators);
-    await clients.dynamoDb.send(new CreateTableCommand(createTableInput(tableName, transactionsTableDefinition)));
+    await clients.dynamoDb.send(
+      new CreateTableCommand(createTableInput(tableName, transactionsTableDefinition)),
+    );
     alertsTopicArn = emulators.fauxqs.createTopic("alerts").topicArn;
     alertsQueueUrl = emulators.fauxqs.createQueue("alerts-inbox").queueUrl;
-    emulators.fauxqs.subscribe({ topic: "alerts", queue: "alerts-inbox", attributes: { RawMessageDelivery: "true" } });
+    emulators.fauxqs.subscribe({
+      topic: "alerts",
+      queue: "alerts-inbox",
+      attributes: { RawMessageDelivery: "true" },
+    });
     deadLetterQueueUrl = emulators.fauxqs.createQueue("dead-letters").queueUrl;
     // Environment is read at cold start, so it is set before the handlers are loaded.
     setFunctionEnvironment({ tableName, dynamoDbEndpoint: emulators.dynamoDbEndpoint });
@@ -124,7 +138,11 @@ describe("transaction state machine executed locally against the emulators", fun
 
   async function storedItem(transactionId: string): Promise<Record<string, unknown> | undefined> {
     const answer = await clients.dynamoDb.send(
-      new GetItemCommand({ TableName: tableName, Key: { transactionId: { S: transactionId } }, ConsistentRead: true }),
+      new GetItemCommand({
+        TableName: tableName,
+        Key: { transactionId: { S: transactionId } },
+        ConsistentRead: true,
+      }),
     );
     return answer.Item ? unmarshall(answer.Item) : undefined;
   }
@@ -137,7 +155,8 @@ describe("transaction state machine executed locally against the emulators", fun
       );
       const messages = answer.Messages ?? [];
       if (messages.length === 0) return bodies;
-      for (const message of messages) bodies.push(JSON.parse(message.Body ?? "null") as Record<string, unknown>);
+      for (const message of messages)
+        bodies.push(JSON.parse(message.Body ?? "null") as Record<string, unknown>);
       // Received messages stay invisible for the test's lifetime; no delete needed to drain.
     }
   }
@@ -171,7 +190,11 @@ describe("transaction state machine executed locally against the emulators", fun
   });
 
   it("sends a cross-border payment at a high-risk merchant to REVIEW and alerts", async () => {
-    const event = receivedEvent({ customerCountry: "GB", merchantCountry: "US", merchantCategoryCode: "7995" });
+    const event = receivedEvent({
+      customerCountry: "GB",
+      merchantCountry: "US",
+      merchantCategoryCode: "7995",
+    });
     await machine().start(event, noBackoff).result;
 
     const item = await storedItem(event.detail.transactionId);
@@ -194,9 +217,9 @@ describe("transaction state machine executed locally against the emulators", fun
     expect(item?.status).to.equal("REJECTED");
     const validation = (item?.decision as Record<string, Record<string, unknown>>).validation;
     expect(validation.valid).to.equal(false);
-    expect((validation.reasons as { code: string; field?: string }[]).map((reason) => reason.code)).to.include(
-      "INVALID_AMOUNT",
-    );
+    expect(
+      (validation.reasons as { code: string; field?: string }[]).map((reason) => reason.code),
+    ).to.include("INVALID_AMOUNT");
     expect((await alertsFor(event.detail.transactionId))[0]?.status).to.equal("REJECTED");
   });
 
@@ -208,7 +231,9 @@ describe("transaction state machine executed locally against the emulators", fun
     expect(item?.status).to.equal("REJECTED");
     const compliance = (item?.decision as Record<string, Record<string, unknown>>).compliance;
     expect(compliance.decision).to.equal("BLOCK");
-    expect((compliance.rules as { ruleId: string }[]).map((rule) => rule.ruleId)).to.include("SANCTIONED_COUNTRY");
+    expect((compliance.rules as { ruleId: string }[]).map((rule) => rule.ruleId)).to.include(
+      "SANCTIONED_COUNTRY",
+    );
   });
 
   it("alerts on an APPROVED transaction above the high-value threshold", async () => {
@@ -226,7 +251,8 @@ describe("transaction state machine executed locally against the emulators", fun
     let calls = 0;
     const flaky: LambdaHandler = async (event, context) => {
       calls += 1;
-      if (calls === 1) throw Object.assign(new Error("Rate exceeded"), { name: "Lambda.TooManyRequestsException" });
+      if (calls === 1)
+        throw Object.assign(new Error("Rate exceeded"), { name: "Lambda.TooManyRequestsException" });
       return handlers.fraudDetection(event, context);
     };
     const event = receivedEvent();
@@ -298,9 +324,14 @@ describe("transaction state machine executed locally against the emulators", fun
       receivedEvent({ amount: "99999.99" }),
       receivedEvent({ metadata: { note: "card 4111 1111 1111 1111" } }),
     ];
-    const malformed = { ...receivedEvent(), detail: { transaction: {} } } as unknown as TransactionReceivedEvent;
+    const malformed = {
+      ...receivedEvent(),
+      detail: { transaction: {} },
+    } as unknown as TransactionReceivedEvent;
     const runner = machine();
-    await Promise.all([...events, malformed].map((event) => runner.start(event, noBackoff).result.catch(() => undefined)));
+    await Promise.all(
+      [...events, malformed].map((event) => runner.start(event, noBackoff).result.catch(() => undefined)),
+    );
 
     for (const event of events) {
       const item = await storedItem(event.detail.transactionId);
@@ -317,9 +348,9 @@ describe("transaction state machine executed locally against the emulators", fun
     const item = await storedItem(event.detail.transactionId);
     expect(item?.status).to.equal("REJECTED");
     expect(JSON.stringify(item)).not.to.match(/4111\s?1111\s?1111\s?1111/);
-    const reasons = ((item?.decision as Record<string, Record<string, unknown>>).validation.reasons as { code: string }[]).map(
-      (reason) => reason.code,
-    );
+    const reasons = (
+      (item?.decision as Record<string, Record<string, unknown>>).validation.reasons as { code: string }[]
+    ).map((reason) => reason.code);
     expect(reasons).to.include("PAN_DETECTED");
   });
 });

@@ -5,7 +5,10 @@ export interface AslValidationResult {
   errorsText(separator?: string): string;
 }
 
-type AslValidator = (definition: unknown, options?: { checkPaths?: boolean; checkArn?: boolean }) => AslValidationResult;
+type AslValidator = (
+  definition: unknown,
+  options?: { checkPaths?: boolean; checkArn?: boolean },
+) => AslValidationResult;
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const validator = require("asl-validator") as AslValidator;

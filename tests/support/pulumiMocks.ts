@@ -13,6 +13,8 @@ export interface RecordedResource {
   readonly name: string;
   readonly inputs: Record<string, unknown>;
   readonly state: Record<string, unknown>;
+  /** Reference (`urn::id`) of the explicit provider, when one was given. */
+  readonly provider?: string;
 }
 
 export interface RecordedCall {
@@ -61,10 +63,18 @@ function computedState(type: string, name: string, inputs: Record<string, unknow
     case "aws:cloudwatch/logGroup:LogGroup": {
       const prefixed = inputs.namePrefix !== undefined ? `${inputs.namePrefix}0123abcd` : name;
       const logGroupName = String(inputs.name ?? prefixed);
-      return { ...base, name: logGroupName, arn: `arn:aws:logs:${region}:${accountId}:log-group:${logGroupName}` };
+      return {
+        ...base,
+        name: logGroupName,
+        arn: `arn:aws:logs:${region}:${accountId}:log-group:${logGroupName}`,
+      };
     }
     case "aws:ecr/repository:Repository":
-      return { ...base, repositoryUrl: `${accountId}.dkr.ecr.${region}.amazonaws.com/${name}`, registryId: accountId };
+      return {
+        ...base,
+        repositoryUrl: `${accountId}.dkr.ecr.${region}.amazonaws.com/${name}`,
+        registryId: accountId,
+      };
     case "docker:index/image:Image": {
       const imageName = String(inputs.imageName ?? name);
       const repository = imageName.split(":")[0];
@@ -104,7 +114,11 @@ function answerCall(token: string): Record<string, unknown> {
         id: region,
       };
     case "aws:index/getAvailabilityZones:getAvailabilityZones":
-      return { names: [`${region}a`, `${region}b`, `${region}c`], zoneIds: ["euw1-az1", "euw1-az2", "euw1-az3"], id: region };
+      return {
+        names: [`${region}a`, `${region}b`, `${region}c`],
+        zoneIds: ["euw1-az1", "euw1-az2", "euw1-az3"],
+        id: region,
+      };
     default:
       throw new Error(`unexpected invoke in a test: ${token}`);
   }
@@ -135,7 +149,13 @@ export async function installMocks(
     {
       newResource(args: pulumi.runtime.MockResourceArgs) {
         const state = computedState(args.type, args.name, args.inputs);
-        resources.push({ type: args.type, name: args.name, inputs: unwrapSecrets(args.inputs) as Record<string, unknown>, state });
+        resources.push({
+          type: args.type,
+          name: args.name,
+          inputs: unwrapSecrets(args.inputs) as Record<string, unknown>,
+          state,
+          provider: args.provider,
+        });
         return { id: `${args.name}-id`, state };
       },
       call(args: pulumi.runtime.MockCallArgs) {
@@ -153,7 +173,9 @@ export async function installMocks(
     calls,
     ofType,
     one(type: string, suffix?: string) {
-      const matches = ofType(type).filter((resource) => suffix === undefined || resource.name.endsWith(suffix));
+      const matches = ofType(type).filter(
+        (resource) => suffix === undefined || resource.name.endsWith(suffix),
+      );
       if (matches.length !== 1) {
         throw new Error(`expected one ${type}${suffix ? ` named *${suffix}` : ""}, found ${matches.length}`);
       }

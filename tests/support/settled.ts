@@ -1,4 +1,4 @@
-import { settle, type MockRecorder } from "../support/pulumiMocks";
+import { settle, type MockRecorder } from "./pulumiMocks";
 
 /**
  * Waits until the mocks stop receiving registrations. Components register children in chains
