@@ -50,7 +50,6 @@ export const StateName = {
   isHighValue: "IsHighValue",
   alert: "Alert",
   done: "Done",
-  prepareDeadLetter: "PrepareDeadLetter",
   sendToDeadLetterQueue: "SendToDLQ",
   failed: "Failed",
 } as const;
@@ -90,7 +89,7 @@ const messagingRetry: AslValue = [
 ];
 /** Anything unrecoverable goes to the dead-letter queue with the whole input and the error. */
 const toDeadLetterQueue: AslValue = [
-  { ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: StateName.prepareDeadLetter },
+  { ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: StateName.sendToDeadLetterQueue },
 ];
 
 function lambdaTask(functionArn: string, payload: AslValue, extra: AslState): AslState {
@@ -225,7 +224,7 @@ export function buildTransactionStateMachineDefinition(
           Cause: "detail.transactionId (string) and detail.transaction are required",
         },
         ResultPath: "$.error",
-        Next: StateName.prepareDeadLetter,
+        Next: StateName.sendToDeadLetterQueue,
       },
       [StateName.validate]: lambdaTask(args.validateFunctionArn, "$.detail", {
         ResultSelector: {
@@ -347,7 +346,9 @@ export function buildTransactionStateMachineDefinition(
         Parameters: {
           TopicArn: args.alertsTopicArn,
           "Subject.$": "States.Format('Transaction {}', $.outcome.status)",
-          "Message.$": "States.JsonToString($.outcome)",
+          // An object Message is published as its JSON text. Not States.JsonToString: the local
+          // engine strips every backslash from intrinsic results, corrupting nested JSON.
+          "Message.$": "$.outcome",
           MessageAttributes: { status: { DataType: "String", "StringValue.$": "$.outcome.status" } },
         },
         ResultPath: null,
@@ -357,23 +358,18 @@ export function buildTransactionStateMachineDefinition(
       },
       [StateName.done]: { Type: "Succeed" },
       // Only paths that always exist here: a dead-letter send must not fail on a malformed input.
-      [StateName.prepareDeadLetter]: {
-        Type: "Pass",
-        Parameters: {
-          "input.$": "$$.Execution.Input",
-          "error.$": "$.error",
-          "executionId.$": "$$.Execution.Id",
-          "startedAt.$": "$$.Execution.StartTime",
-        },
-        ResultPath: "$.deadLetter",
-        Next: StateName.sendToDeadLetterQueue,
-      },
+      // An object MessageBody is sent as its JSON text.
       [StateName.sendToDeadLetterQueue]: {
         Type: "Task",
         Resource: TaskResource.sqsSendMessage,
         Parameters: {
           QueueUrl: args.deadLetterQueueUrl,
-          "MessageBody.$": "States.JsonToString($.deadLetter)",
+          MessageBody: {
+            "input.$": "$$.Execution.Input",
+            "error.$": "$.error",
+            "executionId.$": "$$.Execution.Id",
+            "startedAt.$": "$$.Execution.StartTime",
+          },
         },
         ResultPath: null,
         Retry: messagingRetry,

@@ -39,6 +39,13 @@ async function call<T extends object>(
   }
 }
 
+/** Step Functions sends an object MessageBody / Message as its JSON text. */
+function withJsonText<T extends object>(parameters: unknown, field: string): T {
+  const record = parameters as Record<string, unknown>;
+  const value = record[field];
+  return (typeof value === "string" ? record : { ...record, [field]: JSON.stringify(value) }) as T;
+}
+
 /** Integrations by Task `Resource`. A resource missing here cannot run locally. */
 export function serviceIntegrations(clients: ServiceClients): Record<string, ServiceIntegration> {
   return {
@@ -47,8 +54,14 @@ export function serviceIntegrations(clients: ServiceClients): Record<string, Ser
         clients.dynamoDb.send(new UpdateItemCommand(parameters as UpdateItemCommandInput)),
       ),
     "arn:aws:states:::sns:publish": (parameters) =>
-      call("SNS", () => clients.sns.send(new PublishCommand(parameters as PublishCommandInput))),
+      call("SNS", () =>
+        clients.sns.send(new PublishCommand(withJsonText<PublishCommandInput>(parameters, "Message"))),
+      ),
     "arn:aws:states:::sqs:sendMessage": (parameters) =>
-      call("SQS", () => clients.sqs.send(new SendMessageCommand(parameters as SendMessageCommandInput))),
+      call("SQS", () =>
+        clients.sqs.send(
+          new SendMessageCommand(withJsonText<SendMessageCommandInput>(parameters, "MessageBody")),
+        ),
+      ),
   };
 }

@@ -43,7 +43,7 @@ describe("transaction state machine definition", () => {
       StateName.malformedEvent,
     ]);
     expect(check.Default).to.equal(StateName.validate);
-    expect(definition.States[StateName.malformedEvent].Next).to.equal(StateName.prepareDeadLetter);
+    expect(definition.States[StateName.malformedEvent].Next).to.equal(StateName.sendToDeadLetterQueue);
   });
 
   it("runs ValidateTransaction, then FraudDetection and ComplianceCheck in parallel, then Decide", () => {
@@ -105,7 +105,8 @@ describe("transaction state machine definition", () => {
   });
 
   it("sends the whole execution input and the error to the dead-letter queue", () => {
-    const parameters = definition.States[StateName.prepareDeadLetter].Parameters as Record<string, unknown>;
+    const send = definition.States[StateName.sendToDeadLetterQueue].Parameters as Record<string, unknown>;
+    const parameters = send.MessageBody as Record<string, unknown>;
     expect(parameters["input.$"]).to.equal("$$.Execution.Input");
     expect(parameters["error.$"]).to.equal("$.error");
   });
@@ -122,13 +123,20 @@ describe("transaction state machine definition", () => {
     for (const [name, state] of guarded) {
       const catchers = state.Catch as { ErrorEquals: string[]; Next: string }[];
       const last = catchers[catchers.length - 1];
-      expect(last, name).to.deep.include({ ErrorEquals: ["States.ALL"], Next: StateName.prepareDeadLetter });
+      expect(last, name).to.deep.include({
+        ErrorEquals: ["States.ALL"],
+        Next: StateName.sendToDeadLetterQueue,
+      });
     }
   });
 
   describe("only what the local engine executes faithfully", () => {
     it("uses JSONPath everywhere (the local engine silently ignores JSONata)", () => {
       expect(JSON.stringify(definition)).not.to.match(/JSONata|\{%/);
+    });
+
+    it("builds message bodies as objects, not with States.JsonToString (the local engine strips backslashes)", () => {
+      expect(JSON.stringify(definition)).not.to.contain("States.JsonToString");
     });
 
     it("has no .sync or .waitForTaskToken integrations (illegal in EXPRESS)", () => {
