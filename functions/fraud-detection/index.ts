@@ -1,0 +1,47 @@
+/**
+ * FraudDetection: scores a validated transaction against the customer's history (input
+ * `{transaction}`). Idempotent: the history is fixed by occurredAt, so a re-run answers the same.
+ */
+import type { Context } from "aws-lambda";
+import { MetricUnit } from "@aws-lambda-powertools/metrics";
+import { findCustomerActivity } from "../shared/customerActivity";
+import { documentClient } from "../shared/dynamoDb";
+import { EnvironmentName } from "../shared/environmentNames";
+import { optionalJsonEnvironment, requireEnvironment } from "../shared/environment";
+import { observeInvocation } from "../shared/handlerObservability";
+import { toAttributeMap } from "../shared/marshalRecord";
+import { logger, metrics } from "../shared/powertools";
+import { parseScreeningInput } from "../shared/screeningInput";
+import type { FraudAssessment } from "../shared/stepContracts";
+import { toUtcTimestamp } from "../shared/timestamps";
+import { assessFraud, historyWindow } from "./assessFraud";
+import { loadFraudRules } from "./fraudRules";
+
+const tableName = requireEnvironment(EnvironmentName.transactionsTable);
+const rules = loadFraudRules(optionalJsonEnvironment(EnvironmentName.fraudRulesOverride));
+
+const metricByLevel = { LOW: "FraudLow", MEDIUM: "FraudMedium", HIGH: "FraudHigh" } as const;
+
+export const handler = async (input: unknown, context: Context): Promise<FraudAssessment> =>
+  observeInvocation(context, async () => {
+    const { transaction } = parseScreeningInput(input, "FraudDetection");
+    const window = historyWindow(transaction, rules);
+    const activity = await findCustomerActivity(documentClient, {
+      tableName,
+      customerId: transaction.customerId,
+      from: toUtcTimestamp(window.from),
+      to: toUtcTimestamp(window.to),
+      excludeTransactionId: transaction.transactionId,
+    });
+    if (activity.truncated)
+      logger.warn("Customer history truncated", { transactionId: transaction.transactionId });
+    const assessment = assessFraud(transaction, activity.items, rules);
+    metrics.addMetric(metricByLevel[assessment.level], MetricUnit.Count, 1);
+    logger.info("Fraud assessed", {
+      transactionId: transaction.transactionId,
+      score: assessment.score,
+      level: assessment.level,
+      signals: assessment.signals.map((signal) => signal.code),
+    });
+    return { ...assessment, record: toAttributeMap(assessment) };
+  });

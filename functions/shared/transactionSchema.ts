@@ -1,0 +1,126 @@
+/**
+ * Shape of the candidate transaction in `detail.transaction` (canonical camelCase names; the
+ * intakes translate the wire formats). This schema checks types and formats only; money, the
+ * clock, card numbers and sensitive data are judged in validateTransaction.ts, which needs the
+ * currency, the time and the whole raw object.
+ *
+ * Unknown fields are stripped (Zod's default for objects): nothing unvetted reaches the table.
+ * They are still scanned for card numbers and sensitive data before being dropped, so a PAN
+ * cannot slip through in a field we do not model. `amountMinor` is not modelled either: it is
+ * always recomputed from `amount` and `currency`, never trusted.
+ */
+import { z } from "zod";
+import { normaliseCountryCode } from "./countries";
+import { parseTimestamp, toUtcTimestamp } from "./timestamps";
+
+/** Largest metadata accepted, as UTF-8 JSON: enough for references and tags, not for documents. */
+export const maxMetadataBytes = 4096;
+/** Deepest metadata nesting accepted (an object directly under metadata is depth 2). */
+export const maxMetadataDepth = 5;
+
+const printableId = z
+  .string()
+  .min(1, { error: "must not be empty" })
+  .max(128, { error: "must be at most 128 characters" })
+  .regex(/^[\x21-\x7E]*$/, { error: "must be printable ASCII without spaces" });
+
+const freeText = (maxLength: number) =>
+  z
+    .string()
+    .min(1, { error: "must not be empty" })
+    .max(maxLength, { error: `must be at most ${maxLength} characters` })
+    .regex(/^[^\p{Cc}]*$/u, { error: "must not contain control characters" });
+
+const countryCode = z
+  .string()
+  .refine((value) => normaliseCountryCode(value) !== undefined, {
+    error: "must be an ISO 3166-1 alpha-2 country code",
+  })
+  .transform((value) => normaliseCountryCode(value) ?? value);
+
+const occurredAt = z
+  .string()
+  .refine((value) => parseTimestamp(value) !== undefined, {
+    error: 'must be an ISO 8601 date-time with an offset, e.g. "2025-11-14T09:30:00Z"',
+  })
+  .transform((value) => {
+    const instant = parseTimestamp(value);
+    return instant ? toUtcTimestamp(instant) : value;
+  });
+
+const cardSummary = z.object(
+  {
+    bin: z
+      .string()
+      .regex(/^\d{6,8}$/, { error: "must be the first 6 to 8 digits of the card" })
+      .nullish(),
+    last4: z.string().regex(/^\d{4}$/, { error: "must be the last 4 digits of the card" }),
+  },
+  { error: "must be an object {bin?, last4}" },
+);
+
+function nestingDepth(value: unknown): number {
+  if (typeof value !== "object" || value === null) return 0;
+  const children = Array.isArray(value) ? value : Object.values(value);
+  // Bounded by maxMetadataBytes, so the recursion cannot go deep.
+  return 1 + Math.max(0, ...children.map(nestingDepth));
+}
+
+/**
+ * DynamoDB stores numbers exactly or not at all: the SDK refuses integers beyond 2^53 and the
+ * service refuses exponents past 125, and a put failing on customer data would be retried to the
+ * dead-letter queue. Such numbers, and empty property names, are rejected here instead.
+ */
+function storableInDynamoDb(value: unknown): boolean {
+  if (typeof value === "number") {
+    return Number.isFinite(value) && Math.abs(value) <= Number.MAX_SAFE_INTEGER && !/e/i.test(String(value));
+  }
+  if (typeof value !== "object" || value === null) return true;
+  if (Array.isArray(value)) return value.every(storableInDynamoDb);
+  return Object.entries(value).every(([key, child]) => key !== "" && storableInDynamoDb(child));
+}
+
+const metadata = z
+  .record(z.string(), z.unknown(), { error: "must be a JSON object" })
+  .refine((value) => Buffer.byteLength(JSON.stringify(value), "utf8") <= maxMetadataBytes, {
+    error: `must be at most ${maxMetadataBytes} bytes as JSON`,
+    abort: true,
+  })
+  .refine((value) => nestingDepth(value) <= maxMetadataDepth, {
+    error: `must be nested at most ${maxMetadataDepth} levels deep`,
+    abort: true,
+  })
+  .refine(storableInDynamoDb, {
+    error:
+      "numbers must be plain decimals within +/-2^53 (send larger ones as strings) and property names non-empty",
+  });
+
+export const candidateTransactionSchema = z.object(
+  {
+    transactionId: printableId,
+    source: z.enum(["webhook", "csv"], { error: 'must be "webhook" or "csv"' }),
+    provider: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]{1,64}$/, { error: "must be 1-64 letters, digits, '.', '_' or '-'" })
+      .nullish(),
+    // Judged against the currency in validateTransaction.ts; here only the type.
+    amount: z.union([z.string(), z.number()], { error: "must be a decimal string or a number" }),
+    currency: z.string({ error: "must be an ISO 4217 currency code" }),
+    customerId: freeText(128),
+    merchantId: freeText(128),
+    occurredAt: occurredAt.nullish(),
+    merchantCategoryCode: z
+      .string({ error: "must be a 4-digit string" })
+      .regex(/^\d{4}$/, { error: "must be 4 digits" })
+      .nullish(),
+    customerCountry: countryCode.nullish(),
+    merchantCountry: countryCode.nullish(),
+    customerName: freeText(200).nullish(),
+    merchantName: freeText(200).nullish(),
+    card: cardSummary.nullish(),
+    metadata: metadata.nullish(),
+  },
+  { error: "must be a JSON object" },
+);
+
+export type CandidateTransaction = z.infer<typeof candidateTransactionSchema>;

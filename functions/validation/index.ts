@@ -1,0 +1,49 @@
+/**
+ * ValidateTransaction: the first step of the state machine (input `$.detail`). An invalid
+ * transaction is a business outcome (valid: false with reasons), never an error; only a store
+ * failure throws, so Step Functions retries it.
+ */
+import type { Context } from "aws-lambda";
+import { MetricUnit } from "@aws-lambda-powertools/metrics";
+import { documentClient } from "../shared/dynamoDb";
+import { observeInvocation } from "../shared/handlerObservability";
+import { redactPanText } from "../shared/pan";
+import { logger, metrics } from "../shared/powertools";
+import type { ValidationOutcome } from "../shared/stepContracts";
+import { loadValidationConfig } from "./config";
+import { saveReceivedTransaction } from "./transactionStore";
+import { validateReceivedDetail } from "./validateReceivedDetail";
+import { invalidOutcome, validOutcome } from "./validationOutcome";
+
+const config = loadValidationConfig();
+
+/** The key for log correlation only, masked in case an intake let a card number into it. */
+function loggableKey(detail: unknown): string | undefined {
+  if (typeof detail !== "object" || detail === null) return undefined;
+  const key = (detail as { transactionId?: unknown }).transactionId;
+  return typeof key === "string" ? redactPanText(key) : undefined;
+}
+
+export const handler = async (detail: unknown, context: Context): Promise<ValidationOutcome> =>
+  observeInvocation(context, async () => {
+    const now = new Date();
+    const transactionId = loggableKey(detail);
+    const result = validateReceivedDetail(detail, { now, maxAmountUsdMinor: config.maxAmountUsdMinor });
+    if (!result.valid) {
+      metrics.addMetric("TransactionsInvalid", MetricUnit.Count, 1);
+      logger.info("Transaction invalid", {
+        transactionId,
+        reasonCodes: result.reasons.map((reason) => reason.code),
+      });
+      return invalidOutcome(result.reasons);
+    }
+    const saved = await saveReceivedTransaction(documentClient, result.transaction, {
+      tableName: config.tableName,
+      receivedAt: now,
+      occurredAtDefaulted: result.occurredAtDefaulted,
+    });
+    metrics.addMetric("TransactionsValidated", MetricUnit.Count, 1);
+    if (!saved.created) metrics.addMetric("TransactionsAlreadyStored", MetricUnit.Count, 1);
+    logger.info("Transaction valid", { transactionId, created: saved.created });
+    return validOutcome(saved.transaction);
+  });

@@ -1,0 +1,82 @@
+import { expect } from "chai";
+import { containsPan, findPans, redactPanText, redactPans } from "../../functions/shared/pan";
+
+describe("PAN detection", () => {
+  const pans: ReadonlyArray<[string, string]> = [
+    ["Visa test card", "4111111111111111"],
+    ["Mastercard test card", "5555555555554444"],
+    ["Amex (15 digits)", "378282246310005"],
+    ["13-digit Visa", "4222222222222"],
+    ["19-digit card", "6011000990139424009"],
+    ["groups separated by spaces", "4111 1111 1111 1111"],
+    ["groups separated by dashes", "4111-1111-1111-1111"],
+    ["inside a sentence", "please charge card 4111 1111 1111 1111 thanks"],
+    ["followed by an expiry", "4111 1111 1111 1111 12 25"],
+    ["written in full-width digits", "４１１１１１１１１１１１１１１１"],
+  ];
+  for (const [label, text] of pans) {
+    it(`finds a PAN: ${label}`, () => {
+      expect(containsPan(text)).to.equal(true);
+    });
+  }
+
+  const notPans: ReadonlyArray<[string, string]> = [
+    ["16 digits failing Luhn", "4111111111111112"],
+    ["12 digits passing Luhn", "411111111117"],
+    ["a 25-digit order reference", "4111111111111111000000000"],
+    ["a date and time", "2025-11-14 10:30:00"],
+    ["a phone number", "+44 20 7946 0958"],
+    ["groups joined by two spaces", "4111  1111  1111  1111"],
+    ["BIN and last four", "411111 1111"],
+  ];
+  for (const [label, text] of notPans) {
+    it(`finds no PAN: ${label}`, () => {
+      expect(containsPan(text)).to.equal(false);
+    });
+  }
+
+  it("reports the paths of PANs in nested values, numbers and keys, never the digits", () => {
+    // Prepare
+    const input = {
+      customerName: "card 4111 1111 1111 1111",
+      metadata: {
+        notes: ["fine", { deeper: 5555555555554444 }],
+        "4111111111111111": "key holds it",
+        clean: "order 12345",
+      },
+    };
+    // Act
+    const findings = findPans(input);
+    // Assess
+    expect(findings).to.deep.equal([
+      { path: "customerName", inKey: false },
+      { path: "metadata.notes[1].deeper", inKey: false },
+      { path: 'metadata["************1111"]', inKey: true },
+    ]);
+    expect(JSON.stringify(findings)).not.to.match(/4111\s?1111\s?1111|555555555555/);
+  });
+
+  it("walks a hostile, deeply nested payload without overflowing the stack", () => {
+    // Prepare
+    let nested: unknown = "4111111111111111";
+    for (let depth = 0; depth < 50_000; depth += 1) nested = [nested];
+    // Act
+    const findings = findPans({ nested });
+    // Assess
+    expect(findings).to.have.length(1);
+  });
+
+  it("masks all but the last four digits, keeping separators, for safe logging", () => {
+    expect(redactPanText("card 4111-1111-1111-1111 exp 12/25")).to.equal(
+      "card ****-****-****-1111 exp 12/25",
+    );
+    expect(
+      redactPans({ note: "4111111111111111", n: 5555555555554444, "4111111111111111": 1, ok: 42 }),
+    ).to.deep.equal({
+      note: "************1111",
+      n: "************4444",
+      "************1111": 1,
+      ok: 42,
+    });
+  });
+});

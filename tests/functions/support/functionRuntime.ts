@@ -1,0 +1,72 @@
+/**
+ * A fresh "container" for handler tests: local DynamoDB with the transactions table, the function
+ * environment pointed at it, and load() for a cold start of a handler module that reads this
+ * environment. stop() forgets the modules again and restores process.env, so other suites in the
+ * same mocha process get their own cold start.
+ *
+ * load() uses require, not `await import()`: under tsx a dynamic import is cached by Node's ESM
+ * loader for the life of the process, so a second import would never see a new environment.
+ */
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { resolve, sep } from "node:path";
+import { transactionsTableDefinition } from "../../../functions/shared/tableDefinitions";
+import { createTable, startLocalDynamoDb } from "../../support/dynamoTable";
+import { setFunctionEnvironment } from "../../support/functionEnvironment";
+
+const functionsRoot = resolve(__dirname, "../../../functions") + sep;
+
+/** Drops every module under functions/ from the require cache: the next import is a cold start. */
+export function forgetFunctionModules(): void {
+  for (const key of Object.keys(require.cache)) {
+    if (key.startsWith(functionsRoot)) delete require.cache[key];
+  }
+}
+
+function restoreEnvironment(snapshot: Readonly<Record<string, string | undefined>>): void {
+  for (const key of Object.keys(process.env)) if (!(key in snapshot)) delete process.env[key];
+  Object.assign(process.env, snapshot);
+}
+
+export interface FunctionRuntime {
+  readonly tableName: string;
+  readonly documentClient: DynamoDBDocumentClient;
+  /**
+   * Cold-starts `functions/<modulePath>` (e.g. "validation/index") in this environment; the type
+   * argument is `typeof import(".../functions/validation/index")`.
+   */
+  load<Module>(modulePath: string): Module;
+  stop(): Promise<void>;
+}
+
+export interface FunctionRuntimeOptions {
+  /** Variables to set on top of the standard function environment. */
+  readonly set?: Readonly<Record<string, string>>;
+  /** Variables to remove, e.g. to prove a cold start fails without them. */
+  readonly unset?: readonly string[];
+}
+
+export async function startFunctionRuntime(options: FunctionRuntimeOptions = {}): Promise<FunctionRuntime> {
+  const snapshot = { ...process.env };
+  const dynamoDb = await startLocalDynamoDb();
+  const tableName = "transactions-functions-test";
+  await createTable(dynamoDb.client, tableName, transactionsTableDefinition);
+  setFunctionEnvironment({ tableName, dynamoDbEndpoint: dynamoDb.endpoint });
+  // Metrics would print one EMF line per invocation; the dedicated metrics test turns them back on.
+  Object.assign(process.env, { POWERTOOLS_METRICS_DISABLED: "true" }, options.set);
+  for (const name of options.unset ?? []) delete process.env[name];
+  forgetFunctionModules();
+  return {
+    tableName,
+    documentClient: DynamoDBDocumentClient.from(dynamoDb.client),
+    load<Module>(modulePath: string): Module {
+      forgetFunctionModules();
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      return require(resolve(functionsRoot, modulePath)) as Module;
+    },
+    async stop() {
+      forgetFunctionModules();
+      restoreEnvironment(snapshot);
+      await dynamoDb.stop();
+    },
+  };
+}
