@@ -53,7 +53,8 @@ export class TransactionStateMachine extends pulumi.ComponentResource {
     const logGroup = new aws.cloudwatch.LogGroup(
       `${name}-logs`,
       {
-        name: `/aws/vendedlogs/states/${name}`,
+        // A prefix, not a fixed name: dev and prod stacks may share one account.
+        namePrefix: `/aws/vendedlogs/states/${name}-`,
         retentionInDays: logRetentionDays,
         kmsKeyId: args.kmsKeyArn,
       },
