@@ -17,6 +17,26 @@ export interface TransactionStateMachinePolicyArgs {
   readonly kmsKeyArn: string;
 }
 
+/** CloudWatch Logs vended-log delivery APIs accept no resource narrower than "*". */
+export const logDeliveryActions = [
+  "logs:CreateLogDelivery",
+  "logs:GetLogDelivery",
+  "logs:UpdateLogDelivery",
+  "logs:DeleteLogDelivery",
+  "logs:ListLogDeliveries",
+  "logs:PutResourcePolicy",
+  "logs:DescribeResourcePolicies",
+  "logs:DescribeLogGroups",
+];
+
+/** X-Ray segment and sampling APIs accept no resource narrower than "*". */
+export const tracingActions = [
+  "xray:PutTraceSegments",
+  "xray:PutTelemetryRecords",
+  "xray:GetSamplingRules",
+  "xray:GetSamplingTargets",
+];
+
 export function transactionStateMachinePolicyStatements(
   args: TransactionStateMachinePolicyArgs,
 ): PolicyStatement[] {
@@ -48,33 +68,7 @@ export function transactionStateMachinePolicyStatements(
       Action: ["kms:Decrypt", "kms:GenerateDataKey"],
       Resource: [args.kmsKeyArn],
     },
-    {
-      // CloudWatch Logs vended-log delivery APIs accept no resource narrower than "*".
-      Sid: "DeliverExecutionLogs",
-      Effect: "Allow",
-      Action: [
-        "logs:CreateLogDelivery",
-        "logs:GetLogDelivery",
-        "logs:UpdateLogDelivery",
-        "logs:DeleteLogDelivery",
-        "logs:ListLogDeliveries",
-        "logs:PutResourcePolicy",
-        "logs:DescribeResourcePolicies",
-        "logs:DescribeLogGroups",
-      ],
-      Resource: ["*"],
-    },
-    {
-      // X-Ray segment APIs accept no resource narrower than "*".
-      Sid: "WriteTraces",
-      Effect: "Allow",
-      Action: [
-        "xray:PutTraceSegments",
-        "xray:PutTelemetryRecords",
-        "xray:GetSamplingRules",
-        "xray:GetSamplingTargets",
-      ],
-      Resource: ["*"],
-    },
+    { Sid: "DeliverExecutionLogs", Effect: "Allow", Action: [...logDeliveryActions], Resource: ["*"] },
+    { Sid: "WriteTraces", Effect: "Allow", Action: [...tracingActions], Resource: ["*"] },
   ];
 }

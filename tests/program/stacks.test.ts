@@ -14,6 +14,7 @@ import { parse } from "yaml";
 import { installMocks, promiseOf, type MockRecorder, type RecordedResource } from "../support/pulumiMocks";
 import { settledResources } from "../support/settled";
 import { actionsAllowedOnAnyResource } from "../../components/iamPolicy";
+import { logDeliveryActions, tracingActions } from "../../components/transactionStateMachinePolicy";
 import { loadStackConfig, type StackConfig } from "../../stackConfig";
 import type { PipelineOutputs } from "../../pipeline";
 
@@ -147,18 +148,7 @@ for (const stack of ["dev", "prod"]) {
     });
 
     it("grants no wildcard IAM action, and '*' resources only where AWS requires them", () => {
-      const stateMachineLogDelivery = new Set([
-        "logs:CreateLogDelivery",
-        "logs:GetLogDelivery",
-        "logs:UpdateLogDelivery",
-        "logs:DeleteLogDelivery",
-        "logs:ListLogDeliveries",
-        "logs:PutResourcePolicy",
-        "logs:DescribeResourcePolicies",
-        "logs:DescribeLogGroups",
-        "xray:GetSamplingRules",
-        "xray:GetSamplingTargets",
-      ]);
+      const stateMachineLogDelivery = new Set([...logDeliveryActions, ...tracingActions]);
       const policies = recorder.ofType("aws:iam/rolePolicy:RolePolicy");
       expect(policies).to.have.length(4);
       for (const policy of policies) {
