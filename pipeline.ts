@@ -57,7 +57,12 @@ export function deployPipeline(region: string, config: StackConfig): PipelineOut
   };
   const statements: Record<PipelineFunction, PolicyStatementSpec[]> = {
     validation: [
-      { sid: "StoreTransaction", actions: ["dynamodb:PutItem"], resources: [data.transactionsTableArn] },
+      // PutItem stores once; GetItem reads the stored copy back when a redelivery finds it there.
+      {
+        sid: "StoreTransaction",
+        actions: ["dynamodb:PutItem", "dynamodb:GetItem"],
+        resources: [data.transactionsTableArn],
+      },
       useTableKey,
     ],
     "fraud-detection": [
@@ -110,6 +115,7 @@ export function deployPipeline(region: string, config: StackConfig): PipelineOut
       deadLetterQueueArn: data.deadLetterQueueArn,
       kmsKeyArn: data.kmsKeyArn,
       highValueAlertUsdMinor: config.highValueAlertUsd * 100,
+      functionTimeoutSeconds: config.functions.timeoutSeconds,
       logRetentionDays: config.logRetentionDays,
       includeExecutionData: config.includeExecutionData,
     },

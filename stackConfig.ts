@@ -4,6 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { allowedLogRetentionDays } from "./components/logRetention";
 
 const tagValue = z.string().trim().min(1).max(256);
 
@@ -11,7 +12,11 @@ const functionSettingsSchema = z.strictObject({
   /** MB of memory (and proportional CPU). */
   memoryMb: z.number().int().min(128).max(10240).default(1024),
   /** Seconds before Lambda stops an invocation. */
-  timeoutSeconds: z.number().int().min(1).max(900).default(30),
+  /**
+   * Seconds before Lambda stops an invocation. At most 130: two Lambda stages must be able to
+   * time out (and be dead-lettered) inside the 300 s EXPRESS execution limit.
+   */
+  timeoutSeconds: z.number().int().min(1).max(130).default(30),
   /**
    * Reserved concurrency per pipeline function. Unset in dev: reservations are taken from the
    * account's unreserved pool, which must keep at least 100, and can exceed a small account.
@@ -41,11 +46,7 @@ export const stackConfigSchema = z.strictObject({
     .number()
     .int()
     .refine(
-      (days) =>
-        [
-          1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
-          3653,
-        ].includes(days),
+      (days) => allowedLogRetentionDays.includes(days),
       "logRetentionDays must be a value CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90, ...)",
     )
     .default(30),
@@ -56,9 +57,9 @@ export const stackConfigSchema = z.strictObject({
   /** CIDR block of the VPC. */
   vpcCidr: z.cidrv4().default("10.20.0.0/16"),
   /** APPROVED transactions above this many US dollars still raise an alert. */
-  highValueAlertUsd: z.number().int().positive().default(10_000),
+  highValueAlertUsd: z.number().int().positive().max(1_000_000_000).default(10_000),
   /** Largest transaction accepted, in US dollars equivalent. */
-  maxTransactionUsd: z.number().int().positive().default(1_000_000),
+  maxTransactionUsd: z.number().int().positive().max(1_000_000_000).default(1_000_000),
   /** Whether execution logs include inputs/outputs (they carry customer data). */
   includeExecutionData: z.boolean().default(false),
   /** Metrics namespace every function publishes to. */

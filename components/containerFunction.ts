@@ -3,6 +3,7 @@ import * as path from "path";
 import * as aws from "@pulumi/aws";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
+import { allowedLogRetentionDays } from "./logRetention";
 import {
   lambdaBaseStatementSids,
   lambdaBaseStatements,
@@ -18,11 +19,6 @@ export const repositoryRoot = path.resolve(__dirname, "..");
 /** Build platform and Lambda architecture, kept in lockstep. */
 export const imagePlatform = "linux/arm64";
 export const lambdaArchitecture = "arm64";
-
-/** Retention values CloudWatch Logs accepts (0, "never expire", is deliberately not one). */
-export const allowedLogRetentionDays = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-] as const;
 
 export type LambdaLogLevel = "TRACE" | "DEBUG" | "INFO" | "WARN" | "ERROR" | "FATAL";
 

@@ -5,7 +5,7 @@
  * - The account root, for everything. This is AWS's default statement: it does not let anyone
  *   in; it lets IAM policies in this account grant use of the key. Without it the key could only
  *   be changed by AWS Support. Functions and the state machine reach the table, queue and topic
- *   through their own role policies (with `kms:ViaService`), never through this document.
+ *   through their own role policies, never through this document.
  * - CloudWatch Logs (regional service principal), only for log groups of this account and
  *   region, bound by the `aws:logs:arn` encryption context.
  * - CloudWatch alarms and EventBridge, which publish to the encrypted alerts topic and dead-letter

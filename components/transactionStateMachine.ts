@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { allowedLogRetentionDays } from "./logRetention";
 import { buildTransactionStateMachineDefinition } from "./transactionStateMachineDefinition";
 import { transactionStateMachinePolicyStatements } from "./transactionStateMachinePolicy";
 
@@ -24,6 +25,8 @@ export interface TransactionStateMachineArgs {
   readonly kmsKeyArn: pulumi.Input<string>;
   /** APPROVED transactions above this US-dollar-cent equivalent still alert. Default 1,000,000 ($10,000). */
   readonly highValueAlertUsdMinor?: number;
+  /** Timeout of each pipeline function, in seconds; Lambda tasks wait slightly longer. Default 30. */
+  readonly functionTimeoutSeconds?: number;
   /** Days the execution log group keeps events. Default 30. */
   readonly logRetentionDays?: number;
   /**
@@ -45,10 +48,16 @@ export class TransactionStateMachine extends pulumi.ComponentResource {
   constructor(name: string, args: TransactionStateMachineArgs, opts?: pulumi.ComponentResourceOptions) {
     super("txn:orchestration:TransactionStateMachine", name, {}, opts);
     const logRetentionDays = args.logRetentionDays ?? 30;
-    if (!Number.isInteger(logRetentionDays) || logRetentionDays < 1) {
-      throw new Error(`TransactionStateMachine ${name}: logRetentionDays must be a positive integer`);
+    if (!allowedLogRetentionDays.includes(logRetentionDays)) {
+      throw new Error(
+        `TransactionStateMachine ${name}: logRetentionDays ${logRetentionDays} is not a retention CloudWatch Logs accepts`,
+      );
     }
     const highValueAlertUsdMinor = args.highValueAlertUsdMinor ?? 1_000_000;
+    if (!Number.isSafeInteger(highValueAlertUsdMinor) || highValueAlertUsdMinor <= 0) {
+      throw new Error(`TransactionStateMachine ${name}: highValueAlertUsdMinor must be a positive integer`);
+    }
+    const functionTimeoutSeconds = args.functionTimeoutSeconds ?? 30;
 
     const logGroup = new aws.cloudwatch.LogGroup(
       `${name}-logs`,
@@ -123,6 +132,7 @@ export class TransactionStateMachine extends pulumi.ComponentResource {
             alertsTopicArn: topicArn,
             deadLetterQueueUrl: queueUrl,
             highValueAlertUsdMinor,
+            functionTimeoutSeconds,
           }),
         ),
       );

@@ -26,7 +26,9 @@ export interface TransactionStateMachineDefinitionArgs {
   readonly deadLetterQueueUrl: string;
   /** APPROVED transactions above this US-dollar-cent equivalent still raise an alert. */
   readonly highValueAlertUsdMinor: number;
-  /** Whole-execution limit; EXPRESS executions may run at most 300 s. */
+  /** Timeout of each pipeline function; a Task waits this plus a margin. Default 30. */
+  readonly functionTimeoutSeconds?: number;
+  /** Whole-execution limit; EXPRESS executions may run at most 300 s. Default 300. */
   readonly timeoutSeconds?: number;
 }
 
@@ -77,9 +79,15 @@ export const retriedDynamoDbErrors = [
   "DynamoDB.InternalServerErrorException",
 ];
 
+/** Errors the functions raise when a table read or write failed: worth another attempt. */
+export const retriedFunctionErrors = ["TransactionStoreError"];
+
 const lambdaRetry: AslValue = [
   { ErrorEquals: retriedLambdaErrors, IntervalSeconds: 2, MaxAttempts: 3, BackoffRate: 2.0 },
+  { ErrorEquals: retriedFunctionErrors, IntervalSeconds: 1, MaxAttempts: 3, BackoffRate: 2.0 },
 ];
+/** Seconds a Lambda task waits beyond the function's own timeout before States.Timeout. */
+const taskTimeoutMarginSeconds = 5;
 const dynamoDbRetry: AslValue = [
   { ErrorEquals: retriedDynamoDbErrors, IntervalSeconds: 1, MaxAttempts: 3, BackoffRate: 2.0 },
 ];
@@ -92,11 +100,21 @@ const toDeadLetterQueue: AslValue = [
   { ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: StateName.sendToDeadLetterQueue },
 ];
 
-function lambdaTask(functionArn: string, payload: AslValue, extra: AslState): AslState {
+/**
+ * A Lambda task with its own timeout: a task's States.Timeout can be caught and dead-lettered,
+ * while the execution's own timeout cannot.
+ */
+function lambdaTask(
+  functionArn: string,
+  timeoutSeconds: number,
+  payload: AslValue,
+  extra: AslState,
+): AslState {
   return {
     Type: "Task",
     Resource: TaskResource.lambdaInvoke,
     Parameters: { FunctionName: functionArn, ...payloadParameter(payload) },
+    TimeoutSeconds: timeoutSeconds + taskTimeoutMarginSeconds,
     Retry: lambdaRetry,
     ...extra,
   };
@@ -121,8 +139,8 @@ function decisionAttribute(findings: Record<string, AslValue>): AslValue {
 
 /**
  * Writes the decision once: the condition keeps the first decision for the audit trail when an
- * at-least-once EXPRESS execution or a replay runs again; the alert still goes out on a re-run
- * so that a replay after a failed alert is not silent.
+ * at-least-once EXPRESS execution or a replay runs again. Such a re-run ends without alerting,
+ * since its freshly computed outcome may differ from the recorded one.
  */
 function recordTask(tableName: string, findings: Record<string, AslValue>): AslState {
   return {
@@ -130,7 +148,8 @@ function recordTask(tableName: string, findings: Record<string, AslValue>): AslS
     Resource: TaskResource.dynamoDbUpdateItem,
     Parameters: {
       TableName: tableName,
-      Key: { transactionId: { "S.$": "$.detail.transactionId" } },
+      // Never $.detail.transactionId: a key carrying a card number is replaced by its digest.
+      Key: { transactionId: { "S.$": "$.validation.recordKey" } },
       UpdateExpression: "SET #status = :status, #decision = :decision",
       ConditionExpression: "attribute_not_exists(#decision)",
       ExpressionAttributeNames: { "#status": "status", "#decision": "decision" },
@@ -145,7 +164,7 @@ function recordTask(tableName: string, findings: Record<string, AslValue>): AslS
       {
         ErrorEquals: ["DynamoDB.ConditionalCheckFailedException"],
         ResultPath: "$.alreadyRecorded",
-        Next: StateName.needsAlert,
+        Next: StateName.done,
       },
       ...(toDeadLetterQueue as AslValue[]),
     ],
@@ -160,7 +179,7 @@ function screeningOutcome(status: "APPROVED" | "REVIEW" | "REJECTED"): AslState 
     Parameters: {
       status,
       stage: "SCREENING",
-      "transactionId.$": "$.detail.transactionId",
+      "transactionId.$": "$.validation.recordKey",
       "fraudScore.$": "$.screening.fraud.score",
       "fraudLevel.$": "$.screening.fraud.level",
       "fraudSignals.$": "$.screening.fraud.signals",
@@ -191,9 +210,22 @@ function validateArgs(args: TransactionStateMachineDefinitionArgs): void {
       "buildTransactionStateMachineDefinition: highValueAlertUsdMinor must be a positive integer",
     );
   }
-  const timeout = args.timeoutSeconds ?? 120;
+  const timeout = args.timeoutSeconds ?? 300;
   if (!Number.isInteger(timeout) || timeout < 1 || timeout > 300) {
     throw new Error("buildTransactionStateMachineDefinition: timeoutSeconds must be 1..300 (EXPRESS limit)");
+  }
+  const functionTimeout = args.functionTimeoutSeconds ?? 30;
+  // Two Lambda stages run in sequence; both must be able to time out (a catchable error) before
+  // the execution does (an uncatchable one that would lose the transaction).
+  if (
+    !Number.isInteger(functionTimeout) ||
+    functionTimeout < 1 ||
+    2 * (functionTimeout + taskTimeoutMarginSeconds) + 30 > timeout
+  ) {
+    throw new Error(
+      `buildTransactionStateMachineDefinition: functionTimeoutSeconds (${functionTimeout}) must be a positive integer ` +
+        `with 2 × (functionTimeoutSeconds + ${taskTimeoutMarginSeconds}) + 30 ≤ timeoutSeconds (${timeout})`,
+    );
   }
 }
 
@@ -201,10 +233,11 @@ export function buildTransactionStateMachineDefinition(
   args: TransactionStateMachineDefinitionArgs,
 ): AslDefinition {
   validateArgs(args);
+  const functionTimeout = args.functionTimeoutSeconds ?? 30;
   return {
     Comment: "Validate, screen (fraud + compliance), decide, record and alert one transaction.",
     StartAt: StateName.checkEnvelope,
-    TimeoutSeconds: args.timeoutSeconds ?? 120,
+    TimeoutSeconds: args.timeoutSeconds ?? 300,
     States: {
       // A missing path is a States.Runtime error that no Catch sees, so an event without the
       // fields every later state reads goes straight to the dead-letter queue instead.
@@ -226,9 +259,10 @@ export function buildTransactionStateMachineDefinition(
         ResultPath: "$.error",
         Next: StateName.sendToDeadLetterQueue,
       },
-      [StateName.validate]: lambdaTask(args.validateFunctionArn, "$.detail", {
+      [StateName.validate]: lambdaTask(args.validateFunctionArn, functionTimeout, "$.detail", {
         ResultSelector: {
           "valid.$": "$.Payload.valid",
+          "recordKey.$": "$.Payload.recordKey",
           "transaction.$": "$.Payload.transaction",
           "reasons.$": "$.Payload.reasons",
           "record.$": "$.Payload.record",
@@ -248,7 +282,7 @@ export function buildTransactionStateMachineDefinition(
         Parameters: {
           status: "REJECTED",
           stage: "VALIDATION",
-          "transactionId.$": "$.detail.transactionId",
+          "transactionId.$": "$.validation.recordKey",
           "validationReasons.$": "$.validation.reasons",
         },
         ResultPath: "$.outcome",
@@ -265,6 +299,7 @@ export function buildTransactionStateMachineDefinition(
             States: {
               [StateName.fraudDetection]: lambdaTask(
                 args.fraudDetectionFunctionArn,
+                functionTimeout,
                 { "transaction.$": "$.validation.transaction" },
                 { OutputPath: "$.Payload", End: true },
               ),
@@ -275,6 +310,7 @@ export function buildTransactionStateMachineDefinition(
             States: {
               [StateName.complianceCheck]: lambdaTask(
                 args.complianceFunctionArn,
+                functionTimeout,
                 { "transaction.$": "$.validation.transaction" },
                 { OutputPath: "$.Payload", End: true },
               ),

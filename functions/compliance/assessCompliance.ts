@@ -121,7 +121,7 @@ function structuring(
   if (transaction.amountUsdMinor > threshold) return [];
   const before = new Date(transaction.occurredAt);
   const since = new Date(before.getTime() - windowHours * 3_600_000);
-  const earlier = activityBetween(activity, since, before).filter(
+  const earlier = activityBetween(activity, since, transaction).filter(
     (item) =>
       item.transactionId !== transaction.transactionId &&
       item.status !== "REJECTED" &&

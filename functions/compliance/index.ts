@@ -1,6 +1,8 @@
 /**
  * ComplianceCheck: sanctions, high-risk jurisdictions, CTR and structuring for a validated
- * transaction (input `{transaction}`). Idempotent: the 24-hour history is fixed by occurredAt.
+ * transaction (input `{transaction}`). Idempotent in effect: the 24-hour history is what sorts
+ * before this transaction, so a re-run answers the same unless that history changed meanwhile;
+ * the state machine keeps the first recorded decision either way.
  */
 import type { Context } from "aws-lambda";
 import { MetricUnit } from "@aws-lambda-powertools/metrics";

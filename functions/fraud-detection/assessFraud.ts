@@ -36,7 +36,7 @@ export function assessFraud(
   rules: FraudRules,
 ): FraudAssessmentResult {
   const window = historyWindow(transaction, rules);
-  const attempts = activityBetween(activity, window.from, window.to).filter(
+  const attempts = activityBetween(activity, window.from, transaction).filter(
     (item) => item.transactionId !== transaction.transactionId,
   );
   const spending = attempts.filter((item) => item.status !== "REJECTED" && item.amountUsdMinor !== undefined);

@@ -1,6 +1,8 @@
 /**
  * FraudDetection: scores a validated transaction against the customer's history (input
- * `{transaction}`). Idempotent: the history is fixed by occurredAt, so a re-run answers the same.
+ * `{transaction}`). Idempotent in effect: the history is what sorts before this transaction, so a re-run answers
+ * the same unless that history changed meanwhile (a late arrival with an earlier timestamp, a
+ * status change); the state machine keeps the first recorded decision either way.
  */
 import type { Context } from "aws-lambda";
 import { MetricUnit } from "@aws-lambda-powertools/metrics";

@@ -111,16 +111,22 @@ export async function findCustomerActivity(
 }
 
 /**
- * The items strictly before `occurredAt` and at or after `since`: a transaction's history. Later
- * arrivals never change it, so re-screening the same transaction gives the same answer.
+ * The items at or after `since` that sort before the transaction `before`: earlier instants, and
+ * at the same instant (CSV rows often share one) smaller transaction ids. That total order lets
+ * same-second bursts see each other while a re-screen of the same transaction still sees the
+ * same history.
  */
 export function activityBetween(
   items: readonly CustomerActivityItem[],
   since: Date,
-  before: Date,
+  before: { readonly occurredAt: string; readonly transactionId: string },
 ): CustomerActivityItem[] {
+  const beforeInstant = Date.parse(before.occurredAt);
   return items.filter((item) => {
     const instant = Date.parse(item.occurredAt);
-    return Number.isFinite(instant) && instant >= since.getTime() && instant < before.getTime();
+    if (!Number.isFinite(instant) || instant < since.getTime()) return false;
+    return (
+      instant < beforeInstant || (instant === beforeInstant && item.transactionId < before.transactionId)
+    );
   });
 }

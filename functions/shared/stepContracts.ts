@@ -70,6 +70,11 @@ export interface CanonicalTransaction {
 /** ValidateTransaction's answer. Every field is always present so JSONPath can select it. */
 export interface ValidationOutcome {
   readonly valid: boolean;
+  /**
+   * The key the decision is recorded and alerted under: `detail.transactionId`, or, when that
+   * key itself holds a card number, `redacted#<sha256 of the key>` so the number is never stored.
+   */
+  readonly recordKey: string;
   readonly transaction: CanonicalTransaction | null;
   readonly reasons: readonly Reason[];
   /** `{valid, reasons}` marshalled for the direct DynamoDB write of the decision. */

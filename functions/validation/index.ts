@@ -35,7 +35,7 @@ export const handler = async (detail: unknown, context: Context): Promise<Valida
         transactionId,
         reasonCodes: result.reasons.map((reason) => reason.code),
       });
-      return invalidOutcome(result.reasons);
+      return invalidOutcome((detail as { transactionId?: unknown } | null)?.transactionId, result.reasons);
     }
     const saved = await saveReceivedTransaction(documentClient, result.transaction, {
       tableName: config.tableName,

@@ -154,6 +154,15 @@ describe("compliance assessment", () => {
       expect(assessment.rules[0].message).to.contain("total 12000.00 USD");
     });
 
+    it("counts a same-second transaction with a smaller id, but not one with a larger id", () => {
+      // Prepare: CSV rows often share a timestamp; ids order them deterministically
+      const earlierRow = historyItem(0, 900_000, { transactionId: "acme#tx-0" });
+      const laterRow = historyItem(0, 900_000, { transactionId: "acme#tx-2" });
+      // Assess
+      expect(ruleIds(usdTransaction(900_000), [earlierRow])).to.deep.equal(["STRUCTURING"]);
+      expect(ruleIds(usdTransaction(900_000), [laterRow])).to.deep.equal([]);
+    });
+
     it("fires with two transactions just under the threshold", () => {
       expect(ruleIds(usdTransaction(900_000), [historyItem(30, 900_000)])).to.deep.equal(["STRUCTURING"]);
     });

@@ -58,7 +58,7 @@ describe("transaction state machine definition", () => {
     expect(screen.Next).to.equal(StateName.decide);
   });
 
-  it("retries every Lambda task on the four Lambda service errors: 2 s, 3 attempts, backoff 2.0", () => {
+  it("retries every Lambda task on the four Lambda service errors (2 s, 3 attempts, backoff 2.0) and on store failures", () => {
     const lambdaTasks = tasks.filter(({ state }) => state.Resource === TaskResource.lambdaInvoke);
     expect(lambdaTasks.map(({ name }) => name)).to.have.members([
       StateName.validate,
@@ -68,7 +68,10 @@ describe("transaction state machine definition", () => {
     for (const { state } of lambdaTasks) {
       expect(state.Retry).to.deep.equal([
         { ErrorEquals: retriedLambdaErrors, IntervalSeconds: 2, MaxAttempts: 3, BackoffRate: 2.0 },
+        { ErrorEquals: ["TransactionStoreError"], IntervalSeconds: 1, MaxAttempts: 3, BackoffRate: 2.0 },
       ]);
+      // A task timeout is catchable (dead-lettered); the execution's own timeout is not.
+      expect(state.TimeoutSeconds).to.equal(35);
     }
     expect(retriedLambdaErrors).to.have.members([
       "Lambda.ServiceException",
@@ -90,6 +93,30 @@ describe("transaction state machine definition", () => {
         "DynamoDB.ConditionalCheckFailedException",
       );
     }
+  });
+
+  it("records and alerts under the validated record key, never the raw event key", () => {
+    for (const name of [StateName.recordDecision, StateName.recordRejection]) {
+      const parameters = definition.States[name].Parameters as { Key: unknown };
+      expect(parameters.Key).to.deep.equal({ transactionId: { "S.$": "$.validation.recordKey" } });
+    }
+    for (const name of [StateName.rejectInvalid, StateName.approve, StateName.review, StateName.reject]) {
+      expect(
+        (definition.States[name].Parameters as Record<string, unknown>)["transactionId.$"],
+        name,
+      ).to.equal("$.validation.recordKey");
+    }
+  });
+
+  it("ends a re-run whose decision is already recorded without alerting again", () => {
+    const catchers = definition.States[StateName.recordDecision].Catch as {
+      ErrorEquals: string[];
+      Next: string;
+    }[];
+    expect(catchers[0]).to.deep.include({
+      ErrorEquals: ["DynamoDB.ConditionalCheckFailedException"],
+      Next: StateName.done,
+    });
   });
 
   it("alerts with a direct sns:publish and dead-letters with a direct sqs:sendMessage then Fail", () => {
@@ -166,6 +193,15 @@ describe("transaction state machine definition", () => {
       expect(() =>
         buildTransactionStateMachineDefinition({ ...definitionArgs, fraudDetectionFunctionArn: "" }),
       ).to.throw(/fraudDetectionFunctionArn/);
+    });
+
+    it("rejects a function timeout two Lambda stages could not fit into the execution timeout", () => {
+      expect(() =>
+        buildTransactionStateMachineDefinition({ ...definitionArgs, functionTimeoutSeconds: 131 }),
+      ).to.throw(/functionTimeoutSeconds/);
+      expect(() =>
+        buildTransactionStateMachineDefinition({ ...definitionArgs, functionTimeoutSeconds: 130 }),
+      ).not.to.throw();
     });
 
     it("rejects a timeout beyond the EXPRESS limit of 300 s", () => {

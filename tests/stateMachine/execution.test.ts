@@ -303,8 +303,8 @@ describe("transaction state machine executed locally against the emulators", fun
     expect((await storedItem(event.detail.transactionId))?.decision).to.equal(undefined);
   });
 
-  it("keeps the first decision when the same event is executed twice (at-least-once delivery)", async () => {
-    const event = receivedEvent();
+  it("keeps the first decision and alerts once when the same event is executed twice (at-least-once)", async () => {
+    const event = receivedEvent({ customerCountry: "GB", merchantCategoryCode: "7995" });
     const first = machine().start(event, noBackoff);
     await first.result;
     const recorded = await storedItem(event.detail.transactionId);
@@ -313,6 +313,35 @@ describe("transaction state machine executed locally against the emulators", fun
     const after = await storedItem(event.detail.transactionId);
     expect(after).to.deep.equal(recorded);
     expect((after?.decision as Record<string, unknown>).executionId).to.equal(first.executionArn);
+    expect(await alertsFor(event.detail.transactionId)).to.have.length(1);
+  });
+
+  it("does not let a re-run with a different outcome overwrite the decision or alert a contradicting status", async () => {
+    const event = receivedEvent();
+    await machine().start(event, noBackoff).result;
+    const altered = {
+      ...event,
+      detail: { ...event.detail, transaction: { ...event.detail.transaction, amount: "1.234" } },
+    };
+    await machine().start(altered, noBackoff).result;
+
+    expect((await storedItem(event.detail.transactionId))?.status).to.equal("APPROVED");
+    expect(await alertsFor(event.detail.transactionId)).to.have.length(0);
+  });
+
+  it("records a transaction whose key holds a card number under a digest, never the number", async () => {
+    const event = receivedEvent({ transactionId: "4111111111111111" });
+    await machine().start(event, noBackoff).result;
+
+    expect(await storedItem(event.detail.transactionId)).to.equal(undefined);
+    const alerts = (await drain(alertsQueueUrl)).filter((alert) =>
+      String(alert.transactionId).startsWith("redacted#"),
+    );
+    expect(alerts).to.have.length(1);
+    expect(JSON.stringify(alerts)).not.to.contain("4111111111111111");
+    const item = await storedItem(String(alerts[0].transactionId));
+    expect(item?.status).to.equal("REJECTED");
+    expect(JSON.stringify(item)).not.to.contain("4111111111111111");
   });
 
   it("loses nothing: every input of a mixed batch ends recorded or in the dead-letter queue", async () => {
