@@ -41,14 +41,28 @@ function listen(server: Server, port: number): Promise<number> {
   });
 }
 
-export async function startEmulators(options: EmulatorOptions = {}): Promise<Emulators> {
-  const dynamoServer = dynalite({
+export interface DynaliteServer {
+  readonly endpoint: string;
+  stop(): Promise<void>;
+}
+
+/** dynalite on 127.0.0.1 with table changes taking effect at once; in memory unless `path` is given. */
+export async function startDynalite(port = 0, path?: string): Promise<DynaliteServer> {
+  const server = dynalite({
     createTableMs: 0,
     deleteTableMs: 0,
     updateTableMs: 0,
-    ...(options.dataDirectory ? { path: options.dataDirectory } : {}),
+    ...(path ? { path } : {}),
   });
-  const dynamoPort = await listen(dynamoServer, options.dynamoDbPort ?? 0);
+  const boundPort = await listen(server, port);
+  return {
+    endpoint: `http://127.0.0.1:${boundPort}`,
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+export async function startEmulators(options: EmulatorOptions = {}): Promise<Emulators> {
+  const dynamo = await startDynalite(options.dynamoDbPort, options.dataDirectory);
   let fauxqs: FauxqsServer;
   try {
     // fauxqs is published as an ES module only.
@@ -60,16 +74,16 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
       messageSpies: { bufferSize: 10_000 },
     });
   } catch (error) {
-    dynamoServer.close();
+    await dynamo.stop();
     throw error;
   }
   return {
-    dynamoDbEndpoint: `http://127.0.0.1:${dynamoPort}`,
+    dynamoDbEndpoint: dynamo.endpoint,
     messagingEndpoint: `http://127.0.0.1:${fauxqs.port}`,
     fauxqs,
     async stop() {
       await fauxqs.stop();
-      await new Promise<void>((resolve) => dynamoServer.close(() => resolve()));
+      await dynamo.stop();
     },
   };
 }

@@ -8,7 +8,7 @@
  * tests and by a real deploy.
  */
 import { expect } from "chai";
-import { CreateTableCommand, GetItemCommand } from "@aws-sdk/client-dynamodb";
+import { GetItemCommand } from "@aws-sdk/client-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import { ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import {
@@ -27,7 +27,7 @@ import {
   type LocalFunction,
 } from "../../local/stateMachineRunner";
 import type { ServiceClients } from "../../local/serviceIntegrations";
-import { createTableInput } from "../../local/tableSpecs";
+import { createTable } from "../support/dynamoTable";
 import { setFunctionEnvironment } from "../support/functionEnvironment";
 
 const tableName = "transactions-execution-test";
@@ -90,9 +90,7 @@ describe("transaction state machine executed locally against the emulators", fun
   before(async () => {
     emulators = await startEmulators();
     clients = localClients(emulators);
-    await clients.dynamoDb.send(
-      new CreateTableCommand(createTableInput(tableName, transactionsTableDefinition)),
-    );
+    await createTable(clients.dynamoDb, tableName, transactionsTableDefinition);
     alertsTopicArn = emulators.fauxqs.createTopic("alerts").topicArn;
     alertsQueueUrl = emulators.fauxqs.createQueue("alerts-inbox").queueUrl;
     emulators.fauxqs.subscribe({

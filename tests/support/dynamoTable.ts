@@ -3,8 +3,6 @@
  * same definitions the DataStores component deploys (through local/tableSpecs.ts), so the tests
  * query exactly the deployed keys and indexes.
  */
-import type { AddressInfo } from "node:net";
-import type { Server } from "node:http";
 import {
   CreateTableCommand,
   DynamoDBClient,
@@ -13,17 +11,8 @@ import {
 } from "@aws-sdk/client-dynamodb";
 import type { TableDefinition } from "../../functions/shared/tableDefinitions";
 import { localCredentials, localRegion } from "../../local/awsClients";
+import { startDynalite } from "../../local/emulators";
 import { createTableInput } from "../../local/tableSpecs";
-
-type DynaliteFactory = (options: {
-  createTableMs: number;
-  deleteTableMs: number;
-  updateTableMs: number;
-}) => Server;
-
-// dynalite ships no type declarations.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const dynalite = require("dynalite") as DynaliteFactory;
 
 export interface LocalDynamoDb {
   readonly endpoint: string;
@@ -35,19 +24,15 @@ export interface LocalDynamoDb {
 export async function startLocalDynamoDb(): Promise<LocalDynamoDb> {
   // Tests run on Node 20; the SDK's "Node 22 from 2027" notice is noise here, not news.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  const port = await new Promise<number>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve((server.address() as AddressInfo).port));
-  });
-  const endpoint = `http://127.0.0.1:${port}`;
+  const dynalite = await startDynalite();
+  const endpoint = dynalite.endpoint;
   const client = new DynamoDBClient({ endpoint, region: localRegion, credentials: localCredentials });
   return {
     endpoint,
     client,
     async stop() {
       client.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await dynalite.stop();
     },
   };
 }
