@@ -14,13 +14,17 @@ export function createTableInput(tableName: string, definition: TableDefinition)
       AttributeType,
     })),
     KeySchema: [{ AttributeName: definition.partitionKey, KeyType: "HASH" }],
-    GlobalSecondaryIndexes: definition.indexes.map((index) => ({
-      IndexName: index.name,
-      KeySchema: [
-        { AttributeName: index.partitionKey, KeyType: "HASH" },
-        { AttributeName: index.sortKey, KeyType: "RANGE" },
-      ],
-      Projection: { ProjectionType: "INCLUDE", NonKeyAttributes: [...index.nonKeyAttributes] },
-    })),
+    // DynamoDB refuses an empty index list, so a table without indexes sends none.
+    GlobalSecondaryIndexes:
+      definition.indexes.length === 0
+        ? undefined
+        : definition.indexes.map((index) => ({
+            IndexName: index.name,
+            KeySchema: [
+              { AttributeName: index.partitionKey, KeyType: "HASH" },
+              { AttributeName: index.sortKey, KeyType: "RANGE" },
+            ],
+            Projection: { ProjectionType: "INCLUDE", NonKeyAttributes: [...index.nonKeyAttributes] },
+          })),
   };
 }

@@ -13,8 +13,25 @@ export const EnvironmentName = {
   serviceName: "POWERTOOLS_SERVICE_NAME",
   /** Powertools metrics namespace (the same for every function). */
   metricsNamespace: "POWERTOOLS_METRICS_NAMESPACE",
+  /** Name of the intake-records table (webhook and CSV delivery dedupe). */
+  intakeTable: "INTAKE_TABLE_NAME",
+  /** Hours an intake record is kept for dedupe (at least 96, beyond every provider's retries). */
+  intakeRecordRetentionHours: "INTAKE_RECORD_RETENTION_HOURS",
+  /** Name of the custom EventBridge bus the intakes and the state machine publish to. */
+  eventBusName: "EVENT_BUS_NAME",
+  /** ARN of the Secrets Manager secret holding the webhook providers' signing secrets. */
+  webhookSecretsArn: "WEBHOOK_SECRETS_ARN",
+  /**
+   * Version id of that secret. Unused by the code: a new version changes the function's
+   * configuration, so every container cold-starts and reads the rotated secrets.
+   */
+  webhookSecretsVersion: "WEBHOOK_SECRETS_VERSION",
+  /** Largest webhook body accepted, in bytes; larger ones are answered 413. */
+  webhookMaxBodyBytes: "WEBHOOK_MAX_BODY_BYTES",
   /** Custom DynamoDB endpoint, used only by the local runtime and tests. */
   dynamoDbEndpoint: "DYNAMODB_ENDPOINT",
+  /** Custom EventBridge endpoint, used only by the local runtime and tests. */
+  eventBridgeEndpoint: "EVENTBRIDGE_ENDPOINT",
 } as const;
 
 export type EnvironmentNameKey = keyof typeof EnvironmentName;

@@ -24,20 +24,23 @@ export type AmountLane = "low" | "medium" | "high";
 export interface TransactionReceivedDetail {
   /** Namespaced key of the transactions table: `<provider or source>#<transaction id>`. */
   readonly transactionId: string;
-  /** Amount in major units as a JSON number: for event-pattern routing only, never for money math. */
+  /** Amount in major units of `currency` as a JSON number: informational, never for money math. */
   readonly amount?: number;
+  /** ISO 4217 code of `amount`. */
+  readonly currency?: string;
+  /** US-dollar equivalent in major units as a JSON number: what the lane rules match on. */
+  readonly amountUsd?: number;
   readonly transaction: Record<string, unknown>;
 }
 
-/** The EventBridge envelope the state machine receives; `lane` is added by the routing rule. */
+/** The input a lane rule hands the state machine: the event's envelope plus its `lane`. */
 export interface TransactionReceivedEvent {
-  readonly version?: string;
   readonly id: string;
   readonly "detail-type": "Transaction Received";
   readonly source: string;
   readonly time: string;
   readonly detail: TransactionReceivedDetail;
-  readonly lane?: AmountLane;
+  readonly lane: AmountLane;
 }
 
 export interface CardSummary {

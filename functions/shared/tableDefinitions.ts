@@ -35,3 +35,18 @@ export const transactionsTableDefinition: TableDefinition = {
   attributes: { transactionId: "S", customerId: "S", occurredAt: "S" },
   indexes: [customerActivityIndex],
 };
+
+/**
+ * One item per accepted delivery, keyed like the transactions table (`<provider>#<id>`): the
+ * payload hash, the delivery id and the answer given, kept for the dedupe window (TTL on
+ * `expiresAt`). Separate from the transactions table so archiving transactions never forgets a
+ * delivery a provider may still retry.
+ */
+export const intakeRecordsTableDefinition: TableDefinition = {
+  partitionKey: "transactionId",
+  attributes: { transactionId: "S" },
+  indexes: [],
+};
+
+/** Attribute holding the epoch-seconds expiry of intake records (the table's TTL attribute). */
+export const intakeRecordTtlAttribute = "expiresAt";

@@ -9,7 +9,11 @@
  */
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { resolve, sep } from "node:path";
-import { transactionsTableDefinition } from "../../../functions/shared/tableDefinitions";
+import { EnvironmentName } from "../../../functions/shared/environmentNames";
+import {
+  intakeRecordsTableDefinition,
+  transactionsTableDefinition,
+} from "../../../functions/shared/tableDefinitions";
 import { createTable, startLocalDynamoDb } from "../../support/dynamoTable";
 import { setFunctionEnvironment } from "../../support/functionEnvironment";
 
@@ -29,6 +33,8 @@ function restoreEnvironment(snapshot: Readonly<Record<string, string | undefined
 
 export interface FunctionRuntime {
   readonly tableName: string;
+  /** The intake-records table (webhook and CSV dedupe), also in the environment. */
+  readonly intakeTableName: string;
   readonly documentClient: DynamoDBDocumentClient;
   /**
    * Cold-starts `functions/<modulePath>` (e.g. "validation/index") in this environment; the type
@@ -49,14 +55,18 @@ export async function startFunctionRuntime(options: FunctionRuntimeOptions = {})
   const snapshot = { ...process.env };
   const dynamoDb = await startLocalDynamoDb();
   const tableName = "transactions-functions-test";
+  const intakeTableName = "intake-records-functions-test";
   await createTable(dynamoDb.client, tableName, transactionsTableDefinition);
+  await createTable(dynamoDb.client, intakeTableName, intakeRecordsTableDefinition);
   setFunctionEnvironment({ tableName, dynamoDbEndpoint: dynamoDb.endpoint });
+  process.env[EnvironmentName.intakeTable] = intakeTableName;
   // Metrics would print one EMF line per invocation; the dedicated metrics test turns them back on.
   Object.assign(process.env, { POWERTOOLS_METRICS_DISABLED: "true" }, options.set);
   for (const name of options.unset ?? []) delete process.env[name];
   forgetFunctionModules();
   return {
     tableName,
+    intakeTableName,
     documentClient: DynamoDBDocumentClient.from(dynamoDb.client),
     load<Module>(modulePath: string): Module {
       forgetFunctionModules();

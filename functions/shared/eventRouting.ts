@@ -1,0 +1,89 @@
+/**
+ * The transaction events on the pipeline's EventBridge bus and the rules that route them. The
+ * EventRouting component deploys these exact pattern objects and target inputs, and the local
+ * event bus matches and transforms with the same ones, so the two cannot route differently.
+ */
+import type { AmountLane } from "./stepContracts";
+
+/** `source` of the events the intakes publish. */
+export const intakeEventSource = "transaction-pipeline.intake";
+/** `source` of the events the state machine publishes. */
+export const decisionEventSource = "transaction-pipeline.decisions";
+
+export const DetailType = {
+  received: "Transaction Received",
+  processed: "Transaction Processed",
+} as const;
+
+/** A JSON value as it may appear in an event pattern. */
+export type PatternValue =
+  string | number | boolean | null | PatternValue[] | { [key: string]: PatternValue };
+export type EventPattern = { [key: string]: PatternValue };
+
+/** Amount lane boundaries in US dollars (major units) of the event's `detail.amountUsd`. */
+export interface AmountLaneThresholds {
+  /** Amounts strictly above this are the high lane. Default 10,000. */
+  readonly highAboveUsd: number;
+  /** Amounts strictly below this are the low lane; the rest up to highAboveUsd are medium. Default 1,000. */
+  readonly lowBelowUsd: number;
+}
+
+export const defaultAmountLaneThresholds: AmountLaneThresholds = { highAboveUsd: 10_000, lowBelowUsd: 1_000 };
+
+export const amountLanes: readonly AmountLane[] = ["high", "medium", "low"];
+
+/** Throws naming the threshold when the lanes would overlap or leave a gap. */
+export function checkAmountLaneThresholds(thresholds: AmountLaneThresholds): void {
+  const { highAboveUsd, lowBelowUsd } = thresholds;
+  for (const [name, value] of Object.entries({ highAboveUsd, lowBelowUsd })) {
+    if (!Number.isSafeInteger(value) || value <= 0) {
+      throw new Error(
+        `amount lane threshold ${name} must be a positive whole number of US dollars, got ${value}`,
+      );
+    }
+  }
+  if (lowBelowUsd > highAboveUsd) {
+    throw new Error(
+      `amount lane threshold lowBelowUsd (${lowBelowUsd}) must not exceed highAboveUsd (${highAboveUsd})`,
+    );
+  }
+}
+
+/**
+ * One pattern per lane on `detail.amountUsd` (the US-dollar equivalent, so a yen amount is not
+ * routed as if it were dollars). The numeric ranges are disjoint and together cover every amount
+ * from 0 up: high `> high`, medium `>= low and <= high`, low `>= 0 and < low`.
+ */
+export function amountLanePatterns(
+  thresholds: AmountLaneThresholds = defaultAmountLaneThresholds,
+): Record<AmountLane, EventPattern> {
+  checkAmountLaneThresholds(thresholds);
+  const { highAboveUsd, lowBelowUsd } = thresholds;
+  const received = (range: PatternValue[]): EventPattern => ({
+    source: [intakeEventSource],
+    "detail-type": [DetailType.received],
+    detail: { amountUsd: [{ numeric: range }] },
+  });
+  return {
+    high: received([">", highAboveUsd]),
+    medium: received([">=", lowBelowUsd, "<=", highAboveUsd]),
+    low: received([">=", 0, "<", lowBelowUsd]),
+  };
+}
+
+/** An EventBridge input transformer: values picked by JSONPath, placed into a template. */
+export interface InputTransformer {
+  readonly inputPaths: Readonly<Record<string, string>>;
+  readonly inputTemplate: string;
+}
+
+/**
+ * What the state machine receives from a lane rule: the event envelope it needs plus `lane`, so
+ * the decision and its alert can say which lane the transaction took.
+ */
+export function stateMachineTargetInput(lane: AmountLane): InputTransformer {
+  return {
+    inputPaths: { id: "$.id", source: "$.source", time: "$.time", detail: "$.detail" },
+    inputTemplate: `{"id": <id>, "source": <source>, "detail-type": "${DetailType.received}", "time": <time>, "detail": <detail>, "lane": "${lane}"}`,
+  };
+}

@@ -1,0 +1,214 @@
+/**
+ * The intake-records table: one conditional put per transaction key makes a delivery count once.
+ * A claim is PENDING until the bus accepted the event, then ACCEPTED with the answer given, which
+ * every repeat delivery receives verbatim. A failed publish deletes its own claim, so the
+ * provider's retry starts afresh; a crashed one leaves a claim that expires at `leaseUntil` and is
+ * then taken over by the next retry (the event may then be published twice; every step
+ * downstream is idempotent on the key).
+ */
+import { randomUUID } from "node:crypto";
+import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from "@aws-sdk/lib-dynamodb";
+import type { IntakeRecord, StoredResponse } from "../shared/intakeRecord";
+import { intakeRecordsTableDefinition } from "../shared/tableDefinitions";
+
+const keyName = intakeRecordsTableDefinition.partitionKey;
+
+/** Reading or writing the intake-records table failed for a reason other than a lost condition. */
+export class IntakeStoreError extends Error {
+  constructor(operation: string, options: { cause: unknown }) {
+    super(`Intake records ${operation} failed`, options);
+    this.name = "IntakeStoreError";
+  }
+}
+
+export interface ClaimRequest {
+  readonly transactionId: string;
+  readonly source: string;
+  readonly provider: string;
+  readonly deliveryId?: string;
+  readonly payloadHash: string;
+  readonly now: Date;
+  /** How long the claim is ours before another delivery may take it over. */
+  readonly leaseMs: number;
+  /** How long the record is kept for dedupe. */
+  readonly retentionHours: number;
+}
+
+export type ClaimResult =
+  | { readonly kind: "claimed"; readonly record: IntakeRecord; readonly takenOver: boolean }
+  | { readonly kind: "duplicate"; readonly record: IntakeRecord; readonly response: StoredResponse }
+  | { readonly kind: "conflict"; readonly record: IntakeRecord }
+  | { readonly kind: "inProgress"; readonly record: IntakeRecord; readonly retryAfterSeconds: number };
+
+function isConditionFailure(error: unknown): boolean {
+  return (
+    error instanceof ConditionalCheckFailedException ||
+    (error instanceof Error && error.name === "ConditionalCheckFailedException")
+  );
+}
+
+/** Records vanish (TTL, a released claim) between our put and our read; a few rounds settle it. */
+const maxClaimRounds = 3;
+
+export class IntakeStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async claim(request: ClaimRequest): Promise<ClaimResult> {
+    for (let round = 0; round < maxClaimRounds; round += 1) {
+      const fresh = this.newRecord(request);
+      if (await this.putIfAbsent(fresh)) return { kind: "claimed", record: fresh, takenOver: false };
+      const existing = await this.read(request.transactionId);
+      if (!existing) continue;
+      if (existing.payloadHash !== request.payloadHash) return { kind: "conflict", record: existing };
+      if (existing.state === "ACCEPTED" && existing.response) {
+        return { kind: "duplicate", record: existing, response: existing.response };
+      }
+      const nowMs = request.now.getTime();
+      if (existing.leaseUntil > nowMs) {
+        return {
+          kind: "inProgress",
+          record: existing,
+          retryAfterSeconds: Math.max(1, Math.ceil((existing.leaseUntil - nowMs) / 1000)),
+        };
+      }
+      const takenOver = await this.takeOver(existing, request);
+      if (takenOver) return { kind: "claimed", record: takenOver, takenOver: true };
+    }
+    throw new IntakeStoreError("claim", {
+      cause: new Error(`the record kept changing under ${maxClaimRounds} attempts`),
+    });
+  }
+
+  /** Marks our claim ACCEPTED with the answer given; false when another attempt took it over meanwhile. */
+  async accept(record: IntakeRecord, response: StoredResponse): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { [keyName]: record.transactionId },
+          UpdateExpression: "SET #state = :accepted, #response = :response",
+          ConditionExpression: "#state = :pending AND #attemptId = :attemptId",
+          ExpressionAttributeNames: { "#state": "state", "#response": "response", "#attemptId": "attemptId" },
+          ExpressionAttributeValues: {
+            ":accepted": "ACCEPTED",
+            ":pending": "PENDING",
+            ":response": response,
+            ":attemptId": record.attemptId,
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw new IntakeStoreError("accept", { cause: error });
+    }
+  }
+
+  /** Deletes our own PENDING claim after a failed publish, so the next delivery starts afresh. */
+  async release(record: IntakeRecord): Promise<boolean> {
+    try {
+      await this.client.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: { [keyName]: record.transactionId },
+          ConditionExpression: "#state = :pending AND #attemptId = :attemptId",
+          ExpressionAttributeNames: { "#state": "state", "#attemptId": "attemptId" },
+          ExpressionAttributeValues: { ":pending": "PENDING", ":attemptId": record.attemptId },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw new IntakeStoreError("release", { cause: error });
+    }
+  }
+
+  async read(transactionId: string): Promise<IntakeRecord | undefined> {
+    try {
+      const answer = await this.client.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: { [keyName]: transactionId },
+          ConsistentRead: true,
+        }),
+      );
+      return answer.Item as IntakeRecord | undefined;
+    } catch (error) {
+      throw new IntakeStoreError("read", { cause: error });
+    }
+  }
+
+  private newRecord(request: ClaimRequest): IntakeRecord {
+    const nowMs = request.now.getTime();
+    return {
+      transactionId: request.transactionId,
+      state: "PENDING",
+      source: request.source,
+      provider: request.provider,
+      ...(request.deliveryId ? { deliveryId: request.deliveryId } : {}),
+      payloadHash: request.payloadHash,
+      receivedAt: request.now.toISOString(),
+      leaseUntil: nowMs + request.leaseMs,
+      attemptId: randomUUID(),
+      expiresAt: Math.ceil(nowMs / 1000) + request.retentionHours * 3600,
+    };
+  }
+
+  private async putIfAbsent(record: IntakeRecord): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: record,
+          ConditionExpression: "attribute_not_exists(#key)",
+          ExpressionAttributeNames: { "#key": keyName },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw new IntakeStoreError("conditional put", { cause: error });
+    }
+  }
+
+  /** Takes over an expired PENDING claim; false when someone else got there first. */
+  private async takeOver(existing: IntakeRecord, request: ClaimRequest): Promise<IntakeRecord | undefined> {
+    const attemptId = randomUUID();
+    const leaseUntil = request.now.getTime() + request.leaseMs;
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { [keyName]: existing.transactionId },
+          UpdateExpression: "SET #attemptId = :attemptId, #leaseUntil = :leaseUntil",
+          ConditionExpression: "#state = :pending AND #attemptId = :previous",
+          ExpressionAttributeNames: {
+            "#state": "state",
+            "#attemptId": "attemptId",
+            "#leaseUntil": "leaseUntil",
+          },
+          ExpressionAttributeValues: {
+            ":pending": "PENDING",
+            ":previous": existing.attemptId,
+            ":attemptId": attemptId,
+            ":leaseUntil": leaseUntil,
+          },
+        }),
+      );
+      return { ...existing, attemptId, leaseUntil };
+    } catch (error) {
+      if (isConditionFailure(error)) return undefined;
+      throw new IntakeStoreError("takeover", { cause: error });
+    }
+  }
+}

@@ -1,0 +1,214 @@
+/**
+ * POST /webhook: authenticate, validate, accept once, publish "Transaction Received", answer 202.
+ *
+ * Order matters: the signature is checked on the raw body before anything else looks at it; a
+ * delivery is recorded only once it is valid; it is answered 202 only once the bus accepted its
+ * event. Every failure that a retry can fix answers 5xx (the provider retries), every failure the
+ * sender must fix answers 4xx. The handler is built from its dependencies so the local runtime
+ * runs this same code with its own secret and clients.
+ */
+import type { EventBridgeClient } from "@aws-sdk/client-eventbridge";
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { MetricUnit } from "@aws-lambda-powertools/metrics";
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
+import { observeInvocation } from "../shared/handlerObservability";
+import { errorResponse, jsonResponse } from "../shared/httpResponses";
+import type { StoredResponse } from "../shared/intakeRecord";
+import { logger, metrics, tracer } from "../shared/powertools";
+import { publishTransactionReceived, transactionReceivedDetail } from "../shared/transactionReceivedEvent";
+import type { WebhookIntakeConfig } from "./config";
+import { IntakeStore } from "./intakeStore";
+import type { SigningProviderSource } from "./signingSecretSource";
+import { verifyWebhookSignature, type HeaderLookup } from "./signatureVerification";
+import { parseWebhookBody, payloadHash } from "./webhookBody";
+import { validateWebhookBody } from "./webhookValidation";
+
+export interface WebhookIntakeDependencies {
+  readonly config: WebhookIntakeConfig;
+  readonly signingProviders: SigningProviderSource;
+  readonly documentClient: DynamoDBDocumentClient;
+  readonly eventBridge: EventBridgeClient;
+  /** The clock; tests pin it. */
+  readonly now?: () => Date;
+}
+
+export type WebhookIntakeHandler = (
+  event: APIGatewayProxyEvent,
+  context: Context,
+) => Promise<APIGatewayProxyResult>;
+
+/** A claim outlives the invocation holding it by this much before a retry may take it over. */
+const leaseMarginMs = 5_000;
+const defaultLeaseMs = 30_000;
+
+function headerLookup(event: APIGatewayProxyEvent): HeaderLookup {
+  const headers = new Map<string, string>();
+  for (const [name, value] of Object.entries(event.headers ?? {})) {
+    if (typeof value === "string") headers.set(name.toLowerCase(), value);
+  }
+  return (name) => headers.get(name.toLowerCase());
+}
+
+function rawBodyOf(event: APIGatewayProxyEvent): { text: string; bytes: number } {
+  if (event.body === null || event.body === undefined) return { text: "", bytes: 0 };
+  if (!event.isBase64Encoded) return { text: event.body, bytes: Buffer.byteLength(event.body, "utf8") };
+  const buffer = Buffer.from(event.body, "base64");
+  return { text: buffer.toString("utf8"), bytes: buffer.length };
+}
+
+const unavailable = (code: string, message: string, retryAfterSeconds = 5): APIGatewayProxyResult =>
+  errorResponse(503, { code, message }, {}, { "Retry-After": String(retryAfterSeconds) });
+
+function count(name: string): void {
+  metrics.addMetric(name, MetricUnit.Count, 1);
+}
+
+export function createWebhookIntakeHandler(dependencies: WebhookIntakeDependencies): WebhookIntakeHandler {
+  const { config } = dependencies;
+  const store = new IntakeStore(dependencies.documentClient, config.intakeTableName);
+  const clock = dependencies.now ?? (() => new Date());
+
+  return (event, context) =>
+    observeInvocation(context, async () => {
+      const now = clock();
+      const raw = rawBodyOf(event);
+
+      let providers;
+      try {
+        providers = await dependencies.signingProviders();
+      } catch (error) {
+        logger.error("Signing secrets unavailable", error as Error);
+        count("SigningSecretsUnavailable");
+        return unavailable(
+          "UNAVAILABLE",
+          "The webhook endpoint cannot verify signatures right now; retry later.",
+        );
+      }
+      const verification = verifyWebhookSignature(raw.text, headerLookup(event), providers, now);
+      if (!verification.verified) {
+        count("WebhookSignatureFailures");
+        logger.warn("Webhook signature rejected", { reason: verification.reason });
+        return errorResponse(401, {
+          code: "UNAUTHORIZED",
+          message: "The webhook signature could not be verified.",
+        });
+      }
+      const correlation = { provider: verification.provider, webhookId: verification.deliveryId };
+
+      if (raw.bytes > config.maxBodyBytes) {
+        count("WebhooksTooLarge");
+        logger.warn("Webhook body too large", { ...correlation, bytes: raw.bytes });
+        return errorResponse(413, {
+          code: "PAYLOAD_TOO_LARGE",
+          message: `The body is ${raw.bytes} bytes; at most ${config.maxBodyBytes} are accepted.`,
+        });
+      }
+      const parsed = parseWebhookBody(raw.text);
+      if (!parsed.ok) {
+        count("WebhooksInvalid");
+        return errorResponse(400, { code: "INVALID_JSON", message: parsed.message });
+      }
+      const validation = validateWebhookBody(parsed.textView, parsed.valueView, verification.provider, {
+        now,
+        maxAmountUsdMinor: config.maxAmountUsdMinor,
+      });
+      if (!validation.valid) {
+        count("WebhooksInvalid");
+        logger.info("Webhook transaction invalid", {
+          ...correlation,
+          reasonCodes: validation.reasons.map((reason) => reason.code),
+        });
+        const [first, ...rest] = validation.reasons;
+        return errorResponse(
+          400,
+          first ?? { code: "INVALID_BODY", message: "The body is not a valid transaction." },
+          {
+            ...(rest.length > 0 ? { details: validation.reasons } : {}),
+          },
+        );
+      }
+
+      const key = `${verification.provider}#${validation.transaction.transactionId}`;
+      const logKeys = { ...correlation, transactionId: key };
+      tracer.putAnnotation("transactionId", key);
+      const remainingMs =
+        typeof context.getRemainingTimeInMillis === "function" ? context.getRemainingTimeInMillis() : 0;
+      const claim = await store.claim({
+        transactionId: key,
+        source: "webhook",
+        provider: verification.provider,
+        deliveryId: verification.deliveryId,
+        payloadHash: payloadHash(parsed.textView),
+        now,
+        leaseMs: (remainingMs > 0 ? remainingMs : defaultLeaseMs) + leaseMarginMs,
+        retentionHours: config.retentionHours,
+      });
+
+      switch (claim.kind) {
+        case "conflict":
+          count("WebhookConflicts");
+          logger.warn("Same transaction id, different payload", logKeys);
+          return errorResponse(409, {
+            code: "IDEMPOTENCY_CONFLICT",
+            message: `transaction_id ${validation.transaction.transactionId} was already received with a different payload.`,
+            field: "transaction_id",
+          });
+        case "duplicate":
+          count("WebhookDuplicates");
+          logger.info("Duplicate delivery answered from the intake record", logKeys);
+          return {
+            statusCode: claim.response.statusCode,
+            headers: { "Content-Type": "application/json" },
+            body: claim.response.body,
+          };
+        case "inProgress":
+          count("WebhooksInProgress");
+          logger.info("Delivery of a transaction still being accepted", logKeys);
+          return unavailable(
+            "DELIVERY_IN_PROGRESS",
+            "An earlier delivery of this transaction is still being accepted; retry later.",
+            claim.retryAfterSeconds,
+          );
+        case "claimed":
+          break;
+      }
+
+      try {
+        const eventId = await publishTransactionReceived(
+          dependencies.eventBridge,
+          config.eventBusName,
+          transactionReceivedDetail(key, validation.transaction),
+        );
+        logger.info("Transaction received", { ...logKeys, eventId, takenOver: claim.takenOver });
+      } catch (error) {
+        count("EventPublishFailures");
+        logger.error("Transaction Received not published; claim released", {
+          ...logKeys,
+          error: error as Error,
+        });
+        const released = await store.release(claim.record).catch((releaseError: unknown) => {
+          // The claim then expires at its lease and the provider's retry takes it over.
+          logger.error("Claim release failed", { ...logKeys, error: releaseError as Error });
+          return false;
+        });
+        if (!released) logger.warn("Claim left to expire", logKeys);
+        return unavailable(
+          "EVENT_NOT_ACCEPTED",
+          "The transaction could not be queued for processing; retry later.",
+        );
+      }
+
+      const answer = jsonResponse(202, { transaction_id: key, status: "RECEIVED" });
+      const stored: StoredResponse = { statusCode: answer.statusCode, body: answer.body };
+      const accepted = await store.accept(claim.record, stored);
+      if (!accepted) logger.warn("Claim was taken over before it was marked accepted", logKeys);
+      count("WebhooksAccepted");
+      return answer;
+    }).catch((error: unknown) => {
+      // Only store failures get here (observeInvocation logged them): the provider should retry.
+      if (error instanceof Error && error.name === "IntakeStoreError") {
+        return unavailable("UNAVAILABLE", "The transaction could not be recorded; retry later.");
+      }
+      throw error;
+    });
+}
