@@ -1,0 +1,170 @@
+/**
+ * Pure builders and checks of the EventRouting component: the high-value alert's input
+ * transformer, the archive's pattern, the bus-name rules and the IAM / queue documents. Nothing
+ * here creates a resource, so the exact documents are unit-tested without Pulumi mocks.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import {
+  decisionEventSource,
+  intakeEventSource,
+  type EventPattern,
+  type InputTransformer,
+} from "../functions/shared/eventRouting";
+import type { AmountLane } from "../functions/shared/stepContracts";
+
+/** What each rule target is called in outputs and child names: a lane, or the high lane's alert. */
+export type RoutingTargetKey = AmountLane | "high-alert";
+
+export const routingTargetKeys: readonly RoutingTargetKey[] = ["high", "medium", "low", "high-alert"];
+
+/** `alert` of the message the high lane publishes to the alerts topic when a transaction arrives. */
+export const highValueReceivedAlert = "HIGH_VALUE_RECEIVED";
+
+/**
+ * The high lane's second target: a short alert to the alerts topic as soon as a high-value
+ * transaction arrives, before screening decides anything. Placeholders of string values are
+ * deliberately unquoted: in a JSON template EventBridge inserts a string variable as a quoted,
+ * escaped JSON string and a number as a number, so the message stays valid JSON whatever the
+ * transaction key holds. Only the envelope and amounts are sent, never the transaction body.
+ */
+export function highValueAlertInput(): InputTransformer {
+  return {
+    inputPaths: {
+      eventId: "$.id",
+      receivedAt: "$.time",
+      transactionId: "$.detail.transactionId",
+      amount: "$.detail.amount",
+      currency: "$.detail.currency",
+      amountUsd: "$.detail.amountUsd",
+    },
+    inputTemplate:
+      `{"alert": "${highValueReceivedAlert}", "lane": "high", ` +
+      `"message": "High-value transaction received; screening follows", ` +
+      `"transactionId": <transactionId>, "amount": <amount>, "currency": <currency>, ` +
+      `"amountUsd": <amountUsd>, "receivedAt": <receivedAt>, "eventId": <eventId>}`,
+  };
+}
+
+/** The archive keeps every event the pipeline itself publishes on the bus, and nothing else. */
+export function archiveEventPattern(): EventPattern {
+  return { source: [intakeEventSource, decisionEventSource] };
+}
+
+const busNamePattern = /^[.\-_A-Za-z0-9]{1,256}$/;
+
+/**
+ * Throws, naming `busName`, unless EventBridge accepts it as a custom bus name: 1–256 of
+ * `. - _ A-Z a-z 0-9` (so no "/", which only partner buses may use), not the reserved `default`,
+ * and not starting with `aws.` (AWS's own namespace, as in partner sources `aws.partner/...`).
+ */
+export function checkEventBusName(busName: string): void {
+  if (!busNamePattern.test(busName)) {
+    throw new Error(`busName "${busName}" must be 1–256 characters of letters, digits, ".", "-" and "_"`);
+  }
+  if (busName === "default") {
+    throw new Error(`busName "default" is the account's default event bus; choose a name for this stack`);
+  }
+  if (busName.toLowerCase().startsWith("aws.")) {
+    throw new Error(`busName "${busName}" must not start with "aws."`);
+  }
+}
+
+/** The JSON shape of a role's trust policy with one conditioned statement. */
+export interface ConditionedTrustPolicy {
+  readonly Version: "2012-10-17";
+  readonly Statement: {
+    readonly Effect: "Allow";
+    readonly Principal: { readonly Service: string };
+    readonly Action: "sts:AssumeRole";
+    readonly Condition: { readonly StringEquals: { readonly "aws:SourceAccount": pulumi.Input<string> } };
+  }[];
+}
+
+/**
+ * Trust policy of the targets' role: only EventBridge, and only on behalf of rules in this
+ * account (`aws:SourceAccount`), so another account's rule cannot borrow the role.
+ */
+export function eventBridgeTrustPolicy(accountId: pulumi.Input<string>): ConditionedTrustPolicy {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Effect: "Allow",
+        Principal: { Service: "events.amazonaws.com" },
+        Action: "sts:AssumeRole",
+        Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+      },
+    ],
+  };
+}
+
+/** One Allow statement on exact resources. */
+export interface ExactStatement {
+  readonly Sid: string;
+  readonly Effect: "Allow";
+  readonly Action: string[];
+  readonly Resource: pulumi.Input<string>[];
+}
+
+export interface ExactPolicyDocument {
+  readonly Version: "2012-10-17";
+  readonly Statement: ExactStatement[];
+}
+
+/** The targets' role may start executions of the one state machine, nothing else. */
+export function startExecutionPolicy(stateMachineArn: pulumi.Input<string>): ExactPolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "StartPipelineExecutions",
+        Effect: "Allow",
+        Action: ["states:StartExecution"],
+        Resource: [stateMachineArn],
+      },
+    ],
+  };
+}
+
+/** The JSON shape of a dead-letter queue's resource policy. */
+export interface DeadLetterQueuePolicyDocument {
+  readonly Version: "2012-10-17";
+  readonly Statement: {
+    readonly Sid: string;
+    readonly Effect: "Allow";
+    readonly Principal: { readonly Service: "events.amazonaws.com" };
+    readonly Action: "sqs:SendMessage";
+    readonly Resource: pulumi.Input<string>;
+    readonly Condition: { readonly ArnEquals: { readonly "aws:SourceArn": pulumi.Input<string> } };
+  }[];
+}
+
+/**
+ * Lets EventBridge put undeliverable events into one target's dead-letter queue, only when the
+ * event comes from that target's rule (`aws:SourceArn`), so no other rule can write to it.
+ */
+export function deadLetterQueuePolicy(
+  queueArn: pulumi.Input<string>,
+  ruleArn: pulumi.Input<string>,
+): DeadLetterQueuePolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "RuleSendsUndeliverableEvents",
+        Effect: "Allow",
+        Principal: { Service: "events.amazonaws.com" },
+        Action: "sqs:SendMessage",
+        Resource: queueArn,
+        Condition: { ArnEquals: { "aws:SourceArn": ruleArn } },
+      },
+    ],
+  };
+}
+
+/** Throws naming `argumentName` unless `value` is an integer from `min` to `max`. */
+export function checkIntegerInRange(value: number, argumentName: string, min: number, max: number): void {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new Error(`${argumentName} must be an integer from ${min} to ${max}, got ${value}`);
+  }
+}
