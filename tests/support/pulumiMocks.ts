@@ -91,6 +91,21 @@ function computedState(type: string, name: string, inputs: Record<string, unknow
       return { ...base, keyId: `key-${name}` };
     case "aws:dynamodb/table:Table":
       return { ...base, streamArn: undefined };
+    // API Gateway ids are the mock's `${name}-id`, as newResource answers.
+    case "aws:apigateway/restApi:RestApi":
+      return {
+        ...base,
+        executionArn: `arn:aws:execute-api:${region}:${accountId}:${name}-id`,
+        rootResourceId: `${name}-root`,
+      };
+    case "aws:apigateway/stage:Stage":
+      return {
+        ...base,
+        invokeUrl: `https://${String(inputs.restApi)}.execute-api.${region}.amazonaws.com/${String(inputs.stageName)}`,
+        executionArn: `arn:aws:execute-api:${region}:${accountId}:${String(inputs.restApi)}/${String(inputs.stageName)}`,
+      };
+    case "aws:apigateway/apiKey:ApiKey":
+      return { ...base, value: `mock-api-key-${name}` };
     default:
       return base;
   }

@@ -1,0 +1,430 @@
+import { createHash } from "crypto";
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { serviceAssumeRolePolicy } from "./iamPolicy";
+import { ingestApiAccessLogFormat } from "./ingestApiAccessLog";
+import { allowedLogRetentionDays } from "./logRetention";
+
+/** Arguments of {@link IngestApi}. */
+export interface IngestApiArgs {
+  /** Name of the webhook-intake function behind POST /webhook. Required. */
+  readonly webhookFunctionName: pulumi.Input<string>;
+  /** Unqualified ARN of the webhook-intake function. Required. */
+  readonly webhookFunctionArn: pulumi.Input<string>;
+  /** Name of the status function behind GET /transactions/{transactionId}. Required. */
+  readonly statusFunctionName: pulumi.Input<string>;
+  /** Unqualified ARN of the status function. Required. */
+  readonly statusFunctionArn: pulumi.Input<string>;
+  /** Stage name, the first path segment of every URL. Default "v1". */
+  readonly stageName?: pulumi.Input<string>;
+  /** Steady requests per second each method of the stage accepts. Default 100. */
+  readonly throttlingRateLimit?: pulumi.Input<number>;
+  /** Burst (token bucket size) each method of the stage accepts. Default 200. */
+  readonly throttlingBurstLimit?: pulumi.Input<number>;
+  /** Steady requests per second for POST /webhook alone. Default throttlingRateLimit. */
+  readonly webhookThrottlingRateLimit?: pulumi.Input<number>;
+  /** Burst for POST /webhook alone. Default throttlingBurstLimit. */
+  readonly webhookThrottlingBurstLimit?: pulumi.Input<number>;
+  /** Requests per day the status API key may make (usage-plan quota). Default 10,000. */
+  readonly statusQuotaPerDay?: pulumi.Input<number>;
+  /** Days the access and execution log groups keep events, a value CloudWatch accepts. Default 30. */
+  readonly logRetentionDays?: pulumi.Input<number>;
+  /** KMS key ARN encrypting the access and execution log groups. Default none (CloudWatch's own). */
+  readonly logKmsKeyArn?: pulumi.Input<string>;
+  /**
+   * Create the region's account-wide API Gateway CloudWatch role (aws.apigateway.Account), which
+   * logging needs. Default true. It is one setting per account and region: a second stack there
+   * must set false, and destroying the stack that owns it resets the setting for every API.
+   */
+  readonly manageAccountLogRole?: boolean;
+}
+
+/** One Lambda-proxy route: a method on an existing resource, its integration and invoke grant. */
+interface LambdaProxyRoute {
+  /** Names the route's children (`${name}-${key}`); a shipped key never changes. */
+  readonly key: string;
+  readonly resource: aws.apigateway.Resource;
+  /** The route template, e.g. "/transactions/{transactionId}". */
+  readonly resourcePath: string;
+  readonly httpMethod: "GET" | "POST";
+  readonly apiKeyRequired: boolean;
+  readonly requestParameters?: Readonly<Record<string, boolean>>;
+  readonly functionName: pulumi.Input<string>;
+  readonly functionArn: pulumi.Input<string>;
+  /** What follows `<executionArn>/<stage>/` in the invoke grant, e.g. "POST/webhook". */
+  readonly sourceArnPath: string;
+}
+
+/** Where routes are added. */
+interface RouteContext {
+  readonly name: string;
+  readonly api: aws.apigateway.RestApi;
+  readonly partition: pulumi.Input<string>;
+  readonly region: pulumi.Input<string>;
+}
+
+interface LambdaProxyRouteResources {
+  readonly method: aws.apigateway.Method;
+  readonly integration: aws.apigateway.Integration;
+  readonly permission: aws.lambda.Permission;
+  /** Everything a deployment snapshots of the route; a change must redeploy. */
+  readonly fingerprint: pulumi.Output<unknown>;
+}
+
+const functionNamePattern = /^[A-Za-z0-9_-]{1,64}$/;
+const unqualifiedFunctionArnPattern =
+  /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:([A-Za-z0-9_-]{1,64})$/;
+const stageNamePattern = /^[A-Za-z0-9_-]{1,128}$/;
+
+function checkFunction(nameArgument: string, name: unknown, arnArgument: string, arn: unknown): void {
+  if (name === undefined || name === null || name === "") throw new Error(`${nameArgument} is required`);
+  if (arn === undefined || arn === null || arn === "") throw new Error(`${arnArgument} is required`);
+  // Inputs that are still Outputs are checked by AWS at deploy time instead.
+  if (typeof name === "string" && !functionNamePattern.test(name)) {
+    throw new Error(`${nameArgument} "${name}" is not a Lambda function name`);
+  }
+  if (typeof arn === "string") {
+    const match = unqualifiedFunctionArnPattern.exec(arn);
+    if (match === null) {
+      throw new Error(
+        `${arnArgument} "${arn}" must be an unqualified Lambda function ARN (arn:<partition>:lambda:<region>:<account>:function:<name>)`,
+      );
+    }
+    if (typeof name === "string" && match[1] !== name) {
+      throw new Error(`${arnArgument} "${arn}" is not the function ${nameArgument} "${name}"`);
+    }
+  }
+}
+
+function checkPositive(argument: string, value: pulumi.Input<number> | undefined, integer: boolean): void {
+  if (typeof value !== "number") return;
+  const valid = integer ? Number.isSafeInteger(value) && value > 0 : Number.isFinite(value) && value > 0;
+  if (!valid)
+    throw new Error(`${argument} must be a positive ${integer ? "integer" : "number"}, got ${value}`);
+}
+
+/**
+ * The public REST API of the pipeline: POST /webhook (payment providers, authenticated by their
+ * signature inside the function, so no API key) and GET /transactions/{transactionId} (returns
+ * transaction data, so an API key under a usage plan). Lambda-proxy integrations, one invoke
+ * grant per route scoped to its method and path, a stage traced by X-Ray with JSON access logs
+ * and throttling, and the log groups API Gateway writes to, with retention.
+ */
+export class IngestApi extends pulumi.ComponentResource {
+  public readonly restApiId: pulumi.Output<string>;
+  public readonly stageName: pulumi.Output<string>;
+  /** The stage's invoke URL, `https://<api>.execute-api.<region>.amazonaws.com/<stage>`. */
+  public readonly apiUrl: pulumi.Output<string>;
+  public readonly webhookUrl: pulumi.Output<string>;
+  /** `arn:<partition>:execute-api:<region>:<account>:<api>`, the prefix of invoke grants. */
+  public readonly executionArn: pulumi.Output<string>;
+  public readonly apiKeyId: pulumi.Output<string>;
+  /** The status API key itself, a secret. */
+  public readonly apiKeyValue: pulumi.Output<string>;
+  public readonly accessLogGroupName: pulumi.Output<string>;
+  public readonly usagePlanId: pulumi.Output<string>;
+
+  constructor(name: string, args: IngestApiArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("txn:ingest:IngestApi", name, {}, opts);
+
+    checkFunction(
+      "webhookFunctionName",
+      args.webhookFunctionName,
+      "webhookFunctionArn",
+      args.webhookFunctionArn,
+    );
+    checkFunction("statusFunctionName", args.statusFunctionName, "statusFunctionArn", args.statusFunctionArn);
+    const stageName = args.stageName ?? "v1";
+    if (typeof stageName === "string" && !stageNamePattern.test(stageName)) {
+      throw new Error(`stageName "${stageName}" must be 1–128 letters, digits, '-' or '_'`);
+    }
+    checkPositive("throttlingRateLimit", args.throttlingRateLimit, false);
+    checkPositive("throttlingBurstLimit", args.throttlingBurstLimit, true);
+    checkPositive("webhookThrottlingRateLimit", args.webhookThrottlingRateLimit, false);
+    checkPositive("webhookThrottlingBurstLimit", args.webhookThrottlingBurstLimit, true);
+    checkPositive("statusQuotaPerDay", args.statusQuotaPerDay, true);
+    const retention = args.logRetentionDays ?? 30;
+    if (typeof retention === "number" && !allowedLogRetentionDays.includes(retention)) {
+      throw new Error(
+        `logRetentionDays must be one of ${allowedLogRetentionDays.join(", ")}, got ${retention}`,
+      );
+    }
+    const rateLimit = args.throttlingRateLimit ?? 100;
+    const burstLimit = args.throttlingBurstLimit ?? 200;
+
+    const invokeOpts = { parent: this };
+    const partition = aws.getPartitionOutput({}, invokeOpts).partition;
+    const region = aws.getRegionOutput({}, invokeOpts).region;
+
+    // API Gateway needs the account's CloudWatch role before a stage may log anywhere.
+    const accountDependencies: pulumi.Resource[] = [];
+    if (args.manageAccountLogRole ?? true) {
+      const role = new aws.iam.Role(
+        `${name}-cloudwatch-role`,
+        {
+          description: "Lets API Gateway write the region's API access and execution logs",
+          assumeRolePolicy: JSON.stringify(serviceAssumeRolePolicy("apigateway.amazonaws.com")),
+        },
+        { parent: this },
+      );
+      // The AWS-managed policy, because this role serves every API in the account and region:
+      // scoping it to this stack's log groups would silence the others.
+      const attachment = new aws.iam.RolePolicyAttachment(
+        `${name}-cloudwatch-policy`,
+        {
+          role: role.name,
+          policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs`,
+        },
+        { parent: this },
+      );
+      accountDependencies.push(
+        new aws.apigateway.Account(
+          `${name}-account`,
+          { cloudwatchRoleArn: role.arn },
+          { parent: this, dependsOn: [attachment] },
+        ),
+      );
+    }
+
+    const api = new aws.apigateway.RestApi(
+      `${name}-api`,
+      {
+        description: `${name}: transaction intake (POST /webhook) and status (GET /transactions/{transactionId})`,
+        endpointConfiguration: { types: "REGIONAL" },
+        apiKeySource: "HEADER",
+      },
+      { parent: this },
+    );
+    const context: RouteContext = { name, api, partition, region };
+
+    const webhookResource = new aws.apigateway.Resource(
+      `${name}-webhook`,
+      { restApi: api.id, parentId: api.rootResourceId, pathPart: "webhook" },
+      { parent: this },
+    );
+    const transactionsResource = new aws.apigateway.Resource(
+      `${name}-transactions`,
+      { restApi: api.id, parentId: api.rootResourceId, pathPart: "transactions" },
+      { parent: this },
+    );
+    const transactionResource = new aws.apigateway.Resource(
+      `${name}-transaction`,
+      { restApi: api.id, parentId: transactionsResource.id, pathPart: "{transactionId}" },
+      { parent: this },
+    );
+
+    const routes = [
+      this.addLambdaProxyRoute(context, {
+        key: "webhook-post",
+        resource: webhookResource,
+        resourcePath: "/webhook",
+        httpMethod: "POST",
+        // Providers authenticate by signing the body; the function verifies the signature.
+        apiKeyRequired: false,
+        functionName: args.webhookFunctionName,
+        functionArn: args.webhookFunctionArn,
+        sourceArnPath: "POST/webhook",
+      }),
+      this.addLambdaProxyRoute(context, {
+        key: "transaction-get",
+        resource: transactionResource,
+        resourcePath: "/transactions/{transactionId}",
+        httpMethod: "GET",
+        // It answers stored transaction data.
+        apiKeyRequired: true,
+        requestParameters: { "method.request.path.transactionId": true },
+        functionName: args.statusFunctionName,
+        functionArn: args.statusFunctionArn,
+        sourceArnPath: "GET/transactions/*",
+      }),
+    ];
+
+    // A deployment is a snapshot: without a trigger that changes with the routes, edits to them
+    // would never reach the stage. A changed trigger replaces the deployment, and Pulumi creates
+    // the replacement before deleting the old one (the stage moves over in between).
+    const deployment = new aws.apigateway.Deployment(
+      `${name}-deployment`,
+      {
+        restApi: api.id,
+        description: `${name} routes`,
+        triggers: {
+          redeployment: pulumi
+            .all(routes.map((route) => route.fingerprint))
+            .apply((fingerprints) => createHash("sha256").update(JSON.stringify(fingerprints)).digest("hex")),
+        },
+      },
+      {
+        parent: this,
+        dependsOn: routes.flatMap((route) => [route.method, route.integration]),
+      },
+    );
+
+    const accessLogGroup = new aws.cloudwatch.LogGroup(
+      `${name}-access-logs`,
+      {
+        // A prefix, not a fixed name: dev and prod stacks may share one account.
+        namePrefix: `/aws/apigateway/${name}-access-`,
+        retentionInDays: retention,
+        kmsKeyId: args.logKmsKeyArn,
+      },
+      { parent: this },
+    );
+    // API Gateway writes ERROR-level execution logs to this exact name and would create it
+    // itself, without retention or encryption, if it did not exist first.
+    const executionLogGroup = new aws.cloudwatch.LogGroup(
+      `${name}-execution-logs`,
+      {
+        name: pulumi.interpolate`API-Gateway-Execution-Logs_${api.id}/${stageName}`,
+        retentionInDays: retention,
+        kmsKeyId: args.logKmsKeyArn,
+      },
+      { parent: this },
+    );
+
+    const stage = new aws.apigateway.Stage(
+      `${name}-stage`,
+      {
+        restApi: api.id,
+        deployment: deployment.id,
+        stageName,
+        xrayTracingEnabled: true,
+        accessLogSettings: { destinationArn: accessLogGroup.arn, format: ingestApiAccessLogFormat() },
+      },
+      { parent: this, dependsOn: [...accountDependencies, executionLogGroup] },
+    );
+
+    // dataTraceEnabled stays false: full request logging would write bodies (card data before
+    // validation rejects it) and signature headers to the execution log.
+    const stageSettings = new aws.apigateway.MethodSettings(
+      `${name}-all-methods`,
+      {
+        restApi: api.id,
+        stageName: stage.stageName,
+        methodPath: "*/*",
+        settings: {
+          metricsEnabled: true,
+          loggingLevel: "ERROR",
+          dataTraceEnabled: false,
+          throttlingRateLimit: rateLimit,
+          throttlingBurstLimit: burstLimit,
+        },
+      },
+      { parent: this, dependsOn: accountDependencies },
+    );
+    // A method override replaces the stage settings for that method, so it repeats them. It waits
+    // for the stage-wide settings: both patch the same stage, and concurrent patches conflict.
+    new aws.apigateway.MethodSettings(
+      `${name}-webhook-post-settings`,
+      {
+        restApi: api.id,
+        stageName: stage.stageName,
+        methodPath: "webhook/POST",
+        settings: {
+          metricsEnabled: true,
+          loggingLevel: "ERROR",
+          dataTraceEnabled: false,
+          throttlingRateLimit: args.webhookThrottlingRateLimit ?? rateLimit,
+          throttlingBurstLimit: args.webhookThrottlingBurstLimit ?? burstLimit,
+        },
+      },
+      { parent: this, dependsOn: [stageSettings] },
+    );
+
+    const apiKey = new aws.apigateway.ApiKey(
+      `${name}-status-key`,
+      { description: `${name}: reads transaction status (GET /transactions/{transactionId})`, enabled: true },
+      { parent: this },
+    );
+    const usagePlan = new aws.apigateway.UsagePlan(
+      `${name}-usage-plan`,
+      {
+        description: `${name}: quota and throttle of API-key callers`,
+        apiStages: [{ apiId: api.id, stage: stage.stageName }],
+        quotaSettings: { limit: args.statusQuotaPerDay ?? 10_000, period: "DAY" },
+        throttleSettings: { rateLimit, burstLimit },
+      },
+      { parent: this },
+    );
+    new aws.apigateway.UsagePlanKey(
+      `${name}-usage-plan-key`,
+      { keyId: apiKey.id, keyType: "API_KEY", usagePlanId: usagePlan.id },
+      { parent: this },
+    );
+
+    this.restApiId = api.id;
+    this.stageName = stage.stageName;
+    this.apiUrl = stage.invokeUrl;
+    this.webhookUrl = pulumi.interpolate`${stage.invokeUrl}/webhook`;
+    this.executionArn = api.executionArn;
+    this.apiKeyId = apiKey.id;
+    this.apiKeyValue = pulumi.secret(apiKey.value);
+    this.accessLogGroupName = accessLogGroup.name;
+    this.usagePlanId = usagePlan.id;
+    this.registerOutputs({
+      restApiId: this.restApiId,
+      stageName: this.stageName,
+      apiUrl: this.apiUrl,
+      webhookUrl: this.webhookUrl,
+      executionArn: this.executionArn,
+      apiKeyId: this.apiKeyId,
+      apiKeyValue: this.apiKeyValue,
+      accessLogGroupName: this.accessLogGroupName,
+      usagePlanId: this.usagePlanId,
+    });
+  }
+
+  /** Adds a method on an existing resource, its Lambda-proxy integration and the invoke grant. */
+  private addLambdaProxyRoute(context: RouteContext, route: LambdaProxyRoute): LambdaProxyRouteResources {
+    const { name, api, partition, region } = context;
+    const method = new aws.apigateway.Method(
+      `${name}-${route.key}`,
+      {
+        restApi: api.id,
+        resourceId: route.resource.id,
+        httpMethod: route.httpMethod,
+        authorization: "NONE",
+        apiKeyRequired: route.apiKeyRequired,
+        requestParameters: route.requestParameters,
+      },
+      { parent: this },
+    );
+    // The function's invoke ARN, built from its ARN so callers need pass only name and ARN.
+    const uri = pulumi.interpolate`arn:${partition}:apigateway:${region}:lambda:path/2015-03-31/functions/${route.functionArn}/invocations`;
+    const integration = new aws.apigateway.Integration(
+      `${name}-${route.key}-integration`,
+      {
+        restApi: api.id,
+        resourceId: route.resource.id,
+        httpMethod: method.httpMethod,
+        type: "AWS_PROXY",
+        // Lambda is always invoked with POST, whatever the client's method.
+        integrationHttpMethod: "POST",
+        uri,
+      },
+      { parent: this },
+    );
+    const permission = new aws.lambda.Permission(
+      `${name}-${route.key}-permission`,
+      {
+        function: route.functionName,
+        action: "lambda:InvokeFunction",
+        principal: "apigateway.amazonaws.com",
+        // Any stage of this API, but only this method and path.
+        sourceArn: pulumi.interpolate`${api.executionArn}/*/${route.sourceArnPath}`,
+      },
+      { parent: this },
+    );
+    const fingerprint = pulumi.output({
+      resourcePath: route.resourcePath,
+      httpMethod: route.httpMethod,
+      authorization: "NONE",
+      apiKeyRequired: route.apiKeyRequired,
+      requestParameters: route.requestParameters ?? {},
+      uri,
+      resourceId: route.resource.id,
+      methodId: method.id,
+      integrationId: integration.id,
+    });
+    return { method, integration, permission, fingerprint };
+  }
+}
