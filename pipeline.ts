@@ -6,12 +6,17 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ContainerFunction } from "./components/containerFunction";
 import { DataStores } from "./components/dataStores";
+import { EventRouting } from "./components/eventRouting";
+import type { RoutingTargetKey } from "./components/eventRoutingPolicies";
 import type { PolicyStatementSpec } from "./components/iamPolicy";
+import { IngestApi } from "./components/ingestApi";
 import { Network } from "./components/network";
 import { TransactionStateMachine } from "./components/transactionStateMachine";
+import { WebhookSigningSecret } from "./components/webhookSigningSecret";
 import { EnvironmentName } from "./functions/shared/environmentNames";
+import { DetailType, intakeEventSource } from "./functions/shared/eventRouting";
 import { customerActivityIndex } from "./functions/shared/tableDefinitions";
-import type { StackConfig } from "./stackConfig";
+import { webhookSigningDocument, type StackConfig } from "./stackConfig";
 
 export interface PipelineOutputs {
   readonly stateMachineArn: pulumi.Output<string>;
@@ -24,10 +29,23 @@ export interface PipelineOutputs {
   readonly imageDigests: pulumi.Output<Record<string, string>>;
   readonly functionRoleArns: pulumi.Output<Record<string, string>>;
   readonly functionNames: pulumi.Output<Record<string, string>>;
+  readonly intakeTableName: pulumi.Output<string>;
+  readonly apiUrl: pulumi.Output<string>;
+  readonly webhookUrl: pulumi.Output<string>;
+  readonly statusApiKeyId: pulumi.Output<string>;
+  readonly eventBusName: pulumi.Output<string>;
+  readonly eventBusArn: pulumi.Output<string>;
+  readonly eventArchiveName: pulumi.Output<string>;
+  readonly routingDeadLetterQueueUrls: pulumi.Output<Record<RoutingTargetKey, string>>;
+  readonly webhookSecretArn: pulumi.Output<string>;
 }
 
-/** The pipeline functions: folder under functions/ and what each may do beyond logs and traces. */
-type PipelineFunction = "validation" | "fraud-detection" | "compliance";
+/** The functions: folder under functions/ and what each may do beyond logs and traces. */
+type PipelineFunction =
+  "validation" | "fraud-detection" | "compliance" | "webhook-intake" | "transaction-status";
+
+/** The state machine's steps: these get the reserved concurrency; the HTTP functions are throttled by the API. */
+const stepFunctions: readonly PipelineFunction[] = ["validation", "fraud-detection", "compliance"];
 
 export function deployPipeline(region: string, config: StackConfig): PipelineOutputs {
   // Every taggable resource carries the stack's tags through the provider's default tags.
@@ -44,6 +62,23 @@ export function deployPipeline(region: string, config: StackConfig): PipelineOut
       alertEmail: config.alertEmail,
       alertSmsNumber: config.alertSms,
       deletionProtection: config.deletionProtection,
+    },
+    opts,
+  );
+
+  // The bus name is fixed per stack (EventBridge has no name prefixes) and known before the bus
+  // exists, so the state machine can publish to it while the bus's rules target the state machine.
+  const eventBusName = `${pulumi.getProject()}-${pulumi.getStack()}`;
+  const invokeOpts = { provider };
+  const eventBusArn = pulumi.interpolate`arn:${aws.getPartitionOutput({}, invokeOpts).partition}:events:${
+    aws.getRegionOutput({}, invokeOpts).region
+  }:${aws.getCallerIdentityOutput({}, invokeOpts).accountId}:event-bus/${eventBusName}`;
+
+  const signingSecret = new WebhookSigningSecret(
+    "webhook-signing",
+    {
+      document: pulumi.secret(JSON.stringify(webhookSigningDocument(config))),
+      kmsKeyArn: data.kmsKeyArn,
     },
     opts,
   );
@@ -73,6 +108,59 @@ export function deployPipeline(region: string, config: StackConfig): PipelineOut
       { sid: "ReadCustomerHistory", actions: ["dynamodb:Query"], resources: [customerIndexArn] },
       useTableKey,
     ],
+    "webhook-intake": [
+      // Claim (put), read back, mark accepted (update), release after a failed publish (delete).
+      {
+        sid: "RecordDeliveries",
+        actions: ["dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
+        resources: [data.intakeTableArn],
+      },
+      {
+        sid: "ReadSigningSecrets",
+        actions: ["secretsmanager:GetSecretValue"],
+        resources: [signingSecret.secretArn],
+      },
+      {
+        sid: "PublishTransactionReceived",
+        actions: ["events:PutEvents"],
+        resources: [eventBusArn],
+        condition: {
+          StringEquals: { "events:source": intakeEventSource, "events:detail-type": DetailType.received },
+        },
+      },
+      // The intake table and the secret are encrypted with the pipeline key.
+      { ...useTableKey, sid: "UsePipelineKey" },
+    ],
+    "transaction-status": [
+      {
+        sid: "ReadTransactionsAndDeliveries",
+        actions: ["dynamodb:GetItem"],
+        resources: [data.transactionsTableArn, data.intakeTableArn],
+      },
+      { sid: "UseTableKey", actions: ["kms:Decrypt"], resources: [data.kmsKeyArn] },
+    ],
+  };
+
+  const commonEnvironment = {
+    [EnvironmentName.metricsNamespace]: config.metricsNamespace,
+    [EnvironmentName.maxAmountUsdMinor]: String(config.maxTransactionUsd * 100),
+  };
+  const environments: Record<PipelineFunction, Record<string, pulumi.Input<string>>> = {
+    validation: { [EnvironmentName.transactionsTable]: data.transactionsTableName },
+    "fraud-detection": { [EnvironmentName.transactionsTable]: data.transactionsTableName },
+    compliance: { [EnvironmentName.transactionsTable]: data.transactionsTableName },
+    "webhook-intake": {
+      [EnvironmentName.intakeTable]: data.intakeTableName,
+      [EnvironmentName.eventBusName]: eventBusName,
+      [EnvironmentName.webhookSecretsArn]: signingSecret.secretArn,
+      [EnvironmentName.webhookSecretsVersion]: signingSecret.versionId,
+      [EnvironmentName.webhookMaxBodyBytes]: String(config.webhook.maxBodyBytes),
+      [EnvironmentName.intakeRecordRetentionHours]: String(config.webhook.intakeRecordRetentionHours),
+    },
+    "transaction-status": {
+      [EnvironmentName.transactionsTable]: data.transactionsTableName,
+      [EnvironmentName.intakeTable]: data.intakeTableName,
+    },
   };
 
   const functions = {} as Record<PipelineFunction, ContainerFunction>;
@@ -83,7 +171,9 @@ export function deployPipeline(region: string, config: StackConfig): PipelineOut
         functionDirectory: folder,
         memorySize: config.functions.memoryMb,
         timeout: config.functions.timeoutSeconds,
-        reservedConcurrency: config.functions.reservedConcurrency,
+        reservedConcurrency: stepFunctions.includes(folder)
+          ? config.functions.reservedConcurrency
+          : undefined,
         logRetentionDays: config.logRetentionDays,
         logKmsKeyArn: data.kmsKeyArn,
         imagesToKeep: config.imagesToKeep,
@@ -92,10 +182,9 @@ export function deployPipeline(region: string, config: StackConfig): PipelineOut
         alarmActions: [data.alertsTopicArn],
         policyStatements: statements[folder],
         environment: {
-          [EnvironmentName.transactionsTable]: data.transactionsTableName,
-          [EnvironmentName.maxAmountUsdMinor]: String(config.maxTransactionUsd * 100),
+          ...commonEnvironment,
+          ...environments[folder],
           [EnvironmentName.serviceName]: folder,
-          [EnvironmentName.metricsNamespace]: config.metricsNamespace,
         },
       },
       opts,
@@ -118,6 +207,43 @@ export function deployPipeline(region: string, config: StackConfig): PipelineOut
       functionTimeoutSeconds: config.functions.timeoutSeconds,
       logRetentionDays: config.logRetentionDays,
       includeExecutionData: config.includeExecutionData,
+      eventBusName,
+      eventBusArn,
+    },
+    opts,
+  );
+
+  const routing = new EventRouting(
+    "routing",
+    {
+      busName: eventBusName,
+      stateMachineArn: stateMachine.stateMachineArn,
+      alertsTopicArn: data.alertsTopicArn,
+      kmsKeyArn: data.kmsKeyArn,
+      laneThresholds: { highAboveUsd: config.routing.highAboveUsd, lowBelowUsd: config.routing.lowBelowUsd },
+      archiveRetentionDays: config.routing.archiveRetentionDays,
+      maximumRetryAttempts: config.routing.maximumRetryAttempts,
+      maximumEventAgeSeconds: config.routing.maximumEventAgeSeconds,
+    },
+    opts,
+  );
+
+  const api = new IngestApi(
+    "ingest",
+    {
+      webhookFunctionName: functions["webhook-intake"].functionName,
+      webhookFunctionArn: functions["webhook-intake"].functionArn,
+      statusFunctionName: functions["transaction-status"].functionName,
+      statusFunctionArn: functions["transaction-status"].functionArn,
+      stageName: config.api.stageName,
+      throttlingRateLimit: config.api.throttlingRateLimit,
+      throttlingBurstLimit: config.api.throttlingBurstLimit,
+      webhookThrottlingRateLimit: config.api.webhookThrottlingRateLimit,
+      webhookThrottlingBurstLimit: config.api.webhookThrottlingBurstLimit,
+      statusQuotaPerDay: config.api.statusQuotaPerDay,
+      logRetentionDays: config.logRetentionDays,
+      logKmsKeyArn: data.kmsKeyArn,
+      manageAccountLogRole: config.api.manageAccountLogRole,
     },
     opts,
   );
@@ -141,5 +267,14 @@ export function deployPipeline(region: string, config: StackConfig): PipelineOut
     imageDigests: byFunction((fn) => fn.imageDigest),
     functionRoleArns: byFunction((fn) => fn.roleArn),
     functionNames: byFunction((fn) => fn.functionName),
+    intakeTableName: data.intakeTableName,
+    apiUrl: api.apiUrl,
+    webhookUrl: api.webhookUrl,
+    statusApiKeyId: api.apiKeyId,
+    eventBusName: routing.eventBusName,
+    eventBusArn: routing.eventBusArn,
+    eventArchiveName: routing.archiveName,
+    routingDeadLetterQueueUrls: routing.targetDeadLetterQueueUrls,
+    webhookSecretArn: signingSecret.secretArn,
   };
 }

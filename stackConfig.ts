@@ -5,6 +5,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { allowedLogRetentionDays } from "./components/logRetention";
+import { checkAmountLaneThresholds } from "./functions/shared/eventRouting";
+import { minimumRetentionHours } from "./functions/webhook-intake/config";
+import {
+  providerNamePattern,
+  signatureSchemes,
+  signingSecretDocumentSchema,
+  type SigningSecretDocument,
+} from "./functions/webhook-intake/signingProviders";
 
 const tagValue = z.string().trim().min(1).max(256);
 
@@ -23,6 +31,62 @@ const functionSettingsSchema = z.strictObject({
    */
   reservedConcurrency: z.number().int().min(1).optional(),
 });
+
+const webhookProviderSchema = z.strictObject({
+  /** Namespaces the provider's transaction ids (`<name>#<transaction_id>`); never renamed once live. */
+  name: z.string().regex(providerNamePattern, "must be 1-64 letters, digits, '.', '_' or '-'"),
+  /** How the provider signs deliveries. */
+  scheme: z.enum(signatureSchemes),
+});
+
+const webhookSettingsSchema = z.strictObject({
+  /** Largest body accepted, in bytes (413 above). */
+  maxBodyBytes: z.number().int().min(1024).max(1_048_576).default(65_536),
+  /** Hours a delivery is remembered for dedupe; at least 96, beyond every provider's retries. */
+  intakeRecordRetentionHours: z.number().int().min(minimumRetentionHours).max(8760).default(120),
+});
+
+const apiSettingsSchema = z.strictObject({
+  /** Stage name in the API's URL. */
+  stageName: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,128}$/)
+    .default("v1"),
+  /** Stage-wide steady requests per second and burst. */
+  throttlingRateLimit: z.number().positive().default(100),
+  throttlingBurstLimit: z.number().int().positive().default(200),
+  /** POST /webhook's own limits: 10,000 transactions a minute is about 167 per second. */
+  webhookThrottlingRateLimit: z.number().positive().default(250),
+  webhookThrottlingBurstLimit: z.number().int().positive().default(500),
+  /** Requests a day the status API key may make. */
+  statusQuotaPerDay: z.number().int().positive().default(10_000),
+  /**
+   * Whether this stack sets the region's API Gateway CloudWatch Logs role (an account-wide
+   * singleton): true in exactly one stack per account and region.
+   */
+  manageAccountLogRole: z.boolean().default(true),
+});
+
+const routingSettingsSchema = z
+  .strictObject({
+    /** Transactions above this many US dollars take the high lane (and alert at once). */
+    highAboveUsd: z.number().int().positive().default(10_000),
+    /** Transactions below this many US dollars take the low lane. */
+    lowBelowUsd: z.number().int().positive().default(1_000),
+    /** Days the bus archive keeps events for replay (0 = forever). */
+    archiveRetentionDays: z.number().int().min(0).default(30),
+    /** Delivery retries of each rule target before its dead-letter queue. */
+    maximumRetryAttempts: z.number().int().min(0).max(185).default(185),
+    /** Seconds each rule target keeps retrying an event. */
+    maximumEventAgeSeconds: z.number().int().min(60).max(86_400).default(86_400),
+  })
+  .superRefine((routing, context) => {
+    try {
+      checkAmountLaneThresholds(routing);
+    } catch (error) {
+      context.addIssue({ code: "custom", message: (error as Error).message, path: ["lowBelowUsd"] });
+    }
+  });
 
 export const stackConfigSchema = z.strictObject({
   /** Tags every taggable resource carries, through the AWS provider's default tags. */
@@ -64,6 +128,16 @@ export const stackConfigSchema = z.strictObject({
   includeExecutionData: z.boolean().default(false),
   /** Metrics namespace every function publishes to. */
   metricsNamespace: z.string().min(1).default("TransactionPipeline"),
+  /** Payment providers allowed to post webhooks, and how each signs. */
+  webhookProviders: z.array(webhookProviderSchema).min(1),
+  /**
+   * Active signing secrets per provider name (a secret: `pulumi config set --secret --path
+   * 'webhookSigningSecrets.<name>[0]' whsec_...`). Two at once during a rotation.
+   */
+  webhookSigningSecrets: z.record(z.string(), z.array(z.string()).min(1)),
+  webhook: webhookSettingsSchema.default({ maxBodyBytes: 65_536, intakeRecordRetentionHours: 120 }),
+  api: apiSettingsSchema.default(apiSettingsSchema.parse({})),
+  routing: routingSettingsSchema.default(routingSettingsSchema.parse({})),
 });
 
 export type StackConfig = z.infer<typeof stackConfigSchema>;
@@ -75,15 +149,60 @@ export class StackConfigError extends Error {
   }
 }
 
+function describeIssues(issues: readonly z.core.$ZodIssue[], prefix: readonly PropertyKey[] = []): string[] {
+  return issues.map((issue) => `  ${[...prefix, ...issue.path].join(".") || "(root)"}: ${issue.message}`);
+}
+
+/**
+ * The document the webhook intake reads from Secrets Manager: each configured provider with its
+ * secrets, checked exactly as the function will check it. Messages name paths, never secrets.
+ */
+export function webhookSigningDocument(config: StackConfig): SigningSecretDocument {
+  const known = new Set(config.webhookProviders.map((provider) => provider.name));
+  const problems: string[] = [];
+  for (const name of Object.keys(config.webhookSigningSecrets)) {
+    if (!known.has(name))
+      problems.push(`  webhookSigningSecrets.${name}: no provider of that name in webhookProviders`);
+  }
+  for (const name of known) {
+    if (!config.webhookSigningSecrets[name]) {
+      problems.push(
+        `  webhookSigningSecrets.${name}: missing; set it with pulumi config set --secret --path 'webhookSigningSecrets.${name}[0]' <secret>`,
+      );
+    }
+  }
+  const document = {
+    providers: config.webhookProviders.map((provider) => ({
+      ...provider,
+      secrets: config.webhookSigningSecrets[provider.name] ?? [],
+    })),
+  };
+  const parsed = signingSecretDocumentSchema.safeParse(document);
+  if (problems.length === 0 && !parsed.success) {
+    problems.push(
+      ...describeIssues(parsed.error.issues).map((line) =>
+        line.replace(/providers\.(\d+)\.secrets/, (_, index: string) => {
+          const name = config.webhookProviders[Number(index)]?.name ?? index;
+          return `webhookSigningSecrets.${name}`;
+        }),
+      ),
+    );
+  }
+  if (problems.length > 0 || !parsed.success) {
+    throw new StackConfigError(`Invalid stack configuration:\n${problems.join("\n")}`);
+  }
+  return parsed.data;
+}
+
 /** Validates raw config values; the message names each bad key and why. */
 export function parseStackConfig(raw: Record<string, unknown>): StackConfig {
   const result = stackConfigSchema.safeParse(raw);
   if (!result.success) {
-    const problems = result.error.issues.map(
-      (issue) => `  ${issue.path.join(".") || "(root)"}: ${issue.message}`,
+    throw new StackConfigError(
+      `Invalid stack configuration:\n${describeIssues(result.error.issues).join("\n")}`,
     );
-    throw new StackConfigError(`Invalid stack configuration:\n${problems.join("\n")}`);
   }
+  webhookSigningDocument(result.data);
   return result.data;
 }
 

@@ -1,6 +1,11 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { transactionsTableDefinition } from "../functions/shared/tableDefinitions";
+import {
+  intakeRecordTtlAttribute,
+  intakeRecordsTableDefinition,
+  transactionsTableDefinition,
+} from "../functions/shared/tableDefinitions";
+import { alertsTopicPolicy } from "./alertsTopicPolicy";
 import { pipelineKeyPolicy } from "./keyPolicy";
 import { tableKeyArgs } from "./tableArgs";
 
@@ -27,13 +32,15 @@ const e164Pattern = /^\+[1-9]\d{6,14}$/;
 
 /**
  * The pipeline's state and messaging, all encrypted with one customer-managed key: the
- * transactions table, the alerts topic and the dead-letter queue.
+ * transactions table, the intake-records (dedupe) table, the alerts topic and the dead-letter queue.
  */
 export class DataStores extends pulumi.ComponentResource {
   public readonly kmsKeyArn: pulumi.Output<string>;
   public readonly kmsKeyId: pulumi.Output<string>;
   public readonly transactionsTableName: pulumi.Output<string>;
   public readonly transactionsTableArn: pulumi.Output<string>;
+  public readonly intakeTableName: pulumi.Output<string>;
+  public readonly intakeTableArn: pulumi.Output<string>;
   public readonly alertsTopicArn: pulumi.Output<string>;
   public readonly deadLetterQueueUrl: pulumi.Output<string>;
   public readonly deadLetterQueueArn: pulumi.Output<string>;
@@ -61,13 +68,13 @@ export class DataStores extends pulumi.ComponentResource {
     }
     const keyArgs = tableKeyArgs(transactionsTableDefinition);
 
+    const intakeKeyArgs = tableKeyArgs(intakeRecordsTableDefinition);
+
     const invokeOpts = { parent: this };
+    const accountId = aws.getCallerIdentityOutput({}, invokeOpts).accountId;
+    const partition = aws.getPartitionOutput({}, invokeOpts).partition;
     const policy = pulumi
-      .all([
-        aws.getCallerIdentityOutput({}, invokeOpts).accountId,
-        aws.getRegionOutput({}, invokeOpts).region,
-        aws.getPartitionOutput({}, invokeOpts).partition,
-      ])
+      .all([accountId, aws.getRegionOutput({}, invokeOpts).region, partition])
       .apply(([accountId, region, partition]) =>
         JSON.stringify(pipelineKeyPolicy({ accountId, region, partition })),
       );
@@ -104,7 +111,35 @@ export class DataStores extends pulumi.ComponentResource {
       { parent: this },
     );
 
+    // Dedupe records of the intakes: kept apart from transactions so archiving never forgets a
+    // delivery a provider may still retry. TTL removes them once the dedupe window has passed.
+    const intakeTable = new aws.dynamodb.Table(
+      `${name}-intake-records`,
+      {
+        billingMode: "PAY_PER_REQUEST",
+        hashKey: intakeKeyArgs.hashKey,
+        attributes: intakeKeyArgs.attributes,
+        pointInTimeRecovery: { enabled: true },
+        serverSideEncryption: { enabled: true, kmsKeyArn: key.arn },
+        deletionProtectionEnabled: args.deletionProtection ?? false,
+        ttl: { attributeName: intakeRecordTtlAttribute, enabled: true },
+      },
+      { parent: this },
+    );
+
     const topic = new aws.sns.Topic(`${name}-alerts`, { kmsMasterKeyId: key.arn }, { parent: this });
+    new aws.sns.TopicPolicy(
+      `${name}-alerts-policy`,
+      {
+        arn: topic.arn,
+        policy: pulumi
+          .all([topic.arn, accountId, partition])
+          .apply(([topicArn, account, awsPartition]) =>
+            JSON.stringify(alertsTopicPolicy({ topicArn, accountId: account, partition: awsPartition })),
+          ),
+      },
+      { parent: this },
+    );
     new aws.sns.TopicSubscription(
       `${name}-alerts-email`,
       { topic: topic.arn, protocol: "email", endpoint: args.alertEmail },
@@ -135,6 +170,8 @@ export class DataStores extends pulumi.ComponentResource {
     this.kmsKeyId = key.keyId;
     this.transactionsTableName = table.name;
     this.transactionsTableArn = table.arn;
+    this.intakeTableName = intakeTable.name;
+    this.intakeTableArn = intakeTable.arn;
     this.alertsTopicArn = topic.arn;
     this.deadLetterQueueUrl = deadLetterQueue.url;
     this.deadLetterQueueArn = deadLetterQueue.arn;
@@ -143,6 +180,8 @@ export class DataStores extends pulumi.ComponentResource {
       kmsKeyId: this.kmsKeyId,
       transactionsTableName: this.transactionsTableName,
       transactionsTableArn: this.transactionsTableArn,
+      intakeTableName: this.intakeTableName,
+      intakeTableArn: this.intakeTableArn,
       alertsTopicArn: this.alertsTopicArn,
       deadLetterQueueUrl: this.deadLetterQueueUrl,
       deadLetterQueueArn: this.deadLetterQueueArn,

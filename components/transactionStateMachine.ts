@@ -21,6 +21,10 @@ export interface TransactionStateMachineArgs {
   readonly deadLetterQueueUrl: pulumi.Input<string>;
   /** ARN of the dead-letter queue (for the role). Required. */
   readonly deadLetterQueueArn: pulumi.Input<string>;
+  /** Name of the event bus PublishProcessed puts "Transaction Processed" events on. Required. */
+  readonly eventBusName: pulumi.Input<string>;
+  /** ARN of that event bus (for the role). Required. */
+  readonly eventBusArn: pulumi.Input<string>;
   /** ARN of the KMS key encrypting the topic, queue, table and the log group. Required. */
   readonly kmsKeyArn: pulumi.Input<string>;
   /** APPROVED transactions above this US-dollar-cent equivalent still alert. Default 1,000,000 ($10,000). */
@@ -36,7 +40,7 @@ export interface TransactionStateMachineArgs {
   readonly includeExecutionData?: boolean;
 }
 
-/** The EXPRESS state machine that validates, screens, decides, records and alerts. */
+/** The EXPRESS state machine that validates, screens, decides, records, publishes and alerts. */
 export class TransactionStateMachine extends pulumi.ComponentResource {
   public readonly stateMachineArn: pulumi.Output<string>;
   public readonly stateMachineName: pulumi.Output<string>;
@@ -58,6 +62,13 @@ export class TransactionStateMachine extends pulumi.ComponentResource {
       throw new Error(`TransactionStateMachine ${name}: highValueAlertUsdMinor must be a positive integer`);
     }
     const functionTimeoutSeconds = args.functionTimeoutSeconds ?? 30;
+    // Plain values are checked now; Outputs are checked by the builder once they resolve.
+    if (typeof args.eventBusName === "string" && args.eventBusName.length === 0) {
+      throw new Error(`TransactionStateMachine ${name}: eventBusName must be a non-empty string`);
+    }
+    if (typeof args.eventBusArn === "string" && !args.eventBusArn.startsWith("arn:")) {
+      throw new Error(`TransactionStateMachine ${name}: eventBusArn must be an event bus ARN`);
+    }
 
     const logGroup = new aws.cloudwatch.LogGroup(
       `${name}-logs`,
@@ -95,9 +106,10 @@ export class TransactionStateMachine extends pulumi.ComponentResource {
             args.transactionsTableArn,
             args.alertsTopicArn,
             args.deadLetterQueueArn,
+            args.eventBusArn,
             args.kmsKeyArn,
           ])
-          .apply(([validate, fraud, compliance, tableArn, topicArn, queueArn, keyArn]) =>
+          .apply(([validate, fraud, compliance, tableArn, topicArn, queueArn, busArn, keyArn]) =>
             JSON.stringify({
               Version: "2012-10-17",
               Statement: transactionStateMachinePolicyStatements({
@@ -105,6 +117,7 @@ export class TransactionStateMachine extends pulumi.ComponentResource {
                 transactionsTableArn: tableArn,
                 alertsTopicArn: topicArn,
                 deadLetterQueueArn: queueArn,
+                eventBusArn: busArn,
                 kmsKeyArn: keyArn,
               }),
             }),
@@ -121,8 +134,9 @@ export class TransactionStateMachine extends pulumi.ComponentResource {
         args.transactionsTableName,
         args.alertsTopicArn,
         args.deadLetterQueueUrl,
+        args.eventBusName,
       ])
-      .apply(([validate, fraud, compliance, tableName, topicArn, queueUrl]) =>
+      .apply(([validate, fraud, compliance, tableName, topicArn, queueUrl, busName]) =>
         JSON.stringify(
           buildTransactionStateMachineDefinition({
             validateFunctionArn: validate,
@@ -131,6 +145,7 @@ export class TransactionStateMachine extends pulumi.ComponentResource {
             transactionsTableName: tableName,
             alertsTopicArn: topicArn,
             deadLetterQueueUrl: queueUrl,
+            eventBusName: busName,
             highValueAlertUsdMinor,
             functionTimeoutSeconds,
           }),

@@ -4,7 +4,11 @@
  * The TransactionStateMachine component deploys what this returns, and the local runtime and the
  * tests execute the very same object with aws-local-stepfunctions. Keep it JSONPath only (the
  * local engine ignores JSONata) and free of `.sync` / `.waitForTaskToken` (illegal in EXPRESS).
+ *
+ * Its input is what a lane rule delivers (functions/shared/eventRouting.ts
+ * `stateMachineTargetInput`): `{id, source, "detail-type", time, detail, lane}`.
  */
+import { amountLanes, decisionEventSource, DetailType } from "../functions/shared/eventRouting";
 
 /** A JSON value as it may appear in an ASL document. */
 export type AslValue = string | number | boolean | null | AslValue[] | { [key: string]: AslValue };
@@ -24,6 +28,8 @@ export interface TransactionStateMachineDefinitionArgs {
   readonly transactionsTableName: string;
   readonly alertsTopicArn: string;
   readonly deadLetterQueueUrl: string;
+  /** Name of the event bus PublishProcessed puts the "Transaction Processed" event on. */
+  readonly eventBusName: string;
   /** APPROVED transactions above this US-dollar-cent equivalent still raise an alert. */
   readonly highValueAlertUsdMinor: number;
   /** Timeout of each pipeline function; a Task waits this plus a margin. Default 30. */
@@ -48,6 +54,7 @@ export const StateName = {
   review: "Review",
   approve: "Approve",
   recordDecision: "RecordDecision",
+  publishProcessed: "PublishProcessed",
   needsAlert: "NeedsAlert",
   isHighValue: "IsHighValue",
   alert: "Alert",
@@ -61,6 +68,7 @@ export const TaskResource = {
   dynamoDbUpdateItem: "arn:aws:states:::dynamodb:updateItem",
   snsPublish: "arn:aws:states:::sns:publish",
   sqsSendMessage: "arn:aws:states:::sqs:sendMessage",
+  eventBridgePutEvents: "arn:aws:states:::events:putEvents",
 } as const;
 
 /** Lambda service-side errors worth retrying (the function itself did not fail). */
@@ -79,6 +87,18 @@ export const retriedDynamoDbErrors = [
   "DynamoDB.InternalServerErrorException",
 ];
 
+/**
+ * EventBridge errors that are transient. Step Functions fails the task with EventBridge.FailedEntry
+ * when PutEvents answers FailedEntryCount > 0 (the retryable entry codes InternalFailure and
+ * ThrottlingException arrive this way); the others are request-level service errors.
+ */
+export const retriedEventBridgeErrors = [
+  "EventBridge.FailedEntry",
+  "EventBridge.InternalException",
+  "EventBridge.ThrottlingException",
+  "EventBridge.AmazonEventBridgeException",
+];
+
 /** Errors the functions raise when a table read or write failed: worth another attempt. */
 export const retriedFunctionErrors = ["TransactionStoreError"];
 
@@ -93,6 +113,11 @@ const dynamoDbRetry: AslValue = [
 ];
 /** SNS and SQS have no business-level failures here, so every task failure is worth a retry. */
 const messagingRetry: AslValue = [
+  { ErrorEquals: ["States.TaskFailed"], IntervalSeconds: 1, MaxAttempts: 3, BackoffRate: 2.0 },
+];
+/** Publishing has no business-level failure either; after the named errors, any task failure. */
+const eventBridgeRetry: AslValue = [
+  { ErrorEquals: retriedEventBridgeErrors, IntervalSeconds: 1, MaxAttempts: 3, BackoffRate: 2.0 },
   { ErrorEquals: ["States.TaskFailed"], IntervalSeconds: 1, MaxAttempts: 3, BackoffRate: 2.0 },
 ];
 /** Anything unrecoverable goes to the dead-letter queue with the whole input and the error. */
@@ -131,6 +156,7 @@ function decisionAttribute(findings: Record<string, AslValue>): AslValue {
       status: { "S.$": "$.outcome.status" },
       stage: { "S.$": "$.outcome.stage" },
       ...findings,
+      lane: { "S.$": "$.lane" },
       decidedAt: { "S.$": "$$.Execution.StartTime" },
       executionId: { "S.$": "$$.Execution.Id" },
     },
@@ -139,8 +165,8 @@ function decisionAttribute(findings: Record<string, AslValue>): AslValue {
 
 /**
  * Writes the decision once: the condition keeps the first decision for the audit trail when an
- * at-least-once EXPRESS execution or a replay runs again. Such a re-run ends without alerting,
- * since its freshly computed outcome may differ from the recorded one.
+ * at-least-once EXPRESS execution or a replay runs again. Such a re-run ends without publishing
+ * or alerting, since its freshly computed outcome may differ from the recorded one.
  */
 function recordTask(tableName: string, findings: Record<string, AslValue>): AslState {
   return {
@@ -168,7 +194,7 @@ function recordTask(tableName: string, findings: Record<string, AslValue>): AslS
       },
       ...(toDeadLetterQueue as AslValue[]),
     ],
-    Next: StateName.needsAlert,
+    Next: StateName.publishProcessed,
   };
 }
 
@@ -185,6 +211,7 @@ function screeningOutcome(status: "APPROVED" | "REVIEW" | "REJECTED"): AslState 
       "fraudSignals.$": "$.screening.fraud.signals",
       "complianceDecision.$": "$.screening.compliance.decision",
       "complianceRules.$": "$.screening.compliance.rules",
+      "lane.$": "$.lane",
     },
     ResultPath: "$.outcome",
     Next: StateName.recordDecision,
@@ -199,6 +226,7 @@ function validateArgs(args: TransactionStateMachineDefinitionArgs): void {
     "transactionsTableName",
     "alertsTopicArn",
     "deadLetterQueueUrl",
+    "eventBusName",
   ];
   for (const key of required) {
     if (typeof args[key] !== "string" || (args[key] as string).length === 0) {
@@ -235,7 +263,7 @@ export function buildTransactionStateMachineDefinition(
   validateArgs(args);
   const functionTimeout = args.functionTimeoutSeconds ?? 30;
   return {
-    Comment: "Validate, screen (fraud + compliance), decide, record and alert one transaction.",
+    Comment: "Validate, screen (fraud + compliance), decide, record, publish and alert one transaction.",
     StartAt: StateName.checkEnvelope,
     TimeoutSeconds: args.timeoutSeconds ?? 300,
     States: {
@@ -247,6 +275,12 @@ export function buildTransactionStateMachineDefinition(
           { Not: { Variable: "$.detail.transactionId", IsPresent: true }, Next: StateName.malformedEvent },
           { Not: { Variable: "$.detail.transactionId", IsString: true }, Next: StateName.malformedEvent },
           { Not: { Variable: "$.detail.transaction", IsPresent: true }, Next: StateName.malformedEvent },
+          { Not: { Variable: "$.lane", IsPresent: true }, Next: StateName.malformedEvent },
+          { Not: { Variable: "$.lane", IsString: true }, Next: StateName.malformedEvent },
+          {
+            Not: { Or: amountLanes.map((lane) => ({ Variable: "$.lane", StringEquals: lane })) },
+            Next: StateName.malformedEvent,
+          },
         ],
         Default: StateName.validate,
       },
@@ -254,7 +288,7 @@ export function buildTransactionStateMachineDefinition(
         Type: "Pass",
         Result: {
           Error: "MalformedEvent",
-          Cause: "detail.transactionId (string) and detail.transaction are required",
+          Cause: `detail.transactionId (string), detail.transaction and lane (${amountLanes.join(" | ")}) are required`,
         },
         ResultPath: "$.error",
         Next: StateName.sendToDeadLetterQueue,
@@ -284,6 +318,7 @@ export function buildTransactionStateMachineDefinition(
           stage: "VALIDATION",
           "transactionId.$": "$.validation.recordKey",
           "validationReasons.$": "$.validation.reasons",
+          "lane.$": "$.lane",
         },
         ResultPath: "$.outcome",
         Next: StateName.recordRejection,
@@ -351,6 +386,26 @@ export function buildTransactionStateMachineDefinition(
         fraud: { "M.$": "$.screening.fraud.record" },
         compliance: { "M.$": "$.screening.compliance.record" },
       }),
+      // Runs once per recorded decision; a re-run whose decision was already recorded skips it.
+      // An object Detail is sent as its JSON text, like MessageBody (never States.JsonToString).
+      [StateName.publishProcessed]: {
+        Type: "Task",
+        Resource: TaskResource.eventBridgePutEvents,
+        Parameters: {
+          Entries: [
+            {
+              EventBusName: args.eventBusName,
+              Source: decisionEventSource,
+              DetailType: DetailType.processed,
+              "Detail.$": "$.outcome",
+            },
+          ],
+        },
+        ResultPath: null,
+        Retry: eventBridgeRetry,
+        Catch: toDeadLetterQueue,
+        Next: StateName.needsAlert,
+      },
       [StateName.needsAlert]: {
         Type: "Choice",
         Choices: [

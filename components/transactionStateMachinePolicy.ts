@@ -2,11 +2,14 @@
  * The least-privilege IAM statements of the transaction state machine's role, as a pure function
  * so the exact grants are testable without mocks.
  */
+import { decisionEventSource, DetailType } from "../functions/shared/eventRouting";
+
 export interface PolicyStatement {
   readonly Sid: string;
   readonly Effect: "Allow";
   readonly Action: string[];
   readonly Resource: string[];
+  readonly Condition?: Record<string, Record<string, string[]>>;
 }
 
 export interface TransactionStateMachinePolicyArgs {
@@ -14,6 +17,8 @@ export interface TransactionStateMachinePolicyArgs {
   readonly transactionsTableArn: string;
   readonly alertsTopicArn: string;
   readonly deadLetterQueueArn: string;
+  /** The bus PublishProcessed puts "Transaction Processed" events on. */
+  readonly eventBusArn: string;
   readonly kmsKeyArn: string;
 }
 
@@ -60,6 +65,20 @@ export function transactionStateMachinePolicyStatements(
       Effect: "Allow",
       Action: ["sqs:SendMessage"],
       Resource: [args.deadLetterQueueArn],
+    },
+    {
+      // Only the decision events, only on the pipeline's bus: the role cannot impersonate the
+      // intakes (a forged "Transaction Received" would start executions).
+      Sid: "PublishProcessedEvents",
+      Effect: "Allow",
+      Action: ["events:PutEvents"],
+      Resource: [args.eventBusArn],
+      Condition: {
+        StringEquals: {
+          "events:source": [decisionEventSource],
+          "events:detail-type": [DetailType.processed],
+        },
+      },
     },
     {
       // The topic, queue and table are encrypted with this key.

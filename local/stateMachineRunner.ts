@@ -9,7 +9,7 @@ import { StateMachine, type StateMachineDefinition, type RunOptions } from "aws-
 import type { AslDefinition, AslState, AslValue } from "../components/transactionStateMachineDefinition";
 import { TaskResource } from "../components/transactionStateMachineDefinition";
 import { invokeLocally, type LambdaHandler } from "./lambdaInvokeShim";
-import { serviceIntegrations, type ServiceClients } from "./serviceIntegrations";
+import { serviceIntegrations, type ExecutionIdentity, type ServiceClients } from "./serviceIntegrations";
 
 export interface LocalFunction {
   readonly name: string;
@@ -46,9 +46,15 @@ function asArray(value: AslValue | undefined): AslValue[] {
 
 export type TaskHandler = (input: unknown) => Promise<unknown>;
 
-/** Builds the override for every Task state; throws naming the first state it cannot bind. */
-export function bindTaskStates(args: LocalStateMachineArgs): Record<string, TaskHandler> {
-  const integrations = serviceIntegrations(args.clients);
+/**
+ * Builds the override for every Task state; throws naming the first state it cannot bind.
+ * `execution` is the execution the overrides serve, for integrations that name it.
+ */
+export function bindTaskStates(
+  args: LocalStateMachineArgs,
+  execution?: ExecutionIdentity,
+): Record<string, TaskHandler> {
+  const integrations = serviceIntegrations(args.clients, execution);
   const bound: Record<string, TaskHandler> = {};
   for (const { name, state } of taskStates(args.definition)) {
     const resource = String(state.Resource);
@@ -75,7 +81,7 @@ export interface LocalExecution {
 
 export class LocalStateMachine {
   private readonly machine: StateMachine;
-  private readonly taskHandlers: Record<string, TaskHandler>;
+  private readonly args: LocalStateMachineArgs;
   private readonly stateMachineArn: string;
 
   constructor(args: LocalStateMachineArgs) {
@@ -83,7 +89,9 @@ export class LocalStateMachine {
     this.machine = new StateMachine(args.definition as unknown as StateMachineDefinition, {
       validationOptions: { checkArn: false },
     });
-    this.taskHandlers = bindTaskStates(args);
+    this.args = args;
+    // Binding once here fails construction, not the first execution, on an unbound Task.
+    bindTaskStates(args);
     this.stateMachineArn =
       args.stateMachineArn ?? "arn:aws:states:local:000000000000:stateMachine:transactions";
   }
@@ -97,9 +105,10 @@ export class LocalStateMachine {
     const executionArn = `${this.stateMachineArn.replace(":stateMachine:", ":express:")}:${executionName}`;
     const runOptions: RunOptions = {
       overrides: {
-        taskResourceLocalHandlers: this.taskHandlers as NonNullable<
-          RunOptions["overrides"]
-        >["taskResourceLocalHandlers"],
+        taskResourceLocalHandlers: bindTaskStates(this.args, {
+          executionArn,
+          stateMachineArn: this.stateMachineArn,
+        }) as NonNullable<RunOptions["overrides"]>["taskResourceLocalHandlers"],
         retryIntervalOverrides: options.retryIntervalOverrides,
       },
       context: {

@@ -9,6 +9,7 @@ import { expect } from "chai";
 import { TransactionStateMachine } from "../../components/transactionStateMachine";
 import { buildTransactionStateMachineDefinition } from "../../components/transactionStateMachineDefinition";
 import { transactionStateMachinePolicyStatements } from "../../components/transactionStateMachinePolicy";
+import { decisionEventSource, DetailType } from "../../functions/shared/eventRouting";
 import { definitionArgs } from "../support/definitionFixture";
 import { installMocks, promiseOf, type MockRecorder } from "../support/pulumiMocks";
 import { settledResources } from "../support/settled";
@@ -16,6 +17,7 @@ import { settledResources } from "../support/settled";
 const tableArn = "arn:aws:dynamodb:eu-west-1:123456789012:table/transactions";
 const queueArn = "arn:aws:sqs:eu-west-1:123456789012:dead-letters";
 const keyArn = "arn:aws:kms:eu-west-1:123456789012:key/k";
+const busArn = "arn:aws:events:eu-west-1:123456789012:event-bus/transactions";
 
 describe("TransactionStateMachine component", () => {
   let recorder: MockRecorder;
@@ -27,6 +29,7 @@ describe("TransactionStateMachine component", () => {
       ...definitionArgs,
       transactionsTableArn: tableArn,
       deadLetterQueueArn: queueArn,
+      eventBusArn: busArn,
       kmsKeyArn: keyArn,
       logRetentionDays: 30,
     });
@@ -60,6 +63,17 @@ describe("TransactionStateMachine component", () => {
     expect(JSON.parse(await promiseOf(component.definition))).to.deep.equal(deployed);
   });
 
+  it("publishes processed events to the bus named by eventBusName", () => {
+    const deployed = JSON.parse(
+      String(recorder.one("aws:sfn/stateMachine:StateMachine").inputs.definition),
+    ) as {
+      States: Record<string, { Parameters: { Entries: { EventBusName: string }[] } }>;
+    };
+    expect(
+      deployed.States.PublishProcessed.Parameters.Entries.map((entry) => entry.EventBusName),
+    ).to.deep.equal([definitionArgs.eventBusName]);
+  });
+
   it("has a role only Step Functions can assume, with exactly the pipeline's grants", () => {
     const role = recorder.one("aws:iam/role:Role", "transactions-role").inputs;
     expect(JSON.parse(String(role.assumeRolePolicy))).to.deep.equal({
@@ -81,6 +95,7 @@ describe("TransactionStateMachine component", () => {
         transactionsTableArn: tableArn,
         alertsTopicArn: definitionArgs.alertsTopicArn,
         deadLetterQueueArn: queueArn,
+        eventBusArn: busArn,
         kmsKeyArn: keyArn,
       }),
     );
@@ -93,10 +108,27 @@ describe("TransactionStateMachine component", () => {
           ...definitionArgs,
           transactionsTableArn: tableArn,
           deadLetterQueueArn: queueArn,
+          eventBusArn: busArn,
           kmsKeyArn: keyArn,
           logRetentionDays: 0,
         }),
     ).to.throw(/logRetentionDays/);
+  });
+
+  it("rejects an empty eventBusName or an eventBusArn that is not an ARN, naming the argument", () => {
+    const base = {
+      ...definitionArgs,
+      transactionsTableArn: tableArn,
+      deadLetterQueueArn: queueArn,
+      eventBusArn: busArn,
+      kmsKeyArn: keyArn,
+    };
+    expect(() => new TransactionStateMachine("no-bus", { ...base, eventBusName: "" })).to.throw(
+      /eventBusName/,
+    );
+    expect(() => new TransactionStateMachine("bus-name", { ...base, eventBusArn: "transactions" })).to.throw(
+      /eventBusArn/,
+    );
   });
 });
 
@@ -106,6 +138,7 @@ describe("transaction state machine role statements", () => {
     transactionsTableArn: tableArn,
     alertsTopicArn: "arn:aws:sns:eu-west-1:1:alerts",
     deadLetterQueueArn: queueArn,
+    eventBusArn: busArn,
     kmsKeyArn: keyArn,
   });
   const bySid = (sid: string) => statements.find((statement) => statement.Sid === sid);
@@ -124,6 +157,40 @@ describe("transaction state machine role statements", () => {
     expect(bySid("RecordDecision")?.Resource).to.deep.equal([tableArn]);
     expect(bySid("PublishAlerts")?.Action).to.deep.equal(["sns:Publish"]);
     expect(bySid("SendToDeadLetterQueue")?.Resource).to.deep.equal([queueArn]);
+  });
+
+  it("has exactly one events:PutEvents statement: the pipeline's bus, decision events only", () => {
+    const putEvents = statements.filter((statement) => statement.Action.includes("events:PutEvents"));
+    expect(putEvents).to.deep.equal([
+      {
+        Sid: "PublishProcessedEvents",
+        Effect: "Allow",
+        Action: ["events:PutEvents"],
+        Resource: [busArn],
+        Condition: {
+          StringEquals: {
+            "events:source": [decisionEventSource],
+            "events:detail-type": [DetailType.processed],
+          },
+        },
+      },
+    ]);
+    expect(
+      statements.filter((statement) => statement.Action.some((action) => action.startsWith("events:"))),
+    ).to.have.length(1);
+  });
+
+  it("grants exactly these statements, in this order", () => {
+    expect(statements.map((statement) => statement.Sid)).to.deep.equal([
+      "InvokePipelineFunctions",
+      "RecordDecision",
+      "PublishAlerts",
+      "SendToDeadLetterQueue",
+      "PublishProcessedEvents",
+      "UseDataKey",
+      "DeliverExecutionLogs",
+      "WriteTraces",
+    ]);
   });
 
   it("uses the data key for the encrypted topic and queue", () => {

@@ -7,7 +7,7 @@
 import { expect } from "chai";
 import { EventBridgeClient, PutEventsCommand, type PutEventsCommandInput } from "@aws-sdk/client-eventbridge";
 import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
-import { mockClient } from "aws-sdk-client-mock";
+import { mockClient, type AwsClientStub } from "aws-sdk-client-mock";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import { randomBytes } from "node:crypto";
 import { localCredentials, localRegion } from "../../local/awsClients";
@@ -36,7 +36,7 @@ describe("webhook-intake handler", function () {
   let runtime: FunctionRuntime;
   let handle: (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
   const eventBridge = new EventBridgeClient({ region: localRegion, credentials: localCredentials });
-  const eventBridgeMock = mockClient(eventBridge);
+  let eventBridgeMock: AwsClientStub<EventBridgeClient>;
   const context = localLambdaContext("webhook-intake");
   let sequence = 0;
 
@@ -78,6 +78,7 @@ describe("webhook-intake handler", function () {
 
   before(async () => {
     runtime = await startFunctionRuntime();
+    eventBridgeMock = mockClient(eventBridge);
     const { createWebhookIntakeHandler } = runtime.load<IntakeModule>("webhook-intake/webhookIntake");
     const { staticSigningProviders } = runtime.load<SourceModule>("webhook-intake/signingSecretSource");
     const handler = createWebhookIntakeHandler({

@@ -6,7 +6,7 @@
 import { expect } from "chai";
 import fc from "fast-check";
 import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
-import { mockClient } from "aws-sdk-client-mock";
+import { mockClient, type AwsClientStub } from "aws-sdk-client-mock";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import { localCredentials, localRegion } from "../../local/awsClients";
 import { localLambdaContext } from "../../local/lambdaInvokeShim";
@@ -65,10 +65,11 @@ describe("webhook intake properties", function () {
   let runtime: FunctionRuntime;
   let handle: (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
   const eventBridge = new EventBridgeClient({ region: localRegion, credentials: localCredentials });
-  const eventBridgeMock = mockClient(eventBridge);
+  let eventBridgeMock: AwsClientStub<EventBridgeClient>;
 
   before(async () => {
     runtime = await startFunctionRuntime();
+    eventBridgeMock = mockClient(eventBridge);
     const { createWebhookIntakeHandler } = runtime.load<IntakeModule>("webhook-intake/webhookIntake");
     const { staticSigningProviders } = runtime.load<SourceModule>("webhook-intake/signingSecretSource");
     eventBridgeMock.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: "e" }] });

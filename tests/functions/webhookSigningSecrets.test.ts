@@ -6,7 +6,7 @@
 import { expect } from "chai";
 import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { mockClient } from "aws-sdk-client-mock";
+import { mockClient, type AwsClientStub } from "aws-sdk-client-mock";
 import { localLambdaContext } from "../../local/lambdaInvokeShim";
 import { loadWebhookIntakeConfig } from "../../functions/webhook-intake/config";
 import {
@@ -28,7 +28,11 @@ const document = JSON.stringify({
 });
 
 describe("webhook signing secrets", () => {
-  const secretsManager = mockClient(SecretsManagerClient);
+  // Class-level (the deployed handler builds its own client), created and restored around this suite only.
+  let secretsManager: AwsClientStub<SecretsManagerClient>;
+  before(() => {
+    secretsManager = mockClient(SecretsManagerClient);
+  });
   beforeEach(() => secretsManager.reset());
   after(() => secretsManager.restore());
 
@@ -167,7 +171,10 @@ describe("webhook signing secrets", () => {
 
   describe("deployed handler", function () {
     this.timeout(20_000);
-    const eventBridge = mockClient(EventBridgeClient);
+    let eventBridge: AwsClientStub<EventBridgeClient>;
+    before(() => {
+      eventBridge = mockClient(EventBridgeClient);
+    });
     after(() => eventBridge.restore());
 
     it("fails its cold start naming WEBHOOK_SECRETS_ARN when it is unset", async () => {

@@ -1,11 +1,19 @@
 /** Stack configuration validation: bad values fail before anything is planned, naming the key. */
 import { expect } from "chai";
-import { loadStackConfig, parseStackConfig, StackConfigError } from "../../stackConfig";
+import {
+  loadStackConfig,
+  parseStackConfig,
+  StackConfigError,
+  webhookSigningDocument,
+} from "../../stackConfig";
 import { installMocks } from "../support/pulumiMocks";
 
+const acmeSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 const valid = {
   tags: { Environment: "dev", Application: "tx", Team: "payments", CostCenter: "cc-1", Repository: "tx" },
   alertEmail: "alerts@example.com",
+  webhookProviders: [{ name: "acme", scheme: "standard-webhooks" }],
+  webhookSigningSecrets: { acme: [acmeSecret] },
 };
 
 describe("stack configuration", () => {
@@ -16,6 +24,33 @@ describe("stack configuration", () => {
     expect(config.deletionProtection).to.equal(false);
     expect(config.highValueAlertUsd).to.equal(10_000);
     expect(config.includeExecutionData).to.equal(false);
+    expect(config.webhook).to.deep.equal({ maxBodyBytes: 65_536, intakeRecordRetentionHours: 120 });
+    expect(config.routing).to.deep.equal({
+      highAboveUsd: 10_000,
+      lowBelowUsd: 1_000,
+      archiveRetentionDays: 30,
+      maximumRetryAttempts: 185,
+      maximumEventAgeSeconds: 86_400,
+    });
+    expect(config.api).to.include({
+      stageName: "v1",
+      manageAccountLogRole: true,
+      webhookThrottlingRateLimit: 250,
+    });
+  });
+
+  it("never echoes a signing secret in a configuration error", () => {
+    const leaked = "whsec_THIS-IS-NOT-BASE64";
+    expect(() => parseStackConfig({ ...valid, webhookSigningSecrets: { acme: [leaked] } }))
+      .to.throw(StackConfigError)
+      .with.property("message")
+      .that.does.not.include("THIS-IS-NOT-BASE64");
+  });
+
+  it("joins providers and their secrets into the document the intake reads", () => {
+    expect(webhookSigningDocument(parseStackConfig(valid))).to.deep.equal({
+      providers: [{ name: "acme", scheme: "standard-webhooks", secrets: [acmeSecret] }],
+    });
   });
 
   const invalidCases: [string, Record<string, unknown>, RegExp][] = [
@@ -28,6 +63,36 @@ describe("stack configuration", () => {
       "a fractional reserved concurrency",
       { ...valid, functions: { reservedConcurrency: 1.5 } },
       /functions\.reservedConcurrency/,
+    ],
+    [
+      "a provider without signing secrets, saying how to set them",
+      { ...valid, webhookSigningSecrets: {} },
+      /webhookSigningSecrets\.acme: missing; set it with pulumi config set --secret --path 'webhookSigningSecrets\.acme\[0\]'/,
+    ],
+    [
+      "secrets for a provider that is not configured",
+      { ...valid, webhookSigningSecrets: { ...valid.webhookSigningSecrets, acmee: [acmeSecret] } },
+      /webhookSigningSecrets\.acmee: no provider of that name/,
+    ],
+    [
+      "a Standard Webhooks secret too short, without echoing it",
+      { ...valid, webhookSigningSecrets: { acme: ["whsec_c2hvcnQ="] } },
+      /webhookSigningSecrets\.acme\.0: must decode to 24-64 bytes/,
+    ],
+    [
+      "an unknown signature scheme",
+      { ...valid, webhookProviders: [{ name: "acme", scheme: "adyen" }] },
+      /webhookProviders\.0\.scheme/,
+    ],
+    [
+      "a dedupe window under 96 hours",
+      { ...valid, webhook: { intakeRecordRetentionHours: 48 } },
+      /webhook\.intakeRecordRetentionHours/,
+    ],
+    [
+      "overlapping amount lanes",
+      { ...valid, routing: { highAboveUsd: 1_000, lowBelowUsd: 5_000 } },
+      /routing\.lowBelowUsd: .*must not exceed highAboveUsd/,
     ],
     [
       "an unknown key (a typo would otherwise be ignored)",
@@ -45,6 +110,8 @@ describe("stack configuration", () => {
     await installMocks("config-typo", {
       "transaction-pipeline:tags": JSON.stringify(valid.tags),
       "transaction-pipeline:alertEmail": valid.alertEmail,
+      "transaction-pipeline:webhookProviders": JSON.stringify(valid.webhookProviders),
+      "transaction-pipeline:webhookSigningSecrets": JSON.stringify(valid.webhookSigningSecrets),
       "transaction-pipeline:logRetentionDay": "30",
     });
     expect(() => loadStackConfig()).to.throw(StackConfigError, /logRetentionDay/);

@@ -21,16 +21,25 @@ import type { PipelineOutputs } from "../../pipeline";
 const project = "transaction-pipeline";
 const repositoryRoot = path.resolve(__dirname, "../..");
 
+/**
+ * Stands in for the signing secrets a real stack holds encrypted (`pulumi config set --secret`);
+ * the stack files in the repository carry none.
+ */
+export const testSigningSecrets = {
+  acme: ["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"],
+  stripe: ["whsec_test_stripe_signing_secret"],
+};
+
 /** A stack file's config as the Pulumi engine hands it to the program (objects as JSON text). */
 export function stackFileConfig(stack: string): Record<string, string> {
   const file = parse(fs.readFileSync(path.join(repositoryRoot, `Pulumi.${stack}.yaml`), "utf8")) as {
     config: Record<string, unknown>;
   };
   return Object.fromEntries(
-    Object.entries(file.config).map(([key, value]) => [
-      key,
-      typeof value === "string" ? value : JSON.stringify(value),
-    ]),
+    Object.entries({
+      ...file.config,
+      [`${project}:webhookSigningSecrets`]: testSigningSecrets,
+    }).map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)]),
   );
 }
 
@@ -86,7 +95,7 @@ for (const stack of ["dev", "prod"]) {
 
     it("encrypts every table with the customer-managed key and keeps PITR on", () => {
       const tables = recorder.ofType("aws:dynamodb/table:Table");
-      expect(tables).to.have.length(1);
+      expect(tables.map((table) => table.name)).to.have.members(["data-transactions", "data-intake-records"]);
       for (const table of tables) {
         expect(table.inputs.pointInTimeRecovery, table.name).to.deep.equal({ enabled: true });
         expect(
@@ -116,6 +125,8 @@ for (const stack of ["dev", "prod"]) {
         "validation-function",
         "fraud-detection-function",
         "compliance-function",
+        "webhook-intake-function",
+        "transaction-status-function",
       ]);
       const logGroups = recorder.ofType("aws:cloudwatch/logGroup:LogGroup");
       for (const fn of functions) {
@@ -135,15 +146,21 @@ for (const stack of ["dev", "prod"]) {
       }
     });
 
-    it(`reserves concurrency for each pipeline function ${stack === "prod" ? "(100)" : "(none in dev)"}`, () => {
+    it(`reserves concurrency for each state machine step ${stack === "prod" ? "(100)" : "(none in dev)"}, not for the HTTP functions`, () => {
       for (const fn of recorder.ofType("aws:lambda/function:Function")) {
-        expect(fn.inputs.reservedConcurrentExecutions, fn.name).to.equal(stack === "prod" ? 100 : undefined);
+        const step = ["validation-function", "fraud-detection-function", "compliance-function"].includes(
+          fn.name,
+        );
+        expect(fn.inputs.reservedConcurrentExecutions, fn.name).to.equal(
+          step && stack === "prod" ? 100 : undefined,
+        );
       }
     });
 
     it("gives every log group a retention period", () => {
       const logGroups = recorder.ofType("aws:cloudwatch/logGroup:LogGroup");
-      expect(logGroups).to.have.length(4);
+      // Five functions, the state machine, and the API's access and execution logs.
+      expect(logGroups).to.have.length(8);
       for (const group of logGroups)
         expect(group.inputs.retentionInDays, group.name).to.equal(config.logRetentionDays);
       if (stack === "prod") expect(config.logRetentionDays).to.equal(30);
@@ -152,7 +169,8 @@ for (const stack of ["dev", "prod"]) {
     it("grants no wildcard IAM action, and '*' resources only where AWS requires them", () => {
       const stateMachineLogDelivery = new Set([...logDeliveryActions, ...tracingActions]);
       const policies = recorder.ofType("aws:iam/rolePolicy:RolePolicy");
-      expect(policies).to.have.length(4);
+      // Five functions, the state machine, and EventRouting's target role.
+      expect(policies).to.have.length(7);
       for (const policy of policies) {
         for (const statement of policyStatements(policy)) {
           for (const action of asList(statement.Action)) expect(action, policy.name).not.to.contain("*");
@@ -168,7 +186,7 @@ for (const stack of ["dev", "prod"]) {
       }
     });
 
-    it("lets the functions touch only the transactions table and its customer index", () => {
+    it("lets each function touch only its own tables, with the actions it needs", () => {
       const byName = (name: string) =>
         policyStatements(recorder.one("aws:iam/rolePolicy:RolePolicy", `${name}-policy`));
       const dynamoActions = (name: string) =>
@@ -178,6 +196,23 @@ for (const stack of ["dev", "prod"]) {
       expect(dynamoActions("validation")).to.deep.equal(["dynamodb:PutItem", "dynamodb:GetItem"]);
       expect(dynamoActions("fraud-detection")).to.deep.equal(["dynamodb:Query"]);
       expect(dynamoActions("compliance")).to.deep.equal(["dynamodb:Query"]);
+      expect(dynamoActions("webhook-intake")).to.deep.equal([
+        "dynamodb:PutItem",
+        "dynamodb:GetItem",
+        "dynamodb:UpdateItem",
+        "dynamodb:DeleteItem",
+      ]);
+      expect(dynamoActions("transaction-status")).to.deep.equal(["dynamodb:GetItem"]);
+      const intakeTableArn = recorder.one("aws:dynamodb/table:Table", "data-intake-records").state.arn;
+      const intakeStatement = byName("webhook-intake").find((statement) =>
+        asList(statement.Action).includes("dynamodb:PutItem"),
+      );
+      expect(asList(intakeStatement?.Resource ?? [])).to.deep.equal([intakeTableArn]);
+      const secretArn = recorder.one("aws:secretsmanager/secret:Secret").state.arn;
+      const secretStatement = byName("webhook-intake").find((statement) =>
+        asList(statement.Action).includes("secretsmanager:GetSecretValue"),
+      );
+      expect(asList(secretStatement?.Resource ?? [])).to.deep.equal([secretArn]);
       const queryResources = byName("compliance").find((statement) =>
         asList(statement.Action).includes("dynamodb:Query"),
       );
@@ -207,11 +242,20 @@ for (const stack of ["dev", "prod"]) {
       expect(await promiseOf(outputs.transactionsTableName)).to.be.a("string");
       expect(await promiseOf(outputs.alertsTopicArn)).to.match(/^arn:aws:sns:/);
       expect(await promiseOf(outputs.deadLetterQueueUrl)).to.match(/^https:\/\/sqs\./);
+      const functionFolders = [
+        "validation",
+        "fraud-detection",
+        "compliance",
+        "webhook-intake",
+        "transaction-status",
+      ];
       const digests = await promiseOf(outputs.imageDigests);
-      expect(Object.keys(digests)).to.have.members(["validation", "fraud-detection", "compliance"]);
+      expect(Object.keys(digests)).to.have.members(functionFolders);
       for (const digest of Object.values(digests)) expect(digest).to.match(/@sha256:/);
       const roles = await promiseOf(outputs.functionRoleArns);
-      expect(Object.keys(roles)).to.have.members(["validation", "fraud-detection", "compliance"]);
+      expect(Object.keys(roles)).to.have.members(functionFolders);
+      expect(await promiseOf(outputs.webhookUrl)).to.match(/^https:\/\/.+\/v1\/webhook$/);
+      expect(await promiseOf(outputs.eventBusName)).to.equal(`${project}-program-${stack}`);
       expect(await promiseOf(outputs.stateMachineRoleArn)).to.match(/^arn:aws:iam:/);
     });
   });
@@ -223,7 +267,7 @@ describe("index.ts, the program Pulumi runs", () => {
     const program = await import("../../index");
     await settledResources(recorder);
     expect(await promiseOf(program.stateMachineArn)).to.match(/^arn:aws:sfn:/);
-    expect(Object.keys(await promiseOf(program.imageDigests))).to.have.length(3);
+    expect(Object.keys(await promiseOf(program.imageDigests))).to.have.length(5);
     expect(Object.keys(program)).to.include.members([
       "stateMachineArn",
       "transactionsTableName",
@@ -232,6 +276,12 @@ describe("index.ts, the program Pulumi runs", () => {
       "imageDigests",
       "functionRoleArns",
       "stateMachineRoleArn",
+      "webhookUrl",
+      "apiUrl",
+      "statusApiKeyId",
+      "eventBusName",
+      "intakeTableName",
+      "webhookSecretArn",
     ]);
   });
 });

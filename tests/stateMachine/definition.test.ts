@@ -5,12 +5,15 @@
 import { expect } from "chai";
 import {
   buildTransactionStateMachineDefinition,
+  retriedEventBridgeErrors,
   retriedLambdaErrors,
   StateName,
   TaskResource,
   type AslState,
 } from "../../components/transactionStateMachineDefinition";
-import { taskStates } from "../../local/stateMachineRunner";
+import { decisionEventSource, DetailType } from "../../functions/shared/eventRouting";
+import { localClients } from "../../local/awsClients";
+import { bindTaskStates, taskStates } from "../../local/stateMachineRunner";
 import { validateAsl } from "../support/aslValidator";
 import { definitionArgs } from "../support/definitionFixture";
 
@@ -26,6 +29,34 @@ function allStates(states: Record<string, AslState>): [string, AslState][] {
   ]);
 }
 
+/** How an execution leaves a state: `Next`, `Default`, `Choice`, or `Catch <errors>`. */
+interface Step {
+  readonly state: string;
+  readonly via: string;
+}
+
+function transitions(state: AslState): Step[] {
+  const out: Step[] = [];
+  if (typeof state.Next === "string") out.push({ state: state.Next, via: "Next" });
+  if (typeof state.Default === "string") out.push({ state: state.Default, via: "Default" });
+  for (const choice of (state.Choices as { Next: string }[] | undefined) ?? []) {
+    out.push({ state: choice.Next, via: "Choice" });
+  }
+  for (const catcher of (state.Catch as { ErrorEquals: string[]; Next: string }[] | undefined) ?? []) {
+    out.push({ state: catcher.Next, via: `Catch ${catcher.ErrorEquals.join(",")}` });
+  }
+  return out;
+}
+
+/** Every path through the top-level states (the graph has no loops), as the steps taken. */
+function allPaths(states: Record<string, AslState>, from: Step): Step[][] {
+  const next = transitions(states[from.state]);
+  if (next.length === 0) return [[from]];
+  return next.flatMap((step) => allPaths(states, step).map((rest) => [from, ...rest]));
+}
+
+const recordStates: string[] = [StateName.recordDecision, StateName.recordRejection];
+
 describe("transaction state machine definition", () => {
   it("is valid Amazon States Language (asl-validator, paths and ARNs checked)", () => {
     const result = validateAsl(definition);
@@ -33,17 +64,33 @@ describe("transaction state machine definition", () => {
     expect(result.isValid).to.equal(true);
   });
 
-  it("dead-letters an event without detail.transactionId or detail.transaction before any task runs", () => {
+  it("dead-letters an event without detail.transactionId, detail.transaction or a known lane before any task runs", () => {
     expect(definition.StartAt).to.equal(StateName.checkEnvelope);
     const check = definition.States[StateName.checkEnvelope];
-    const targets = (check.Choices as { Next: string }[]).map((choice) => choice.Next);
-    expect(targets).to.deep.equal([
-      StateName.malformedEvent,
-      StateName.malformedEvent,
-      StateName.malformedEvent,
+    const choices = check.Choices as { Next: string }[];
+    expect(choices.map((choice) => choice.Next)).to.deep.equal(
+      new Array<string>(6).fill(StateName.malformedEvent),
+    );
+    expect(choices.slice(3)).to.deep.equal([
+      { Not: { Variable: "$.lane", IsPresent: true }, Next: StateName.malformedEvent },
+      { Not: { Variable: "$.lane", IsString: true }, Next: StateName.malformedEvent },
+      {
+        Not: {
+          Or: [
+            { Variable: "$.lane", StringEquals: "high" },
+            { Variable: "$.lane", StringEquals: "medium" },
+            { Variable: "$.lane", StringEquals: "low" },
+          ],
+        },
+        Next: StateName.malformedEvent,
+      },
     ]);
     expect(check.Default).to.equal(StateName.validate);
-    expect(definition.States[StateName.malformedEvent].Next).to.equal(StateName.sendToDeadLetterQueue);
+    const malformed = definition.States[StateName.malformedEvent];
+    expect(malformed.Next).to.equal(StateName.sendToDeadLetterQueue);
+    expect((malformed.Result as { Cause: string }).Cause).to.equal(
+      "detail.transactionId (string), detail.transaction and lane (high | medium | low) are required",
+    );
   });
 
   it("runs ValidateTransaction, then FraudDetection and ComplianceCheck in parallel, then Decide", () => {
@@ -95,6 +142,22 @@ describe("transaction state machine definition", () => {
     }
   });
 
+  it("carries the lane into every outcome (and so every alert and processed event) and the recorded decision", () => {
+    for (const name of [StateName.rejectInvalid, StateName.approve, StateName.review, StateName.reject]) {
+      expect((definition.States[name].Parameters as Record<string, unknown>)["lane.$"], name).to.equal(
+        "$.lane",
+      );
+    }
+    for (const name of recordStates) {
+      const parameters = definition.States[name].Parameters as {
+        ExpressionAttributeValues: { ":decision": { M: Record<string, unknown> } };
+      };
+      expect(parameters.ExpressionAttributeValues[":decision"].M.lane, name).to.deep.equal({
+        "S.$": "$.lane",
+      });
+    }
+  });
+
   it("records and alerts under the validated record key, never the raw event key", () => {
     for (const name of [StateName.recordDecision, StateName.recordRejection]) {
       const parameters = definition.States[name].Parameters as { Key: unknown };
@@ -116,6 +179,84 @@ describe("transaction state machine definition", () => {
     expect(catchers[0]).to.deep.include({
       ErrorEquals: ["DynamoDB.ConditionalCheckFailedException"],
       Next: StateName.done,
+    });
+  });
+
+  it('publishes the outcome as one "Transaction Processed" event with a direct events:putEvents', () => {
+    expect(definition.States[StateName.publishProcessed]).to.deep.equal({
+      Type: "Task",
+      Resource: "arn:aws:states:::events:putEvents",
+      Parameters: {
+        Entries: [
+          {
+            EventBusName: "transactions",
+            Source: decisionEventSource,
+            DetailType: DetailType.processed,
+            "Detail.$": "$.outcome",
+          },
+        ],
+      },
+      ResultPath: null,
+      Retry: [
+        { ErrorEquals: retriedEventBridgeErrors, IntervalSeconds: 1, MaxAttempts: 3, BackoffRate: 2.0 },
+        { ErrorEquals: ["States.TaskFailed"], IntervalSeconds: 1, MaxAttempts: 3, BackoffRate: 2.0 },
+      ],
+      Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: StateName.sendToDeadLetterQueue }],
+      Next: StateName.needsAlert,
+    });
+    expect(decisionEventSource).to.equal("transaction-pipeline.decisions");
+    expect(DetailType.processed).to.equal("Transaction Processed");
+    // Step Functions fails the task with EventBridge.FailedEntry when FailedEntryCount > 0.
+    expect(retriedEventBridgeErrors).to.include("EventBridge.FailedEntry");
+  });
+
+  describe("every path through the machine", () => {
+    const paths = allPaths(definition.States, { state: definition.StartAt, via: "Start" });
+    const names = (path: Step[]) => path.map((step) => step.state);
+    const leaving = (path: Step[], index: number) => path[index + 1]?.via;
+
+    it("passes through PublishProcessed exactly once, right after a recorded decision", () => {
+      const recorded = paths.filter((path) =>
+        path.some((step, index) => recordStates.includes(step.state) && leaving(path, index) === "Next"),
+      );
+      expect(recorded.length, "paths with a recorded decision").to.be.greaterThan(0);
+      for (const path of recorded) {
+        const stateNames = names(path);
+        expect(
+          stateNames.filter((name) => name === StateName.publishProcessed),
+          stateNames.join(" > "),
+        ).to.have.length(1);
+        const at = stateNames.indexOf(StateName.publishProcessed);
+        expect(recordStates).to.include(stateNames[at - 1]);
+        expect(path[at].via).to.equal("Next");
+      }
+    });
+
+    it("never publishes when the decision was already recorded (ConditionalCheckFailed ends in Done)", () => {
+      const alreadyRecorded = paths.filter((path) =>
+        path.some(
+          (step, index) =>
+            recordStates.includes(step.state) &&
+            leaving(path, index) === "Catch DynamoDB.ConditionalCheckFailedException",
+        ),
+      );
+      // RecordRejection, and RecordDecision after each of Reject, Review and Approve.
+      expect(alreadyRecorded).to.have.length(4);
+      for (const path of alreadyRecorded) {
+        expect(names(path)).not.to.include(StateName.publishProcessed);
+        expect(names(path).at(-1)).to.equal(StateName.done);
+      }
+    });
+
+    it("publishes on no path without a recorded decision (malformed, invalid-input failures, dead letters)", () => {
+      for (const path of paths) {
+        const at = names(path).indexOf(StateName.publishProcessed);
+        if (at === -1) continue;
+        expect(recordStates).to.include(path[at - 1].state);
+      }
+      const unrecorded = paths.filter((path) => !names(path).some((name) => recordStates.includes(name)));
+      expect(unrecorded.length).to.be.greaterThan(0);
+      for (const path of unrecorded) expect(names(path)).not.to.include(StateName.publishProcessed);
     });
   });
 
@@ -146,7 +287,7 @@ describe("transaction state machine definition", () => {
         name !== StateName.fraudDetection &&
         name !== StateName.complianceCheck,
     );
-    expect(guarded).to.have.length(5);
+    expect(guarded).to.have.length(6);
     for (const [name, state] of guarded) {
       const catchers = state.Catch as { ErrorEquals: string[]; Next: string }[];
       const last = catchers[catchers.length - 1];
@@ -186,6 +327,17 @@ describe("transaction state machine definition", () => {
       const supported: string[] = Object.values(TaskResource);
       for (const { name, state } of tasks) expect(supported, name).to.include(String(state.Resource));
     });
+
+    it("binds every Task state, PublishProcessed included, to a local handler or integration", () => {
+      // Creating clients opens no connection; nothing is called here.
+      const clients = localClients({
+        dynamoDbEndpoint: "http://127.0.0.1:1",
+        messagingEndpoint: "http://127.0.0.1:1",
+      });
+      const bound = bindTaskStates({ definition, functions: {}, clients });
+      expect(Object.keys(bound)).to.have.members(tasks.map(({ name }) => name));
+      expect(Object.keys(bound)).to.include(StateName.publishProcessed);
+    });
   });
 
   describe("argument checks", () => {
@@ -193,6 +345,12 @@ describe("transaction state machine definition", () => {
       expect(() =>
         buildTransactionStateMachineDefinition({ ...definitionArgs, fraudDetectionFunctionArn: "" }),
       ).to.throw(/fraudDetectionFunctionArn/);
+    });
+
+    it("rejects an empty event bus name, naming it", () => {
+      expect(() => buildTransactionStateMachineDefinition({ ...definitionArgs, eventBusName: "" })).to.throw(
+        /eventBusName/,
+      );
     });
 
     it("rejects a function timeout two Lambda stages could not fit into the execution timeout", () => {

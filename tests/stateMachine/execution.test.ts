@@ -2,21 +2,26 @@
  * The exact definition the stack deploys, executed by aws-local-stepfunctions with its Lambda
  * tasks bound to the real handlers and its service integrations to real emulators (dynalite for
  * DynamoDB, fauxqs for SNS and SQS). Every input must end recorded or in the dead-letter queue.
+ * Neither emulator speaks EventBridge, so the EventBridge client is mocked with aws-sdk-client-mock:
+ * the tests see exactly what PublishProcessed sends, and can make PutEvents fail.
  *
  * What this cannot prove: EXPRESS at-least-once delivery, IAM, VPC endpoints, or how AWS's own
  * engine differs from the local one (see shared reference notes); those are covered by the mock
  * tests and by a real deploy.
  */
 import { expect } from "chai";
+import { mockClient, type AwsClientStub } from "aws-sdk-client-mock";
 import { GetItemCommand } from "@aws-sdk/client-dynamodb";
+import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from "@aws-sdk/client-eventbridge";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import { ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import {
   buildTransactionStateMachineDefinition,
   StateName,
 } from "../../components/transactionStateMachineDefinition";
+import { decisionEventSource, DetailType } from "../../functions/shared/eventRouting";
 import { transactionsTableDefinition } from "../../functions/shared/tableDefinitions";
-import type { TransactionReceivedEvent } from "../../functions/shared/stepContracts";
+import type { AmountLane, TransactionReceivedEvent } from "../../functions/shared/stepContracts";
 import { localClients } from "../../local/awsClients";
 import { startEmulators, type Emulators } from "../../local/emulators";
 import type { LambdaHandler } from "../../local/lambdaInvokeShim";
@@ -31,6 +36,7 @@ import { createTable } from "../support/dynamoTable";
 import { setFunctionEnvironment } from "../support/functionEnvironment";
 
 const tableName = "transactions-execution-test";
+const eventBusName = "transactions-execution-test";
 const functionArn = (name: string) => `arn:aws:lambda:us-east-1:000000000000:function:${name}`;
 const noBackoff = {
   retryIntervalOverrides: {
@@ -39,6 +45,7 @@ const noBackoff = {
     [StateName.complianceCheck]: 0,
     [StateName.recordDecision]: 0,
     [StateName.recordRejection]: 0,
+    [StateName.publishProcessed]: 0,
     [StateName.alert]: 0,
     [StateName.sendToDeadLetterQueue]: 0,
   },
@@ -51,7 +58,10 @@ interface Handlers {
 }
 
 let sequence = 0;
-function receivedEvent(overrides: Record<string, unknown> = {}): TransactionReceivedEvent {
+function receivedEvent(
+  overrides: Record<string, unknown> = {},
+  lane: AmountLane = "low",
+): TransactionReceivedEvent {
   sequence += 1;
   const id = `tx-exec-${sequence}`;
   const transaction = {
@@ -68,18 +78,28 @@ function receivedEvent(overrides: Record<string, unknown> = {}): TransactionRece
     occurredAt: new Date(Date.now() - 60_000).toISOString(),
     ...overrides,
   };
+  // What a lane rule delivers (eventRouting.stateMachineTargetInput): the envelope plus `lane`.
   return {
-    version: "0",
     id: `event-${sequence}`,
     "detail-type": "Transaction Received",
-    source: "txn.intake",
+    source: "transaction-pipeline.intake",
     time: new Date().toISOString(),
     detail: { transactionId: `acme#${String(transaction.transactionId)}`, amount: 42.5, transaction },
+    lane,
   };
 }
 
+/** A PutEvents entry as PublishProcessed sent it, with its Detail parsed back from JSON text. */
+interface PublishedEntry {
+  readonly entry: PutEventsRequestEntry;
+  readonly detail: Record<string, unknown>;
+}
+
+const accepted = { FailedEntryCount: 0, Entries: [{ EventId: "event-id" }] };
+
 describe("transaction state machine executed locally against the emulators", function () {
   this.timeout(60_000);
+  let eventBridge: AwsClientStub<EventBridgeClient>;
   let emulators: Emulators;
   let clients: ServiceClients;
   let handlers: Handlers;
@@ -90,6 +110,8 @@ describe("transaction state machine executed locally against the emulators", fun
   before(async () => {
     emulators = await startEmulators();
     clients = localClients(emulators);
+    // Mocked on this instance only, so other suites' EventBridge clients are untouched.
+    eventBridge = mockClient(clients.eventBridge);
     await createTable(clients.dynamoDb, tableName, transactionsTableDefinition);
     alertsTopicArn = emulators.fauxqs.createTopic("alerts").topicArn;
     alertsQueueUrl = emulators.fauxqs.createQueue("alerts-inbox").queueUrl;
@@ -109,8 +131,39 @@ describe("transaction state machine executed locally against the emulators", fun
   });
 
   after(async () => {
+    eventBridge.restore();
     await emulators?.stop();
   });
+
+  beforeEach(() => {
+    eventBridge.reset();
+    eventBridge.on(PutEventsCommand).resolves(accepted);
+  });
+
+  /** Every entry sent to EventBridge since the last reset, in order. */
+  function published(): PublishedEntry[] {
+    return eventBridge.commandCalls(PutEventsCommand).flatMap((call) =>
+      (call.args[0].input.Entries ?? []).map((entry) => ({
+        entry,
+        // Step Functions sends an object Detail as its JSON text; so must the local integration.
+        detail: JSON.parse(String(entry.Detail)) as Record<string, unknown>,
+      })),
+    );
+  }
+
+  /** The one "Transaction Processed" event for this transaction, with the envelope checked. */
+  function processedEventFor(transactionId: string, executionArn: string): Record<string, unknown> {
+    const entries = published().filter(({ detail }) => detail.transactionId === transactionId);
+    expect(entries, `processed events for ${transactionId}`).to.have.length(1);
+    const { entry, detail } = entries[0];
+    expect(entry.EventBusName).to.equal(eventBusName);
+    expect(entry.Source).to.equal(decisionEventSource);
+    expect(entry.DetailType).to.equal(DetailType.processed);
+    // The optimized integration names the execution and the state machine in Resources.
+    expect(entry.Resources?.[0]).to.equal(executionArn);
+    expect(entry.Resources).to.have.length(2);
+    return detail;
+  }
 
   function machine(overrides: Partial<Handlers> = {}): LocalStateMachine {
     const bound = { ...handlers, ...overrides };
@@ -130,6 +183,7 @@ describe("transaction state machine executed locally against the emulators", fun
       transactionsTableName: tableName,
       alertsTopicArn,
       deadLetterQueueUrl,
+      eventBusName,
       highValueAlertUsdMinor: 1_000_000,
     });
   }
@@ -172,7 +226,7 @@ describe("transaction state machine executed locally against the emulators", fun
     expect(Object.keys(bound)).to.have.members(taskStates(definition()).map(({ name }) => name));
   });
 
-  it("approves a small domestic transaction, records it with its reasons, and raises no alert", async () => {
+  it("approves a small domestic transaction, records it with its reasons and lane, and raises no alert", async () => {
     const event = receivedEvent();
     await machine().start(event, noBackoff).result;
 
@@ -180,11 +234,32 @@ describe("transaction state machine executed locally against the emulators", fun
     expect(item?.status).to.equal("APPROVED");
     const decision = item?.decision as Record<string, Record<string, unknown>>;
     expect(decision.status).to.equal("APPROVED");
+    expect(decision.lane).to.equal("low");
     expect(decision.fraud.level).to.equal("LOW");
     expect(decision.compliance.decision).to.equal("CLEAR");
     expect(item?.amountMinor).to.equal(4250);
     expect(item?.amount).to.equal("42.50");
     expect(await alertsFor(event.detail.transactionId)).to.have.length(0);
+  });
+
+  it("publishes one Transaction Processed event for an APPROVED transaction with its score, reasons and lane", async () => {
+    const event = receivedEvent({}, "medium");
+    const execution = machine().start(event, noBackoff);
+    await execution.result;
+
+    const detail = processedEventFor(event.detail.transactionId, execution.executionArn);
+    expect(detail).to.deep.include({
+      status: "APPROVED",
+      stage: "SCREENING",
+      transactionId: event.detail.transactionId,
+      fraudScore: 0,
+      fraudLevel: "LOW",
+      fraudSignals: [],
+      complianceDecision: "CLEAR",
+      lane: "medium",
+    });
+    expect(detail.complianceRules).to.be.an("array");
+    expect(published()).to.have.length(1);
   });
 
   it("sends a cross-border payment at a high-risk merchant to REVIEW and alerts", async () => {
@@ -204,6 +279,25 @@ describe("transaction state machine executed locally against the emulators", fun
     const alerts = await alertsFor(event.detail.transactionId);
     expect(alerts).to.have.length(1);
     expect(alerts[0].status).to.equal("REVIEW");
+    expect(alerts[0].lane).to.equal("low");
+  });
+
+  it("publishes one Transaction Processed event for a REVIEW with the fraud score, signals and lane", async () => {
+    const event = receivedEvent({ customerCountry: "GB", merchantCategoryCode: "7995" }, "high");
+    const execution = machine().start(event, noBackoff);
+    await execution.result;
+
+    const detail = processedEventFor(event.detail.transactionId, execution.executionArn);
+    expect(detail.status).to.equal("REVIEW");
+    expect(detail.lane).to.equal("high");
+    expect(detail.fraudLevel).to.equal("MEDIUM");
+    expect(detail.fraudScore).to.be.a("number").and.to.be.at.least(40);
+    const signals = (detail.fraudSignals as { code: string }[]).map((signal) => signal.code);
+    expect(signals).to.include.members(["COUNTRY_MISMATCH", "HIGH_RISK_MCC"]);
+    // The event carries the same outcome the decision record and the alert carry.
+    const stored = (await storedItem(event.detail.transactionId))?.decision as Record<string, unknown>;
+    expect(stored.lane).to.equal("high");
+    expect((await alertsFor(event.detail.transactionId))[0]).to.deep.equal(detail);
   });
 
   it("rejects an invalid amount as a business outcome with the validation reason, not an error", async () => {
@@ -219,6 +313,19 @@ describe("transaction state machine executed locally against the emulators", fun
       (validation.reasons as { code: string; field?: string }[]).map((reason) => reason.code),
     ).to.include("INVALID_AMOUNT");
     expect((await alertsFor(event.detail.transactionId))[0]?.status).to.equal("REJECTED");
+    expect((item?.decision as Record<string, unknown>).lane).to.equal("low");
+  });
+
+  it("publishes one Transaction Processed event for an invalid transaction with its validation reasons and lane", async () => {
+    const event = receivedEvent({ amount: "12.345" }, "low");
+    const execution = machine().start(event, noBackoff);
+    await execution.result;
+
+    const detail = processedEventFor(event.detail.transactionId, execution.executionArn);
+    expect(detail).to.deep.include({ status: "REJECTED", stage: "VALIDATION", lane: "low" });
+    const reasons = detail.validationReasons as { code: string; field?: string }[];
+    expect(reasons.map((reason) => reason.code)).to.include("INVALID_AMOUNT");
+    expect(detail).not.to.have.property("fraudScore");
   });
 
   it("blocks a customer in a comprehensively sanctioned country (REJECTED by compliance)", async () => {
@@ -234,8 +341,111 @@ describe("transaction state machine executed locally against the emulators", fun
     );
   });
 
+  it("publishes one Transaction Processed event for a compliance REJECTED with its rules, score and lane", async () => {
+    const event = receivedEvent({ customerCountry: "KP" }, "low");
+    const execution = machine().start(event, noBackoff);
+    await execution.result;
+
+    const detail = processedEventFor(event.detail.transactionId, execution.executionArn);
+    expect(detail).to.deep.include({
+      status: "REJECTED",
+      stage: "SCREENING",
+      complianceDecision: "BLOCK",
+      lane: "low",
+    });
+    expect(detail.fraudScore).to.be.a("number");
+    expect((detail.complianceRules as { ruleId: string }[]).map((rule) => rule.ruleId)).to.include(
+      "SANCTIONED_COUNTRY",
+    );
+  });
+
+  it("retries a PutEvents answer with FailedEntryCount > 0 (EventBridge.FailedEntry), then dead-letters it", async () => {
+    eventBridge.on(PutEventsCommand).resolves({
+      FailedEntryCount: 1,
+      Entries: [{ ErrorCode: "InternalFailure", ErrorMessage: "internal failure" }],
+    });
+    const event = receivedEvent();
+    const execution = machine().start(event, noBackoff);
+
+    let failure: unknown;
+    await execution.result.catch((error: unknown) => (failure = error));
+    expect(failure, "execution must fail").to.be.instanceOf(Error);
+
+    // One attempt and the retrier's three retries.
+    expect(eventBridge.commandCalls(PutEventsCommand)).to.have.length(4);
+    const letters = (await drain(deadLetterQueueUrl)).filter(
+      (letter) => (letter.input as TransactionReceivedEvent).id === event.id,
+    );
+    expect(letters).to.have.length(1);
+    const error = letters[0].error as { Error: string; Cause: string };
+    expect(error.Error).to.equal("EventBridge.FailedEntry");
+    expect(error.Cause).to.contain("InternalFailure");
+    expect(letters[0].input).to.deep.equal(event);
+    // The decision was recorded before publishing failed; the dead letter is what is left to replay.
+    expect((await storedItem(event.detail.transactionId))?.status).to.equal("APPROVED");
+  });
+
+  it("retries a throttled PutEvents call and then succeeds, sending the same entry again", async () => {
+    const throttled = Object.assign(new Error("Rate exceeded"), { name: "ThrottlingException" });
+    eventBridge.on(PutEventsCommand).rejectsOnce(throttled).resolves(accepted);
+    const event = receivedEvent();
+    await machine().start(event, noBackoff).result;
+
+    const calls = eventBridge.commandCalls(PutEventsCommand);
+    expect(calls).to.have.length(2);
+    expect(calls[1].args[0].input).to.deep.equal(calls[0].args[0].input);
+    expect((await storedItem(event.detail.transactionId))?.status).to.equal("APPROVED");
+  });
+
+  it("dead-letters a PutEvents service error that persists, named EventBridge.<exception>", async () => {
+    const throttled = Object.assign(new Error("Rate exceeded"), { name: "ThrottlingException" });
+    eventBridge.on(PutEventsCommand).rejects(throttled);
+    const event = receivedEvent();
+    await machine()
+      .start(event, noBackoff)
+      .result.catch(() => undefined);
+
+    expect(eventBridge.commandCalls(PutEventsCommand)).to.have.length(4);
+    const letters = (await drain(deadLetterQueueUrl)).filter(
+      (letter) => (letter.input as TransactionReceivedEvent).id === event.id,
+    );
+    expect(letters).to.have.length(1);
+    expect((letters[0].error as { Error: string }).Error).to.equal("EventBridge.ThrottlingException");
+  });
+
+  it("dead-letters an input without a lane as MalformedEvent before any task runs", async () => {
+    const { lane: _lane, ...withoutLane } = receivedEvent();
+    const execution = machine().start(withoutLane, noBackoff);
+
+    let failure: unknown;
+    await execution.result.catch((error: unknown) => (failure = error));
+    expect(failure, "execution must fail").to.be.instanceOf(Error);
+
+    const letters = (await drain(deadLetterQueueUrl)).filter(
+      (letter) => (letter.input as TransactionReceivedEvent).id === withoutLane.id,
+    );
+    expect(letters).to.have.length(1);
+    expect(letters[0].input).to.deep.equal(withoutLane);
+    expect((letters[0].error as { Error: string }).Error).to.equal("MalformedEvent");
+    expect(await storedItem(withoutLane.detail.transactionId)).to.equal(undefined);
+    expect(published()).to.have.length(0);
+  });
+
+  it("dead-letters an input whose lane is not one the rules deliver as MalformedEvent", async () => {
+    const event = { ...receivedEvent(), lane: "urgent" };
+    await machine()
+      .start(event, noBackoff)
+      .result.catch(() => undefined);
+
+    const letters = (await drain(deadLetterQueueUrl)).filter(
+      (letter) => (letter.input as TransactionReceivedEvent).id === event.id,
+    );
+    expect((letters[0]?.error as { Error: string } | undefined)?.Error).to.equal("MalformedEvent");
+    expect(published()).to.have.length(0);
+  });
+
   it("alerts on an APPROVED transaction above the high-value threshold", async () => {
-    const event = receivedEvent({ amount: "15000.00" });
+    const event = receivedEvent({ amount: "15000.00" }, "high");
     await machine().start(event, noBackoff).result;
 
     const item = await storedItem(event.detail.transactionId);
@@ -312,6 +522,8 @@ describe("transaction state machine executed locally against the emulators", fun
     expect(after).to.deep.equal(recorded);
     expect((after?.decision as Record<string, unknown>).executionId).to.equal(first.executionArn);
     expect(await alertsFor(event.detail.transactionId)).to.have.length(1);
+    // The re-run found the decision recorded and published nothing: one event, the first run's.
+    processedEventFor(event.detail.transactionId, first.executionArn);
   });
 
   it("does not let a re-run with a different outcome overwrite the decision or alert a contradicting status", async () => {
@@ -325,6 +537,7 @@ describe("transaction state machine executed locally against the emulators", fun
 
     expect((await storedItem(event.detail.transactionId))?.status).to.equal("APPROVED");
     expect(await alertsFor(event.detail.transactionId)).to.have.length(0);
+    expect(published().map(({ detail }) => detail.status)).to.deep.equal(["APPROVED"]);
   });
 
   it("records a transaction whose key holds a card number under a digest, never the number", async () => {
@@ -340,6 +553,10 @@ describe("transaction state machine executed locally against the emulators", fun
     const item = await storedItem(String(alerts[0].transactionId));
     expect(item?.status).to.equal("REJECTED");
     expect(JSON.stringify(item)).not.to.contain("4111111111111111");
+    const events = published();
+    expect(events).to.have.length(1);
+    expect(events[0].detail.transactionId).to.equal(alerts[0].transactionId);
+    expect(JSON.stringify(events)).not.to.contain("4111111111111111");
   });
 
   it("loses nothing: every input of a mixed batch ends recorded or in the dead-letter queue", async () => {
@@ -348,7 +565,7 @@ describe("transaction state machine executed locally against the emulators", fun
       receivedEvent({ amount: "-1" }),
       receivedEvent({ currency: "XYZ" }),
       receivedEvent({ customerCountry: "IR" }),
-      receivedEvent({ amount: "99999.99" }),
+      receivedEvent({ amount: "99999.99" }, "high"),
       receivedEvent({ metadata: { note: "card 4111 1111 1111 1111" } }),
     ];
     const malformed = {
@@ -364,6 +581,10 @@ describe("transaction state machine executed locally against the emulators", fun
       const item = await storedItem(event.detail.transactionId);
       expect(["APPROVED", "REVIEW", "REJECTED"], event.detail.transactionId).to.include(item?.status);
     }
+    // One processed event per recorded decision, none for the malformed input.
+    expect(published().map(({ detail }) => detail.transactionId)).to.have.members(
+      events.map((event) => event.detail.transactionId),
+    );
     const letters = await drain(deadLetterQueueUrl);
     expect(letters.map((letter) => (letter.input as TransactionReceivedEvent).id)).to.include(malformed.id);
   });

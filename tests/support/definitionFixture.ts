@@ -8,5 +8,6 @@ export const definitionArgs: TransactionStateMachineDefinitionArgs = {
   transactionsTableName: "transactions",
   alertsTopicArn: "arn:aws:sns:eu-west-1:123456789012:alerts",
   deadLetterQueueUrl: "https://sqs.eu-west-1.amazonaws.com/123456789012/dead-letters",
+  eventBusName: "transactions",
   highValueAlertUsdMinor: 1_000_000,
 };
