@@ -4,12 +4,7 @@
  * here creates a resource, so the exact documents are unit-tested without Pulumi mocks.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import {
-  decisionEventSource,
-  intakeEventSource,
-  type EventPattern,
-  type InputTransformer,
-} from "../functions/shared/eventRouting";
+import { decisionEventSource, intakeEventSource, type EventPattern } from "../functions/shared/eventRouting";
 import type { AmountLane } from "../functions/shared/stepContracts";
 
 /** What each rule target is called in outputs and child names: a lane, or the high lane's alert. */
@@ -17,33 +12,8 @@ export type RoutingTargetKey = AmountLane | "high-alert";
 
 export const routingTargetKeys: readonly RoutingTargetKey[] = ["high", "medium", "low", "high-alert"];
 
-/** `alert` of the message the high lane publishes to the alerts topic when a transaction arrives. */
-export const highValueReceivedAlert = "HIGH_VALUE_RECEIVED";
-
-/**
- * The high lane's second target: a short alert to the alerts topic as soon as a high-value
- * transaction arrives, before screening decides anything. Placeholders of string values are
- * deliberately unquoted: in a JSON template EventBridge inserts a string variable as a quoted,
- * escaped JSON string and a number as a number, so the message stays valid JSON whatever the
- * transaction key holds. Only the envelope and amounts are sent, never the transaction body.
- */
-export function highValueAlertInput(): InputTransformer {
-  return {
-    inputPaths: {
-      eventId: "$.id",
-      receivedAt: "$.time",
-      transactionId: "$.detail.transactionId",
-      amount: "$.detail.amount",
-      currency: "$.detail.currency",
-      amountUsd: "$.detail.amountUsd",
-    },
-    inputTemplate:
-      `{"alert": "${highValueReceivedAlert}", "lane": "high", ` +
-      `"message": "High-value transaction received; screening follows", ` +
-      `"transactionId": <transactionId>, "amount": <amount>, "currency": <currency>, ` +
-      `"amountUsd": <amountUsd>, "receivedAt": <receivedAt>, "eventId": <eventId>}`,
-  };
-}
+// Defined with the lane patterns so the local event bus publishes the very same alert.
+export { highValueAlertInput, highValueReceivedAlert } from "../functions/shared/eventRouting";
 
 /** The archive keeps every event the pipeline itself publishes on the bus, and nothing else. */
 export function archiveEventPattern(): EventPattern {

@@ -87,3 +87,31 @@ export function stateMachineTargetInput(lane: AmountLane): InputTransformer {
     inputTemplate: `{"id": <id>, "source": <source>, "detail-type": "${DetailType.received}", "time": <time>, "detail": <detail>, "lane": "${lane}"}`,
   };
 }
+
+/** `alert` of the message the high lane publishes to the alerts topic when a transaction arrives. */
+export const highValueReceivedAlert = "HIGH_VALUE_RECEIVED";
+
+/**
+ * The high lane's second target: a short alert to the alerts topic as soon as a high-value
+ * transaction arrives, before screening decides anything. Placeholders of string values are
+ * deliberately unquoted: in a JSON template EventBridge inserts a string variable as a quoted,
+ * escaped JSON string and a number as a number, so the message stays valid JSON whatever the
+ * transaction key holds. Only the envelope and amounts are sent, never the transaction body.
+ */
+export function highValueAlertInput(): InputTransformer {
+  return {
+    inputPaths: {
+      eventId: "$.id",
+      receivedAt: "$.time",
+      transactionId: "$.detail.transactionId",
+      amount: "$.detail.amount",
+      currency: "$.detail.currency",
+      amountUsd: "$.detail.amountUsd",
+    },
+    inputTemplate:
+      `{"alert": "${highValueReceivedAlert}", "lane": "high", ` +
+      `"message": "High-value transaction received; screening follows", ` +
+      `"transactionId": <transactionId>, "amount": <amount>, "currency": <currency>, ` +
+      `"amountUsd": <amountUsd>, "receivedAt": <receivedAt>, "eventId": <eventId>}`,
+  };
+}

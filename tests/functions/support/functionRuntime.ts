@@ -8,7 +8,7 @@
  * loader for the life of the process, so a second import would never see a new environment.
  */
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { resolve, sep } from "node:path";
+import { forgetFunctionModules, loadFunctionModule } from "../../../local/functionLoader";
 import { EnvironmentName } from "../../../functions/shared/environmentNames";
 import {
   intakeRecordsTableDefinition,
@@ -17,14 +17,7 @@ import {
 import { createTable, startLocalDynamoDb } from "../../support/dynamoTable";
 import { setFunctionEnvironment } from "../../support/functionEnvironment";
 
-const functionsRoot = resolve(__dirname, "../../../functions") + sep;
-
-/** Drops every module under functions/ from the require cache: the next import is a cold start. */
-export function forgetFunctionModules(): void {
-  for (const key of Object.keys(require.cache)) {
-    if (key.startsWith(functionsRoot)) delete require.cache[key];
-  }
-}
+export { forgetFunctionModules };
 
 function restoreEnvironment(snapshot: Readonly<Record<string, string | undefined>>): void {
   for (const key of Object.keys(process.env)) if (!(key in snapshot)) delete process.env[key];
@@ -70,8 +63,7 @@ export async function startFunctionRuntime(options: FunctionRuntimeOptions = {})
     documentClient: DynamoDBDocumentClient.from(dynamoDb.client),
     load<Module>(modulePath: string): Module {
       forgetFunctionModules();
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      return require(resolve(functionsRoot, modulePath)) as Module;
+      return loadFunctionModule<Module>(modulePath);
     },
     async stop() {
       forgetFunctionModules();
