@@ -21,7 +21,7 @@ export interface DataStoresArgs {
   readonly alertEmail: pulumi.Input<string>;
   /** E.164 phone number (e.g. "+447700900123") that also gets alerts by SMS. Default none. */
   readonly alertSmsNumber?: pulumi.Input<string>;
-  /** Refuse to delete the transactions table; turn on in production. Default false. */
+  /** Refuse to delete the transactions and intake-records tables; turn on in production. Default false. */
   readonly deletionProtection?: pulumi.Input<boolean>;
   /** Days KMS waits before deleting the key once deletion is scheduled, 7–30. Default 30. */
   readonly keyDeletionWindowDays?: pulumi.Input<number>;

@@ -2,26 +2,34 @@
  * DataStores component under Pulumi mocks, plus its pure builders (key policy, table keys).
  *
  * What a mock test cannot prove: that KMS accepts the key policy and that the services can
- * really use the key (CloudWatch Logs, alarms publishing to the encrypted topic), that the email
- * subscription gets confirmed, or that DynamoDB creates the GSI as described. The emulators
- * used locally (dynalite, fauxqs) have no PITR, TTL or KMS either, so these inputs are the only
- * offline evidence of them.
+ * really use the key (CloudWatch Logs, alarms publishing to the encrypted topic), that SNS
+ * accepts the topic policy and CloudWatch and EventBridge really publish under it, that the email
+ * subscription gets confirmed, that DynamoDB creates the GSI as described, or that TTL removes
+ * intake records on time (DynamoDB deletes expired items lazily, typically within days). The
+ * emulators used locally (dynalite, fauxqs) have no PITR, TTL or KMS either, so these inputs are
+ * the only offline evidence of them.
  */
 import { expect } from "chai";
+import { alertsTopicPolicy } from "../../components/alertsTopicPolicy";
 import { DataStores } from "../../components/dataStores";
 import { pipelineKeyPolicy } from "../../components/keyPolicy";
 import { tableKeyArgs } from "../../components/tableArgs";
-import { transactionsTableDefinition } from "../../functions/shared/tableDefinitions";
+import {
+  intakeRecordsTableDefinition,
+  transactionsTableDefinition,
+} from "../../functions/shared/tableDefinitions";
 import { installMocks, promiseOf, type MockRecorder } from "../support/pulumiMocks";
 import { settledResources } from "../support/settled";
 
 const keyType = "aws:kms/key:Key";
 const tableType = "aws:dynamodb/table:Table";
 const topicType = "aws:sns/topic:Topic";
+const topicPolicyType = "aws:sns/topicPolicy:TopicPolicy";
 const subscriptionType = "aws:sns/topicSubscription:TopicSubscription";
 const queueType = "aws:sqs/queue:Queue";
 
 const keyArn = "arn:aws:kms:eu-west-1:123456789012:core-key";
+const topicArn = "arn:aws:sns:eu-west-1:123456789012:core-alerts";
 
 describe("DataStores component", () => {
   let recorder: MockRecorder;
@@ -40,6 +48,53 @@ describe("DataStores component", () => {
   });
 
   after(() => settledResources(recorder));
+
+  /**
+   * `[type, name]` of the component `prefix` and its children, sorted by name: children reach the
+   * mocks once their inputs resolve, so registration order means nothing here.
+   */
+  const resourcesOf = (prefix: string) =>
+    recorder.resources
+      .filter((resource) => resource.name === prefix || resource.name.startsWith(`${prefix}-`))
+      .map((resource) => [resource.type, resource.name])
+      .sort(([, a], [, b]) => a.localeCompare(b));
+
+  describe("resources", () => {
+    it("are exactly the key, alias, two tables, topic, topic policy, subscription and queue", () => {
+      expect(resourcesOf("core")).to.deep.equal([
+        ["txn:data:DataStores", "core"],
+        [topicType, "core-alerts"],
+        [subscriptionType, "core-alerts-email"],
+        [topicPolicyType, "core-alerts-policy"],
+        [queueType, "core-dead-letters"],
+        [tableType, "core-intake-records"],
+        [keyType, "core-key"],
+        ["aws:kms/alias:Alias", "core-key-alias"],
+        [tableType, "core-transactions"],
+      ]);
+    });
+
+    it("alertSmsNumber adds exactly one resource, the sms subscription", () => {
+      const prod = resourcesOf("prod");
+      expect(prod).to.have.length(10);
+      expect(prod.filter(([type]) => type === subscriptionType).map(([, name]) => name)).to.deep.equal([
+        "prod-alerts-email",
+        "prod-alerts-sms",
+      ]);
+    });
+
+    it("reads the account, region and partition once per component (and nothing else)", () => {
+      // Only the two components built in before() have invoked anything by now.
+      const tokens = recorder.calls.map((call) => call.token).sort();
+      expect(tokens).to.deep.equal(
+        [
+          "aws:index/getCallerIdentity:getCallerIdentity",
+          "aws:index/getPartition:getPartition",
+          "aws:index/getRegion:getRegion",
+        ].flatMap((token) => [token, token]),
+      );
+    });
+  });
 
   describe("KMS key", () => {
     it("rotates yearly (enableKeyRotation) and waits 30 days before deletion by default", () => {
@@ -119,16 +174,113 @@ describe("DataStores component", () => {
     });
   });
 
+  describe("intake-records table", () => {
+    const intake = () => recorder.one(tableType, "core-intake-records").inputs;
+
+    it("is on-demand (billingMode PAY_PER_REQUEST)", () => {
+      expect(intake().billingMode).to.equal("PAY_PER_REQUEST");
+    });
+
+    it("hashKey and attributes come from intakeRecordsTableDefinition: transactionId alone", () => {
+      expect(intake().hashKey).to.equal("transactionId");
+      expect(intake().hashKey).to.equal(intakeRecordsTableDefinition.partitionKey);
+      expect(intake().rangeKey).to.equal(undefined);
+      expect(intake().attributes).to.deep.equal([{ name: "transactionId", type: "S" }]);
+      expect(intake().attributes).to.deep.equal(tableKeyArgs(intakeRecordsTableDefinition).attributes);
+    });
+
+    it("has no globalSecondaryIndexes", () => {
+      expect(intake()).to.not.have.property("globalSecondaryIndexes");
+    });
+
+    it("has pointInTimeRecovery on", () => {
+      expect(intake().pointInTimeRecovery).to.deep.equal({ enabled: true });
+    });
+
+    it("serverSideEncryption uses the customer-managed key", () => {
+      expect(intake().serverSideEncryption).to.deep.equal({ enabled: true, kmsKeyArn: keyArn });
+    });
+
+    it("ttl expires records on expiresAt", () => {
+      expect(intake().ttl).to.deep.equal({ attributeName: "expiresAt", enabled: true });
+    });
+
+    it("deletionProtectionEnabled follows deletionProtection (off by default, on when asked)", () => {
+      expect(intake().deletionProtectionEnabled).to.equal(false);
+      expect(recorder.one(tableType, "prod-intake-records").inputs.deletionProtectionEnabled).to.equal(true);
+    });
+
+    it("has no other inputs (no stream, no table class, no fixed name)", () => {
+      expect(intake()).to.deep.equal({
+        billingMode: "PAY_PER_REQUEST",
+        hashKey: "transactionId",
+        attributes: [{ name: "transactionId", type: "S" }],
+        pointInTimeRecovery: { enabled: true },
+        serverSideEncryption: { enabled: true, kmsKeyArn: keyArn },
+        deletionProtectionEnabled: false,
+        ttl: { attributeName: "expiresAt", enabled: true },
+      });
+    });
+  });
+
   describe("alerts topic", () => {
     it("is encrypted with the customer-managed key", () => {
       expect(recorder.one(topicType, "core-alerts").inputs).to.deep.equal({ kmsMasterKeyId: keyArn });
+    });
+
+    it("topic policy (arn, policy) is alertsTopicPolicy for this topic, account and partition", () => {
+      const inputs = recorder.one(topicPolicyType, "core-alerts-policy").inputs;
+      expect(Object.keys(inputs).sort()).to.deep.equal(["arn", "policy"]);
+      expect(inputs.arn).to.equal(topicArn);
+      expect(JSON.parse(String(inputs.policy))).to.deep.equal(
+        alertsTopicPolicy({ topicArn, accountId: "123456789012", partition: "aws" }),
+      );
+    });
+
+    it("topic policy lets events and cloudwatch only sns:Publish, only with aws:SourceAccount", () => {
+      const policy = JSON.parse(String(recorder.one(topicPolicyType, "core-alerts-policy").inputs.policy));
+      expect(policy.Statement).to.deep.equal([
+        {
+          Sid: "AccountAdministersTopic",
+          Effect: "Allow",
+          Principal: { AWS: "arn:aws:iam::123456789012:root" },
+          Action: [
+            "sns:GetTopicAttributes",
+            "sns:SetTopicAttributes",
+            "sns:AddPermission",
+            "sns:RemovePermission",
+            "sns:DeleteTopic",
+            "sns:Subscribe",
+            "sns:ListSubscriptionsByTopic",
+            "sns:Publish",
+          ],
+          Resource: topicArn,
+        },
+        {
+          Sid: "AlarmsAndRulesOfThisAccountPublish",
+          Effect: "Allow",
+          Principal: { Service: ["cloudwatch.amazonaws.com", "events.amazonaws.com"] },
+          Action: "sns:Publish",
+          Resource: topicArn,
+          Condition: { StringEquals: { "aws:SourceAccount": "123456789012" } },
+        },
+      ]);
+    });
+
+    it("each component gets one topic policy, on its own topic", () => {
+      expect(
+        recorder
+          .ofType(topicPolicyType)
+          .map((policy) => String(policy.inputs.arn))
+          .sort(),
+      ).to.deep.equal([topicArn, "arn:aws:sns:eu-west-1:123456789012:prod-alerts"]);
     });
 
     it("emails alertEmail and sends no SMS unless alertSmsNumber is given", () => {
       const subscriptions = recorder.ofType(subscriptionType).filter((s) => s.name.startsWith("core-"));
       expect(subscriptions.map((s) => s.inputs)).to.deep.equal([
         {
-          topic: "arn:aws:sns:eu-west-1:123456789012:core-alerts",
+          topic: topicArn,
           protocol: "email",
           endpoint: "ops@example.com",
         },
@@ -155,16 +307,18 @@ describe("DataStores component", () => {
   });
 
   describe("outputs", () => {
-    it("expose the key, table, topic and queue identifiers", async () => {
+    it("expose the key, tables, topic and queue identifiers", async () => {
       expect(await promiseOf(stores.kmsKeyArn)).to.equal(keyArn);
       expect(await promiseOf(stores.kmsKeyId)).to.equal("key-core-key");
       expect(await promiseOf(stores.transactionsTableName)).to.equal("core-transactions");
       expect(await promiseOf(stores.transactionsTableArn)).to.equal(
         "arn:aws:dynamodb:eu-west-1:123456789012:core-transactions",
       );
-      expect(await promiseOf(stores.alertsTopicArn)).to.equal(
-        "arn:aws:sns:eu-west-1:123456789012:core-alerts",
+      expect(await promiseOf(stores.intakeTableName)).to.equal("core-intake-records");
+      expect(await promiseOf(stores.intakeTableArn)).to.equal(
+        "arn:aws:dynamodb:eu-west-1:123456789012:core-intake-records",
       );
+      expect(await promiseOf(stores.alertsTopicArn)).to.equal(topicArn);
       expect(await promiseOf(stores.deadLetterQueueUrl)).to.equal(
         "https://sqs.eu-west-1.amazonaws.com/123456789012/core-dead-letters",
       );

@@ -106,6 +106,9 @@ function computedState(type: string, name: string, inputs: Record<string, unknow
       };
     case "aws:apigateway/apiKey:ApiKey":
       return { ...base, value: `mock-api-key-${name}` };
+    // Secrets Manager computes the id of each version it stores (a UUID in real runs).
+    case "aws:secretsmanager/secretVersion:SecretVersion":
+      return { ...base, versionId: `${name}-version-id` };
     default:
       return base;
   }
