@@ -82,7 +82,7 @@ export class DataStores extends pulumi.ComponentResource {
     const key = new aws.kms.Key(
       `${name}-key`,
       {
-        description: `${name}: transactions table, alerts topic, dead-letter queue and log groups`,
+        description: `${name}: pipeline tables, alerts topic, dead-letter queues, signing secret and log groups`,
         enableKeyRotation: true,
         deletionWindowInDays: window ?? 30,
         policy,
