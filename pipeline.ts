@@ -245,7 +245,8 @@ export function deployPipeline(region: string, config: StackConfig): PipelineOut
       logKmsKeyArn: data.kmsKeyArn,
       manageAccountLogRole: config.api.manageAccountLogRole,
     },
-    opts,
+    // Accepting webhooks before the lane rules exist would publish events nothing routes.
+    { ...opts, dependsOn: [routing] },
   );
 
   const byFunction = (pick: (fn: ContainerFunction) => pulumi.Output<string>) =>

@@ -104,7 +104,8 @@ export function highValueAlertInput(): InputTransformer {
       eventId: "$.id",
       receivedAt: "$.time",
       transactionId: "$.detail.transactionId",
-      amount: "$.detail.amount",
+      // The canonical decimal string, never the routing float.
+      amount: "$.detail.transaction.amount",
       currency: "$.detail.currency",
       amountUsd: "$.detail.amountUsd",
     },

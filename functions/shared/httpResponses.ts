@@ -18,6 +18,11 @@ const jsonHeaders = {
   "Cache-Control": "no-store",
 } as const;
 
+/** A stored JSON answer replayed as it was first given: same status, same headers, same bytes. */
+export function replayedJsonResponse(statusCode: number, body: string): APIGatewayProxyResult {
+  return { statusCode, headers: { ...jsonHeaders }, body };
+}
+
 export function jsonResponse(
   statusCode: number,
   body: unknown,

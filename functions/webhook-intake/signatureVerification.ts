@@ -62,13 +62,19 @@ function verifyStandardWebhooks(
   return failed("SIGNATURE_MISMATCH");
 }
 
-/** `t=<unix seconds>` of a Stripe-Signature header. */
+/**
+ * `t=<unix seconds>` of a Stripe-Signature header. Exactly one is accepted: Stripe's library signs
+ * against the last one, so a header with several could pass our window check with one and the
+ * signature check with another.
+ */
 function stripeTimestamp(header: string): number | undefined {
-  for (const part of header.split(",")) {
-    const [key, value] = part.split("=", 2);
-    if (key?.trim() === "t" && value !== undefined && /^\d{1,12}$/.test(value.trim())) return Number(value);
-  }
-  return undefined;
+  const timestamps = header
+    .split(",")
+    .map((part) => part.split("=", 2))
+    .filter(([key]) => key?.trim() === "t")
+    .map(([, value]) => value?.trim() ?? "");
+  if (timestamps.length !== 1 || !/^\d{1,12}$/.test(timestamps[0] ?? "")) return undefined;
+  return Number(timestamps[0]);
 }
 
 function verifyStripe(

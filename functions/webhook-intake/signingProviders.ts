@@ -20,7 +20,9 @@ const standardWebhooksSecret = z
     },
     { error: "must decode to 24-64 bytes" },
   );
-const stripeSecret = z.string().regex(/^whsec_\S+$/, { error: "must be whsec_ followed by the secret" });
+const stripeSecret = z
+  .string()
+  .regex(/^whsec_\S{24,}$/, { error: "must be whsec_ followed by at least 24 characters" });
 
 export const providerNamePattern = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -70,8 +72,9 @@ export function parseSigningSecretDocument(text: string): readonly SigningProvid
   let json: unknown;
   try {
     json = JSON.parse(text);
-  } catch (error) {
-    throw new InvalidSigningSecretsError("not valid JSON", { cause: error });
+  } catch {
+    // The parser's own message quotes the document, secrets included: it is not kept as a cause.
+    throw new InvalidSigningSecretsError("not valid JSON");
   }
   const parsed = signingSecretDocumentSchema.safeParse(json);
   if (!parsed.success) {

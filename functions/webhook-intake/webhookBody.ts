@@ -5,6 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { isLosslessNumber, parse as parseLosslessJson } from "lossless-json";
+import { redactPanText } from "../shared/pan";
 
 /** Wire field → canonical field. Anything else in the body is ignored (after the PAN scan). */
 export const wireToCanonicalField: Readonly<Record<string, string>> = {
@@ -90,7 +91,8 @@ export function parseWebhookBody(rawBody: string): WebhookBodyParse {
     parsed = parseLosslessJson(rawBody);
   } catch (error) {
     // lossless-json's message gives the position and the problem (including duplicate keys), never data.
-    const detail = error instanceof Error ? error.message : "unreadable";
+    // A duplicate-key message names the key, which could be a card number.
+    const detail = redactPanText(error instanceof Error ? error.message : "unreadable");
     return { ok: false, message: `The body is not valid JSON: ${detail}` };
   }
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {

@@ -12,12 +12,13 @@ import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import { observeInvocation } from "../shared/handlerObservability";
-import { errorResponse, jsonResponse } from "../shared/httpResponses";
+import { errorResponse, jsonResponse, replayedJsonResponse } from "../shared/httpResponses";
 import type { StoredResponse } from "../shared/intakeRecord";
+import { redactPanText } from "../shared/pan";
 import { logger, metrics, tracer } from "../shared/powertools";
 import { publishTransactionReceived, transactionReceivedDetail } from "../shared/transactionReceivedEvent";
 import type { WebhookIntakeConfig } from "./config";
-import { IntakeStore } from "./intakeStore";
+import { IntakeStore, type ClaimResult } from "./intakeStore";
 import type { SigningProviderSource } from "./signingSecretSource";
 import { verifyWebhookSignature, type HeaderLookup } from "./signatureVerification";
 import { parseWebhookBody, payloadHash } from "./webhookBody";
@@ -36,6 +37,9 @@ export type WebhookIntakeHandler = (
   event: APIGatewayProxyEvent,
   context: Context,
 ) => Promise<APIGatewayProxyResult>;
+
+/** Attempts at marking a published claim ACCEPTED before answering 202 anyway. */
+const acceptAttempts = 3;
 
 /** A claim outlives the invocation holding it by this much before a retry may take it over. */
 const leaseMarginMs = 5_000;
@@ -68,6 +72,45 @@ export function createWebhookIntakeHandler(dependencies: WebhookIntakeDependenci
   const store = new IntakeStore(dependencies.documentClient, config.intakeTableName);
   const clock = dependencies.now ?? (() => new Date());
 
+  /** The stored answer when this exact payload was accepted before under this provider's id. */
+  async function acceptedEarlier(
+    textView: Record<string, unknown>,
+    provider: string,
+  ): Promise<StoredResponse | undefined> {
+    const id = textView.transaction_id;
+    if (typeof id !== "string" || id.length === 0 || id.length > 128) return undefined;
+    const record = await store.read(`${provider}#${id}`);
+    if (record?.state !== "ACCEPTED" || record.payloadHash !== payloadHash(textView)) return undefined;
+    return record.response;
+  }
+
+  /**
+   * The event is on the bus: the answer is 202 whatever happens here. A claim left PENDING would
+   * make a later repeat publish again after its lease, so marking it is retried first.
+   */
+  async function markAccepted(
+    claim: ClaimResult & { kind: "claimed" },
+    response: StoredResponse,
+    logKeys: Record<string, unknown>,
+  ): Promise<void> {
+    for (let attempt = 1; attempt <= acceptAttempts; attempt += 1) {
+      try {
+        if (!(await store.accept(claim.record, response))) {
+          logger.warn("Claim was taken over before it was marked accepted", logKeys);
+        }
+        return;
+      } catch (error) {
+        if (attempt === acceptAttempts) {
+          count("AcceptRecordFailures");
+          logger.error("Published, but the intake record could not be marked accepted", {
+            ...logKeys,
+            error: error as Error,
+          });
+        }
+      }
+    }
+  }
+
   return (event, context) =>
     observeInvocation(context, async () => {
       const now = clock();
@@ -93,7 +136,10 @@ export function createWebhookIntakeHandler(dependencies: WebhookIntakeDependenci
           message: "The webhook signature could not be verified.",
         });
       }
-      const correlation = { provider: verification.provider, webhookId: verification.deliveryId };
+      // The delivery id is the sender's free text: it is logged and stored only with card numbers masked.
+      const deliveryId =
+        verification.deliveryId === undefined ? undefined : redactPanText(verification.deliveryId);
+      const correlation = { provider: verification.provider, webhookId: deliveryId };
 
       if (raw.bytes > config.maxBodyBytes) {
         count("WebhooksTooLarge");
@@ -113,6 +159,12 @@ export function createWebhookIntakeHandler(dependencies: WebhookIntakeDependenci
         maxAmountUsdMinor: config.maxAmountUsdMinor,
       });
       if (!validation.valid) {
+        // A repeat of a delivery accepted under earlier rules (limits, rates) keeps its first answer.
+        const earlier = await acceptedEarlier(parsed.textView, verification.provider);
+        if (earlier) {
+          count("WebhookDuplicates");
+          return replayedJsonResponse(earlier.statusCode, earlier.body);
+        }
         count("WebhooksInvalid");
         logger.info("Webhook transaction invalid", {
           ...correlation,
@@ -137,7 +189,7 @@ export function createWebhookIntakeHandler(dependencies: WebhookIntakeDependenci
         transactionId: key,
         source: "webhook",
         provider: verification.provider,
-        deliveryId: verification.deliveryId,
+        deliveryId,
         payloadHash: payloadHash(parsed.textView),
         now,
         leaseMs: (remainingMs > 0 ? remainingMs : defaultLeaseMs) + leaseMarginMs,
@@ -156,11 +208,7 @@ export function createWebhookIntakeHandler(dependencies: WebhookIntakeDependenci
         case "duplicate":
           count("WebhookDuplicates");
           logger.info("Duplicate delivery answered from the intake record", logKeys);
-          return {
-            statusCode: claim.response.statusCode,
-            headers: { "Content-Type": "application/json" },
-            body: claim.response.body,
-          };
+          return replayedJsonResponse(claim.response.statusCode, claim.response.body);
         case "inProgress":
           count("WebhooksInProgress");
           logger.info("Delivery of a transaction still being accepted", logKeys);
@@ -199,9 +247,7 @@ export function createWebhookIntakeHandler(dependencies: WebhookIntakeDependenci
       }
 
       const answer = jsonResponse(202, { transaction_id: key, status: "RECEIVED" });
-      const stored: StoredResponse = { statusCode: answer.statusCode, body: answer.body };
-      const accepted = await store.accept(claim.record, stored);
-      if (!accepted) logger.warn("Claim was taken over before it was marked accepted", logKeys);
+      await markAccepted(claim, { statusCode: answer.statusCode, body: answer.body }, logKeys);
       count("WebhooksAccepted");
       return answer;
     }).catch((error: unknown) => {

@@ -301,7 +301,7 @@ describe("EventRouting component", () => {
         lane: "high",
         message: "High-value transaction received; screening follows",
         transactionId: 'acme#tx-"42"\\a',
-        amount: 2500000,
+        amount: "2500000",
         currency: "JPY",
         amountUsd: 16025.64,
         receivedAt: "2025-01-15T10:00:00Z",

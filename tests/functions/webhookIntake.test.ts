@@ -6,7 +6,7 @@
  */
 import { expect } from "chai";
 import { EventBridgeClient, PutEventsCommand, type PutEventsCommandInput } from "@aws-sdk/client-eventbridge";
-import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { mockClient, type AwsClientStub } from "aws-sdk-client-mock";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import { randomBytes } from "node:crypto";
@@ -35,6 +35,11 @@ describe("webhook-intake handler", function () {
   this.timeout(20_000);
   let runtime: FunctionRuntime;
   let handle: (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
+  /** Builds another intake on the same table and bus, with some settings changed. */
+  let intakeWith: (changes: {
+    maxAmountUsdMinor?: bigint;
+    documentClient?: DynamoDBDocumentClient;
+  }) => (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
   const eventBridge = new EventBridgeClient({ region: localRegion, credentials: localCredentials });
   let eventBridgeMock: AwsClientStub<EventBridgeClient>;
   const context = localLambdaContext("webhook-intake");
@@ -81,22 +86,25 @@ describe("webhook-intake handler", function () {
     eventBridgeMock = mockClient(eventBridge);
     const { createWebhookIntakeHandler } = runtime.load<IntakeModule>("webhook-intake/webhookIntake");
     const { staticSigningProviders } = runtime.load<SourceModule>("webhook-intake/signingSecretSource");
-    const handler = createWebhookIntakeHandler({
-      config: {
-        intakeTableName: runtime.intakeTableName,
-        eventBusName: busName,
-        maxBodyBytes: 4096,
-        retentionHours: 96,
-        maxAmountUsdMinor: 100_000_000n,
-      },
-      signingProviders: staticSigningProviders([
-        { name: "acme", scheme: "standard-webhooks", secrets: [acmeOldSecret, acmeSecret] },
-        { name: "cardco", scheme: "stripe", secrets: [stripeSecret] },
-      ]),
-      documentClient: runtime.documentClient,
-      eventBridge,
-    });
-    handle = (event) => handler(event, context);
+    intakeWith = (changes) => {
+      const handler = createWebhookIntakeHandler({
+        config: {
+          intakeTableName: runtime.intakeTableName,
+          eventBusName: busName,
+          maxBodyBytes: 4096,
+          retentionHours: 96,
+          maxAmountUsdMinor: changes.maxAmountUsdMinor ?? 100_000_000n,
+        },
+        signingProviders: staticSigningProviders([
+          { name: "acme", scheme: "standard-webhooks", secrets: [acmeOldSecret, acmeSecret] },
+          { name: "cardco", scheme: "stripe", secrets: [stripeSecret] },
+        ]),
+        documentClient: changes.documentClient ?? runtime.documentClient,
+        eventBridge,
+      });
+      return (event) => handler(event, context);
+    };
+    handle = intakeWith({});
   });
 
   beforeEach(() => {
@@ -228,6 +236,17 @@ describe("webhook-intake handler", function () {
       expect(JSON.parse(result.body)).to.include({ transaction_id: `cardco#${String(body.transaction_id)}` });
     });
 
+    it("refuses a Stripe header carrying two timestamps (window checked on one, signature on another)", async () => {
+      const raw = JSON.stringify(uniqueBody());
+      const future = new Date(Date.now() + 3_600_000);
+      const signedFuture = stripeRequest(raw, stripeSecret, { timestamp: future }).headers[
+        "Stripe-Signature"
+      ]!;
+      const smuggled = `t=${Math.floor(Date.now() / 1000)},${signedFuture}`;
+      const event = stripeRequest(raw, stripeSecret, { headers: { "Stripe-Signature": smuggled } });
+      expect((await handle(event)).statusCode).to.equal(401);
+    });
+
     it("refuses Stripe signatures with stale or future timestamps, or another secret", async () => {
       const raw = JSON.stringify(uniqueBody());
       const stale = stripeRequest(raw, stripeSecret, { timestamp: new Date(Date.now() - 301_000) });
@@ -252,11 +271,13 @@ describe("webhook-intake handler", function () {
       ["a JSON array", "[1, 2]"],
       ["an empty body", ""],
       ["duplicate keys", '{"transaction_id": "a", "transaction_id": "b"}'],
+      ["a duplicated card-number key", '{"4111111111111111": 1, "4111111111111111": 2}'],
     ] as const) {
       it(`answers 400 INVALID_JSON for ${label}`, async () => {
         const result = await handle(signed(raw));
         expect(result.statusCode).to.equal(400);
         expect(errorOf(result).code).to.equal("INVALID_JSON");
+        expect(result.body).not.to.include("4111111111111111");
         expect(eventBridgeMock.commandCalls(PutEventsCommand)).to.have.length(0);
       });
     }
@@ -341,7 +362,42 @@ describe("webhook-intake handler", function () {
       const second = await handle(signed(body, { deliveryId: "msg_dup" }));
       expect(second.statusCode).to.equal(first.statusCode);
       expect(second.body).to.equal(first.body);
+      expect(second.headers).to.deep.equal(first.headers);
       expect(eventBridgeMock.commandCalls(PutEventsCommand)).to.have.length(1);
+    });
+
+    it("answers a repeat with its first answer even after the rules changed to refuse it", async () => {
+      const body = uniqueBody({ amount: "500.00" });
+      const first = await handle(signed(body));
+      const stricter = intakeWith({ maxAmountUsdMinor: 10_000n });
+      const again = await stricter(signed(body));
+      expect(again.statusCode).to.equal(202);
+      expect(again.body).to.equal(first.body);
+      expect((await stricter(signed(uniqueBody({ amount: "500.00" })))).statusCode).to.equal(400);
+    });
+
+    it("answers 202 once published even when the record cannot be marked accepted", async () => {
+      const failingUpdates = new Proxy(runtime.documentClient, {
+        get(target, property, receiver) {
+          if (property !== "send") return Reflect.get(target, property, receiver) as unknown;
+          return (command: unknown) =>
+            command instanceof UpdateCommand
+              ? Promise.reject(Object.assign(new Error("throttled"), { name: "ThrottlingException" }))
+              : target.send(command as never);
+        },
+      });
+      const body = uniqueBody();
+      const result = await intakeWith({ documentClient: failingUpdates })(signed(body));
+      expect(result.statusCode).to.equal(202);
+      expect(eventBridgeMock.commandCalls(PutEventsCommand)).to.have.length(1);
+      expect((await intakeRecord(`acme#${String(body.transaction_id)}`))?.state).to.equal("PENDING");
+    });
+
+    it("masks a card number in the webhook-id before storing it", async () => {
+      const body = uniqueBody();
+      await handle(signed(body, { deliveryId: "msg_4111111111111111" }));
+      const record = await intakeRecord(`acme#${String(body.transaction_id)}`);
+      expect(record?.deliveryId).to.be.a("string").and.not.include("4111111111111111");
     });
 
     it("treats the same content with other key order and whitespace as the same delivery", async () => {

@@ -97,6 +97,11 @@ describe("webhook signing secrets", () => {
         /at least one active secret/,
       ],
       [
+        "a Stripe secret too short to be one",
+        { providers: [{ name: "a", scheme: "stripe", secrets: ["whsec_x"] }] },
+        /at least 24 characters/,
+      ],
+      [
         "a Standard Webhooks secret shorter than 24 bytes",
         { providers: [{ name: "a", scheme: "standard-webhooks", secrets: ["whsec_c2hvcnQ="] }] },
         /providers\.0\.secrets\.0 must decode to 24-64 bytes/,
@@ -139,6 +144,18 @@ describe("webhook signing secrets", () => {
         .to.throw(/not valid JSON/)
         .with.property("message")
         .that.does.not.include("THIS-IS-SECRET");
+    });
+
+    it("keeps no parser error as the cause: its text quotes the document, secrets included", () => {
+      let failure: unknown;
+      try {
+        parseSigningSecretDocument(`{"providers": [{"secrets": ["whsec_THIS-IS-SECRET",]}]}`);
+      } catch (error) {
+        failure = error;
+      }
+      expect(failure).to.be.instanceOf(InvalidSigningSecretsError);
+      expect((failure as Error).cause).to.equal(undefined);
+      expect(JSON.stringify(failure, Object.getOwnPropertyNames(failure))).not.to.include("THIS-IS-SECRET");
     });
   });
 
