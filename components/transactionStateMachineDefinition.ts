@@ -10,6 +10,8 @@
  */
 import { amountLanes, decisionEventSource, DetailType } from "../functions/shared/eventRouting";
 
+import { decidedDayIndex } from "../functions/shared/tableDefinitions";
+
 /** A JSON value as it may appear in an ASL document. */
 export type AslValue = string | number | boolean | null | AslValue[] | { [key: string]: AslValue };
 export type AslState = { [key: string]: AslValue };
@@ -176,12 +178,24 @@ function recordTask(tableName: string, findings: Record<string, AslValue>): AslS
       TableName: tableName,
       // Never $.detail.transactionId: a key carrying a card number is replaced by its digest.
       Key: { transactionId: { "S.$": "$.validation.recordKey" } },
-      UpdateExpression: "SET #status = :status, #decision = :decision",
+      // decidedDay / archiveSortKey put the decided item in the archival index (byDecidedDay):
+      // the UTC day of the decision, and `<decidedAt>#<key>` so pages are ordered and unique.
+      UpdateExpression:
+        "SET #status = :status, #decision = :decision, #decidedDay = :decidedDay, #archiveSortKey = :archiveSortKey",
       ConditionExpression: "attribute_not_exists(#decision)",
-      ExpressionAttributeNames: { "#status": "status", "#decision": "decision" },
+      ExpressionAttributeNames: {
+        "#status": "status",
+        "#decision": "decision",
+        "#decidedDay": decidedDayIndex.partitionKey,
+        "#archiveSortKey": decidedDayIndex.sortKey,
+      },
       ExpressionAttributeValues: {
         ":status": { "S.$": "$.outcome.status" },
         ":decision": decisionAttribute(findings),
+        ":decidedDay": { "S.$": "States.ArrayGetItem(States.StringSplit($$.Execution.StartTime, 'T'), 0)" },
+        ":archiveSortKey": {
+          "S.$": "States.Format('{}#{}', $$.Execution.StartTime, $.validation.recordKey)",
+        },
       },
     },
     ResultPath: null,

@@ -24,7 +24,10 @@ export function createTableInput(tableName: string, definition: TableDefinition)
               { AttributeName: index.partitionKey, KeyType: "HASH" },
               { AttributeName: index.sortKey, KeyType: "RANGE" },
             ],
-            Projection: { ProjectionType: "INCLUDE", NonKeyAttributes: [...index.nonKeyAttributes] },
+            Projection:
+              index.nonKeyAttributes.length > 0
+                ? { ProjectionType: "INCLUDE", NonKeyAttributes: [...index.nonKeyAttributes] }
+                : { ProjectionType: "KEYS_ONLY" },
           })),
   };
 }

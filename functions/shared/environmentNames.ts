@@ -28,6 +28,20 @@ export const EnvironmentName = {
   webhookSecretsVersion: "WEBHOOK_SECRETS_VERSION",
   /** Largest webhook body accepted, in bytes; larger ones are answered 413. */
   webhookMaxBodyBytes: "WEBHOOK_MAX_BODY_BYTES",
+  /** Bucket of the audit archive. */
+  archiveBucket: "ARCHIVE_BUCKET_NAME",
+  /** Table recording where each archived transaction went. */
+  archivedTransactionsTable: "ARCHIVED_TRANSACTIONS_TABLE_NAME",
+  /** Hours a decided transaction stays in the hot table before it is archived (default 24). */
+  archiveAfterHours: "ARCHIVE_AFTER_HOURS",
+  /** Days before the first run's cutoff the first run looks back for decided days (default 30). */
+  archiveInitialLookbackDays: "ARCHIVE_INITIAL_LOOKBACK_DAYS",
+  /** Transactions per archive object (default 1000). */
+  archiveChunkSize: "ARCHIVE_CHUNK_SIZE",
+  /** Days an archive-location record is kept (default 400, beyond the archive's 365). */
+  archivedRecordRetentionDays: "ARCHIVED_RECORD_RETENTION_DAYS",
+  /** Custom S3 endpoint (path-style), used only by the local runtime and tests. */
+  s3Endpoint: "S3_ENDPOINT",
   /** Custom DynamoDB endpoint, used only by the local runtime and tests. */
   dynamoDbEndpoint: "DYNAMODB_ENDPOINT",
   /** Custom EventBridge endpoint, used only by the local runtime and tests. */

@@ -27,13 +27,26 @@ export const customerActivityIndex: IndexDefinition = {
 };
 
 /**
+ * Index the archival job pages through, one partition per day a decision was recorded
+ * (`decidedDay`, YYYY-MM-DD UTC), oldest first by `archiveSortKey` (`<decidedAt>#<key>`, unique,
+ * so pages are deterministic). Keys only: the job reads each item itself before archiving it.
+ * Items without a decision are not in it, so an undecided transaction is never archived.
+ */
+export const decidedDayIndex: IndexDefinition = {
+  name: "byDecidedDay",
+  partitionKey: "decidedDay",
+  sortKey: "archiveSortKey",
+  nonKeyAttributes: [],
+};
+
+/**
  * One item per transaction, keyed by the namespaced transaction id alone
  * (`<provider>#<id>`), so a conditional put on the key makes intake idempotent.
  */
 export const transactionsTableDefinition: TableDefinition = {
   partitionKey: "transactionId",
-  attributes: { transactionId: "S", customerId: "S", occurredAt: "S" },
-  indexes: [customerActivityIndex],
+  attributes: { transactionId: "S", customerId: "S", occurredAt: "S", decidedDay: "S", archiveSortKey: "S" },
+  indexes: [customerActivityIndex, decidedDayIndex],
 };
 
 /**
@@ -50,3 +63,13 @@ export const intakeRecordsTableDefinition: TableDefinition = {
 
 /** Attribute holding the epoch-seconds expiry of intake records (the table's TTL attribute). */
 export const intakeRecordTtlAttribute = "expiresAt";
+
+/**
+ * Where each archived transaction went, kept after its hot item is deleted so
+ * `GET /transactions/{id}` can answer ARCHIVED with the partition instead of 404.
+ */
+export const archivedTransactionsTableDefinition: TableDefinition = {
+  partitionKey: "transactionId",
+  attributes: { transactionId: "S" },
+  indexes: [],
+};

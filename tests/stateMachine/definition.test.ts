@@ -142,6 +142,28 @@ describe("transaction state machine definition", () => {
     }
   });
 
+  it("puts every recorded decision in the archival index: decidedDay and a unique, ordered archiveSortKey", () => {
+    for (const name of [StateName.recordDecision, StateName.recordRejection]) {
+      const parameters = definition.States[name].Parameters as {
+        UpdateExpression: string;
+        ExpressionAttributeNames: Record<string, string>;
+        ExpressionAttributeValues: Record<string, Record<string, string>>;
+      };
+      expect(parameters.UpdateExpression).to.include("#decidedDay = :decidedDay");
+      expect(parameters.UpdateExpression).to.include("#archiveSortKey = :archiveSortKey");
+      expect(parameters.ExpressionAttributeNames).to.include({
+        "#decidedDay": "decidedDay",
+        "#archiveSortKey": "archiveSortKey",
+      });
+      expect(parameters.ExpressionAttributeValues[":decidedDay"]).to.deep.equal({
+        "S.$": "States.ArrayGetItem(States.StringSplit($$.Execution.StartTime, 'T'), 0)",
+      });
+      expect(parameters.ExpressionAttributeValues[":archiveSortKey"]).to.deep.equal({
+        "S.$": "States.Format('{}#{}', $$.Execution.StartTime, $.validation.recordKey)",
+      });
+    }
+  });
+
   it("carries the lane into every outcome (and so every alert and processed event) and the recorded decision", () => {
     for (const name of [StateName.rejectInvalid, StateName.approve, StateName.review, StateName.reject]) {
       expect((definition.States[name].Parameters as Record<string, unknown>)["lane.$"], name).to.equal(

@@ -240,6 +240,9 @@ describe("transaction state machine executed locally against the emulators", fun
     expect(item?.amountMinor).to.equal(4250);
     expect(item?.amount).to.equal("42.50");
     expect(await alertsFor(event.detail.transactionId)).to.have.length(0);
+    // In the archival index: the UTC day of the decision, and `<decidedAt>#<key>`.
+    expect(item?.decidedDay).to.equal(String(decision.decidedAt).slice(0, 10));
+    expect(item?.archiveSortKey).to.equal(`${String(decision.decidedAt)}#${event.detail.transactionId}`);
   });
 
   it("publishes one Transaction Processed event for an APPROVED transaction with its score, reasons and lane", async () => {
