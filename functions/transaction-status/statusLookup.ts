@@ -6,7 +6,12 @@
  * by a lagging replica.
  */
 import { GetCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { intakeRecordsTableDefinition, transactionsTableDefinition } from "../shared/tableDefinitions";
+import type { ArchivedTransactionRecord } from "../shared/archiveLayout";
+import {
+  archivedTransactionsTableDefinition,
+  intakeRecordsTableDefinition,
+  transactionsTableDefinition,
+} from "../shared/tableDefinitions";
 import type { TransactionStatusConfig } from "./config";
 import {
   acceptedIntake,
@@ -20,7 +25,7 @@ import {
 /** A read of the transactions or intake-records table failed; the client may retry later. */
 export class StatusStoreError extends Error {
   constructor(
-    readonly table: "transactions" | "intake-records",
+    readonly table: "transactions" | "intake-records" | "archived-transactions",
     options: { cause: unknown },
   ) {
     super(`Reading the ${table} table failed`, options);
@@ -28,9 +33,31 @@ export class StatusStoreError extends Error {
   }
 }
 
+/** The answer for an archived transaction: its status and where auditors find it. */
+export interface ArchivedView {
+  readonly transaction_id: string;
+  readonly status: "ARCHIVED";
+  readonly archive: { readonly partition: string; readonly object_key: string; readonly archived_at: string };
+}
+
+function renderArchived(transactionId: string, item: Record<string, unknown>): ArchivedView {
+  const record = item as Partial<ArchivedTransactionRecord>;
+  return {
+    transaction_id: transactionId,
+    status: "ARCHIVED",
+    archive: {
+      partition: String(record.partition ?? ""),
+      object_key: String(record.objectKey ?? ""),
+      archived_at: String(record.archivedAt ?? ""),
+    },
+  };
+}
+
 export type StatusLookup =
   /** The transactions table holds it (RECEIVED, or decided). */
   | { readonly outcome: "Found"; readonly view: TransactionView }
+  /** Moved to the audit archive: where it went. */
+  | { readonly outcome: "Archived"; readonly view: ArchivedView }
   /** Only an ACCEPTED intake record: received, not yet validated. */
   | { readonly outcome: "Received"; readonly view: ReceivedView }
   /** Nothing, or only a PENDING intake claim (the delivery was never acknowledged). */
@@ -77,6 +104,12 @@ export async function lookUpTransaction(
       ? acceptedIntake(await readIntakeRecord(client, config, transactionId))
       : undefined;
     return { outcome: "Found", view: renderTransaction(transactionId, item, intake) };
+  }
+  if (config.archivedTransactionsTable) {
+    const archived = await getItem(client, "archived-transactions", config.archivedTransactionsTable, {
+      [archivedTransactionsTableDefinition.partitionKey]: transactionId,
+    });
+    if (archived) return { outcome: "Archived", view: renderArchived(transactionId, archived) };
   }
   const intake = acceptedIntake(await readIntakeRecord(client, config, transactionId));
   return intake

@@ -204,6 +204,38 @@ describe("TransactionStatus handler (dynalite)", function () {
     });
   });
 
+  it("answers ARCHIVED with the partition and object once the transaction moved to the audit archive", async () => {
+    // Prepare: the hot item is gone; the intake record may still be there (it outlives archival).
+    const key = uniqueKey("archived");
+    await putIntakeRecord({ ...structuredClone(intakeRecordFixture), transactionId: key });
+    await runtime.documentClient.send(
+      new PutCommand({
+        TableName: runtime.archivedTableName,
+        Item: {
+          transactionId: key,
+          day: "2025-11-14",
+          partition: "dt=2025-11-14",
+          objectKey: "transactions/dt=2025-11-14/part-00003.json.gz",
+          archivedAt: "2025-11-15T02:16:40.000Z",
+          expiresAt: 1_797_000_000,
+        },
+      }),
+    );
+    // Act
+    const result = await handler(getEvent(encodeURIComponent(key)), context);
+    // Assess
+    expect(result.statusCode).to.equal(200);
+    expect(bodyOf(result)).to.deep.equal({
+      transaction_id: key,
+      status: "ARCHIVED",
+      archive: {
+        partition: "dt=2025-11-14",
+        object_key: "transactions/dt=2025-11-14/part-00003.json.gz",
+        archived_at: "2025-11-15T02:16:40.000Z",
+      },
+    });
+  });
+
   it("answers 404 for a PENDING intake record (the delivery was never acknowledged)", async () => {
     // Prepare
     const key = uniqueKey("pending");

@@ -11,6 +11,7 @@ import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { forgetFunctionModules, loadFunctionModule } from "../../../local/functionLoader";
 import { EnvironmentName } from "../../../functions/shared/environmentNames";
 import {
+  archivedTransactionsTableDefinition,
   intakeRecordsTableDefinition,
   transactionsTableDefinition,
 } from "../../../functions/shared/tableDefinitions";
@@ -28,6 +29,8 @@ export interface FunctionRuntime {
   readonly tableName: string;
   /** The intake-records table (webhook and CSV dedupe), also in the environment. */
   readonly intakeTableName: string;
+  /** The archived-transactions table (where archived transactions went), also in the environment. */
+  readonly archivedTableName: string;
   readonly documentClient: DynamoDBDocumentClient;
   /**
    * Cold-starts `functions/<modulePath>` (e.g. "validation/index") in this environment; the type
@@ -51,8 +54,11 @@ export async function startFunctionRuntime(options: FunctionRuntimeOptions = {})
   const intakeTableName = "intake-records-functions-test";
   await createTable(dynamoDb.client, tableName, transactionsTableDefinition);
   await createTable(dynamoDb.client, intakeTableName, intakeRecordsTableDefinition);
+  const archivedTableName = "archived-transactions-functions-test";
+  await createTable(dynamoDb.client, archivedTableName, archivedTransactionsTableDefinition);
   setFunctionEnvironment({ tableName, dynamoDbEndpoint: dynamoDb.endpoint });
   process.env[EnvironmentName.intakeTable] = intakeTableName;
+  process.env[EnvironmentName.archivedTransactionsTable] = archivedTableName;
   // Metrics would print one EMF line per invocation; the dedicated metrics test turns them back on.
   Object.assign(process.env, { POWERTOOLS_METRICS_DISABLED: "true" }, options.set);
   for (const name of options.unset ?? []) delete process.env[name];
@@ -60,6 +66,7 @@ export async function startFunctionRuntime(options: FunctionRuntimeOptions = {})
   return {
     tableName,
     intakeTableName,
+    archivedTableName,
     documentClient: DynamoDBDocumentClient.from(dynamoDb.client),
     load<Module>(modulePath: string): Module {
       forgetFunctionModules();
