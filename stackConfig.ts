@@ -88,6 +88,58 @@ const routingSettingsSchema = z
     }
   });
 
+const archiveSettingsSchema = z
+  .strictObject({
+    /** When the archival job runs (EventBridge schedule expression, UTC). */
+    scheduleExpression: z
+      .string()
+      .regex(/^(cron|rate)\(.+\)$/, "must be an EventBridge cron(...) or rate(...) expression")
+      .default("cron(15 2 * * ? *)"),
+    /** Hours a decided transaction stays in the hot table before it is archived. */
+    archiveAfterHours: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 90)
+      .default(24),
+    /** Transactions per archive object. */
+    chunkSize: z.number().int().min(100).max(5000).default(1000),
+    /** Days before archive objects move to STANDARD_IA (S3's minimum is 30). */
+    transitionToInfrequentAccessDays: z.number().int().min(30).default(30),
+    /** Days before archive objects move to GLACIER. */
+    transitionToGlacierDays: z.number().int().positive().default(90),
+    /** Days archive objects are kept. */
+    expireAfterDays: z.number().int().positive().default(365),
+    /** S3 Object Lock (COMPLIANCE) retention in days; unset: no lock. Irreversible once objects are written. */
+    objectLockRetentionDays: z.number().int().positive().optional(),
+  })
+  .superRefine((archive, context) => {
+    if (archive.transitionToGlacierDays <= archive.transitionToInfrequentAccessDays) {
+      context.addIssue({
+        code: "custom",
+        path: ["transitionToGlacierDays"],
+        message: "must be later than transitionToInfrequentAccessDays",
+      });
+    }
+    if (archive.expireAfterDays <= archive.transitionToGlacierDays) {
+      context.addIssue({
+        code: "custom",
+        path: ["expireAfterDays"],
+        message: "must be later than transitionToGlacierDays",
+      });
+    }
+    if (
+      archive.objectLockRetentionDays !== undefined &&
+      archive.objectLockRetentionDays > archive.expireAfterDays
+    ) {
+      context.addIssue({
+        code: "custom",
+        path: ["objectLockRetentionDays"],
+        message: "must not exceed expireAfterDays (a locked object cannot expire)",
+      });
+    }
+  });
+
 export const stackConfigSchema = z.strictObject({
   /** Tags every taggable resource carries, through the AWS provider's default tags. */
   tags: z.strictObject({
@@ -138,6 +190,8 @@ export const stackConfigSchema = z.strictObject({
   webhook: webhookSettingsSchema.default({ maxBodyBytes: 65_536, intakeRecordRetentionHours: 120 }),
   api: apiSettingsSchema.default(apiSettingsSchema.parse({})),
   routing: routingSettingsSchema.default(routingSettingsSchema.parse({})),
+  /** Daily archival of decided transactions to the audit bucket. */
+  archive: archiveSettingsSchema.default(archiveSettingsSchema.parse({})),
 });
 
 export type StackConfig = z.infer<typeof stackConfigSchema>;

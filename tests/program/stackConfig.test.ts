@@ -32,6 +32,14 @@ describe("stack configuration", () => {
       maximumRetryAttempts: 185,
       maximumEventAgeSeconds: 86_400,
     });
+    expect(config.archive).to.deep.equal({
+      scheduleExpression: "cron(15 2 * * ? *)",
+      archiveAfterHours: 24,
+      chunkSize: 1000,
+      transitionToInfrequentAccessDays: 30,
+      transitionToGlacierDays: 90,
+      expireAfterDays: 365,
+    });
     expect(config.api).to.include({
       stageName: "v1",
       manageAccountLogRole: true,
@@ -93,6 +101,21 @@ describe("stack configuration", () => {
       "overlapping amount lanes",
       { ...valid, routing: { highAboveUsd: 1_000, lowBelowUsd: 5_000 } },
       /routing\.lowBelowUsd: .*must not exceed highAboveUsd/,
+    ],
+    [
+      "an archive moving to Glacier before infrequent access",
+      { ...valid, archive: { transitionToInfrequentAccessDays: 60, transitionToGlacierDays: 45 } },
+      /archive\.transitionToGlacierDays: must be later/,
+    ],
+    [
+      "an Object Lock longer than the archive keeps objects",
+      { ...valid, archive: { objectLockRetentionDays: 400 } },
+      /archive\.objectLockRetentionDays/,
+    ],
+    [
+      "an infrequent-access transition before S3's 30-day minimum",
+      { ...valid, archive: { transitionToInfrequentAccessDays: 7 } },
+      /archive\.transitionToInfrequentAccessDays/,
     ],
     [
       "an unknown key (a typo would otherwise be ignored)",
