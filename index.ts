@@ -28,3 +28,5 @@ export const eventBusArn = pipeline.eventBusArn;
 export const eventArchiveName = pipeline.eventArchiveName;
 export const routingDeadLetterQueueUrls = pipeline.routingDeadLetterQueueUrls;
 export const webhookSecretArn = pipeline.webhookSecretArn;
+export const archiveBucketName = pipeline.archiveBucketName;
+export const archivedTransactionsTableName = pipeline.archivedTransactionsTableName;

@@ -4,6 +4,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { Archival } from "./components/archival";
 import { ContainerFunction } from "./components/containerFunction";
 import { DataStores } from "./components/dataStores";
 import { EventRouting } from "./components/eventRouting";
@@ -38,6 +39,8 @@ export interface PipelineOutputs {
   readonly eventArchiveName: pulumi.Output<string>;
   readonly routingDeadLetterQueueUrls: pulumi.Output<Record<RoutingTargetKey, string>>;
   readonly webhookSecretArn: pulumi.Output<string>;
+  readonly archiveBucketName: pulumi.Output<string>;
+  readonly archivedTransactionsTableName: pulumi.Output<string>;
 }
 
 /** The functions: folder under functions/ and what each may do beyond logs and traces. */
@@ -79,6 +82,31 @@ export function deployPipeline(region: string, config: StackConfig): PipelineOut
     {
       document: pulumi.secret(JSON.stringify(webhookSigningDocument(config))),
       kmsKeyArn: data.kmsKeyArn,
+    },
+    opts,
+  );
+
+  const archival = new Archival(
+    "archival",
+    {
+      transactionsTableName: data.transactionsTableName,
+      transactionsTableArn: data.transactionsTableArn,
+      kmsKeyArn: data.kmsKeyArn,
+      metricsNamespace: config.metricsNamespace,
+      subnetIds: network.privateSubnetIds,
+      securityGroupIds: [network.lambdaSecurityGroupId],
+      logRetentionDays: config.logRetentionDays,
+      logKmsKeyArn: data.kmsKeyArn,
+      imagesToKeep: config.imagesToKeep,
+      alarmActions: [data.alertsTopicArn],
+      scheduleExpression: config.archive.scheduleExpression,
+      archiveAfterHours: config.archive.archiveAfterHours,
+      chunkSize: config.archive.chunkSize,
+      transitionToInfrequentAccessDays: config.archive.transitionToInfrequentAccessDays,
+      transitionToGlacierDays: config.archive.transitionToGlacierDays,
+      expireAfterDays: config.archive.expireAfterDays,
+      objectLockRetentionDays: config.archive.objectLockRetentionDays,
+      deletionProtection: config.deletionProtection,
     },
     opts,
   );
@@ -135,7 +163,7 @@ export function deployPipeline(region: string, config: StackConfig): PipelineOut
       {
         sid: "ReadTransactionsAndDeliveries",
         actions: ["dynamodb:GetItem"],
-        resources: [data.transactionsTableArn, data.intakeTableArn],
+        resources: [data.transactionsTableArn, data.intakeTableArn, archival.archivedTransactionsTableArn],
       },
       { sid: "UseTableKey", actions: ["kms:Decrypt"], resources: [data.kmsKeyArn] },
     ],
@@ -160,6 +188,7 @@ export function deployPipeline(region: string, config: StackConfig): PipelineOut
     "transaction-status": {
       [EnvironmentName.transactionsTable]: data.transactionsTableName,
       [EnvironmentName.intakeTable]: data.intakeTableName,
+      [EnvironmentName.archivedTransactionsTable]: archival.archivedTransactionsTableName,
     },
   };
 
@@ -249,13 +278,18 @@ export function deployPipeline(region: string, config: StackConfig): PipelineOut
     { ...opts, dependsOn: [routing] },
   );
 
-  const byFunction = (pick: (fn: ContainerFunction) => pulumi.Output<string>) =>
-    pulumi.all(
-      Object.fromEntries(Object.entries(functions).map(([folder, fn]) => [folder, pick(fn)])) as Record<
+  /** One value per function folder, the archival job's (owned by the Archival component) included. */
+  const byFunction = (
+    pick: (fn: ContainerFunction) => pulumi.Output<string>,
+    archivalValue: pulumi.Output<string>,
+  ) =>
+    pulumi.all({
+      ...(Object.fromEntries(Object.entries(functions).map(([folder, fn]) => [folder, pick(fn)])) as Record<
         string,
         pulumi.Output<string>
-      >,
-    );
+      >),
+      archival: archivalValue,
+    });
 
   return {
     stateMachineArn: stateMachine.stateMachineArn,
@@ -265,9 +299,9 @@ export function deployPipeline(region: string, config: StackConfig): PipelineOut
     deadLetterQueueUrl: data.deadLetterQueueUrl,
     kmsKeyArn: data.kmsKeyArn,
     vpcId: network.vpcId,
-    imageDigests: byFunction((fn) => fn.imageDigest),
-    functionRoleArns: byFunction((fn) => fn.roleArn),
-    functionNames: byFunction((fn) => fn.functionName),
+    imageDigests: byFunction((fn) => fn.imageDigest, archival.imageDigest),
+    functionRoleArns: byFunction((fn) => fn.roleArn, archival.functionRoleArn),
+    functionNames: byFunction((fn) => fn.functionName, archival.functionName),
     intakeTableName: data.intakeTableName,
     apiUrl: api.apiUrl,
     webhookUrl: api.webhookUrl,
@@ -277,5 +311,7 @@ export function deployPipeline(region: string, config: StackConfig): PipelineOut
     eventArchiveName: routing.archiveName,
     routingDeadLetterQueueUrls: routing.targetDeadLetterQueueUrls,
     webhookSecretArn: signingSecret.secretArn,
+    archiveBucketName: archival.bucketName,
+    archivedTransactionsTableName: archival.archivedTransactionsTableName,
   };
 }

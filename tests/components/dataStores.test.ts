@@ -131,6 +131,8 @@ describe("DataStores component", () => {
         { name: "transactionId", type: "S" },
         { name: "customerId", type: "S" },
         { name: "occurredAt", type: "S" },
+        { name: "decidedDay", type: "S" },
+        { name: "archiveSortKey", type: "S" },
       ]);
       expect(inputs.globalSecondaryIndexes).to.deep.equal([
         {
@@ -141,6 +143,15 @@ describe("DataStores component", () => {
           ],
           projectionType: "INCLUDE",
           nonKeyAttributes: ["amountMinor", "currency", "amountUsdMinor", "status"],
+        },
+        {
+          // The archival job's index: one partition per decision day, keys only.
+          name: "byDecidedDay",
+          keySchemas: [
+            { attributeName: "decidedDay", keyType: "HASH" },
+            { attributeName: "archiveSortKey", keyType: "RANGE" },
+          ],
+          projectionType: "KEYS_ONLY",
         },
       ]);
       expect(inputs.globalSecondaryIndexes).to.deep.equal(

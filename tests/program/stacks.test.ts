@@ -95,7 +95,11 @@ for (const stack of ["dev", "prod"]) {
 
     it("encrypts every table with the customer-managed key and keeps PITR on", () => {
       const tables = recorder.ofType("aws:dynamodb/table:Table");
-      expect(tables.map((table) => table.name)).to.have.members(["data-transactions", "data-intake-records"]);
+      expect(tables.map((table) => table.name)).to.have.members([
+        "data-transactions",
+        "data-intake-records",
+        "archival-archived-transactions",
+      ]);
       for (const table of tables) {
         expect(table.inputs.pointInTimeRecovery, table.name).to.deep.equal({ enabled: true });
         expect(
@@ -127,6 +131,7 @@ for (const stack of ["dev", "prod"]) {
         "compliance-function",
         "webhook-intake-function",
         "transaction-status-function",
+        "archival-function",
       ]);
       const logGroups = recorder.ofType("aws:cloudwatch/logGroup:LogGroup");
       for (const fn of functions) {
@@ -148,6 +153,11 @@ for (const stack of ["dev", "prod"]) {
 
     it(`reserves concurrency for each state machine step ${stack === "prod" ? "(100)" : "(none in dev)"}, not for the HTTP functions`, () => {
       for (const fn of recorder.ofType("aws:lambda/function:Function")) {
+        // One archival run at a time: two would write the same partition's manifest.
+        if (fn.name === "archival-function") {
+          expect(fn.inputs.reservedConcurrentExecutions).to.equal(1);
+          continue;
+        }
         const step = ["validation-function", "fraud-detection-function", "compliance-function"].includes(
           fn.name,
         );
@@ -159,8 +169,8 @@ for (const stack of ["dev", "prod"]) {
 
     it("gives every log group a retention period", () => {
       const logGroups = recorder.ofType("aws:cloudwatch/logGroup:LogGroup");
-      // Five functions, the state machine, and the API's access and execution logs.
-      expect(logGroups).to.have.length(8);
+      // Six functions, the state machine, and the API's access and execution logs.
+      expect(logGroups).to.have.length(9);
       for (const group of logGroups)
         expect(group.inputs.retentionInDays, group.name).to.equal(config.logRetentionDays);
       if (stack === "prod") expect(config.logRetentionDays).to.equal(30);
@@ -169,8 +179,8 @@ for (const stack of ["dev", "prod"]) {
     it("grants no wildcard IAM action, and '*' resources only where AWS requires them", () => {
       const stateMachineLogDelivery = new Set([...logDeliveryActions, ...tracingActions]);
       const policies = recorder.ofType("aws:iam/rolePolicy:RolePolicy");
-      // Five functions, the state machine, and EventRouting's target role.
-      expect(policies).to.have.length(7);
+      // Six functions, the state machine, and EventRouting's target role.
+      expect(policies).to.have.length(8);
       for (const policy of policies) {
         for (const statement of policyStatements(policy)) {
           for (const action of asList(statement.Action)) expect(action, policy.name).not.to.contain("*");
@@ -248,6 +258,7 @@ for (const stack of ["dev", "prod"]) {
         "compliance",
         "webhook-intake",
         "transaction-status",
+        "archival",
       ];
       const digests = await promiseOf(outputs.imageDigests);
       expect(Object.keys(digests)).to.have.members(functionFolders);
@@ -267,7 +278,7 @@ describe("index.ts, the program Pulumi runs", () => {
     const program = await import("../../index");
     await settledResources(recorder);
     expect(await promiseOf(program.stateMachineArn)).to.match(/^arn:aws:sfn:/);
-    expect(Object.keys(await promiseOf(program.imageDigests))).to.have.length(5);
+    expect(Object.keys(await promiseOf(program.imageDigests))).to.have.length(6);
     expect(Object.keys(program)).to.include.members([
       "stateMachineArn",
       "transactionsTableName",
@@ -282,6 +293,8 @@ describe("index.ts, the program Pulumi runs", () => {
       "eventBusName",
       "intakeTableName",
       "webhookSecretArn",
+      "archiveBucketName",
+      "archivedTransactionsTableName",
     ]);
   });
 });

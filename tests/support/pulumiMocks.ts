@@ -89,6 +89,12 @@ function computedState(type: string, name: string, inputs: Record<string, unknow
       };
     case "aws:kms/key:Key":
       return { ...base, keyId: `key-${name}` };
+    // S3 names an autonamed bucket `<bucketPrefix><suffix>`; bucket ARNs carry no region or account.
+    case "aws:s3/bucket:Bucket": {
+      const prefixed = inputs.bucketPrefix !== undefined ? `${String(inputs.bucketPrefix)}0123abcd` : name;
+      const bucketName = String(inputs.bucket ?? prefixed);
+      return { ...base, bucket: bucketName, arn: `arn:aws:s3:::${bucketName}` };
+    }
     case "aws:dynamodb/table:Table":
       return { ...base, streamArn: undefined };
     // API Gateway ids are the mock's `${name}-id`, as newResource answers.

@@ -1,0 +1,212 @@
+/**
+ * Pure builders and checks of the Archival component: the audit bucket's policy and lifecycle
+ * rules, the archival function's IAM statements, and the argument rules. Nothing here creates a
+ * resource, so the exact documents are unit-tested without Pulumi mocks.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { archivePrefix, type ArchivedTransactionRecord } from "../functions/shared/archiveLayout";
+import { decidedDayIndex } from "../functions/shared/tableDefinitions";
+import type { PolicyStatementSpec } from "./iamPolicy";
+
+/** Prefix of the archival job's own progress objects (its resume point between runs). */
+export const archiveStatePrefix = "state/";
+
+/** POWERTOOLS_SERVICE_NAME of the archival function: EMF puts it on every metric as `service`. */
+export const archivalServiceName = "archival";
+
+/** Metric the archival function emits (value 1) at the end of every run that finished without error. */
+export const archivalRunsMetricName = "ArchivalRuns";
+
+/** TTL attribute of the archived-transactions table (epoch seconds, set by the archival job). */
+export const archivedRecordTtlAttribute: keyof ArchivedTransactionRecord = "expiresAt";
+
+/** Days before S3 aborts an incomplete multipart upload and deletes its parts. */
+export const abortIncompleteMultipartUploadDays = 7;
+
+/**
+ * Days an archive-location record outlives the archive object it points to, so
+ * `GET /transactions/{id}` answers ARCHIVED for as long as the object may exist (365 + 35 = 400,
+ * the function's own default).
+ */
+export const archivedRecordGraceDays = 35;
+
+/** When archive objects change storage class and expire, in days after they were written. */
+export interface ArchiveLifecycleDays {
+  readonly transitionToInfrequentAccessDays: number;
+  readonly transitionToGlacierDays: number;
+  readonly expireAfterDays: number;
+}
+
+/** Throws, naming the argument, unless `value` is an integer from `min` to `max`. */
+export function checkInteger(argumentName: string, value: number, min: number, max: number): void {
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw new Error(`${argumentName} must be an integer from ${min} to ${max}, got ${value}`);
+  }
+}
+
+/**
+ * Throws, naming the argument, unless S3 accepts the lifecycle days: STANDARD_IA no earlier than
+ * 30 days (S3's minimum for that class), GLACIER at least 30 days after STANDARD_IA (S3 rejects a
+ * rule that keeps objects in STANDARD_IA for less), expiry after GLACIER.
+ */
+export function checkLifecycleDays(days: ArchiveLifecycleDays): void {
+  const { transitionToInfrequentAccessDays: ia, transitionToGlacierDays: glacier } = days;
+  checkInteger("transitionToInfrequentAccessDays", ia, 30, 36_500);
+  if (!Number.isSafeInteger(glacier) || glacier < ia + 30) {
+    throw new Error(
+      `transitionToGlacierDays must be an integer at least 30 days after transitionToInfrequentAccessDays (${ia}), got ${glacier}`,
+    );
+  }
+  if (!Number.isSafeInteger(days.expireAfterDays) || days.expireAfterDays <= glacier) {
+    throw new Error(
+      `expireAfterDays must be an integer greater than transitionToGlacierDays (${glacier}), got ${days.expireAfterDays}`,
+    );
+  }
+}
+
+/** One rule of `aws.s3.BucketLifecycleConfiguration`, as plain data. */
+export interface ArchiveLifecycleRule {
+  readonly id: string;
+  readonly status: "Enabled";
+  readonly filter: { readonly prefix: string };
+  readonly transitions?: { readonly days: number; readonly storageClass: "STANDARD_IA" | "GLACIER" }[];
+  readonly expiration?: { readonly days: number };
+  readonly noncurrentVersionExpiration: { readonly noncurrentDays: number };
+  readonly abortIncompleteMultipartUpload: { readonly daysAfterInitiation: number };
+}
+
+/**
+ * The bucket's lifecycle: archive parts and manifests under `transactions/` move to STANDARD_IA,
+ * then GLACIER, and expire; the job's state objects under `state/` stay current (they are its
+ * resume point). Versions replaced by a re-run or a manifest update are evidence of what was
+ * there before, so they are kept as long as the archive itself before they expire.
+ */
+export function archiveLifecycleRules(days: ArchiveLifecycleDays): ArchiveLifecycleRule[] {
+  return [
+    {
+      id: "archive-transactions",
+      status: "Enabled",
+      filter: { prefix: archivePrefix },
+      transitions: [
+        { days: days.transitionToInfrequentAccessDays, storageClass: "STANDARD_IA" },
+        { days: days.transitionToGlacierDays, storageClass: "GLACIER" },
+      ],
+      expiration: { days: days.expireAfterDays },
+      noncurrentVersionExpiration: { noncurrentDays: days.expireAfterDays },
+      abortIncompleteMultipartUpload: { daysAfterInitiation: abortIncompleteMultipartUploadDays },
+    },
+    {
+      id: "archive-state-history",
+      status: "Enabled",
+      filter: { prefix: archiveStatePrefix },
+      noncurrentVersionExpiration: { noncurrentDays: days.expireAfterDays },
+      abortIncompleteMultipartUpload: { daysAfterInitiation: abortIncompleteMultipartUploadDays },
+    },
+  ];
+}
+
+/** One Deny statement of the bucket policy. */
+export interface BucketDenyStatement {
+  readonly Sid: string;
+  readonly Effect: "Deny";
+  readonly Principal: "*";
+  readonly Action: string;
+  readonly Resource: pulumi.Input<string> | pulumi.Input<string>[];
+  readonly Condition: Readonly<Record<string, Readonly<Record<string, string>>>>;
+}
+
+export interface BucketPolicyDocument {
+  readonly Version: "2012-10-17";
+  readonly Statement: BucketDenyStatement[];
+}
+
+/**
+ * The audit bucket's policy: only denials, so it grants nothing (the archival role's own policy
+ * does) and Block Public Access has nothing to object to.
+ *
+ * - Any request over plain HTTP, on the bucket and on every object.
+ * - An upload asking for an encryption other than SSE-KMS (e.g. AES256). Uploads that name none
+ *   get the bucket's default (SSE-KMS with the customer-managed key); the `Null` guard keeps the
+ *   denial to requests that carry the header.
+ */
+export function archiveBucketPolicy(bucketArn: pulumi.Input<string>): BucketPolicyDocument {
+  const objects = pulumi.interpolate`${bucketArn}/*`;
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "DenyInsecureTransport",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "s3:*",
+        Resource: [bucketArn, objects],
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+      },
+      {
+        Sid: "DenyEncryptionOtherThanKms",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "s3:PutObject",
+        Resource: objects,
+        Condition: {
+          StringNotEquals: { "s3:x-amz-server-side-encryption": "aws:kms" },
+          Null: { "s3:x-amz-server-side-encryption": "false" },
+        },
+      },
+    ],
+  };
+}
+
+/** What the archival function reads and writes. */
+export interface ArchivalFunctionResources {
+  readonly transactionsTableArn: pulumi.Input<string>;
+  readonly archivedTransactionsTableArn: pulumi.Input<string>;
+  readonly bucketArn: pulumi.Input<string>;
+  readonly kmsKeyArn: pulumi.Input<string>;
+}
+
+/**
+ * The archival function's statements beyond logs, traces and VPC networking. It pages through the
+ * day index (never a Scan of the table), reads each item by key, deletes it conditionally once
+ * archived, records where it went, and reads and writes only the archive and state prefixes.
+ */
+export function archivalFunctionStatements(resources: ArchivalFunctionResources): PolicyStatementSpec[] {
+  const { transactionsTableArn, bucketArn } = resources;
+  return [
+    {
+      sid: "QueryDecidedDayIndex",
+      actions: ["dynamodb:Query"],
+      resources: [pulumi.interpolate`${transactionsTableArn}/index/${decidedDayIndex.name}`],
+    },
+    {
+      sid: "ReadAndDeleteArchivedItems",
+      actions: ["dynamodb:BatchGetItem", "dynamodb:DeleteItem"],
+      resources: [transactionsTableArn],
+    },
+    {
+      sid: "RecordArchiveLocations",
+      actions: ["dynamodb:PutItem"],
+      resources: [resources.archivedTransactionsTableArn],
+    },
+    {
+      sid: "ReadAndWriteArchiveObjects",
+      actions: ["s3:PutObject", "s3:GetObject"],
+      resources: [
+        pulumi.interpolate`${bucketArn}/${archivePrefix}*`,
+        pulumi.interpolate`${bucketArn}/${archiveStatePrefix}*`,
+      ],
+    },
+    {
+      sid: "ListArchivePrefixes",
+      actions: ["s3:ListBucket"],
+      resources: [bucketArn],
+      condition: { StringLike: { "s3:prefix": [`${archivePrefix}*`, `${archiveStatePrefix}*`] } },
+    },
+    {
+      // The tables and the bucket are encrypted with the customer-managed key.
+      sid: "UseArchiveKey",
+      actions: ["kms:Decrypt", "kms:GenerateDataKey"],
+      resources: [resources.kmsKeyArn],
+    },
+  ];
+}
