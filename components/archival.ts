@@ -48,7 +48,7 @@ export interface ArchivalArgs {
   readonly scheduleExpression?: string;
   /** Hours a decided transaction stays in the hot table before it is archived, 1–8760. Default 24. */
   readonly archiveAfterHours?: number;
-  /** Transactions per archive object, 1–10000. Default 1000. */
+  /** Transactions per archive object, 1–5000 (what the function accepts). Default 1000. */
   readonly chunkSize?: number;
   /** Days after which archive objects move to STANDARD_IA, at least 30 (the S3 minimum). Default 30. */
   readonly transitionToInfrequentAccessDays?: number;
@@ -144,7 +144,7 @@ export class Archival extends pulumi.ComponentResource {
     const archiveAfterHours = args.archiveAfterHours ?? 24;
     checkInteger("archiveAfterHours", archiveAfterHours, 1, 8_760);
     const chunkSize = args.chunkSize ?? 1000;
-    checkInteger("chunkSize", chunkSize, 1, 10_000);
+    checkInteger("chunkSize", chunkSize, 1, 5_000);
     const lifecycleDays = {
       transitionToInfrequentAccessDays: args.transitionToInfrequentAccessDays ?? 30,
       transitionToGlacierDays: args.transitionToGlacierDays ?? 90,

@@ -584,7 +584,7 @@ describe("Archival component", () => {
       expect(build({ archiveAfterHours: 0 })).to.throw(/archiveAfterHours/);
       expect(build({ archiveAfterHours: 1.5 })).to.throw(/archiveAfterHours/);
       expect(build({ chunkSize: 0 })).to.throw(/chunkSize/);
-      expect(build({ chunkSize: 10_001 })).to.throw(/chunkSize/);
+      expect(build({ chunkSize: 5_001 })).to.throw(/chunkSize/);
     });
 
     it("transitionToInfrequentAccessDays below 30 (the S3 minimum) is rejected", () => {
