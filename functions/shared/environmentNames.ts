@@ -40,6 +40,18 @@ export const EnvironmentName = {
   archiveChunkSize: "ARCHIVE_CHUNK_SIZE",
   /** Days an archive-location record is kept (default 400, beyond the archive's 365). */
   archivedRecordRetentionDays: "ARCHIVED_RECORD_RETENTION_DAYS",
+  /** Bucket of uploaded CSV files (`uploads/` as sent, `validated/` once checked). */
+  uploadsBucket: "UPLOADS_BUCKET_NAME",
+  /** Processing-status table of uploaded files. */
+  fileStatusTable: "FILE_STATUS_TABLE_NAME",
+  /** Row errors kept per file in the status table and answers (default 100). */
+  fileErrorLimit: "FILE_ERROR_LIMIT",
+  /** Seconds a presigned upload URL stays valid (default 900). */
+  uploadUrlExpirySeconds: "UPLOAD_URL_EXPIRY_SECONDS",
+  /** SNS topic the file-completed summaries go to. */
+  alertsTopicArn: "ALERTS_TOPIC_ARN",
+  /** Custom SNS endpoint, used only by the local runtime and tests. */
+  snsEndpoint: "SNS_ENDPOINT",
   /** Custom S3 endpoint (path-style), used only by the local runtime and tests. */
   s3Endpoint: "S3_ENDPOINT",
   /** Custom DynamoDB endpoint, used only by the local runtime and tests. */

@@ -116,3 +116,15 @@ export function highValueAlertInput(): InputTransformer {
       `"amountUsd": <amountUsd>, "receivedAt": <receivedAt>, "eventId": <eventId>}`,
   };
 }
+
+/**
+ * "Transaction Processed" events of CSV rows: the notifier counts them per file. Keys of CSV
+ * rows are `csv#<transaction_id>`.
+ */
+export function csvProcessedPattern(): EventPattern {
+  return {
+    source: [decisionEventSource],
+    "detail-type": [DetailType.processed],
+    detail: { transactionId: [{ prefix: "csv#" }] },
+  };
+}

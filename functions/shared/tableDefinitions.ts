@@ -73,3 +73,18 @@ export const archivedTransactionsTableDefinition: TableDefinition = {
   attributes: { transactionId: "S" },
   indexes: [],
 };
+
+/** Index of the processing-status table by status and time ("which files are still loading?"). */
+export const fileStatusIndex: IndexDefinition = {
+  name: "byStatusUpdatedAt",
+  partitionKey: "status",
+  sortKey: "updatedAt",
+  nonKeyAttributes: [],
+};
+
+/** One item per uploaded CSV file: its status, counts, first row errors and load progress. */
+export const fileStatusTableDefinition: TableDefinition = {
+  partitionKey: "fileId",
+  attributes: { fileId: "S", status: "S", updatedAt: "S" },
+  indexes: [fileStatusIndex],
+};
