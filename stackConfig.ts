@@ -114,11 +114,12 @@ const archiveSettingsSchema = z
     objectLockRetentionDays: z.number().int().positive().optional(),
   })
   .superRefine((archive, context) => {
-    if (archive.transitionToGlacierDays <= archive.transitionToInfrequentAccessDays) {
+    // S3 refuses a rule that keeps objects in STANDARD_IA for less than 30 days.
+    if (archive.transitionToGlacierDays < archive.transitionToInfrequentAccessDays + 30) {
       context.addIssue({
         code: "custom",
         path: ["transitionToGlacierDays"],
-        message: "must be later than transitionToInfrequentAccessDays",
+        message: "must be at least 30 days later than transitionToInfrequentAccessDays",
       });
     }
     if (archive.expireAfterDays <= archive.transitionToGlacierDays) {

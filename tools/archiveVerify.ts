@@ -15,7 +15,7 @@ import { formatPartitionCheck, verifyPartition } from "./archiveVerification";
 export const usage =
   "Usage: npm run archive:verify -- --bucket <bucket> --date <YYYY-MM-DD> [--endpoint <url>] [--region <region>]\n" +
   "\n" +
-  "Re-checks transactions/dt=<date>/ in the audit bucket against its manifest.json: every part's\n" +
+  "Re-checks transactions/dt=<date>/ in the audit bucket against its _manifest.json: every part's\n" +
   "SHA-256, byte length and record count, and no object the manifest does not list.\n" +
   "Exit code: 0 all match, 1 a mismatch (or S3 unreadable), 2 usage error.\n";
 

@@ -5,7 +5,7 @@
  *
  *   transactions/dt=2025-11-14/part-00000.json.gz
  *   transactions/dt=2025-11-14/part-00001.json.gz
- *   transactions/dt=2025-11-14/manifest.json
+ *   transactions/dt=2025-11-14/_manifest.json   (a leading "_" keeps Athena and Hive from reading it as data)
  */
 
 export const archivePrefix = "transactions/";
@@ -33,7 +33,7 @@ export function partKey(day: string, index: number): string {
 }
 
 export function manifestKey(day: string): string {
-  return `${partitionPrefix(day)}manifest.json`;
+  return `${partitionPrefix(day)}_manifest.json`;
 }
 
 /**

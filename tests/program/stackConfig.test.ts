@@ -105,7 +105,7 @@ describe("stack configuration", () => {
     [
       "an archive moving to Glacier before infrequent access",
       { ...valid, archive: { transitionToInfrequentAccessDays: 60, transitionToGlacierDays: 45 } },
-      /archive\.transitionToGlacierDays: must be later/,
+      /archive\.transitionToGlacierDays: must be at least 30 days later/,
     ],
     [
       "an Object Lock longer than the archive keeps objects",
