@@ -120,11 +120,17 @@ export function deployPipeline(region: string, config: StackConfig): PipelineOut
   };
   const statements: Record<PipelineFunction, PolicyStatementSpec[]> = {
     validation: [
-      // PutItem stores once; GetItem reads the stored copy back when a redelivery finds it there.
+      // PutItem stores once; GetItem reads the stored copy back when a redelivery finds it there;
+      // DeleteItem removes a copy re-created for a transaction that is already archived.
       {
         sid: "StoreTransaction",
-        actions: ["dynamodb:PutItem", "dynamodb:GetItem"],
+        actions: ["dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:DeleteItem"],
         resources: [data.transactionsTableArn],
+      },
+      {
+        sid: "RecogniseArchivedTransactions",
+        actions: ["dynamodb:GetItem"],
+        resources: [archival.archivedTransactionsTableArn],
       },
       useTableKey,
     ],
@@ -174,7 +180,10 @@ export function deployPipeline(region: string, config: StackConfig): PipelineOut
     [EnvironmentName.maxAmountUsdMinor]: String(config.maxTransactionUsd * 100),
   };
   const environments: Record<PipelineFunction, Record<string, pulumi.Input<string>>> = {
-    validation: { [EnvironmentName.transactionsTable]: data.transactionsTableName },
+    validation: {
+      [EnvironmentName.transactionsTable]: data.transactionsTableName,
+      [EnvironmentName.archivedTransactionsTable]: archival.archivedTransactionsTableName,
+    },
     "fraud-detection": { [EnvironmentName.transactionsTable]: data.transactionsTableName },
     compliance: { [EnvironmentName.transactionsTable]: data.transactionsTableName },
     "webhook-intake": {

@@ -45,6 +45,7 @@ export const StateName = {
   checkEnvelope: "CheckEnvelope",
   malformedEvent: "MalformedEvent",
   validate: "ValidateTransaction",
+  isArchived: "IsArchived",
   isValid: "IsValid",
   rejectInvalid: "RejectInvalid",
   recordRejection: "RecordRejection",
@@ -170,7 +171,15 @@ function decisionAttribute(findings: Record<string, AslValue>): AslValue {
  * at-least-once EXPRESS execution or a replay runs again. Such a re-run ends without publishing
  * or alerting, since its freshly computed outcome may differ from the recorded one.
  */
-function recordTask(tableName: string, findings: Record<string, AslValue>): AslState {
+/**
+ * `requireStoredItem`: the screening path records onto the item validation stored; if that item
+ * is gone (archived meanwhile), the update must not re-create a decision-only item.
+ */
+function recordTask(
+  tableName: string,
+  findings: Record<string, AslValue>,
+  requireStoredItem: boolean,
+): AslState {
   return {
     Type: "Task",
     Resource: TaskResource.dynamoDbUpdateItem,
@@ -182,8 +191,11 @@ function recordTask(tableName: string, findings: Record<string, AslValue>): AslS
       // the UTC day of the decision, and `<decidedAt>#<key>` so pages are ordered and unique.
       UpdateExpression:
         "SET #status = :status, #decision = :decision, #decidedDay = :decidedDay, #archiveSortKey = :archiveSortKey",
-      ConditionExpression: "attribute_not_exists(#decision)",
+      ConditionExpression: requireStoredItem
+        ? "attribute_exists(#key) AND attribute_not_exists(#decision)"
+        : "attribute_not_exists(#decision)",
       ExpressionAttributeNames: {
+        ...(requireStoredItem ? { "#key": "transactionId" } : {}),
         "#status": "status",
         "#decision": "decision",
         "#decidedDay": decidedDayIndex.partitionKey,
@@ -314,11 +326,18 @@ export function buildTransactionStateMachineDefinition(
           "transaction.$": "$.Payload.transaction",
           "reasons.$": "$.Payload.reasons",
           "record.$": "$.Payload.record",
+          "alreadyArchived.$": "$.Payload.alreadyArchived",
         },
         ResultPath: "$.validation",
         Catch: toDeadLetterQueue,
-        Next: StateName.isValid,
+        Next: StateName.isArchived,
       }),
+      // Decided and archived long ago (a replay, a redrive, a very late retry): nothing to do.
+      [StateName.isArchived]: {
+        Type: "Choice",
+        Choices: [{ Variable: "$.validation.alreadyArchived", BooleanEquals: true, Next: StateName.done }],
+        Default: StateName.isValid,
+      },
       // An invalid transaction is a business outcome (REJECTED with reasons), not an error.
       [StateName.isValid]: {
         Type: "Choice",
@@ -337,9 +356,13 @@ export function buildTransactionStateMachineDefinition(
         ResultPath: "$.outcome",
         Next: StateName.recordRejection,
       },
-      [StateName.recordRejection]: recordTask(args.transactionsTableName, {
-        validation: { "M.$": "$.validation.record" },
-      }),
+      [StateName.recordRejection]: recordTask(
+        args.transactionsTableName,
+        {
+          validation: { "M.$": "$.validation.record" },
+        },
+        false,
+      ),
       [StateName.screen]: {
         Type: "Parallel",
         Branches: [
@@ -395,11 +418,15 @@ export function buildTransactionStateMachineDefinition(
       [StateName.reject]: screeningOutcome("REJECTED"),
       [StateName.review]: screeningOutcome("REVIEW"),
       [StateName.approve]: screeningOutcome("APPROVED"),
-      [StateName.recordDecision]: recordTask(args.transactionsTableName, {
-        validation: { "M.$": "$.validation.record" },
-        fraud: { "M.$": "$.screening.fraud.record" },
-        compliance: { "M.$": "$.screening.compliance.record" },
-      }),
+      [StateName.recordDecision]: recordTask(
+        args.transactionsTableName,
+        {
+          validation: { "M.$": "$.validation.record" },
+          fraud: { "M.$": "$.screening.fraud.record" },
+          compliance: { "M.$": "$.screening.compliance.record" },
+        },
+        true,
+      ),
       // Runs once per recorded decision; a re-run whose decision was already recorded skips it.
       // An object Detail is sent as its JSON text, like MessageBody (never States.JsonToString).
       [StateName.publishProcessed]: {

@@ -82,6 +82,11 @@ export interface ValidationOutcome {
   readonly reasons: readonly Reason[];
   /** `{valid, reasons}` marshalled for the direct DynamoDB write of the decision. */
   readonly record: AttributeMap;
+  /**
+   * The transaction was decided and moved to the audit archive already (a replay or a late
+   * redelivery): the state machine ends without deciding, recording or publishing again.
+   */
+  readonly alreadyArchived: boolean;
 }
 
 /** FraudDetection and ComplianceCheck receive `{ transaction }`. */

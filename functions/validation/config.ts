@@ -1,6 +1,7 @@
 /** ValidateTransaction's configuration, read once at cold start. */
 import { EnvironmentName } from "../shared/environmentNames";
 import {
+  optionalEnvironment,
   optionalPositiveIntegerEnvironment,
   requireEnvironment,
   type EnvironmentSource,
@@ -12,6 +13,8 @@ export const defaultMaxAmountUsdMinor = 100_000_000n;
 export interface ValidationConfig {
   readonly tableName: string;
   readonly maxAmountUsdMinor: bigint;
+  /** Where archived transactions went; unset where no archive is deployed. */
+  readonly archivedTransactionsTable?: string;
 }
 
 export function loadValidationConfig(env: EnvironmentSource = process.env): ValidationConfig {
@@ -22,5 +25,6 @@ export function loadValidationConfig(env: EnvironmentSource = process.env): Vali
       defaultMaxAmountUsdMinor,
       env,
     ),
+    archivedTransactionsTable: optionalEnvironment(EnvironmentName.archivedTransactionsTable, env),
   };
 }

@@ -13,7 +13,8 @@ import type { ValidationOutcome } from "../shared/stepContracts";
 import { loadValidationConfig } from "./config";
 import { saveReceivedTransaction } from "./transactionStore";
 import { validateReceivedDetail } from "./validateReceivedDetail";
-import { invalidOutcome, validOutcome } from "./validationOutcome";
+import { archivedOutcome, invalidOutcome, validOutcome } from "./validationOutcome";
+import { isArchived, removeRecreatedItem } from "./archivedCheck";
 
 const config = loadValidationConfig();
 
@@ -35,13 +36,35 @@ export const handler = async (detail: unknown, context: Context): Promise<Valida
         transactionId,
         reasonCodes: result.reasons.map((reason) => reason.code),
       });
-      return invalidOutcome((detail as { transactionId?: unknown } | null)?.transactionId, result.reasons);
+      const outcome = invalidOutcome(
+        (detail as { transactionId?: unknown } | null)?.transactionId,
+        result.reasons,
+      );
+      if (
+        config.archivedTransactionsTable &&
+        (await isArchived(documentClient, config.archivedTransactionsTable, outcome.recordKey))
+      ) {
+        metrics.addMetric("ArchivedTransactionsSkipped", MetricUnit.Count, 1);
+        logger.info("Transaction already archived; not decided again", { transactionId });
+        return archivedOutcome(outcome.recordKey);
+      }
+      return outcome;
     }
     const saved = await saveReceivedTransaction(documentClient, result.transaction, {
       tableName: config.tableName,
       receivedAt: now,
       occurredAtDefaulted: result.occurredAtDefaulted,
     });
+    if (
+      config.archivedTransactionsTable &&
+      (await isArchived(documentClient, config.archivedTransactionsTable, saved.transaction.transactionId))
+    ) {
+      if (saved.created)
+        await removeRecreatedItem(documentClient, config.tableName, saved.transaction.transactionId);
+      metrics.addMetric("ArchivedTransactionsSkipped", MetricUnit.Count, 1);
+      logger.info("Transaction already archived; not decided again", { transactionId });
+      return archivedOutcome(saved.transaction.transactionId);
+    }
     metrics.addMetric("TransactionsValidated", MetricUnit.Count, 1);
     if (!saved.created) metrics.addMetric("TransactionsAlreadyStored", MetricUnit.Count, 1);
     logger.info("Transaction valid", { transactionId, created: saved.created });

@@ -21,6 +21,19 @@ export function validOutcome(transaction: CanonicalTransaction): ValidationOutco
     transaction,
     reasons: [],
     record: toAttributeMap({ valid: true, reasons: [] }),
+    alreadyArchived: false,
+  };
+}
+
+/** A transaction already decided and archived: nothing more to do for it. */
+export function archivedOutcome(key: string): ValidationOutcome {
+  return {
+    valid: false,
+    recordKey: key,
+    transaction: null,
+    reasons: [],
+    record: toAttributeMap({ valid: false, reasons: [] }),
+    alreadyArchived: true,
   };
 }
 
@@ -31,5 +44,6 @@ export function invalidOutcome(key: unknown, reasons: readonly Reason[]): Valida
     transaction: null,
     reasons,
     record: toAttributeMap({ valid: false, reasons }),
+    alreadyArchived: false,
   };
 }

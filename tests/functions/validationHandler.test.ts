@@ -111,6 +111,32 @@ describe("ValidateTransaction handler (dynalite)", function () {
     expect(retry).to.deep.equal(first);
   });
 
+  it("does not decide again a transaction already archived: ends with alreadyArchived and removes the re-created item", async () => {
+    // Prepare: archived earlier (its hot item deleted), now replayed.
+    const detail = uniqueDetail();
+    await runtime.documentClient.send(
+      new PutCommand({
+        TableName: runtime.archivedTableName,
+        Item: {
+          transactionId: detail.transactionId,
+          partition: "dt=2025-11-14",
+          objectKey: "k",
+          archivedAt: "t",
+        },
+      }),
+    );
+    // Act
+    const outcome = await handler(detail, context);
+    // Assess
+    expect(outcome).to.include({ alreadyArchived: true, valid: false, recordKey: detail.transactionId });
+    expect(await stored(detail.transactionId)).to.equal(undefined);
+  });
+
+  it("answers alreadyArchived false for a transaction never archived", async () => {
+    const outcome = await handler(uniqueDetail(), context);
+    expect(outcome.alreadyArchived).to.equal(false);
+  });
+
   it("returns an invalid outcome with every field present, persisting nothing", async () => {
     // Prepare
     const detail = uniqueDetail({ amount: "12.345", customerCountry: "USA" });

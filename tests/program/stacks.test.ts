@@ -203,7 +203,12 @@ for (const stack of ["dev", "prod"]) {
         byName(name)
           .flatMap((statement) => asList(statement.Action))
           .filter((action) => action.startsWith("dynamodb:"));
-      expect(dynamoActions("validation")).to.deep.equal(["dynamodb:PutItem", "dynamodb:GetItem"]);
+      expect(dynamoActions("validation")).to.deep.equal([
+        "dynamodb:PutItem",
+        "dynamodb:GetItem",
+        "dynamodb:DeleteItem",
+        "dynamodb:GetItem",
+      ]);
       expect(dynamoActions("fraud-detection")).to.deep.equal(["dynamodb:Query"]);
       expect(dynamoActions("compliance")).to.deep.equal(["dynamodb:Query"]);
       expect(dynamoActions("webhook-intake")).to.deep.equal([

@@ -93,8 +93,19 @@ describe("transaction state machine definition", () => {
     );
   });
 
+  it("ends at once, deciding nothing, when validation finds the transaction already archived", () => {
+    const choice = definition.States[StateName.isArchived];
+    expect(choice.Type).to.equal("Choice");
+    expect(choice.Choices).to.deep.equal([
+      { Variable: "$.validation.alreadyArchived", BooleanEquals: true, Next: StateName.done },
+    ]);
+    const selector = definition.States[StateName.validate].ResultSelector as Record<string, string>;
+    expect(selector["alreadyArchived.$"]).to.equal("$.Payload.alreadyArchived");
+  });
+
   it("runs ValidateTransaction, then FraudDetection and ComplianceCheck in parallel, then Decide", () => {
-    expect(definition.States[StateName.validate].Next).to.equal(StateName.isValid);
+    expect(definition.States[StateName.validate].Next).to.equal(StateName.isArchived);
+    expect(definition.States[StateName.isArchived].Default).to.equal(StateName.isValid);
     const screen = definition.States[StateName.screen];
     expect(screen.Type).to.equal("Parallel");
     const branches = screen.Branches as unknown as { StartAt: string }[];
@@ -134,7 +145,12 @@ describe("transaction state machine definition", () => {
       expect(state.Resource).to.equal(TaskResource.dynamoDbUpdateItem);
       const parameters = state.Parameters as Record<string, unknown>;
       expect(parameters.TableName).to.equal("transactions");
-      expect(parameters.ConditionExpression).to.equal("attribute_not_exists(#decision)");
+      // The screening path records onto the item validation stored: never re-create a vanished one.
+      expect(parameters.ConditionExpression).to.equal(
+        name === StateName.recordDecision
+          ? "attribute_exists(#key) AND attribute_not_exists(#decision)"
+          : "attribute_not_exists(#decision)",
+      );
       const retry = state.Retry as { ErrorEquals: string[] }[];
       expect(retry.flatMap((retrier) => retrier.ErrorEquals)).not.to.include(
         "DynamoDB.ConditionalCheckFailedException",
