@@ -17,6 +17,11 @@ export interface ValidationConfig {
   readonly archivedTransactionsTable?: string;
 }
 
+function archivedTable(env: EnvironmentSource): { archivedTransactionsTable?: string } {
+  const name = optionalEnvironment(EnvironmentName.archivedTransactionsTable, env);
+  return name === undefined ? {} : { archivedTransactionsTable: name };
+}
+
 export function loadValidationConfig(env: EnvironmentSource = process.env): ValidationConfig {
   return {
     tableName: requireEnvironment(EnvironmentName.transactionsTable, env),
@@ -25,6 +30,6 @@ export function loadValidationConfig(env: EnvironmentSource = process.env): Vali
       defaultMaxAmountUsdMinor,
       env,
     ),
-    archivedTransactionsTable: optionalEnvironment(EnvironmentName.archivedTransactionsTable, env),
+    ...archivedTable(env),
   };
 }
