@@ -5,6 +5,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Archival } from "./components/archival";
+import { BusFunctionSubscription } from "./components/busFunctionSubscription";
+import { UploadNotifications } from "./components/uploadNotifications";
+import { UploadStore } from "./components/uploadStore";
 import { ContainerFunction } from "./components/containerFunction";
 import { DataStores } from "./components/dataStores";
 import { EventRouting } from "./components/eventRouting";
@@ -15,7 +18,7 @@ import { Network } from "./components/network";
 import { TransactionStateMachine } from "./components/transactionStateMachine";
 import { WebhookSigningSecret } from "./components/webhookSigningSecret";
 import { EnvironmentName } from "./functions/shared/environmentNames";
-import { DetailType, intakeEventSource } from "./functions/shared/eventRouting";
+import { csvProcessedPattern, DetailType, intakeEventSource } from "./functions/shared/eventRouting";
 import { customerActivityIndex } from "./functions/shared/tableDefinitions";
 import { webhookSigningDocument, type StackConfig } from "./stackConfig";
 
@@ -40,12 +43,26 @@ export interface PipelineOutputs {
   readonly routingDeadLetterQueueUrls: pulumi.Output<Record<RoutingTargetKey, string>>;
   readonly webhookSecretArn: pulumi.Output<string>;
   readonly archiveBucketName: pulumi.Output<string>;
+  readonly uploadUrl: pulumi.Output<string>;
+  readonly uploadsUrl: pulumi.Output<string>;
+  readonly filesUrl: pulumi.Output<string>;
+  readonly uploadApiKeyId: pulumi.Output<string>;
+  readonly uploadsBucketName: pulumi.Output<string>;
+  readonly fileStatusTableName: pulumi.Output<string>;
   readonly archivedTransactionsTableName: pulumi.Output<string>;
 }
 
 /** The functions: folder under functions/ and what each may do beyond logs and traces. */
 type PipelineFunction =
-  "validation" | "fraud-detection" | "compliance" | "webhook-intake" | "transaction-status";
+  | "validation"
+  | "fraud-detection"
+  | "compliance"
+  | "webhook-intake"
+  | "transaction-status"
+  | "csv-intake"
+  | "file-status"
+  | "csv-transform"
+  | "notifier";
 
 /** The state machine's steps: these get the reserved concurrency; the HTTP functions are throttled by the API. */
 const stepFunctions: readonly PipelineFunction[] = ["validation", "fraud-detection", "compliance"];
@@ -111,6 +128,30 @@ export function deployPipeline(region: string, config: StackConfig): PipelineOut
     opts,
   );
 
+  const uploads = new UploadStore(
+    "uploads",
+    {
+      kmsKeyArn: data.kmsKeyArn,
+      rawUploadRetentionDays: config.upload.rawUploadRetentionDays,
+      deletionProtection: config.deletionProtection,
+    },
+    opts,
+  );
+  const uploadObjects = (prefix: string) => pulumi.interpolate`${uploads.bucketArn}/${prefix}*`;
+  const publishReceived: PolicyStatementSpec = {
+    sid: "PublishTransactionReceived",
+    actions: ["events:PutEvents"],
+    resources: [eventBusArn],
+    condition: {
+      StringEquals: { "events:source": intakeEventSource, "events:detail-type": DetailType.received },
+    },
+  };
+  const sendFileSummary: PolicyStatementSpec = {
+    sid: "SendFileSummary",
+    actions: ["sns:Publish"],
+    resources: [data.alertsTopicArn],
+  };
+
   const customerIndexArn = pulumi.interpolate`${data.transactionsTableArn}/index/${customerActivityIndex.name}`;
   // The table is encrypted with the customer-managed key, so every reader and writer needs it.
   const useTableKey: PolicyStatementSpec = {
@@ -154,14 +195,7 @@ export function deployPipeline(region: string, config: StackConfig): PipelineOut
         actions: ["secretsmanager:GetSecretValue"],
         resources: [signingSecret.secretArn],
       },
-      {
-        sid: "PublishTransactionReceived",
-        actions: ["events:PutEvents"],
-        resources: [eventBusArn],
-        condition: {
-          StringEquals: { "events:source": intakeEventSource, "events:detail-type": DetailType.received },
-        },
-      },
+      publishReceived,
       // The intake table and the secret are encrypted with the pipeline key.
       { ...useTableKey, sid: "UsePipelineKey" },
     ],
@@ -172,6 +206,51 @@ export function deployPipeline(region: string, config: StackConfig): PipelineOut
         resources: [data.transactionsTableArn, data.intakeTableArn, archival.archivedTransactionsTableArn],
       },
       { sid: "UseTableKey", actions: ["kms:Decrypt"], resources: [data.kmsKeyArn] },
+    ],
+    "csv-intake": [
+      {
+        sid: "TrackFiles",
+        actions: ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:GetItem"],
+        resources: [uploads.statusTableArn],
+      },
+      // Reads presigned uploads; the presigned PUT itself runs with this role's PutObject.
+      {
+        sid: "ReadAndSignUploads",
+        actions: ["s3:GetObject", "s3:PutObject"],
+        resources: [uploadObjects("uploads/")],
+      },
+      { sid: "StoreValidatedFiles", actions: ["s3:PutObject"], resources: [uploadObjects("validated/")] },
+      useTableKey,
+    ],
+    "file-status": [
+      { sid: "ReadFileStatus", actions: ["dynamodb:GetItem"], resources: [uploads.statusTableArn] },
+      { sid: "UseTableKey", actions: ["kms:Decrypt"], resources: [data.kmsKeyArn] },
+    ],
+    "csv-transform": [
+      { sid: "ReadValidatedFiles", actions: ["s3:GetObject"], resources: [uploadObjects("validated/")] },
+      // Which rows were received already (BatchGet), and the dedupe records of those published (BatchWrite).
+      {
+        sid: "RecordDeliveries",
+        actions: ["dynamodb:BatchGetItem", "dynamodb:BatchWriteItem"],
+        resources: [data.intakeTableArn],
+      },
+      {
+        sid: "TrackFiles",
+        actions: ["dynamodb:GetItem", "dynamodb:UpdateItem"],
+        resources: [uploads.statusTableArn],
+      },
+      publishReceived,
+      sendFileSummary,
+      useTableKey,
+    ],
+    notifier: [
+      {
+        sid: "CountDecisionsOnce",
+        actions: ["dynamodb:GetItem", "dynamodb:UpdateItem"],
+        resources: [data.intakeTableArn, uploads.statusTableArn],
+      },
+      sendFileSummary,
+      useTableKey,
     ],
   };
 
@@ -193,6 +272,26 @@ export function deployPipeline(region: string, config: StackConfig): PipelineOut
       [EnvironmentName.webhookSecretsVersion]: signingSecret.versionId,
       [EnvironmentName.webhookMaxBodyBytes]: String(config.webhook.maxBodyBytes),
       [EnvironmentName.intakeRecordRetentionHours]: String(config.webhook.intakeRecordRetentionHours),
+    },
+    "csv-intake": {
+      [EnvironmentName.uploadsBucket]: uploads.bucketName,
+      [EnvironmentName.fileStatusTable]: uploads.statusTableName,
+      [EnvironmentName.fileErrorLimit]: String(config.upload.fileErrorLimit),
+      [EnvironmentName.uploadUrlExpirySeconds]: String(config.upload.uploadUrlExpirySeconds),
+    },
+    "file-status": { [EnvironmentName.fileStatusTable]: uploads.statusTableName },
+    "csv-transform": {
+      [EnvironmentName.uploadsBucket]: uploads.bucketName,
+      [EnvironmentName.fileStatusTable]: uploads.statusTableName,
+      [EnvironmentName.intakeTable]: data.intakeTableName,
+      [EnvironmentName.intakeRecordRetentionHours]: String(config.webhook.intakeRecordRetentionHours),
+      [EnvironmentName.eventBusName]: eventBusName,
+      [EnvironmentName.alertsTopicArn]: data.alertsTopicArn,
+    },
+    notifier: {
+      [EnvironmentName.fileStatusTable]: uploads.statusTableName,
+      [EnvironmentName.intakeTable]: data.intakeTableName,
+      [EnvironmentName.alertsTopicArn]: data.alertsTopicArn,
     },
     "transaction-status": {
       [EnvironmentName.transactionsTable]: data.transactionsTableName,
@@ -273,6 +372,13 @@ export function deployPipeline(region: string, config: StackConfig): PipelineOut
       webhookFunctionArn: functions["webhook-intake"].functionArn,
       statusFunctionName: functions["transaction-status"].functionName,
       statusFunctionArn: functions["transaction-status"].functionArn,
+      csvIntakeFunctionName: functions["csv-intake"].functionName,
+      csvIntakeFunctionArn: functions["csv-intake"].functionArn,
+      fileStatusFunctionName: functions["file-status"].functionName,
+      fileStatusFunctionArn: functions["file-status"].functionArn,
+      uploadQuotaPerDay: config.upload.quotaPerDay,
+      uploadThrottlingRateLimit: config.upload.throttlingRateLimit,
+      uploadThrottlingBurstLimit: config.upload.throttlingBurstLimit,
       stageName: config.api.stageName,
       throttlingRateLimit: config.api.throttlingRateLimit,
       throttlingBurstLimit: config.api.throttlingBurstLimit,
@@ -285,6 +391,29 @@ export function deployPipeline(region: string, config: StackConfig): PipelineOut
     },
     // Accepting webhooks before the lane rules exist would publish events nothing routes.
     { ...opts, dependsOn: [routing] },
+  );
+
+  new UploadNotifications(
+    "uploads-notifications",
+    {
+      bucketName: uploads.bucketName,
+      bucketArn: uploads.bucketArn,
+      intakeFunctionArn: functions["csv-intake"].functionArn,
+      transformFunctionArn: functions["csv-transform"].functionArn,
+    },
+    opts,
+  );
+  new BusFunctionSubscription(
+    "csv-decisions",
+    {
+      eventBusName: routing.eventBusName,
+      pattern: csvProcessedPattern(),
+      functionArn: functions.notifier.functionArn,
+      kmsKeyArn: data.kmsKeyArn,
+      maximumRetryAttempts: config.routing.maximumRetryAttempts,
+      maximumEventAgeSeconds: config.routing.maximumEventAgeSeconds,
+    },
+    opts,
   );
 
   /** One value per function folder, the archival job's (owned by the Archival component) included. */
@@ -322,5 +451,11 @@ export function deployPipeline(region: string, config: StackConfig): PipelineOut
     webhookSecretArn: signingSecret.secretArn,
     archiveBucketName: archival.bucketName,
     archivedTransactionsTableName: archival.archivedTransactionsTableName,
+    uploadUrl: api.uploadUrl,
+    uploadsUrl: api.uploadsUrl,
+    filesUrl: api.filesUrl,
+    uploadApiKeyId: api.uploadApiKeyId,
+    uploadsBucketName: uploads.bucketName,
+    fileStatusTableName: uploads.statusTableName,
   };
 }

@@ -88,6 +88,20 @@ const routingSettingsSchema = z
     }
   });
 
+const uploadSettingsSchema = z.strictObject({
+  /** Days uploaded and validated CSV files are kept in the uploads bucket. */
+  rawUploadRetentionDays: z.number().int().min(1).max(3650).default(30),
+  /** Requests a day the upload API key may make. */
+  quotaPerDay: z.number().int().positive().default(1000),
+  /** POST /upload and POST /uploads requests per second, and burst. */
+  throttlingRateLimit: z.number().positive().default(5),
+  throttlingBurstLimit: z.number().int().positive().default(10),
+  /** Row errors kept per file and returned in answers. */
+  fileErrorLimit: z.number().int().min(1).max(1000).default(100),
+  /** Seconds a presigned upload URL stays valid. */
+  uploadUrlExpirySeconds: z.number().int().min(60).max(604_800).default(900),
+});
+
 const archiveSettingsSchema = z
   .strictObject({
     /** When the archival job runs (EventBridge schedule expression, UTC). */
@@ -191,6 +205,8 @@ export const stackConfigSchema = z.strictObject({
   webhook: webhookSettingsSchema.default({ maxBodyBytes: 65_536, intakeRecordRetentionHours: 120 }),
   api: apiSettingsSchema.default(apiSettingsSchema.parse({})),
   routing: routingSettingsSchema.default(routingSettingsSchema.parse({})),
+  /** CSV file uploads (POST /upload, POST /uploads). */
+  upload: uploadSettingsSchema.default(uploadSettingsSchema.parse({})),
   /** Daily archival of decided transactions to the audit bucket. */
   archive: archiveSettingsSchema.default(archiveSettingsSchema.parse({})),
 });

@@ -3,6 +3,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { serviceAssumeRolePolicy } from "./iamPolicy";
 import { ingestApiAccessLogFormat } from "./ingestApiAccessLog";
+import { csvUploadModel, uploadRequestParameters, uploadRequestValidator } from "./ingestApiUpload";
 import { allowedLogRetentionDays } from "./logRetention";
 
 /** Arguments of {@link IngestApi}. */
@@ -15,6 +16,23 @@ export interface IngestApiArgs {
   readonly statusFunctionName: pulumi.Input<string>;
   /** Unqualified ARN of the status function. Required. */
   readonly statusFunctionArn: pulumi.Input<string>;
+  /**
+   * Name of the csv-intake function behind POST /upload and POST /uploads. Required.
+   *
+   * POST /upload carries the CSV itself (`Content-Type: text/csv`). API Gateway's payload limit is
+   * 10 MB, but a synchronous Lambda invocation takes at most 6 MB of event (body, headers and
+   * request context together), so POST /upload takes files up to about 5 MB; larger files go
+   * through POST /uploads, which answers a presigned S3 PUT URL. API Gateway only checks that a
+   * Content-Type is present: it answers no 415 for a Lambda-proxy route, so the function rejects
+   * other content types itself (see ingestApiUpload.ts).
+   */
+  readonly csvIntakeFunctionName: pulumi.Input<string>;
+  /** Unqualified ARN of the csv-intake function. Required. */
+  readonly csvIntakeFunctionArn: pulumi.Input<string>;
+  /** Name of the file-status function behind GET /files/{file_id}. Required. */
+  readonly fileStatusFunctionName: pulumi.Input<string>;
+  /** Unqualified ARN of the file-status function. Required. */
+  readonly fileStatusFunctionArn: pulumi.Input<string>;
   /** Stage name, the first path segment of every URL. Default "v1". */
   readonly stageName?: pulumi.Input<string>;
   /** Steady requests per second each method of the stage accepts. Default 100. */
@@ -27,6 +45,15 @@ export interface IngestApiArgs {
   readonly webhookThrottlingBurstLimit?: pulumi.Input<number>;
   /** Requests per day the status API key may make (usage-plan quota). Default 10,000. */
   readonly statusQuotaPerDay?: pulumi.Input<number>;
+  /**
+   * Requests per day the upload (back-office) API key may make, usage-plan quota. Every request
+   * with the key counts, GET /files/{file_id} polls included. Default 1,000.
+   */
+  readonly uploadQuotaPerDay?: pulumi.Input<number>;
+  /** Steady requests per second for POST /upload and POST /uploads (each), and for the upload key. Default 5. */
+  readonly uploadThrottlingRateLimit?: pulumi.Input<number>;
+  /** Burst for POST /upload and POST /uploads (each), and for the upload key. Default 10. */
+  readonly uploadThrottlingBurstLimit?: pulumi.Input<number>;
   /** Days the access and execution log groups keep events, a value CloudWatch accepts. Default 30. */
   readonly logRetentionDays?: pulumi.Input<number>;
   /** KMS key ARN encrypting the access and execution log groups. Default none (CloudWatch's own). */
@@ -49,6 +76,10 @@ interface LambdaProxyRoute {
   readonly httpMethod: "GET" | "POST";
   readonly apiKeyRequired: boolean;
   readonly requestParameters?: Readonly<Record<string, boolean>>;
+  /** Checks required parameters and/or the body before the function is invoked. Default none. */
+  readonly requestValidator?: aws.apigateway.RequestValidator;
+  /** The model the validator checks the body against, per content type. Default none. */
+  readonly requestModels?: Readonly<Record<string, aws.apigateway.Model>>;
   readonly functionName: pulumi.Input<string>;
   readonly functionArn: pulumi.Input<string>;
   /** What follows `<executionArn>/<stage>/` in the invoke grant, e.g. "POST/webhook". */
@@ -103,12 +134,35 @@ function checkPositive(argument: string, value: pulumi.Input<number> | undefined
     throw new Error(`${argument} must be a positive ${integer ? "integer" : "number"}, got ${value}`);
 }
 
+/** Content type → model name, as a method's `requestModels` takes them. */
+function modelNames(
+  models: Readonly<Record<string, aws.apigateway.Model>>,
+): Record<string, pulumi.Output<string>> {
+  return Object.fromEntries(Object.entries(models).map(([contentType, model]) => [contentType, model.name]));
+}
+
+function modelFingerprints(models: Readonly<Record<string, aws.apigateway.Model>>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(models).map(([contentType, model]) => [
+      contentType,
+      { name: model.name, contentType: model.contentType, schema: model.schema },
+    ]),
+  );
+}
+
 /**
  * The public REST API of the pipeline: POST /webhook (payment providers, authenticated by their
  * signature inside the function, so no API key) and GET /transactions/{transactionId} (returns
- * transaction data, so an API key under a usage plan). Lambda-proxy integrations, one invoke
- * grant per route scoped to its method and path, a stage traced by X-Ray with JSON access logs
- * and throttling, and the log groups API Gateway writes to, with retention.
+ * transaction data, so an API key under a usage plan); for back-office CSV files POST /upload
+ * (the file in the body), POST /uploads (a presigned S3 PUT URL for larger files) and
+ * GET /files/{file_id} (a file's processing status), all behind an API key of their own usage
+ * plan with a daily quota. Lambda-proxy integrations, one invoke grant per route scoped to its
+ * method and path, a stage traced by X-Ray with JSON access logs and throttling, and the log
+ * groups API Gateway writes to, with retention.
+ *
+ * API keys identify and meter callers; they do not authorize routes. Any key in a usage plan of
+ * the stage passes every `apiKeyRequired` method, so the status key can upload and the upload key
+ * can read transactions; each is held to its own plan's quota and throttle.
  */
 export class IngestApi extends pulumi.ComponentResource {
   public readonly restApiId: pulumi.Output<string>;
@@ -123,6 +177,16 @@ export class IngestApi extends pulumi.ComponentResource {
   public readonly apiKeyValue: pulumi.Output<string>;
   public readonly accessLogGroupName: pulumi.Output<string>;
   public readonly usagePlanId: pulumi.Output<string>;
+  /** `<apiUrl>/upload`: POST a CSV body (up to about 5 MB). */
+  public readonly uploadUrl: pulumi.Output<string>;
+  /** `<apiUrl>/uploads`: POST for a presigned S3 PUT URL (larger files). */
+  public readonly uploadsUrl: pulumi.Output<string>;
+  /** `<apiUrl>/files`: GET `<filesUrl>/<file_id>` for a file's status. */
+  public readonly filesUrl: pulumi.Output<string>;
+  public readonly uploadApiKeyId: pulumi.Output<string>;
+  /** The upload (back-office) API key itself, a secret. */
+  public readonly uploadApiKeyValue: pulumi.Output<string>;
+  public readonly uploadUsagePlanId: pulumi.Output<string>;
 
   constructor(name: string, args: IngestApiArgs, opts?: pulumi.ComponentResourceOptions) {
     super("txn:ingest:IngestApi", name, {}, opts);
@@ -134,6 +198,18 @@ export class IngestApi extends pulumi.ComponentResource {
       args.webhookFunctionArn,
     );
     checkFunction("statusFunctionName", args.statusFunctionName, "statusFunctionArn", args.statusFunctionArn);
+    checkFunction(
+      "csvIntakeFunctionName",
+      args.csvIntakeFunctionName,
+      "csvIntakeFunctionArn",
+      args.csvIntakeFunctionArn,
+    );
+    checkFunction(
+      "fileStatusFunctionName",
+      args.fileStatusFunctionName,
+      "fileStatusFunctionArn",
+      args.fileStatusFunctionArn,
+    );
     const stageName = args.stageName ?? "v1";
     if (typeof stageName === "string" && !stageNamePattern.test(stageName)) {
       throw new Error(`stageName "${stageName}" must be 1–128 letters, digits, '-' or '_'`);
@@ -143,6 +219,9 @@ export class IngestApi extends pulumi.ComponentResource {
     checkPositive("webhookThrottlingRateLimit", args.webhookThrottlingRateLimit, false);
     checkPositive("webhookThrottlingBurstLimit", args.webhookThrottlingBurstLimit, true);
     checkPositive("statusQuotaPerDay", args.statusQuotaPerDay, true);
+    checkPositive("uploadQuotaPerDay", args.uploadQuotaPerDay, true);
+    checkPositive("uploadThrottlingRateLimit", args.uploadThrottlingRateLimit, false);
+    checkPositive("uploadThrottlingBurstLimit", args.uploadThrottlingBurstLimit, true);
     const retention = args.logRetentionDays ?? 30;
     if (typeof retention === "number" && !allowedLogRetentionDays.includes(retention)) {
       throw new Error(
@@ -151,6 +230,8 @@ export class IngestApi extends pulumi.ComponentResource {
     }
     const rateLimit = args.throttlingRateLimit ?? 100;
     const burstLimit = args.throttlingBurstLimit ?? 200;
+    const uploadRateLimit = args.uploadThrottlingRateLimit ?? 5;
+    const uploadBurstLimit = args.uploadThrottlingBurstLimit ?? 10;
 
     const invokeOpts = { parent: this };
     const partition = aws.getPartitionOutput({}, invokeOpts).partition;
@@ -212,6 +293,39 @@ export class IngestApi extends pulumi.ComponentResource {
       { restApi: api.id, parentId: transactionsResource.id, pathPart: "{transactionId}" },
       { parent: this },
     );
+    const uploadResource = new aws.apigateway.Resource(
+      `${name}-upload`,
+      { restApi: api.id, parentId: api.rootResourceId, pathPart: "upload" },
+      { parent: this },
+    );
+    const uploadsResource = new aws.apigateway.Resource(
+      `${name}-uploads`,
+      { restApi: api.id, parentId: api.rootResourceId, pathPart: "uploads" },
+      { parent: this },
+    );
+    const filesResource = new aws.apigateway.Resource(
+      `${name}-files`,
+      { restApi: api.id, parentId: api.rootResourceId, pathPart: "files" },
+      { parent: this },
+    );
+    const fileResource = new aws.apigateway.Resource(
+      `${name}-file`,
+      { restApi: api.id, parentId: filesResource.id, pathPart: "{file_id}" },
+      { parent: this },
+    );
+
+    // What API Gateway checks of POST /upload before invoking the function, and what it cannot
+    // (another content type is not refused here): see ingestApiUpload.ts.
+    const uploadValidator = new aws.apigateway.RequestValidator(
+      `${name}-upload-validator`,
+      { restApi: api.id, ...uploadRequestValidator },
+      { parent: this },
+    );
+    const csvModel = new aws.apigateway.Model(
+      `${name}-csv-model`,
+      { restApi: api.id, ...csvUploadModel },
+      { parent: this },
+    );
 
     const routes = [
       this.addLambdaProxyRoute(context, {
@@ -236,6 +350,42 @@ export class IngestApi extends pulumi.ComponentResource {
         functionName: args.statusFunctionName,
         functionArn: args.statusFunctionArn,
         sourceArnPath: "GET/transactions/*",
+      }),
+      this.addLambdaProxyRoute(context, {
+        key: "upload-post",
+        resource: uploadResource,
+        resourcePath: "/upload",
+        httpMethod: "POST",
+        apiKeyRequired: true,
+        requestParameters: uploadRequestParameters,
+        requestValidator: uploadValidator,
+        requestModels: { [csvUploadModel.contentType]: csvModel },
+        functionName: args.csvIntakeFunctionName,
+        functionArn: args.csvIntakeFunctionArn,
+        sourceArnPath: "POST/upload",
+      }),
+      this.addLambdaProxyRoute(context, {
+        key: "uploads-post",
+        resource: uploadsResource,
+        resourcePath: "/uploads",
+        httpMethod: "POST",
+        // A presigned URL lets its holder write into the uploads bucket.
+        apiKeyRequired: true,
+        functionName: args.csvIntakeFunctionName,
+        functionArn: args.csvIntakeFunctionArn,
+        sourceArnPath: "POST/uploads",
+      }),
+      this.addLambdaProxyRoute(context, {
+        key: "file-get",
+        resource: fileResource,
+        resourcePath: "/files/{file_id}",
+        httpMethod: "GET",
+        // A file's status and row errors are back-office data.
+        apiKeyRequired: true,
+        requestParameters: { "method.request.path.file_id": true },
+        functionName: args.fileStatusFunctionName,
+        functionArn: args.fileStatusFunctionArn,
+        sourceArnPath: "GET/files/*",
       }),
     ];
 
@@ -313,7 +463,7 @@ export class IngestApi extends pulumi.ComponentResource {
     );
     // A method override replaces the stage settings for that method, so it repeats them. It waits
     // for the stage-wide settings: both patch the same stage, and concurrent patches conflict.
-    new aws.apigateway.MethodSettings(
+    const webhookSettings = new aws.apigateway.MethodSettings(
       `${name}-webhook-post-settings`,
       {
         restApi: api.id,
@@ -328,6 +478,40 @@ export class IngestApi extends pulumi.ComponentResource {
         },
       },
       { parent: this, dependsOn: [stageSettings] },
+    );
+    // Files are few and heavy: a tighter limit than the stage's, one after another for the same
+    // reason as above.
+    const uploadSettings = new aws.apigateway.MethodSettings(
+      `${name}-upload-post-settings`,
+      {
+        restApi: api.id,
+        stageName: stage.stageName,
+        methodPath: "upload/POST",
+        settings: {
+          metricsEnabled: true,
+          loggingLevel: "ERROR",
+          dataTraceEnabled: false,
+          throttlingRateLimit: uploadRateLimit,
+          throttlingBurstLimit: uploadBurstLimit,
+        },
+      },
+      { parent: this, dependsOn: [webhookSettings] },
+    );
+    new aws.apigateway.MethodSettings(
+      `${name}-uploads-post-settings`,
+      {
+        restApi: api.id,
+        stageName: stage.stageName,
+        methodPath: "uploads/POST",
+        settings: {
+          metricsEnabled: true,
+          loggingLevel: "ERROR",
+          dataTraceEnabled: false,
+          throttlingRateLimit: uploadRateLimit,
+          throttlingBurstLimit: uploadBurstLimit,
+        },
+      },
+      { parent: this, dependsOn: [uploadSettings] },
     );
 
     const apiKey = new aws.apigateway.ApiKey(
@@ -351,6 +535,33 @@ export class IngestApi extends pulumi.ComponentResource {
       { parent: this },
     );
 
+    // The back office's key, in a plan of its own: a key may belong to one plan per stage, and a
+    // stage to several plans. Its quota counts every request made with the key.
+    const uploadApiKey = new aws.apigateway.ApiKey(
+      `${name}-upload-key`,
+      {
+        description: `${name}: back-office CSV uploads (POST /upload, POST /uploads, GET /files/{file_id})`,
+        enabled: true,
+      },
+      { parent: this },
+    );
+    const uploadUsagePlan = new aws.apigateway.UsagePlan(
+      `${name}-upload-usage-plan`,
+      {
+        description: `${name}: daily quota and throttle of the back-office upload key`,
+        apiStages: [{ apiId: api.id, stage: stage.stageName }],
+        quotaSettings: { limit: args.uploadQuotaPerDay ?? 1000, period: "DAY" },
+        throttleSettings: { rateLimit: uploadRateLimit, burstLimit: uploadBurstLimit },
+      },
+      // Both plans change the same stage; one at a time, as API Gateway may refuse concurrent changes.
+      { parent: this, dependsOn: [usagePlan] },
+    );
+    new aws.apigateway.UsagePlanKey(
+      `${name}-upload-usage-plan-key`,
+      { keyId: uploadApiKey.id, keyType: "API_KEY", usagePlanId: uploadUsagePlan.id },
+      { parent: this },
+    );
+
     this.restApiId = api.id;
     this.stageName = stage.stageName;
     this.apiUrl = stage.invokeUrl;
@@ -360,6 +571,12 @@ export class IngestApi extends pulumi.ComponentResource {
     this.apiKeyValue = pulumi.secret(apiKey.value);
     this.accessLogGroupName = accessLogGroup.name;
     this.usagePlanId = usagePlan.id;
+    this.uploadUrl = pulumi.interpolate`${stage.invokeUrl}/upload`;
+    this.uploadsUrl = pulumi.interpolate`${stage.invokeUrl}/uploads`;
+    this.filesUrl = pulumi.interpolate`${stage.invokeUrl}/files`;
+    this.uploadApiKeyId = uploadApiKey.id;
+    this.uploadApiKeyValue = pulumi.secret(uploadApiKey.value);
+    this.uploadUsagePlanId = uploadUsagePlan.id;
     this.registerOutputs({
       restApiId: this.restApiId,
       stageName: this.stageName,
@@ -370,6 +587,12 @@ export class IngestApi extends pulumi.ComponentResource {
       apiKeyValue: this.apiKeyValue,
       accessLogGroupName: this.accessLogGroupName,
       usagePlanId: this.usagePlanId,
+      uploadUrl: this.uploadUrl,
+      uploadsUrl: this.uploadsUrl,
+      filesUrl: this.filesUrl,
+      uploadApiKeyId: this.uploadApiKeyId,
+      uploadApiKeyValue: this.uploadApiKeyValue,
+      uploadUsagePlanId: this.uploadUsagePlanId,
     });
   }
 
@@ -385,6 +608,8 @@ export class IngestApi extends pulumi.ComponentResource {
         authorization: "NONE",
         apiKeyRequired: route.apiKeyRequired,
         requestParameters: route.requestParameters,
+        requestValidatorId: route.requestValidator?.id,
+        requestModels: route.requestModels === undefined ? undefined : modelNames(route.requestModels),
       },
       { parent: this },
     );
@@ -420,6 +645,17 @@ export class IngestApi extends pulumi.ComponentResource {
       authorization: "NONE",
       apiKeyRequired: route.apiKeyRequired,
       requestParameters: route.requestParameters ?? {},
+      // A deployment snapshots the validator's settings and the models' schemas too. Absent on
+      // routes without them, so those routes' fingerprints are what they were before validators.
+      requestValidator:
+        route.requestValidator === undefined
+          ? undefined
+          : {
+              id: route.requestValidator.id,
+              validateRequestParameters: route.requestValidator.validateRequestParameters,
+              validateRequestBody: route.requestValidator.validateRequestBody,
+            },
+      requestModels: route.requestModels === undefined ? undefined : modelFingerprints(route.requestModels),
       uri,
       resourceId: route.resource.id,
       methodId: method.id,

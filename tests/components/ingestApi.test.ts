@@ -10,12 +10,23 @@
  * its policy attachment, the webhook method settings for the stage-wide ones. That the stage and
  * the stage-wide settings wait for the account setting and the execution log group is NOT proven
  * here: those register earlier anyway, so the order would be the same without `dependsOn`.
+ *
+ * Nor can mocks show what API Gateway does with an upload: that the validator answers 400 without
+ * a Content-Type, that the `CsvUpload` model (a schema without constraints) really lets a CSV body
+ * through, that a content type with no model is passed to the function unvalidated (AWS's
+ * documented behaviour, which is why the function must answer 415 itself), that bodies over about
+ * 5 MB fail at the Lambda invocation, or that the two usage plans meter each key separately.
  */
 import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import { IngestApi, type IngestApiArgs } from "../../components/ingestApi";
 import { ingestApiAccessLogFields, ingestApiAccessLogFormat } from "../../components/ingestApiAccessLog";
+import {
+  csvUploadModel,
+  uploadRequestParameters,
+  uploadRequestValidator,
+} from "../../components/ingestApiUpload";
 import { installMocks, promiseOf, type MockRecorder, type RecordedResource } from "../support/pulumiMocks";
 import { settledResources } from "../support/settled";
 
@@ -34,10 +45,14 @@ const attachmentType = "aws:iam/rolePolicyAttachment:RolePolicyAttachment";
 const apiKeyType = "aws:apigateway/apiKey:ApiKey";
 const usagePlanType = "aws:apigateway/usagePlan:UsagePlan";
 const usagePlanKeyType = "aws:apigateway/usagePlanKey:UsagePlanKey";
+const validatorType = "aws:apigateway/requestValidator:RequestValidator";
+const modelType = "aws:apigateway/model:Model";
 
 const keyArn = "arn:aws:kms:eu-west-1:123456789012:key/k";
 const webhookArn = "arn:aws:lambda:eu-west-1:123456789012:function:webhook-intake";
 const statusArn = "arn:aws:lambda:eu-west-1:123456789012:function:transaction-status";
+const csvIntakeArn = "arn:aws:lambda:eu-west-1:123456789012:function:csv-intake";
+const fileStatusArn = "arn:aws:lambda:eu-west-1:123456789012:function:file-status";
 const invokeArnOf = (functionArn: string) =>
   `arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/${functionArn}/invocations`;
 const executionArnOf = (name: string) => `arn:aws:execute-api:eu-west-1:123456789012:${name}-api-id`;
@@ -47,6 +62,10 @@ const functions: IngestApiArgs = {
   webhookFunctionArn: webhookArn,
   statusFunctionName: "transaction-status",
   statusFunctionArn: statusArn,
+  csvIntakeFunctionName: "csv-intake",
+  csvIntakeFunctionArn: csvIntakeArn,
+  fileStatusFunctionName: "file-status",
+  fileStatusFunctionArn: fileStatusArn,
 };
 
 describe("IngestApi component", () => {
@@ -74,6 +93,9 @@ describe("IngestApi component", () => {
       webhookThrottlingRateLimit: 300,
       webhookThrottlingBurstLimit: 600,
       statusQuotaPerDay: 5000,
+      uploadQuotaPerDay: 250,
+      uploadThrottlingRateLimit: 2,
+      uploadThrottlingBurstLimit: 4,
       logRetentionDays: 90,
       logKmsKeyArn: keyArn,
     });
@@ -82,6 +104,10 @@ describe("IngestApi component", () => {
       webhookFunctionArn: "arn:aws:lambda:eu-west-1:123456789012:function:other-webhook",
       statusFunctionName: "other-status",
       statusFunctionArn: "arn:aws:lambda:eu-west-1:123456789012:function:other-status",
+      csvIntakeFunctionName: "other-csv-intake",
+      csvIntakeFunctionArn: "arn:aws:lambda:eu-west-1:123456789012:function:other-csv-intake",
+      fileStatusFunctionName: "other-file-status",
+      fileStatusFunctionArn: "arn:aws:lambda:eu-west-1:123456789012:function:other-file-status",
       manageAccountLogRole: false,
     });
     await settledResources(recorder);
@@ -102,32 +128,55 @@ describe("IngestApi component", () => {
   });
 
   describe("routes", () => {
-    it("has exactly /webhook, /transactions and /transactions/{transactionId} (pathPart and parentId)", () => {
+    it("has exactly /webhook, /transactions/{transactionId}, /upload, /uploads and /files/{file_id} (pathPart and parentId)", () => {
       const shape = (resource: RecordedResource) => ({ name: resource.name, ...resource.inputs });
-      expect(ofComponent(resourceType, "ingest").map(shape)).to.deep.equal([
-        {
-          name: "ingest-webhook",
-          restApi: "ingest-api-id",
-          parentId: "ingest-api-root",
-          pathPart: "webhook",
-        },
-        {
-          name: "ingest-transactions",
-          restApi: "ingest-api-id",
-          parentId: "ingest-api-root",
-          pathPart: "transactions",
-        },
-        {
-          name: "ingest-transaction",
-          restApi: "ingest-api-id",
-          parentId: "ingest-transactions-id",
-          pathPart: "{transactionId}",
-        },
-      ]);
+      // Children reach the mocks once their inputs resolve: compare as a set.
+      const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
+      expect(ofComponent(resourceType, "ingest").map(shape).sort(byName)).to.deep.equal(
+        [
+          {
+            name: "ingest-webhook",
+            restApi: "ingest-api-id",
+            parentId: "ingest-api-root",
+            pathPart: "webhook",
+          },
+          {
+            name: "ingest-transactions",
+            restApi: "ingest-api-id",
+            parentId: "ingest-api-root",
+            pathPart: "transactions",
+          },
+          {
+            name: "ingest-transaction",
+            restApi: "ingest-api-id",
+            parentId: "ingest-transactions-id",
+            pathPart: "{transactionId}",
+          },
+          {
+            name: "ingest-upload",
+            restApi: "ingest-api-id",
+            parentId: "ingest-api-root",
+            pathPart: "upload",
+          },
+          {
+            name: "ingest-uploads",
+            restApi: "ingest-api-id",
+            parentId: "ingest-api-root",
+            pathPart: "uploads",
+          },
+          { name: "ingest-files", restApi: "ingest-api-id", parentId: "ingest-api-root", pathPart: "files" },
+          {
+            name: "ingest-file",
+            restApi: "ingest-api-id",
+            parentId: "ingest-files-id",
+            pathPart: "{file_id}",
+          },
+        ].sort(byName),
+      );
     });
 
     it("methods: POST /webhook without an API key, GET status with an API key and a required path parameter", () => {
-      expect(ofComponent(methodType, "ingest")).to.have.length(2);
+      expect(ofComponent(methodType, "ingest")).to.have.length(5);
       expect(exact(methodType, "ingest-webhook-post").inputs).to.deep.equal({
         restApi: "ingest-api-id",
         resourceId: "ingest-webhook-id",
@@ -146,7 +195,7 @@ describe("IngestApi component", () => {
     });
 
     it("integrations are AWS_PROXY, POST to Lambda, uri the invoke ARN of the right function", () => {
-      expect(ofComponent(integrationType, "ingest")).to.have.length(2);
+      expect(ofComponent(integrationType, "ingest")).to.have.length(5);
       expect(exact(integrationType, "ingest-webhook-post-integration").inputs).to.deep.equal({
         restApi: "ingest-api-id",
         resourceId: "ingest-webhook-id",
@@ -166,7 +215,7 @@ describe("IngestApi component", () => {
     });
 
     it("invoke permissions: apigateway.amazonaws.com, one function each, sourceArn scoped to method and path", () => {
-      expect(ofComponent(permissionType, "ingest")).to.have.length(2);
+      expect(ofComponent(permissionType, "ingest")).to.have.length(5);
       expect(exact(permissionType, "ingest-webhook-post-permission").inputs).to.deep.equal({
         function: "webhook-intake",
         action: "lambda:InvokeFunction",
@@ -182,8 +231,122 @@ describe("IngestApi component", () => {
     });
   });
 
+  describe("upload routes", () => {
+    it("POST /upload: apiKeyRequired, the upload validator, Content-Type header required, text/csv model", () => {
+      expect(exact(methodType, "ingest-upload-post").inputs).to.deep.equal({
+        restApi: "ingest-api-id",
+        resourceId: "ingest-upload-id",
+        httpMethod: "POST",
+        authorization: "NONE",
+        apiKeyRequired: true,
+        requestParameters: { "method.request.header.Content-Type": true },
+        requestValidatorId: "ingest-upload-validator-id",
+        requestModels: { "text/csv": "CsvUpload" },
+      });
+    });
+
+    it("request validator validateRequestParameters and validateRequestBody are both true", () => {
+      expect(ofComponent(validatorType, "ingest")).to.have.length(1);
+      expect(exact(validatorType, "ingest-upload-validator").inputs).to.deep.equal({
+        restApi: "ingest-api-id",
+        name: "csv-upload",
+        validateRequestParameters: true,
+        validateRequestBody: true,
+      });
+    });
+
+    it("model CsvUpload is for text/csv and its draft-04 schema constrains nothing (a CSV body is not JSON)", () => {
+      expect(ofComponent(modelType, "ingest")).to.have.length(1);
+      const model = exact(modelType, "ingest-csv-model").inputs;
+      expect(model).to.deep.equal({
+        restApi: "ingest-api-id",
+        name: "CsvUpload",
+        contentType: "text/csv",
+        description: "A CSV file of transactions; its header and rows are checked by the csv-intake function",
+        schema: csvUploadModel.schema,
+      });
+      expect(JSON.parse(String(model.schema))).to.deep.equal({
+        $schema: "http://json-schema.org/draft-04/schema#",
+        title: "CsvUpload",
+        description: "CSV text, header row first; API Gateway cannot check CSV structure",
+      });
+    });
+
+    it("POST /uploads: apiKeyRequired, no validator, parameters or models", () => {
+      expect(exact(methodType, "ingest-uploads-post").inputs).to.deep.equal({
+        restApi: "ingest-api-id",
+        resourceId: "ingest-uploads-id",
+        httpMethod: "POST",
+        authorization: "NONE",
+        apiKeyRequired: true,
+      });
+    });
+
+    it("GET /files/{file_id}: apiKeyRequired with the file_id path parameter required", () => {
+      expect(exact(methodType, "ingest-file-get").inputs).to.deep.equal({
+        restApi: "ingest-api-id",
+        resourceId: "ingest-file-id",
+        httpMethod: "GET",
+        authorization: "NONE",
+        apiKeyRequired: true,
+        requestParameters: { "method.request.path.file_id": true },
+      });
+    });
+
+    it("integrations: both upload routes invoke csv-intake, GET /files invokes file-status (AWS_PROXY, POST)", () => {
+      const integration = (key: string, resource: string, httpMethod: string, functionArn: string) => ({
+        key,
+        inputs: {
+          restApi: "ingest-api-id",
+          resourceId: `ingest-${resource}-id`,
+          httpMethod,
+          type: "AWS_PROXY",
+          integrationHttpMethod: "POST",
+          uri: invokeArnOf(functionArn),
+        },
+      });
+      for (const expected of [
+        integration("upload-post", "upload", "POST", csvIntakeArn),
+        integration("uploads-post", "uploads", "POST", csvIntakeArn),
+        integration("file-get", "file", "GET", fileStatusArn),
+      ]) {
+        expect(
+          exact(integrationType, `ingest-${expected.key}-integration`).inputs,
+          expected.key,
+        ).to.deep.equal(expected.inputs);
+      }
+    });
+
+    it("invoke permissions: sourceArn /*/POST/upload, /*/POST/uploads, /*/GET/files/* on the right function", () => {
+      const grant = (functionName: string, path: string) => ({
+        function: functionName,
+        action: "lambda:InvokeFunction",
+        principal: "apigateway.amazonaws.com",
+        sourceArn: `${executionArnOf("ingest")}/*/${path}`,
+      });
+      expect(exact(permissionType, "ingest-upload-post-permission").inputs).to.deep.equal(
+        grant("csv-intake", "POST/upload"),
+      );
+      expect(exact(permissionType, "ingest-uploads-post-permission").inputs).to.deep.equal(
+        grant("csv-intake", "POST/uploads"),
+      );
+      expect(exact(permissionType, "ingest-file-get-permission").inputs).to.deep.equal(
+        grant("file-status", "GET/files/*"),
+      );
+    });
+
+    it("the other component's routes invoke its own functions", () => {
+      expect(exact(integrationType, "plain-upload-post-integration").inputs.uri).to.equal(
+        invokeArnOf("arn:aws:lambda:eu-west-1:123456789012:function:other-csv-intake"),
+      );
+      expect(exact(permissionType, "plain-file-get-permission").inputs.function).to.equal(
+        "other-file-status",
+      );
+    });
+  });
+
   describe("deployment", () => {
-    it("triggers.redeployment hashes every route's path, method, API key, parameters, uri and ids", () => {
+    it("triggers.redeployment hashes every route's path, method, API key, parameters, validator, models, uri and ids", () => {
       // In the order the component builds each fingerprint: the hash is of the exact JSON.
       const ids = (key: string, resource: string) => ({
         resourceId: `ingest-${resource}-id`,
@@ -209,6 +372,41 @@ describe("IngestApi component", () => {
           uri: invokeArnOf(statusArn),
           ...ids("transaction-get", "transaction"),
         },
+        {
+          resourcePath: "/upload",
+          httpMethod: "POST",
+          authorization: "NONE",
+          apiKeyRequired: true,
+          requestParameters: { "method.request.header.Content-Type": true },
+          requestValidator: {
+            id: "ingest-upload-validator-id",
+            validateRequestParameters: true,
+            validateRequestBody: true,
+          },
+          requestModels: {
+            "text/csv": { name: "CsvUpload", contentType: "text/csv", schema: csvUploadModel.schema },
+          },
+          uri: invokeArnOf(csvIntakeArn),
+          ...ids("upload-post", "upload"),
+        },
+        {
+          resourcePath: "/uploads",
+          httpMethod: "POST",
+          authorization: "NONE",
+          apiKeyRequired: true,
+          requestParameters: {},
+          uri: invokeArnOf(csvIntakeArn),
+          ...ids("uploads-post", "uploads"),
+        },
+        {
+          resourcePath: "/files/{file_id}",
+          httpMethod: "GET",
+          authorization: "NONE",
+          apiKeyRequired: true,
+          requestParameters: { "method.request.path.file_id": true },
+          uri: invokeArnOf(fileStatusArn),
+          ...ids("file-get", "file"),
+        },
       ];
       const deployment = exact(deploymentType, "ingest-deployment").inputs;
       expect(deployment).to.deep.equal({
@@ -224,7 +422,7 @@ describe("IngestApi component", () => {
     });
 
     it("is registered after every method and integration (v7 Deployment has no stageName)", () => {
-      for (const key of ["webhook-post", "transaction-get"]) {
+      for (const key of ["webhook-post", "transaction-get", "upload-post", "uploads-post", "file-get"]) {
         expect(order(methodType, `ingest-${key}`)).to.be.lessThan(order(deploymentType, "ingest-deployment"));
         expect(order(integrationType, `ingest-${key}-integration`)).to.be.lessThan(
           order(deploymentType, "ingest-deployment"),
@@ -318,9 +516,34 @@ describe("IngestApi component", () => {
       );
     });
 
+    it("upload/POST and uploads/POST throttle at uploadThrottlingRateLimit/BurstLimit (default 5/10), in turn", () => {
+      for (const [key, methodPath] of [
+        ["upload-post", "upload/POST"],
+        ["uploads-post", "uploads/POST"],
+      ]) {
+        expect(exact(methodSettingsType, `ingest-${key}-settings`).inputs, key).to.deep.equal({
+          restApi: "ingest-api-id",
+          stageName: "prod",
+          methodPath,
+          settings: settings(2, 4),
+        });
+        expect(exact(methodSettingsType, `plain-${key}-settings`).inputs.settings, key).to.deep.equal(
+          settings(5, 10),
+        );
+      }
+      // Each patch of the stage waits for the previous one (dependsOn). Construction order alone would
+      // register them in this order too, so this is consistent with the chain, not proof of it.
+      expect(order(methodSettingsType, "ingest-webhook-post-settings")).to.be.lessThan(
+        order(methodSettingsType, "ingest-upload-post-settings"),
+      );
+      expect(order(methodSettingsType, "ingest-upload-post-settings")).to.be.lessThan(
+        order(methodSettingsType, "ingest-uploads-post-settings"),
+      );
+    });
+
     it("dataTraceEnabled is false on every method settings (full request logs would hold bodies)", () => {
       const all = recorder.ofType(methodSettingsType);
-      expect(all).to.have.length(4);
+      expect(all).to.have.length(8);
       for (const entry of all) {
         expect((entry.inputs.settings as Record<string, unknown>).dataTraceEnabled).to.equal(false);
       }
@@ -367,8 +590,8 @@ describe("IngestApi component", () => {
       expect(plainPlan.throttleSettings).to.deep.equal({ rateLimit: 100, burstLimit: 200 });
     });
 
-    it("one enabled API key, AWS-generated (no value input), linked to the plan", () => {
-      expect(ofComponent(apiKeyType, "ingest")).to.have.length(1);
+    it("the status key: enabled, AWS-generated (no value input), linked to the plan", () => {
+      expect(ofComponent(apiKeyType, "ingest")).to.have.length(2);
       expect(exact(apiKeyType, "ingest-status-key").inputs).to.deep.equal({
         description: "ingest: reads transaction status (GET /transactions/{transactionId})",
         enabled: true,
@@ -377,6 +600,50 @@ describe("IngestApi component", () => {
         keyId: "ingest-status-key-id",
         keyType: "API_KEY",
         usagePlanId: "ingest-usage-plan-id",
+      });
+    });
+  });
+
+  describe("upload API key and usage plan", () => {
+    it("upload usage plan binds the same stage with uploadQuotaPerDay per DAY and the upload throttle", () => {
+      expect(exact(usagePlanType, "ingest-upload-usage-plan").inputs).to.deep.equal({
+        description: "ingest: daily quota and throttle of the back-office upload key",
+        apiStages: [{ apiId: "ingest-api-id", stage: "prod" }],
+        quotaSettings: { limit: 250, period: "DAY" },
+        throttleSettings: { rateLimit: 2, burstLimit: 4 },
+      });
+    });
+
+    it("uploadQuotaPerDay defaults to 1,000 a DAY, throttle 5/10, on the default stage", () => {
+      expect(exact(usagePlanType, "plain-upload-usage-plan").inputs).to.deep.equal({
+        description: "plain: daily quota and throttle of the back-office upload key",
+        apiStages: [{ apiId: "plain-api-id", stage: "v1" }],
+        quotaSettings: { limit: 1000, period: "DAY" },
+        throttleSettings: { rateLimit: 5, burstLimit: 10 },
+      });
+    });
+
+    it("both plans bind this stage, each with its own key (a key is in one plan per stage)", () => {
+      const plans = ofComponent(usagePlanType, "ingest");
+      expect(plans.map((plan) => [plan.name, plan.inputs.apiStages])).to.deep.equal([
+        ["ingest-usage-plan", [{ apiId: "ingest-api-id", stage: "prod" }]],
+        ["ingest-upload-usage-plan", [{ apiId: "ingest-api-id", stage: "prod" }]],
+      ]);
+      expect(ofComponent(usagePlanKeyType, "ingest").map((key) => key.inputs)).to.deep.equal([
+        { keyId: "ingest-status-key-id", keyType: "API_KEY", usagePlanId: "ingest-usage-plan-id" },
+        { keyId: "ingest-upload-key-id", keyType: "API_KEY", usagePlanId: "ingest-upload-usage-plan-id" },
+      ]);
+      // The upload plan waits for the status plan (dependsOn); as above, construction order alone
+      // would give the same registration order.
+      expect(order(usagePlanType, "ingest-usage-plan")).to.be.lessThan(
+        order(usagePlanType, "ingest-upload-usage-plan"),
+      );
+    });
+
+    it("the upload key: enabled, AWS-generated (no value input), says what it is for", () => {
+      expect(exact(apiKeyType, "ingest-upload-key").inputs).to.deep.equal({
+        description: "ingest: back-office CSV uploads (POST /upload, POST /uploads, GET /files/{file_id})",
+        enabled: true,
       });
     });
   });
@@ -432,6 +699,20 @@ describe("IngestApi component", () => {
       );
     });
 
+    it("uploadUrl, uploadsUrl, filesUrl, uploadApiKeyId and uploadUsagePlanId", async () => {
+      const base = "https://ingest-api-id.execute-api.eu-west-1.amazonaws.com/prod";
+      expect(await promiseOf(ingest.uploadUrl)).to.equal(`${base}/upload`);
+      expect(await promiseOf(ingest.uploadsUrl)).to.equal(`${base}/uploads`);
+      expect(await promiseOf(ingest.filesUrl)).to.equal(`${base}/files`);
+      expect(await promiseOf(ingest.uploadApiKeyId)).to.equal("ingest-upload-key-id");
+      expect(await promiseOf(ingest.uploadUsagePlanId)).to.equal("ingest-upload-usage-plan-id");
+    });
+
+    it("uploadApiKeyValue is the upload key's value, marked secret", async () => {
+      expect(await promiseOf(ingest.uploadApiKeyValue)).to.equal("mock-api-key-ingest-upload-key");
+      expect(await pulumi.isSecret(ingest.uploadApiKeyValue)).to.equal(true);
+    });
+
     it("apiKeyValue is the key's value, marked secret", async () => {
       expect(await promiseOf(ingest.apiKeyValue)).to.equal("mock-api-key-ingest-status-key");
       expect(await pulumi.isSecret(ingest.apiKeyValue)).to.equal(true);
@@ -448,20 +729,22 @@ describe("IngestApi component", () => {
         resourceType,
         resourceType,
         resourceType,
-        methodType,
-        methodType,
-        integrationType,
-        integrationType,
-        permissionType,
-        permissionType,
+        ...Array<string>(4).fill(resourceType),
+        ...Array<string>(5).fill(methodType),
+        ...Array<string>(5).fill(integrationType),
+        ...Array<string>(5).fill(permissionType),
+        validatorType,
+        modelType,
         deploymentType,
         logGroupType,
         logGroupType,
         stageType,
-        methodSettingsType,
-        methodSettingsType,
+        ...Array<string>(4).fill(methodSettingsType),
+        apiKeyType,
         apiKeyType,
         usagePlanType,
+        usagePlanType,
+        usagePlanKeyType,
         usagePlanKeyType,
       ];
       expect(types("ingest")).to.deep.equal([...common, roleType, attachmentType, accountType].sort());
@@ -492,6 +775,43 @@ describe("IngestApi component", () => {
       );
       expect(attempt("no-status-name", { statusFunctionName: undefined })).to.throw(
         /statusFunctionName is required/,
+      );
+    });
+
+    it("csvIntakeFunctionName/Arn and fileStatusFunctionName/Arn are required, named in the message", () => {
+      expect(attempt("no-intake-name", { csvIntakeFunctionName: undefined })).to.throw(
+        /csvIntakeFunctionName is required/,
+      );
+      expect(attempt("no-intake-arn", { csvIntakeFunctionArn: "" })).to.throw(
+        /csvIntakeFunctionArn is required/,
+      );
+      expect(attempt("no-file-name", { fileStatusFunctionName: "" })).to.throw(
+        /fileStatusFunctionName is required/,
+      );
+      expect(attempt("no-file-arn", { fileStatusFunctionArn: undefined })).to.throw(
+        /fileStatusFunctionArn is required/,
+      );
+    });
+
+    it("csvIntakeFunctionArn and fileStatusFunctionArn must be unqualified ARNs of the named functions", () => {
+      expect(attempt("intake-qualified", { csvIntakeFunctionArn: `${csvIntakeArn}:3` })).to.throw(
+        /csvIntakeFunctionArn ".*:3" must be an unqualified Lambda function ARN/,
+      );
+      expect(attempt("file-mismatch", { fileStatusFunctionName: "csv-intake" })).to.throw(
+        /fileStatusFunctionArn ".*file-status" is not the function fileStatusFunctionName "csv-intake"/,
+      );
+    });
+
+    it("uploadQuotaPerDay and uploadThrottlingBurstLimit must be positive integers, uploadThrottlingRateLimit positive", () => {
+      expect(attempt("bad-upload-quota", { uploadQuotaPerDay: 0 })).to.throw(
+        /uploadQuotaPerDay must be a positive integer, got 0/,
+      );
+      expect(attempt("fractional-upload-quota", { uploadQuotaPerDay: 10.5 })).to.throw(/uploadQuotaPerDay/);
+      expect(attempt("bad-upload-rate", { uploadThrottlingRateLimit: -1 })).to.throw(
+        /uploadThrottlingRateLimit must be a positive number, got -1/,
+      );
+      expect(attempt("bad-upload-burst", { uploadThrottlingBurstLimit: 2.5 })).to.throw(
+        /uploadThrottlingBurstLimit must be a positive integer, got 2.5/,
       );
     });
 
@@ -542,5 +862,25 @@ describe("ingest API access-log format", () => {
   it("is the JSON of the field table, every value a $context variable", () => {
     expect(JSON.parse(ingestApiAccessLogFormat())).to.deep.equal(ingestApiAccessLogFields);
     for (const value of Object.values(ingestApiAccessLogFields)) expect(value).to.match(/^\$context\./);
+  });
+});
+
+describe("ingest API upload validation (pure)", () => {
+  it("requires only the Content-Type header, validates parameters and body", () => {
+    expect(uploadRequestParameters).to.deep.equal({ "method.request.header.Content-Type": true });
+    expect(uploadRequestValidator).to.deep.equal({
+      name: "csv-upload",
+      validateRequestParameters: true,
+      validateRequestBody: true,
+    });
+  });
+
+  it("the CsvUpload model is alphanumeric (API Gateway's rule for model names) and for text/csv only", () => {
+    expect(csvUploadModel.name).to.match(/^[A-Za-z0-9]+$/);
+    expect(csvUploadModel.contentType).to.equal("text/csv");
+    const schema = JSON.parse(csvUploadModel.schema) as Record<string, unknown>;
+    for (const constraint of ["type", "properties", "required", "pattern", "maxLength"]) {
+      expect(schema, constraint).to.not.have.property(constraint);
+    }
   });
 });

@@ -99,6 +99,7 @@ for (const stack of ["dev", "prod"]) {
         "data-transactions",
         "data-intake-records",
         "archival-archived-transactions",
+        "uploads-file-status",
       ]);
       for (const table of tables) {
         expect(table.inputs.pointInTimeRecovery, table.name).to.deep.equal({ enabled: true });
@@ -131,6 +132,10 @@ for (const stack of ["dev", "prod"]) {
         "compliance-function",
         "webhook-intake-function",
         "transaction-status-function",
+        "csv-intake-function",
+        "file-status-function",
+        "csv-transform-function",
+        "notifier-function",
         "archival-function",
       ]);
       const logGroups = recorder.ofType("aws:cloudwatch/logGroup:LogGroup");
@@ -169,8 +174,8 @@ for (const stack of ["dev", "prod"]) {
 
     it("gives every log group a retention period", () => {
       const logGroups = recorder.ofType("aws:cloudwatch/logGroup:LogGroup");
-      // Six functions, the state machine, and the API's access and execution logs.
-      expect(logGroups).to.have.length(9);
+      // Ten functions, the state machine, and the API's access and execution logs.
+      expect(logGroups).to.have.length(13);
       for (const group of logGroups)
         expect(group.inputs.retentionInDays, group.name).to.equal(config.logRetentionDays);
       if (stack === "prod") expect(config.logRetentionDays).to.equal(30);
@@ -179,8 +184,8 @@ for (const stack of ["dev", "prod"]) {
     it("grants no wildcard IAM action, and '*' resources only where AWS requires them", () => {
       const stateMachineLogDelivery = new Set([...logDeliveryActions, ...tracingActions]);
       const policies = recorder.ofType("aws:iam/rolePolicy:RolePolicy");
-      // Six functions, the state machine, and EventRouting's target role.
-      expect(policies).to.have.length(8);
+      // Ten functions, the state machine, and EventRouting's target role.
+      expect(policies).to.have.length(12);
       for (const policy of policies) {
         for (const statement of policyStatements(policy)) {
           for (const action of asList(statement.Action)) expect(action, policy.name).not.to.contain("*");
@@ -263,6 +268,10 @@ for (const stack of ["dev", "prod"]) {
         "compliance",
         "webhook-intake",
         "transaction-status",
+        "csv-intake",
+        "file-status",
+        "csv-transform",
+        "notifier",
         "archival",
       ];
       const digests = await promiseOf(outputs.imageDigests);
@@ -283,7 +292,7 @@ describe("index.ts, the program Pulumi runs", () => {
     const program = await import("../../index");
     await settledResources(recorder);
     expect(await promiseOf(program.stateMachineArn)).to.match(/^arn:aws:sfn:/);
-    expect(Object.keys(await promiseOf(program.imageDigests))).to.have.length(6);
+    expect(Object.keys(await promiseOf(program.imageDigests))).to.have.length(10);
     expect(Object.keys(program)).to.include.members([
       "stateMachineArn",
       "transactionsTableName",
@@ -300,6 +309,12 @@ describe("index.ts, the program Pulumi runs", () => {
       "webhookSecretArn",
       "archiveBucketName",
       "archivedTransactionsTableName",
+      "uploadUrl",
+      "uploadsUrl",
+      "filesUrl",
+      "uploadApiKeyId",
+      "uploadsBucketName",
+      "fileStatusTableName",
     ]);
   });
 });

@@ -1,0 +1,265 @@
+/**
+ * The csv-intake's writes to the processing-status table: RECEIVED when a file id is handed out,
+ * then exactly one of VALIDATED / REJECTED. Every transition is a conditional single-item write
+ * (status must still be RECEIVED), so a redelivered S3 event can never move a file twice.
+ *
+ * Presigned uploads are validated by the S3 notification, which S3 delivers at least once and
+ * sometimes twice at the same moment. Before reading the object an invocation therefore claims the
+ * RECEIVED record with an attempt id and a lease (the invocation's remaining time plus a margin).
+ * A second delivery that finds a live lease does nothing; the claim holder's own failure releases
+ * the claim and is retried by Lambda; a claim whose holder died (timeout) expires before Lambda's
+ * first retry of that event, which then takes it over.
+ *
+ * Every write sets updatedAt and expiresAt (epoch seconds, the table's TTL attribute).
+ */
+import { randomUUID } from "node:crypto";
+import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import {
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+  type UpdateCommandInput,
+} from "@aws-sdk/lib-dynamodb";
+import type { CsvSummary } from "../shared/csvTransactions";
+import type { FileStatusRecord } from "../shared/fileStatus";
+import { fileStatusTableDefinition } from "../shared/tableDefinitions";
+
+/** Days a status record is kept after its last write (TTL on `expiresAt`). */
+export const statusRecordRetentionDays = 90;
+
+const keyName = fileStatusTableDefinition.partitionKey;
+
+/** What the intake stores beside the shared record: the TTL and the validation claim. */
+export interface StoredFileStatus extends FileStatusRecord {
+  readonly expiresAt: number;
+  readonly validationAttemptId?: string;
+  /** Epoch milliseconds until which the claim holder owns the validation. */
+  readonly validationLeaseUntil?: number;
+}
+
+/** Reading or writing the status table failed for a reason other than a lost condition. */
+export class FileStatusStoreError extends Error {
+  constructor(operation: string, options: { cause: unknown }) {
+    super(`File status ${operation} failed`, options);
+    this.name = "FileStatusStoreError";
+  }
+}
+
+function isConditionFailure(error: unknown): boolean {
+  return (
+    error instanceof ConditionalCheckFailedException ||
+    (error instanceof Error && error.name === "ConditionalCheckFailedException")
+  );
+}
+
+function expiresAt(now: Date): number {
+  return Math.ceil(now.getTime() / 1000) + statusRecordRetentionDays * 86_400;
+}
+
+export type ValidationClaim =
+  | { readonly kind: "claimed"; readonly attemptId: string }
+  /** No status record: the object was not put through a URL this intake handed out. */
+  | { readonly kind: "unknown" }
+  /** Already VALIDATED, REJECTED or further along: a redelivery. */
+  | { readonly kind: "done"; readonly status: string }
+  /** The record was made for a POST /upload body, not a presigned PUT. */
+  | { readonly kind: "notPresigned" }
+  /** Another invocation holds a live claim. */
+  | { readonly kind: "inProgress" };
+
+/** The summary fields of a status record (rows, counts and the first row errors). */
+function summaryFields(summary: CsvSummary): Record<string, unknown> {
+  return {
+    rows: summary.rows,
+    validRows: summary.validRows,
+    invalidRows: summary.invalidRows,
+    errorCount: summary.errorCount,
+    errors: summary.errors.map((error) => ({ line: error.line, code: error.code, message: error.message })),
+  };
+}
+
+export interface TransitionRequest {
+  readonly fileId: string;
+  readonly now: Date;
+  /** The claim this transition completes (S3 path); absent on the POST /upload path. */
+  readonly attemptId?: string;
+}
+
+export class FileStatusStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  /** Records a new file id as RECEIVED; the id is a fresh UUID, so a collision is a failure. */
+  async createReceived(fileId: string, via: FileStatusRecord["via"], now: Date): Promise<StoredFileStatus> {
+    const timestamp = now.toISOString();
+    const record: StoredFileStatus = {
+      fileId,
+      status: "RECEIVED",
+      via,
+      receivedAt: timestamp,
+      updatedAt: timestamp,
+      expiresAt: expiresAt(now),
+    };
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: record,
+          ConditionExpression: "attribute_not_exists(#key)",
+          ExpressionAttributeNames: { "#key": keyName },
+        }),
+      );
+      return record;
+    } catch (error) {
+      throw new FileStatusStoreError("create", { cause: error });
+    }
+  }
+
+  async read(fileId: string): Promise<StoredFileStatus | undefined> {
+    try {
+      const answer = await this.client.send(
+        new GetCommand({ TableName: this.tableName, Key: { [keyName]: fileId }, ConsistentRead: true }),
+      );
+      return answer.Item as StoredFileStatus | undefined;
+    } catch (error) {
+      throw new FileStatusStoreError("read", { cause: error });
+    }
+  }
+
+  /** Claims a presigned file's validation for `leaseMs` (see the module comment). */
+  async claimValidation(fileId: string, now: Date, leaseMs: number): Promise<ValidationClaim> {
+    const attemptId = randomUUID();
+    const nowMs = now.getTime();
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { [keyName]: fileId },
+          UpdateExpression: "SET #attempt = :attempt, #lease = :leaseUntil",
+          ConditionExpression:
+            "attribute_exists(#key) AND #status = :received AND #via = :presigned AND " +
+            "(attribute_not_exists(#lease) OR #lease < :now)",
+          ExpressionAttributeNames: {
+            "#key": keyName,
+            "#status": "status",
+            "#via": "via",
+            "#attempt": "validationAttemptId",
+            "#lease": "validationLeaseUntil",
+          },
+          ExpressionAttributeValues: {
+            ":attempt": attemptId,
+            ":leaseUntil": nowMs + leaseMs,
+            ":received": "RECEIVED",
+            ":presigned": "presigned",
+            ":now": nowMs,
+          },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw new FileStatusStoreError("claim", { cause: error });
+      // dynalite ignores ReturnValuesOnConditionCheckFailure, so the reason is read back.
+      const existing = await this.read(fileId);
+      if (!existing) return { kind: "unknown" };
+      if (existing.via !== "presigned") return { kind: "notPresigned" };
+      if (existing.status !== "RECEIVED") return { kind: "done", status: existing.status };
+      return { kind: "inProgress" };
+    }
+    return { kind: "claimed", attemptId };
+  }
+
+  /** Gives a claim back after a failure the retry may fix; false when it was no longer ours. */
+  async releaseClaim(fileId: string, attemptId: string): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { [keyName]: fileId },
+          UpdateExpression: "REMOVE #attempt, #lease",
+          ConditionExpression: "#status = :received AND #attempt = :attempt",
+          ExpressionAttributeNames: {
+            "#status": "status",
+            "#attempt": "validationAttemptId",
+            "#lease": "validationLeaseUntil",
+          },
+          ExpressionAttributeValues: { ":received": "RECEIVED", ":attempt": attemptId },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw new FileStatusStoreError("release", { cause: error });
+    }
+  }
+
+  /** RECEIVED → VALIDATED with the counts; false when the record was not RECEIVED (or not our claim). */
+  markValidated(request: TransitionRequest, summary: CsvSummary): Promise<boolean> {
+    return this.transition(request, "VALIDATED", summaryFields(summary), "mark validated");
+  }
+
+  /** RECEIVED → REJECTED with the reason (and the counts when every row was read). */
+  markRejected(
+    request: TransitionRequest,
+    rejection: { readonly code: string; readonly message: string },
+    summary?: CsvSummary,
+  ): Promise<boolean> {
+    return this.transition(
+      request,
+      "REJECTED",
+      {
+        rejection: { code: rejection.code, message: rejection.message },
+        ...(summary ? summaryFields(summary) : {}),
+      },
+      "mark rejected",
+    );
+  }
+
+  private async transition(
+    request: TransitionRequest,
+    status: "VALIDATED" | "REJECTED",
+    fields: Record<string, unknown>,
+    operation: string,
+  ): Promise<boolean> {
+    const names: Record<string, string> = {
+      "#status": "status",
+      "#updatedAt": "updatedAt",
+      "#expiresAt": "expiresAt",
+      "#attempt": "validationAttemptId",
+      "#lease": "validationLeaseUntil",
+    };
+    const values: Record<string, unknown> = {
+      ":status": status,
+      ":received": "RECEIVED",
+      ":updatedAt": request.now.toISOString(),
+      ":expiresAt": expiresAt(request.now),
+    };
+    const assignments = ["#status = :status", "#updatedAt = :updatedAt", "#expiresAt = :expiresAt"];
+    Object.entries(fields).forEach(([name, value], index) => {
+      names[`#f${index}`] = name;
+      values[`:f${index}`] = value;
+      assignments.push(`#f${index} = :f${index}`);
+    });
+    let condition = "#status = :received";
+    if (request.attemptId !== undefined) {
+      condition += " AND #attempt = :attempt";
+      values[":attempt"] = request.attemptId;
+    }
+    const input: UpdateCommandInput = {
+      TableName: this.tableName,
+      Key: { [keyName]: request.fileId },
+      UpdateExpression: `SET ${assignments.join(", ")} REMOVE #attempt, #lease`,
+      ConditionExpression: condition,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    };
+    try {
+      await this.client.send(new UpdateCommand(input));
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw new FileStatusStoreError(operation, { cause: error });
+    }
+  }
+}

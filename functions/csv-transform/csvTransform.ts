@@ -1,0 +1,440 @@
+/**
+ * csv-transform: loads a validated CSV file into the pipeline. The object is streamed from S3
+ * through the shared reader (never held whole); invalid rows are passed over (csv-intake reported
+ * them), and valid rows go through in chunks:
+ *
+ *   1. BatchGetItem the rows' intake records: a key received before under another file (a
+ *      re-upload) is counted as alreadyReceived and not published again; a key recorded by an
+ *      earlier run of this same file (which stopped before its checkpoint) was published then and
+ *      is counted as published now;
+ *   2. PutEvents "Transaction Received" for the rest (10 per call, failed entries retried);
+ *   3. BatchWriteItem their ACCEPTED intake records;
+ *   4. one conditional UpdateItem moves the checkpoint and adds the chunk's counts.
+ *
+ * Publish THEN record: a crash between 2 and 3 republishes the chunk on resume. That is safe because
+ * everything downstream is idempotent on the key (the transaction is stored with a conditional put
+ * and its decision recorded once; a repeat execution ends without a second "Transaction Processed").
+ * The other order could record rows that never reached the bus, and their files would never complete.
+ *
+ * Resumable: each run starts after the saved checkpoint, and the checkpoint update is conditioned on
+ * the checkpoint the run last saw, so two runs of one file never count a chunk twice. When the
+ * remaining time drops below the margin, the run stops after a saved chunk and hands over through
+ * `continueLater`, which by default throws TransformIncompleteError: the S3 event's asynchronous
+ * invocation is then retried by Lambda (twice by default, after ~1 and ~3 minutes) and resumes
+ * from the checkpoint. Meanwhile the status table shows the file LOADING with `checkpointLine`.
+ * After the last row: LOADED with the totals, then the shared "complete if done".
+ */
+import { Readable } from "node:stream";
+import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import type { EventBridgeClient } from "@aws-sdk/client-eventbridge";
+import type { SNSClient } from "@aws-sdk/client-sns";
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { readCsvTransactions, type CsvValidRow } from "../shared/csvTransactions";
+import { completeFileIfDone, parseCsvDeliveryId, type FileCompletion } from "../shared/fileCompletion";
+import { validatedKey } from "../shared/fileStatus";
+import type { CsvTransformConfig } from "./config";
+import { FileNotReadyError, SourceObjectError, TransformIncompleteError } from "./errors";
+import { beginLoad, markLoaded, saveCheckpoint, type StatusTable } from "./fileProgress";
+import {
+  csvIntakeRecord,
+  csvPayloadHash,
+  findIntakeRecords,
+  writeIntakeRecords,
+  type IntakeTable,
+} from "./intakeRecords";
+import { publishReceivedEvents, type EventBus } from "./receivedEvents";
+import { defaultRetryPolicy, type RetryPolicy } from "./retry";
+import { transformRequests, type FileRequest } from "./transformEvent";
+
+export type TransformMetricName =
+  | "CsvRowsPublished"
+  | "CsvRowsAlreadyReceived"
+  | "CsvRowConflicts"
+  | "CsvEntriesRetried"
+  | "CsvFilesLoaded"
+  | "CsvFilesCompleted"
+  | "CsvLoadsContinued";
+
+/** Where progress goes (Powertools Logger in the function). Never given row contents. */
+export interface TransformLog {
+  info(message: string, attributes?: Record<string, unknown>): void;
+  warn(message: string, attributes?: Record<string, unknown>): void;
+}
+
+export interface TransformMetrics {
+  count(name: TransformMetricName, value: number): void;
+}
+
+/** The part of the Lambda context a run needs. */
+export interface TransformContext {
+  readonly awsRequestId: string;
+  getRemainingTimeInMillis(): number;
+}
+
+export interface TransformTuning {
+  /** Rows (valid or not) per chunk: one checkpoint per chunk. */
+  readonly chunkRows: number;
+  /** Least time kept before the Lambda timeout when starting another chunk. */
+  readonly minimumTimeMarginMs: number;
+  readonly publishConcurrency: number;
+  readonly storeConcurrency: number;
+  readonly retry: RetryPolicy;
+}
+
+export const defaultTuning: TransformTuning = {
+  chunkRows: 500,
+  // A chunk of 500 rows takes well under a second; the margin also covers LOADED and completion.
+  minimumTimeMarginMs: 10_000,
+  publishConcurrency: 5,
+  storeConcurrency: 4,
+  retry: defaultRetryPolicy,
+};
+
+/** Points where tests inject a crash. Unset in the function. */
+export interface TransformHooks {
+  /** The chunk's events are on the bus; its intake records are not written yet. */
+  afterPublish?(fileId: string, lines: readonly number[]): Promise<void> | void;
+  /** The chunk's intake records are written; the checkpoint is not moved yet. */
+  afterRecords?(fileId: string, lines: readonly number[]): Promise<void> | void;
+  /** The checkpoint is saved at `line`. */
+  afterCheckpoint?(fileId: string, line: number): Promise<void> | void;
+}
+
+export interface CsvTransformDependencies {
+  readonly config: CsvTransformConfig;
+  readonly documentClient: DynamoDBDocumentClient;
+  readonly eventBridge: EventBridgeClient;
+  readonly s3: S3Client;
+  /** For the summary of a file that is complete at the end of its load. */
+  readonly sns: SNSClient;
+  readonly log: TransformLog;
+  readonly metrics: TransformMetrics;
+  readonly now?: () => Date;
+  /**
+   * Hands the rest of the file to another invocation, after the checkpoint is saved. Default:
+   * throw TransformIncompleteError, so Lambda's retry of this asynchronous event resumes it.
+   */
+  readonly continueLater?: (fileId: string, fromLine: number) => Promise<void>;
+  readonly tuning?: Partial<TransformTuning>;
+  readonly hooks?: TransformHooks;
+}
+
+export type FileLoadOutcome =
+  /** Every row is published; decisions are still to come. */
+  | "loaded"
+  /** Loaded (now or earlier) and every decision counted: completed by this run, summary sent. */
+  | "completed"
+  /** Stopped for time and handed over via continueLater. */
+  | "continued"
+  /** Another invocation moved the checkpoint or the status on meanwhile; this one stopped. */
+  | "superseded"
+  /** Nothing to do: already COMPLETED, or REJECTED. */
+  | "skipped";
+
+export interface FileLoadResult {
+  readonly fileId: string;
+  readonly outcome: FileLoadOutcome;
+  /** The checkpoint when this run ended. */
+  readonly checkpointLine?: number;
+  /** Counted by this run. */
+  readonly publishedRows: number;
+  readonly alreadyReceivedRows: number;
+}
+
+export interface CsvTransformResult {
+  readonly files: readonly FileLoadResult[];
+  /** Records of the event that were not ours to load. */
+  readonly ignored: number;
+}
+
+const defaultContinueLater = (fileId: string, fromLine: number): Promise<void> =>
+  Promise.reject(new TransformIncompleteError(fileId, fromLine));
+
+async function openObject(s3: S3Client, bucket: string, key: string): Promise<Readable> {
+  let body: unknown;
+  try {
+    body = (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body;
+  } catch (error) {
+    throw new SourceObjectError(key, "GetObject failed", { cause: error });
+  }
+  if (!(body instanceof Readable)) throw new SourceObjectError(key, "the body is not a Node.js stream");
+  return body;
+}
+
+/** The chunk's rows as the intake records sort them. */
+interface ChunkPlan {
+  readonly toPublish: CsvValidRow[];
+  /** Published and recorded by an earlier run of this file that stopped before its checkpoint. */
+  readonly publishedEarlier: number;
+  readonly alreadyReceived: number;
+}
+
+class FileLoad {
+  private readonly tuning: TransformTuning;
+  private readonly statusTable: StatusTable;
+  private readonly intakeTable: IntakeTable;
+  private readonly bus: EventBus;
+  private readonly clock: () => Date;
+  private publishedRows = 0;
+  private alreadyReceivedRows = 0;
+  private slowestChunkMs = 0;
+
+  constructor(
+    private readonly deps: CsvTransformDependencies,
+    private readonly request: FileRequest,
+    private readonly context: TransformContext,
+  ) {
+    this.tuning = { ...defaultTuning, ...deps.tuning };
+    this.clock = deps.now ?? (() => new Date());
+    this.statusTable = { client: deps.documentClient, tableName: deps.config.fileStatusTable };
+    this.intakeTable = {
+      client: deps.documentClient,
+      tableName: deps.config.intakeTable,
+      retry: this.tuning.retry,
+      concurrency: this.tuning.storeConcurrency,
+    };
+    this.bus = {
+      client: deps.eventBridge,
+      eventBusName: deps.config.eventBusName,
+      retry: this.tuning.retry,
+      concurrency: this.tuning.publishConcurrency,
+    };
+  }
+
+  private get fileId(): string {
+    return this.request.fileId;
+  }
+
+  private result(outcome: FileLoadOutcome, checkpointLine?: number): FileLoadResult {
+    return {
+      fileId: this.fileId,
+      outcome,
+      ...(checkpointLine === undefined ? {} : { checkpointLine }),
+      publishedRows: this.publishedRows,
+      alreadyReceivedRows: this.alreadyReceivedRows,
+    };
+  }
+
+  async run(): Promise<FileLoadResult> {
+    const { log } = this.deps;
+    const start = await beginLoad(this.statusTable, this.fileId, this.clock());
+    switch (start.kind) {
+      case "notReady":
+        throw new FileNotReadyError(this.fileId, start.status);
+      case "rejected":
+        log.warn("File was rejected; nothing to load", { fileId: this.fileId });
+        return this.result("skipped");
+      case "completed":
+        log.info("File already completed; duplicate event", { fileId: this.fileId });
+        return this.result("skipped");
+      case "loaded":
+        // A run that crashed between LOADED and completion, or a duplicate event: completion is idempotent.
+        return this.result((await this.complete()).completed ? "completed" : "loaded");
+      case "load":
+        break;
+    }
+    if (this.request.fromLine !== undefined && this.request.fromLine !== start.checkpointLine + 1) {
+      // Rows up to the checkpoint are counted: starting anywhere else would skip or recount rows.
+      log.warn("Continuation's fromLine differs from the saved checkpoint; resuming from the checkpoint", {
+        fileId: this.fileId,
+        fromLine: this.request.fromLine,
+        checkpointLine: start.checkpointLine,
+      });
+    }
+    log.info("Loading file", {
+      fileId: this.fileId,
+      trigger: this.request.trigger,
+      fromLine: start.checkpointLine + 1,
+    });
+
+    const body = await openObject(this.deps.s3, this.deps.config.uploadsBucket, validatedKey(this.fileId));
+    try {
+      return await this.load(body, start.checkpointLine, start.loadStartedAt);
+    } finally {
+      // Releases the connection when the run stops before the end of the object.
+      body.destroy();
+    }
+  }
+
+  private async load(body: Readable, startLine: number, loadStartedAt: Date): Promise<FileLoadResult> {
+    const counts = { rows: 0, validRows: 0, invalidRows: 0 };
+    let checkpoint = startLine;
+    let lastLine = startLine;
+    let chunk: CsvValidRow[] = [];
+    let chunkRows = 0;
+    // Every run reads from the top: the reader flags an id repeated anywhere earlier in the file, and
+    // validates against the instant the first run started, so all runs agree on which rows are valid.
+    const rows = readCsvTransactions(body, {
+      fileId: this.fileId,
+      now: loadStartedAt,
+      maxAmountUsdMinor: this.deps.config.maxAmountUsdMinor,
+    });
+    for await (const row of rows) {
+      counts.rows += 1;
+      if (row.valid) counts.validRows += 1;
+      else counts.invalidRows += 1;
+      if (row.line <= checkpoint) continue;
+      lastLine = row.line;
+      chunkRows += 1;
+      if (row.valid) chunk.push(row);
+      if (chunkRows < this.tuning.chunkRows) continue;
+
+      if (!(await this.flush(chunk, checkpoint, lastLine))) return this.result("superseded", checkpoint);
+      checkpoint = lastLine;
+      chunk = [];
+      chunkRows = 0;
+      if (!this.allowsAnotherChunk()) {
+        return this.handOver(checkpoint);
+      }
+    }
+    if (lastLine > checkpoint) {
+      if (!(await this.flush(chunk, checkpoint, lastLine))) return this.result("superseded", checkpoint);
+      checkpoint = lastLine;
+    }
+    if (!(await markLoaded(this.statusTable, this.fileId, checkpoint, counts, this.clock()))) {
+      return this.result("superseded", checkpoint);
+    }
+    this.deps.metrics.count("CsvFilesLoaded", 1);
+    this.deps.log.info("File loaded", {
+      fileId: this.fileId,
+      ...counts,
+      publishedRowsThisRun: this.publishedRows,
+      alreadyReceivedRowsThisRun: this.alreadyReceivedRows,
+    });
+    const completion = await this.complete();
+    return this.result(completion.completed ? "completed" : "loaded", checkpoint);
+  }
+
+  private allowsAnotherChunk(): boolean {
+    const margin = Math.max(this.tuning.minimumTimeMarginMs, 2 * this.slowestChunkMs);
+    return this.context.getRemainingTimeInMillis() > margin;
+  }
+
+  private async handOver(checkpoint: number): Promise<FileLoadResult> {
+    this.deps.metrics.count("CsvLoadsContinued", 1);
+    this.deps.log.info("Stopping for time; the rest of the file is handed over", {
+      fileId: this.fileId,
+      checkpointLine: checkpoint,
+      remainingMs: this.context.getRemainingTimeInMillis(),
+    });
+    await (this.deps.continueLater ?? defaultContinueLater)(this.fileId, checkpoint + 1);
+    return this.result("continued", checkpoint);
+  }
+
+  private async plan(chunk: readonly CsvValidRow[]): Promise<ChunkPlan> {
+    const toPublish: CsvValidRow[] = [];
+    let publishedEarlier = 0;
+    let alreadyReceived = 0;
+    if (chunk.length === 0) return { toPublish, publishedEarlier, alreadyReceived };
+    const existing = await findIntakeRecords(
+      this.intakeTable,
+      chunk.map((row) => row.key),
+    );
+    for (const row of chunk) {
+      const record = existing.get(row.key);
+      if (record === undefined) {
+        toPublish.push(row);
+      } else if (parseCsvDeliveryId(record.deliveryId)?.fileId === this.fileId) {
+        publishedEarlier += 1;
+      } else {
+        alreadyReceived += 1;
+        if (record.payloadHash !== undefined && record.payloadHash !== csvPayloadHash(row.transaction)) {
+          // Same transaction id, different content: still not loaded twice, but worth a look.
+          this.deps.metrics.count("CsvRowConflicts", 1);
+          this.deps.log.warn("Row's transaction id was received before with different content", {
+            fileId: this.fileId,
+            line: row.line,
+            transactionId: row.key,
+            firstDeliveryId: record.deliveryId,
+          });
+        }
+      }
+    }
+    return { toPublish, publishedEarlier, alreadyReceived };
+  }
+
+  /** Loads one chunk and saves the checkpoint; false when another invocation saved it first. */
+  private async flush(chunk: readonly CsvValidRow[], previousLine: number, line: number): Promise<boolean> {
+    const startedAt = Date.now();
+    const { hooks } = this.deps;
+    const plan = await this.plan(chunk);
+    const lines = plan.toPublish.map((row) => row.line);
+    if (plan.toPublish.length > 0) {
+      const stats = await publishReceivedEvents(this.bus, this.fileId, plan.toPublish);
+      if (stats.retriedEntries > 0) this.deps.metrics.count("CsvEntriesRetried", stats.retriedEntries);
+      await hooks?.afterPublish?.(this.fileId, lines);
+      // Only now: a record says "on the bus" (see the module comment for a crash in between).
+      const receivedAt = this.clock();
+      await writeIntakeRecords(
+        this.intakeTable,
+        plan.toPublish.map((row) =>
+          csvIntakeRecord(row, {
+            fileId: this.fileId,
+            receivedAt,
+            retentionHours: this.deps.config.retentionHours,
+            attemptId: this.context.awsRequestId,
+          }),
+        ),
+      );
+      await hooks?.afterRecords?.(this.fileId, lines);
+    }
+    const published = plan.toPublish.length + plan.publishedEarlier;
+    const saved = await saveCheckpoint(
+      this.statusTable,
+      this.fileId,
+      { previousLine, line, publishedRows: published, alreadyReceivedRows: plan.alreadyReceived },
+      this.clock(),
+    );
+    if (!saved) {
+      this.deps.log.warn("Checkpoint moved by another invocation; this one stops", {
+        fileId: this.fileId,
+        expectedCheckpointLine: previousLine,
+      });
+      return false;
+    }
+    this.publishedRows += published;
+    this.alreadyReceivedRows += plan.alreadyReceived;
+    if (published > 0) this.deps.metrics.count("CsvRowsPublished", published);
+    if (plan.alreadyReceived > 0) this.deps.metrics.count("CsvRowsAlreadyReceived", plan.alreadyReceived);
+    this.slowestChunkMs = Math.max(this.slowestChunkMs, Date.now() - startedAt);
+    await hooks?.afterCheckpoint?.(this.fileId, line);
+    return true;
+  }
+
+  private async complete(): Promise<FileCompletion> {
+    const completion = await completeFileIfDone(
+      {
+        documentClient: this.deps.documentClient,
+        sns: this.deps.sns,
+        fileStatusTable: this.deps.config.fileStatusTable,
+        alertsTopicArn: this.deps.config.alertsTopicArn,
+      },
+      this.fileId,
+      this.clock(),
+    );
+    if (completion.completed) {
+      this.deps.metrics.count("CsvFilesCompleted", 1);
+      this.deps.log.info("File completed at the end of its load; summary sent", {
+        fileId: this.fileId,
+        messageId: completion.messageId,
+      });
+    }
+    return completion;
+  }
+}
+
+/**
+ * Loads every file the event names, one after the other. The first failure fails the invocation;
+ * its retry finds the files already done LOADED or COMPLETED and passes over them.
+ */
+export async function runCsvTransform(
+  deps: CsvTransformDependencies,
+  event: unknown,
+  context: TransformContext,
+): Promise<CsvTransformResult> {
+  const requests = transformRequests(event, deps.config.uploadsBucket);
+  for (const ignored of requests.ignored) deps.log.warn("Event record ignored", { ...ignored });
+  const files: FileLoadResult[] = [];
+  for (const request of requests.files) files.push(await new FileLoad(deps, request, context).run());
+  return { files, ignored: requests.ignored.length };
+}

@@ -1,0 +1,226 @@
+/**
+ * The load's progress in the processing-status table: VALIDATED → LOADING (checkpointed chunk by
+ * chunk) → LOADED. Every write is conditional on what this run last saw, so two invocations of the
+ * same file (a duplicate S3 event, a retry racing a slow run) can never both count a chunk: the
+ * one whose checkpoint update fails stops.
+ */
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import type { FileStatus } from "../shared/fileStatus";
+import { fileStatusTableDefinition } from "../shared/tableDefinitions";
+import { LoadStoreError } from "./errors";
+
+const keyName = fileStatusTableDefinition.partitionKey;
+
+export interface StatusTable {
+  readonly client: DynamoDBDocumentClient;
+  readonly tableName: string;
+}
+
+export type LoadStart =
+  /** Load from the line after `checkpointLine` (0 before any row was handled). */
+  | {
+      readonly kind: "load";
+      readonly checkpointLine: number;
+      /** When the first run started: every run validates rows against this same instant. */
+      readonly loadStartedAt: Date;
+    }
+  /** Every row is published already; only "complete if done" may be left to do. */
+  | { readonly kind: "loaded" }
+  | { readonly kind: "completed" }
+  | { readonly kind: "rejected" }
+  /** No status record yet, or still RECEIVED: csv-intake has not marked the file VALIDATED. */
+  | { readonly kind: "notReady"; readonly status: string | undefined };
+
+function isConditionFailure(error: unknown): boolean {
+  return error instanceof Error && error.name === "ConditionalCheckFailedException";
+}
+
+async function readStatus(table: StatusTable, fileId: string): Promise<string | undefined> {
+  try {
+    const answer = await table.client.send(
+      new GetCommand({
+        TableName: table.tableName,
+        Key: { [keyName]: fileId },
+        ConsistentRead: true,
+        ProjectionExpression: "#status",
+        ExpressionAttributeNames: { "#status": "status" },
+      }),
+    );
+    const status = answer.Item?.status;
+    return typeof status === "string" ? status : undefined;
+  } catch (error) {
+    throw new LoadStoreError("status read", { cause: error });
+  }
+}
+
+/**
+ * VALIDATED → LOADING (or LOADING again, for a resumed run), answering where to start. Counters
+ * start at 0 only if absent, so a resumed run keeps what earlier runs added.
+ */
+export async function beginLoad(table: StatusTable, fileId: string, now: Date): Promise<LoadStart> {
+  try {
+    const answer = await table.client.send(
+      new UpdateCommand({
+        TableName: table.tableName,
+        Key: { [keyName]: fileId },
+        UpdateExpression:
+          "SET #status = :loading, #updatedAt = :now, #loadStartedAt = if_not_exists(#loadStartedAt, :now), " +
+          "#checkpointLine = if_not_exists(#checkpointLine, :zero), " +
+          "#publishedRows = if_not_exists(#publishedRows, :zero), " +
+          "#alreadyReceivedRows = if_not_exists(#alreadyReceivedRows, :zero)",
+        ConditionExpression: "#status IN (:validated, :loading)",
+        ExpressionAttributeNames: {
+          "#status": "status",
+          "#updatedAt": "updatedAt",
+          "#loadStartedAt": "loadStartedAt",
+          "#checkpointLine": "checkpointLine",
+          "#publishedRows": "publishedRows",
+          "#alreadyReceivedRows": "alreadyReceivedRows",
+        },
+        ExpressionAttributeValues: {
+          ":loading": "LOADING" satisfies FileStatus,
+          ":validated": "VALIDATED" satisfies FileStatus,
+          ":now": now.toISOString(),
+          ":zero": 0,
+        },
+        ReturnValues: "ALL_NEW",
+      }),
+    );
+    const item = answer.Attributes ?? {};
+    const checkpointLine = typeof item.checkpointLine === "number" ? item.checkpointLine : 0;
+    const startedAt = typeof item.loadStartedAt === "string" ? new Date(item.loadStartedAt) : now;
+    return {
+      kind: "load",
+      checkpointLine,
+      loadStartedAt: Number.isNaN(startedAt.getTime()) ? now : startedAt,
+    };
+  } catch (error) {
+    if (!isConditionFailure(error)) throw new LoadStoreError("load start", { cause: error });
+  }
+  const status = await readStatus(table, fileId);
+  switch (status) {
+    case "LOADED":
+      return { kind: "loaded" };
+    case "COMPLETED":
+      return { kind: "completed" };
+    case "REJECTED":
+      return { kind: "rejected" };
+    default:
+      return { kind: "notReady", status };
+  }
+}
+
+export interface Checkpoint {
+  /** The checkpoint this run read or last saved. */
+  readonly previousLine: number;
+  /** The last line handled now (a valid row loaded, skipped as received, or an invalid row passed). */
+  readonly line: number;
+  readonly publishedRows: number;
+  readonly alreadyReceivedRows: number;
+}
+
+/**
+ * Moves the checkpoint and adds the chunk's counts in one conditional update. False when the
+ * checkpoint is no longer `previousLine` (another invocation got there first): the caller stops.
+ */
+export async function saveCheckpoint(
+  table: StatusTable,
+  fileId: string,
+  checkpoint: Checkpoint,
+  now: Date,
+): Promise<boolean> {
+  try {
+    await table.client.send(
+      new UpdateCommand({
+        TableName: table.tableName,
+        Key: { [keyName]: fileId },
+        UpdateExpression:
+          "SET #checkpointLine = :line, #updatedAt = :now " +
+          "ADD #publishedRows :published, #alreadyReceivedRows :alreadyReceived",
+        ConditionExpression: "#status = :loading AND #checkpointLine = :previous",
+        ExpressionAttributeNames: {
+          "#status": "status",
+          "#checkpointLine": "checkpointLine",
+          "#updatedAt": "updatedAt",
+          "#publishedRows": "publishedRows",
+          "#alreadyReceivedRows": "alreadyReceivedRows",
+        },
+        ExpressionAttributeValues: {
+          ":loading": "LOADING" satisfies FileStatus,
+          ":previous": checkpoint.previousLine,
+          ":line": checkpoint.line,
+          ":published": checkpoint.publishedRows,
+          ":alreadyReceived": checkpoint.alreadyReceivedRows,
+          ":now": now.toISOString(),
+        },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw new LoadStoreError("checkpoint update", { cause: error });
+  }
+}
+
+/** The file as this run read it, in full: used where csv-intake left a count unset. */
+export interface FileCounts {
+  readonly rows: number;
+  readonly validRows: number;
+  readonly invalidRows: number;
+}
+
+/**
+ * LOADING → LOADED once the checkpoint is the file's last line. The decision counters start at 0
+ * if no decision was counted yet, so "complete if done" can compare them straight away. False when
+ * another invocation moved the file on meanwhile.
+ */
+export async function markLoaded(
+  table: StatusTable,
+  fileId: string,
+  lastLine: number,
+  counts: FileCounts,
+  now: Date,
+): Promise<boolean> {
+  try {
+    await table.client.send(
+      new UpdateCommand({
+        TableName: table.tableName,
+        Key: { [keyName]: fileId },
+        UpdateExpression:
+          "SET #status = :loaded, #updatedAt = :now, #loadedAt = :now, " +
+          "#decidedRows = if_not_exists(#decidedRows, :zero), #approved = if_not_exists(#approved, :zero), " +
+          "#review = if_not_exists(#review, :zero), #rejected = if_not_exists(#rejected, :zero), " +
+          "#rows = if_not_exists(#rows, :rows), #validRows = if_not_exists(#validRows, :validRows), " +
+          "#invalidRows = if_not_exists(#invalidRows, :invalidRows)",
+        ConditionExpression: "#status = :loading AND #checkpointLine = :line",
+        ExpressionAttributeNames: {
+          "#status": "status",
+          "#updatedAt": "updatedAt",
+          "#loadedAt": "loadedAt",
+          "#checkpointLine": "checkpointLine",
+          "#decidedRows": "decidedRows",
+          "#approved": "approved",
+          "#review": "review",
+          "#rejected": "rejected",
+          "#rows": "rows",
+          "#validRows": "validRows",
+          "#invalidRows": "invalidRows",
+        },
+        ExpressionAttributeValues: {
+          ":loaded": "LOADED" satisfies FileStatus,
+          ":loading": "LOADING" satisfies FileStatus,
+          ":line": lastLine,
+          ":zero": 0,
+          ":rows": counts.rows,
+          ":validRows": counts.validRows,
+          ":invalidRows": counts.invalidRows,
+          ":now": now.toISOString(),
+        },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw new LoadStoreError("loaded update", { cause: error });
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * csv-transform in AWS: invoked asynchronously by the uploads bucket's notification for
+ * `validated/*.csv` (or by hand with `{"continueFile": {"fileId"}}`), loads the file's valid rows
+ * into the pipeline (see csvTransform.ts). A run that stops for time fails with
+ * TransformIncompleteError after saving its checkpoint; Lambda's retry of the event resumes it.
+ */
+import type { Context } from "aws-lambda";
+import { MetricUnit } from "@aws-lambda-powertools/metrics";
+import { SNSClient } from "@aws-sdk/client-sns";
+import { documentClient } from "../shared/dynamoDb";
+import { EnvironmentName } from "../shared/environmentNames";
+import { optionalEnvironment } from "../shared/environment";
+import { eventBridgeClient } from "../shared/eventBridge";
+import { observeInvocation } from "../shared/handlerObservability";
+import { logger, metrics, tracer } from "../shared/powertools";
+import { s3Client } from "../shared/s3";
+import { loadCsvTransformConfig } from "./config";
+import {
+  runCsvTransform,
+  type CsvTransformResult,
+  type TransformLog,
+  type TransformMetrics,
+} from "./csvTransform";
+
+const config = loadCsvTransformConfig();
+
+const snsEndpoint = optionalEnvironment(EnvironmentName.snsEndpoint);
+const sns = snsEndpoint
+  ? new SNSClient({ endpoint: snsEndpoint })
+  : tracer.captureAWSv3Client(new SNSClient({}));
+
+const log: TransformLog = {
+  info: (message, attributes = {}) => logger.info(message, attributes),
+  warn: (message, attributes = {}) => logger.warn(message, attributes),
+};
+
+const transformMetrics: TransformMetrics = {
+  count: (name, value) => metrics.addMetric(name, MetricUnit.Count, value),
+};
+
+export const handler = async (event: unknown, context: Context): Promise<CsvTransformResult> =>
+  observeInvocation(context, () =>
+    runCsvTransform(
+      {
+        config,
+        documentClient,
+        eventBridge: eventBridgeClient,
+        s3: s3Client,
+        sns,
+        log,
+        metrics: transformMetrics,
+      },
+      event,
+      context,
+    ),
+  );

@@ -1,0 +1,86 @@
+/**
+ * What starts csv-transform: the uploads bucket's S3 notification for `validated/<fileId>.csv`, or
+ * a continuation `{ "continueFile": { "fileId", "fromLine" } }` (sent by hand or by a re-drive to
+ * carry on a load whose retries ran out). Anything else is reported as ignored, never thrown: a
+ * retry would not make it readable.
+ */
+import { z } from "zod";
+import { fileIdOfKey, uploadLayout } from "../shared/fileStatus";
+
+export interface FileRequest {
+  readonly fileId: string;
+  readonly trigger: "s3" | "continue";
+  /** The continuation's idea of where to resume; the status table's checkpoint decides. */
+  readonly fromLine?: number;
+}
+
+export interface IgnoredInput {
+  readonly reason: "NOT_OUR_BUCKET" | "NOT_A_VALIDATED_FILE" | "NOT_A_CREATE_EVENT" | "UNRECOGNISED_EVENT";
+  /** The object key (S3 keys of the uploads bucket are file ids, not customer data). */
+  readonly key?: string;
+}
+
+export interface TransformRequests {
+  readonly files: readonly FileRequest[];
+  readonly ignored: readonly IgnoredInput[];
+}
+
+const s3Record = z.object({
+  eventSource: z.literal("aws:s3").optional(),
+  eventName: z.string().optional(),
+  s3: z.object({
+    bucket: z.object({ name: z.string() }),
+    object: z.object({ key: z.string() }),
+  }),
+});
+
+const s3Notification = z.object({ Records: z.array(z.unknown()) });
+
+const continuation = z.object({
+  continueFile: z.object({
+    fileId: z.string().regex(/^[A-Za-z0-9-]{8,64}$/),
+    fromLine: z.number().int().nonnegative().optional(),
+  }),
+});
+
+/** S3 keys arrive URL-encoded, spaces as `+`. */
+function decodeS3Key(key: string): string {
+  try {
+    return decodeURIComponent(key.replace(/\+/g, " "));
+  } catch {
+    return key;
+  }
+}
+
+export function transformRequests(event: unknown, uploadsBucket: string): TransformRequests {
+  const resumed = continuation.safeParse(event);
+  if (resumed.success) {
+    const { fileId, fromLine } = resumed.data.continueFile;
+    return {
+      files: [{ fileId, trigger: "continue", ...(fromLine === undefined ? {} : { fromLine }) }],
+      ignored: [],
+    };
+  }
+  const notification = s3Notification.safeParse(event);
+  if (!notification.success) return { files: [], ignored: [{ reason: "UNRECOGNISED_EVENT" }] };
+  const files: FileRequest[] = [];
+  const ignored: IgnoredInput[] = [];
+  for (const raw of notification.data.Records) {
+    const record = s3Record.safeParse(raw);
+    if (!record.success) {
+      ignored.push({ reason: "UNRECOGNISED_EVENT" });
+      continue;
+    }
+    const key = decodeS3Key(record.data.s3.object.key);
+    if (record.data.s3.bucket.name !== uploadsBucket) {
+      ignored.push({ reason: "NOT_OUR_BUCKET", key });
+    } else if (record.data.eventName !== undefined && !record.data.eventName.startsWith("ObjectCreated:")) {
+      ignored.push({ reason: "NOT_A_CREATE_EVENT", key });
+    } else {
+      const fileId = key.startsWith(uploadLayout.validatedPrefix) ? fileIdOfKey(key) : undefined;
+      if (fileId === undefined) ignored.push({ reason: "NOT_A_VALIDATED_FILE", key });
+      else if (!files.some((file) => file.fileId === fileId)) files.push({ fileId, trigger: "s3" });
+    }
+  }
+  return { files, ignored };
+}

@@ -1,0 +1,40 @@
+/**
+ * notifier in AWS: the target of the rule matching "Transaction Processed" for CSV rows
+ * (csvProcessedPattern), invoked asynchronously by EventBridge. Counts each decision once on its
+ * file and completes the file with one SNS summary when every published row is decided.
+ */
+import type { Context } from "aws-lambda";
+import { MetricUnit } from "@aws-lambda-powertools/metrics";
+import { SNSClient } from "@aws-sdk/client-sns";
+import { documentClient } from "../shared/dynamoDb";
+import { EnvironmentName } from "../shared/environmentNames";
+import { optionalEnvironment } from "../shared/environment";
+import { observeInvocation } from "../shared/handlerObservability";
+import { logger, metrics, tracer } from "../shared/powertools";
+import { loadNotifierConfig } from "./config";
+import { createNotifier, type NotifierLog, type NotifierMetrics, type NotifierResult } from "./notifier";
+
+const snsEndpoint = optionalEnvironment(EnvironmentName.snsEndpoint);
+const sns = snsEndpoint
+  ? new SNSClient({ endpoint: snsEndpoint })
+  : tracer.captureAWSv3Client(new SNSClient({}));
+
+const log: NotifierLog = {
+  info: (message, attributes = {}) => logger.info(message, attributes),
+  warn: (message, attributes = {}) => logger.warn(message, attributes),
+};
+
+const notifierMetrics: NotifierMetrics = {
+  count: (name, value) => metrics.addMetric(name, MetricUnit.Count, value),
+};
+
+const notify = createNotifier({
+  config: loadNotifierConfig(),
+  documentClient,
+  sns,
+  log,
+  metrics: notifierMetrics,
+});
+
+export const handler = async (event: unknown, context: Context): Promise<NotifierResult> =>
+  observeInvocation(context, () => notify(event, context));

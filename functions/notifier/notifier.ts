@@ -1,0 +1,281 @@
+/**
+ * notifier: target of the rule matching "Transaction Processed" for CSV rows (csvProcessedPattern).
+ * For each decision it finds the row's file, counts the decision once on the file's status item,
+ * and then runs the shared "complete if done", which completes the file and sends its summary
+ * exactly once, whichever caller gets there first.
+ *
+ * Counting once, with at-least-once delivery and no transactions:
+ *   1. claim: SET countedAt on the row's intake record if it has none. A duplicate delivery of the
+ *      event is a new invocation, with a new request id, and loses. A Lambda retry of this same
+ *      invocation (same request id) may take the claim again as long as step 3 has not happened,
+ *      so a failure between 1 and 2 does not lose the count;
+ *   2. ADD decidedRows and approved | review | rejected on the file's status item;
+ *   3. SET countedInFileAt on the intake record: from now on no retry counts it again.
+ * Only a failure exactly between 2 and 3 followed by a retry counts twice; every other failure
+ * point counts exactly once.
+ *
+ * The intake record is written just after the row's event is published, so a fast decision can
+ * arrive before it. A missing record is looked up a few times; for a recent event the invocation
+ * then fails so that Lambda's retry (about 1 and 3 minutes later) looks again; an older event's
+ * key is unknown for good and the event is ignored with a warning.
+ */
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import type { SNSClient } from "@aws-sdk/client-sns";
+import { completeFileIfDone, parseCsvDeliveryId } from "../shared/fileCompletion";
+import { fileStatusTableDefinition, intakeRecordsTableDefinition } from "../shared/tableDefinitions";
+import type { NotifierConfig } from "./config";
+import { parseProcessedEvent, type DecisionStatus, type ProcessedDecision } from "./processedEvent";
+
+const intakeKey = intakeRecordsTableDefinition.partitionKey;
+const fileKey = fileStatusTableDefinition.partitionKey;
+
+/** The decided row's intake record is not there (yet): the retry of this event looks again. */
+export class IntakeRecordNotFoundError extends Error {
+  constructor(readonly transactionId: string) {
+    super(`No intake record for ${transactionId} yet; the decision is counted when it appears`);
+    this.name = "IntakeRecordNotFoundError";
+  }
+}
+
+/** A DynamoDB call failed for a reason other than a lost condition. */
+export class NotifierStoreError extends Error {
+  constructor(operation: string, options: { cause: unknown }) {
+    super(`Notifier ${operation} failed`, options);
+    this.name = "NotifierStoreError";
+  }
+}
+
+export type NotifierMetricName =
+  "DecisionsCounted" | "DecisionsDuplicate" | "DecisionsIgnored" | "CsvFilesCompleted";
+
+/** Where progress goes (Powertools Logger in the function). */
+export interface NotifierLog {
+  info(message: string, attributes?: Record<string, unknown>): void;
+  warn(message: string, attributes?: Record<string, unknown>): void;
+}
+
+export interface NotifierMetrics {
+  count(name: NotifierMetricName, value: number): void;
+}
+
+export interface NotifierContext {
+  readonly awsRequestId: string;
+}
+
+export interface NotifierDependencies {
+  readonly config: NotifierConfig;
+  readonly documentClient: DynamoDBDocumentClient;
+  readonly sns: SNSClient;
+  readonly log: NotifierLog;
+  readonly metrics: NotifierMetrics;
+  readonly now?: () => Date;
+  /** Age of an event below which a missing intake record is "not written yet" (default 10 min). */
+  readonly recordGraceMs?: number;
+  /** Lookups of a missing intake record within one invocation, and the pause between them. */
+  readonly recordLookups?: { readonly attempts: number; readonly delayMs: number };
+}
+
+export type IgnoredReason = "INVALID_EVENT" | "UNKNOWN_TRANSACTION" | "NOT_A_CSV_ROW" | "UNKNOWN_FILE";
+
+export type NotifierResult =
+  | { readonly outcome: "counted" | "duplicate"; readonly fileId: string; readonly completed: boolean }
+  | { readonly outcome: "ignored"; readonly reason: IgnoredReason };
+
+/** Longer than Lambda's two retries of an asynchronous event (about 1 and 3 minutes after the first). */
+export const defaultRecordGraceMs = 10 * 60_000;
+const defaultRecordLookups = { attempts: 3, delayMs: 250 };
+
+const counterOf: Readonly<Record<DecisionStatus, "approved" | "review" | "rejected">> = {
+  APPROVED: "approved",
+  REVIEW: "review",
+  REJECTED: "rejected",
+};
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+function isConditionFailure(error: unknown): boolean {
+  return error instanceof Error && error.name === "ConditionalCheckFailedException";
+}
+
+interface RowRecord {
+  readonly source?: unknown;
+  readonly deliveryId?: unknown;
+}
+
+export type Notifier = (event: unknown, context: NotifierContext) => Promise<NotifierResult>;
+
+export function createNotifier(deps: NotifierDependencies): Notifier {
+  const clock = deps.now ?? (() => new Date());
+  const lookups = deps.recordLookups ?? defaultRecordLookups;
+  const graceMs = deps.recordGraceMs ?? defaultRecordGraceMs;
+  const { config, documentClient, log, metrics } = deps;
+
+  async function readRecord(transactionId: string): Promise<RowRecord | undefined> {
+    for (let attempt = 1; ; attempt += 1) {
+      let item: RowRecord | undefined;
+      try {
+        const answer = await documentClient.send(
+          new GetCommand({
+            TableName: config.intakeTable,
+            Key: { [intakeKey]: transactionId },
+            ConsistentRead: true,
+            ProjectionExpression: "#source, #deliveryId",
+            ExpressionAttributeNames: { "#source": "source", "#deliveryId": "deliveryId" },
+          }),
+        );
+        item = answer.Item;
+      } catch (error) {
+        throw new NotifierStoreError("intake-record read", { cause: error });
+      }
+      if (item !== undefined || attempt >= lookups.attempts) return item;
+      await sleep(lookups.delayMs);
+    }
+  }
+
+  /** Step 1: true when this invocation may count the decision. */
+  async function claim(decision: ProcessedDecision, requestId: string, now: Date): Promise<boolean> {
+    try {
+      await documentClient.send(
+        new UpdateCommand({
+          TableName: config.intakeTable,
+          Key: { [intakeKey]: decision.transactionId },
+          UpdateExpression: "SET #countedAt = :now, #countedBy = :requestId, #countedStatus = :status",
+          ConditionExpression:
+            "attribute_exists(#key) AND (attribute_not_exists(#countedAt) OR " +
+            "(#countedBy = :requestId AND attribute_not_exists(#countedInFileAt)))",
+          ExpressionAttributeNames: {
+            "#key": intakeKey,
+            "#countedAt": "countedAt",
+            "#countedBy": "countedBy",
+            "#countedStatus": "countedStatus",
+            "#countedInFileAt": "countedInFileAt",
+          },
+          ExpressionAttributeValues: {
+            ":now": now.toISOString(),
+            ":requestId": requestId,
+            ":status": decision.status,
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw new NotifierStoreError("count claim", { cause: error });
+    }
+  }
+
+  /** Step 2: false when the file has no status item (nothing to count on). */
+  async function addToFile(fileId: string, status: DecisionStatus, now: Date): Promise<boolean> {
+    try {
+      await documentClient.send(
+        new UpdateCommand({
+          TableName: config.fileStatusTable,
+          Key: { [fileKey]: fileId },
+          UpdateExpression: "SET #updatedAt = :now ADD #decidedRows :one, #counter :one",
+          ConditionExpression: "attribute_exists(#key)",
+          ExpressionAttributeNames: {
+            "#key": fileKey,
+            "#updatedAt": "updatedAt",
+            "#decidedRows": "decidedRows",
+            "#counter": counterOf[status],
+          },
+          ExpressionAttributeValues: { ":now": now.toISOString(), ":one": 1 },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw new NotifierStoreError("file count", { cause: error });
+    }
+  }
+
+  /** Step 3. */
+  async function markCounted(transactionId: string, now: Date): Promise<void> {
+    try {
+      await documentClient.send(
+        new UpdateCommand({
+          TableName: config.intakeTable,
+          Key: { [intakeKey]: transactionId },
+          UpdateExpression: "SET #countedInFileAt = :now",
+          ExpressionAttributeNames: { "#countedInFileAt": "countedInFileAt" },
+          ExpressionAttributeValues: { ":now": now.toISOString() },
+        }),
+      );
+    } catch (error) {
+      throw new NotifierStoreError("count mark", { cause: error });
+    }
+  }
+
+  function ignore(
+    reason: IgnoredReason,
+    message: string,
+    attributes: Record<string, unknown>,
+  ): NotifierResult {
+    metrics.count("DecisionsIgnored", 1);
+    log.warn(message, { reason, ...attributes });
+    return { outcome: "ignored", reason };
+  }
+
+  return async function notify(event: unknown, context: NotifierContext): Promise<NotifierResult> {
+    const parsed = parseProcessedEvent(event);
+    if (!parsed.ok) {
+      return ignore("INVALID_EVENT", "Not a CSV row's Transaction Processed event; ignored", {
+        problem: parsed.problem,
+      });
+    }
+    const { decision } = parsed;
+    const logKeys = { transactionId: decision.transactionId, eventId: decision.eventId };
+    const record = await readRecord(decision.transactionId);
+    if (record === undefined) {
+      const ageMs = clock().getTime() - (decision.eventTime ?? clock()).getTime();
+      if (ageMs < graceMs) throw new IntakeRecordNotFoundError(decision.transactionId);
+      return ignore("UNKNOWN_TRANSACTION", "Decision for a transaction with no intake record; ignored", {
+        ...logKeys,
+        eventAgeMs: ageMs,
+      });
+    }
+    const delivery = record.source === "csv" ? parseCsvDeliveryId(String(record.deliveryId)) : undefined;
+    if (delivery === undefined) {
+      return ignore("NOT_A_CSV_ROW", "Decision for a transaction not loaded from a file; ignored", logKeys);
+    }
+    const { fileId } = delivery;
+
+    const now = clock();
+    const counted = await claim(decision, context.awsRequestId, now);
+    if (counted) {
+      if (!(await addToFile(fileId, decision.status, now))) {
+        return ignore("UNKNOWN_FILE", "Decision for a file with no status record; not counted", {
+          ...logKeys,
+          fileId,
+        });
+      }
+      await markCounted(decision.transactionId, now);
+      metrics.count("DecisionsCounted", 1);
+      log.info("Decision counted", { ...logKeys, fileId, line: delivery.line, status: decision.status });
+    } else {
+      metrics.count("DecisionsDuplicate", 1);
+      log.info("Decision already counted; duplicate delivery", { ...logKeys, fileId });
+    }
+
+    // Also after a duplicate: it may be the retry of an invocation that counted, then failed to complete.
+    const completion = await completeFileIfDone(
+      {
+        documentClient,
+        sns: deps.sns,
+        fileStatusTable: config.fileStatusTable,
+        alertsTopicArn: config.alertsTopicArn,
+      },
+      fileId,
+      clock(),
+    );
+    if (completion.completed) {
+      metrics.count("CsvFilesCompleted", 1);
+      log.info("File completed; summary sent", {
+        fileId,
+        messageId: completion.messageId,
+        ...completion.summary,
+      });
+    }
+    return { outcome: counted ? "counted" : "duplicate", fileId, completed: completion.completed };
+  };
+}

@@ -1,0 +1,55 @@
+/**
+ * The "Transaction Processed" event as the csvProcessedPattern rule delivers it: the EventBridge
+ * envelope with the state machine's outcome as `detail` (components/transactionStateMachineDefinition.ts,
+ * PublishProcessed). Only what the notifier needs is read; anything else may change freely.
+ */
+import { z } from "zod";
+import { csvKeyPrefix } from "../shared/csvTransactions";
+import { DetailType } from "../shared/eventRouting";
+
+export type DecisionStatus = "APPROVED" | "REVIEW" | "REJECTED";
+
+const processedEvent = z.object({
+  id: z.string().min(1),
+  "detail-type": z.literal(DetailType.processed),
+  time: z.string().optional(),
+  detail: z.object({
+    transactionId: z.string().startsWith(csvKeyPrefix).max(256),
+    status: z.enum(["APPROVED", "REVIEW", "REJECTED"]),
+    stage: z.string().optional(),
+    lane: z.string().optional(),
+  }),
+});
+
+export interface ProcessedDecision {
+  readonly eventId: string;
+  /** The event's time, when it has a valid one. */
+  readonly eventTime?: Date;
+  /** `csv#<transaction_id>`. */
+  readonly transactionId: string;
+  readonly status: DecisionStatus;
+}
+
+export type ProcessedEventParse =
+  | { readonly ok: true; readonly decision: ProcessedDecision }
+  | { readonly ok: false; readonly problem: string };
+
+export function parseProcessedEvent(event: unknown): ProcessedEventParse {
+  const parsed = processedEvent.safeParse(event);
+  if (!parsed.success) {
+    // Paths and codes only: the event's values stay out of the logs.
+    const problem = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.code}`).join("; ");
+    return { ok: false, problem };
+  }
+  const { id, time, detail } = parsed.data;
+  const eventTime = time === undefined ? undefined : new Date(time);
+  return {
+    ok: true,
+    decision: {
+      eventId: id,
+      ...(eventTime !== undefined && !Number.isNaN(eventTime.getTime()) ? { eventTime } : {}),
+      transactionId: detail.transactionId,
+      status: detail.status,
+    },
+  };
+}

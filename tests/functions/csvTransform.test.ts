@@ -1,0 +1,639 @@
+/**
+ * csv-transform against real emulators: dynalite for the status and intake-records tables, fauxqs
+ * for the uploads bucket and the alerts topic (read back through an SQS subscription). EventBridge
+ * is aws-sdk-client-mock on the injected client's instance.
+ *
+ * What these tests cannot prove: Lambda's own retry of the asynchronous S3 event (a second run is
+ * started by hand here, as the retry would), that the deployed role allows these calls, or
+ * DynamoDB's real throttling (UnprocessedKeys/UnprocessedItems are retried, but dynalite never
+ * returns any).
+ */
+import {
+  EventBridgeClient,
+  PutEventsCommand,
+  type PutEventsCommandInput,
+  type PutEventsResultEntry,
+} from "@aws-sdk/client-eventbridge";
+import { expect } from "chai";
+import { mockClient, type AwsClientStub } from "aws-sdk-client-mock";
+import {
+  runCsvTransform,
+  type CsvTransformDependencies,
+  type CsvTransformResult,
+} from "../../functions/csv-transform/csvTransform";
+import {
+  RowPublishError,
+  FileNotReadyError,
+  TransformIncompleteError,
+} from "../../functions/csv-transform/errors";
+import { csvPayloadHash } from "../../functions/csv-transform/intakeRecords";
+import { DetailType, intakeEventSource } from "../../functions/shared/eventRouting";
+import { validatedKey } from "../../functions/shared/fileStatus";
+import type { TransactionReceivedDetail } from "../../functions/shared/stepContracts";
+import s3EventFixture from "./fixtures/csv-load/s3-validated-object-created.json";
+import { csvLine, fixtureBytes, minimalHeader, minimalRow, rejectionOf } from "./support/csvFiles";
+import {
+  RecordingLog,
+  RecordingMetrics,
+  startCsvLoadBench,
+  transformContext,
+  type CsvLoadBench,
+} from "./support/csvLoadBench";
+
+/** The S3 notification csv-intake's write of `validated/<fileId>.csv` causes. */
+function s3Event(bucket: string, fileId: string): unknown {
+  const event = structuredClone(s3EventFixture);
+  event.Records[0].s3.bucket.name = bucket;
+  event.Records[0].s3.bucket.arn = `arn:aws:s3:::${bucket}`;
+  event.Records[0].s3.object.key = validatedKey(fileId);
+  return event;
+}
+
+/** A file of `count` valid rows with ids `<prefix>-1` ... (one physical line each, header on line 1). */
+function rowsFile(prefix: string, count: number, from = 1): string {
+  let text = csvLine(minimalHeader);
+  for (let index = from; index < from + count; index += 1) text += csvLine(minimalRow(`${prefix}-${index}`));
+  return text;
+}
+
+interface PublishedEntry {
+  readonly source: string | undefined;
+  readonly detailType: string | undefined;
+  readonly busName: string | undefined;
+  readonly detail: TransactionReceivedDetail;
+}
+
+describe("csv-transform: loading a validated file", function () {
+  this.timeout(60_000);
+  let bench: CsvLoadBench;
+  let eventBridge: AwsClientStub<EventBridgeClient>;
+  let eventIds = 0;
+
+  before(async () => {
+    bench = await startCsvLoadBench();
+    // On this instance only: other suites' EventBridge clients stay untouched.
+    eventBridge = mockClient(bench.eventBridge);
+  });
+
+  after(async () => {
+    eventBridge.restore();
+    await bench?.stop();
+  });
+
+  function acceptedEntries(input: PutEventsCommandInput): PutEventsResultEntry[] {
+    return (input.Entries ?? []).map(() => {
+      eventIds += 1;
+      return { EventId: `event-${eventIds}` };
+    });
+  }
+
+  beforeEach(() => {
+    eventBridge.reset();
+    eventBridge.on(PutEventsCommand).callsFake((input: PutEventsCommandInput) => ({
+      FailedEntryCount: 0,
+      Entries: acceptedEntries(input),
+    }));
+  });
+
+  /** Every entry sent, in order, failed attempts included. */
+  function sentEntries(): PublishedEntry[] {
+    return eventBridge.commandCalls(PutEventsCommand).flatMap((call) =>
+      (call.args[0].input.Entries ?? []).map((entry) => ({
+        source: entry.Source,
+        detailType: entry.DetailType,
+        busName: entry.EventBusName,
+        detail: JSON.parse(entry.Detail ?? "null") as TransactionReceivedDetail,
+      })),
+    );
+  }
+
+  function sentKeys(): string[] {
+    return sentEntries().map((entry) => entry.detail.transactionId);
+  }
+
+  function entriesPerCall(): number[] {
+    return eventBridge.commandCalls(PutEventsCommand).map((call) => call.args[0].input.Entries?.length ?? 0);
+  }
+
+  async function transform(
+    fileId: string,
+    overrides: Partial<CsvTransformDependencies> = {},
+    context = transformContext(),
+  ): Promise<CsvTransformResult> {
+    return runCsvTransform(
+      bench.transformDependencies(overrides),
+      s3Event(bench.transformConfig.uploadsBucket, fileId),
+      context,
+    );
+  }
+
+  it("publishes every valid row once, records it ACCEPTED and leaves the file LOADED with its counts", async () => {
+    const fileId = bench.newFileId("valid");
+    await bench.putValidatedFile(fileId, fixtureBytes("valid.csv"));
+    const log = new RecordingLog();
+
+    // Act
+    const result = await transform(fileId, { log });
+
+    // Assess
+    expect(result.files).to.deep.equal([
+      { fileId, outcome: "loaded", checkpointLine: 5, publishedRows: 4, alreadyReceivedRows: 0 },
+    ]);
+    const entries = sentEntries();
+    expect(entries.map((entry) => entry.detail.transactionId)).to.deep.equal([
+      "csv#tx-1001",
+      "csv#tx-1002",
+      "csv#tx-1003",
+      "csv#tx-1004",
+    ]);
+    for (const entry of entries) {
+      expect(entry.source).to.equal(intakeEventSource);
+      expect(entry.detailType).to.equal(DetailType.received);
+      expect(entry.busName).to.equal("transactions-test");
+    }
+    const first = entries[0].detail;
+    expect(first).to.deep.include({
+      transactionId: "csv#tx-1001",
+      amount: 42.5,
+      currency: "USD",
+      amountUsd: 42.5,
+    });
+    expect(first.transaction).to.deep.include({ transactionId: "tx-1001", source: "csv", amount: "42.50" });
+    expect(first.transaction.metadata).to.deep.include({ csvFileId: fileId, csvLine: 2 });
+
+    const record = await bench.readIntakeRecord("csv#tx-1001");
+    expect(record).to.deep.include({
+      transactionId: "csv#tx-1001",
+      state: "ACCEPTED",
+      source: "csv",
+      provider: "csv",
+      deliveryId: `${fileId}:2`,
+      leaseUntil: 0,
+      response: {
+        statusCode: 202,
+        body: JSON.stringify({ transaction_id: "csv#tx-1001", status: "RECEIVED" }),
+      },
+    });
+    expect(record?.payloadHash).to.match(/^[0-9a-f]{64}$/);
+    expect(record?.expiresAt).to.be.at.least(
+      Math.ceil(Date.parse("2025-11-15T00:00:00Z") / 1000) + 96 * 3600,
+    );
+    expect(record?.attemptId).to.be.a("string").and.not.equal("");
+    expect((await bench.readIntakeRecord("csv#tx-1004"))?.deliveryId).to.equal(`${fileId}:5`);
+
+    const status = await bench.readStatus(fileId);
+    expect(status).to.deep.include({
+      status: "LOADED",
+      checkpointLine: 5,
+      rows: 4,
+      validRows: 4,
+      invalidRows: 0,
+      publishedRows: 4,
+      alreadyReceivedRows: 0,
+      decidedRows: 0,
+      approved: 0,
+      review: 0,
+      rejected: 0,
+    });
+    expect(await bench.drainSummaries()).to.deep.equal([]);
+    expect(log.lines.map((line) => line.message)).to.include("File loaded");
+  });
+
+  it("sends at most 10 entries per PutEvents call", async () => {
+    const fileId = bench.newFileId("batches");
+    await bench.putValidatedFile(fileId, rowsFile("batch", 25));
+
+    await transform(fileId);
+
+    expect(entriesPerCall()).to.have.members([10, 10, 5]);
+    expect(new Set(sentKeys()).size).to.equal(25);
+  });
+
+  it("passes over invalid rows (csv-intake reported them) and checkpoints the file's last line", async () => {
+    const fileId = bench.newFileId("some-bad");
+    await bench.putValidatedFile(fileId, fixtureBytes("some-bad-rows.csv"));
+
+    const result = await transform(fileId);
+
+    expect(sentKeys()).to.deep.equal(["csv#ok-1", "csv#ok-10", "csv#ok-19"]);
+    expect(result.files[0]).to.deep.include({ outcome: "loaded", publishedRows: 3, checkpointLine: 19 });
+    expect(await bench.readStatus(fileId)).to.deep.include({
+      status: "LOADED",
+      checkpointLine: 19,
+      rows: 16,
+      validRows: 3,
+      invalidRows: 13,
+      publishedRows: 3,
+    });
+    // ok-10's quoted note spans lines 10-11: the row is named by the line it starts on.
+    expect((await bench.readIntakeRecord("csv#ok-10"))?.deliveryId).to.equal(`${fileId}:10`);
+    expect(await bench.readIntakeRecord("csv#bad-3")).to.equal(undefined);
+  });
+
+  it("publishes nothing for a re-upload under another file id and completes it at once with one summary", async () => {
+    // Prepare: the same file loaded before under another id.
+    const firstId = bench.newFileId("original");
+    const reuploadId = bench.newFileId("reupload");
+    const content = rowsFile("again", 12);
+    await bench.putValidatedFile(firstId, content);
+    await transform(firstId);
+    eventBridge.resetHistory();
+    await bench.putValidatedFile(reuploadId, content);
+    const metrics = new RecordingMetrics();
+
+    // Act
+    const result = await transform(reuploadId, { metrics });
+
+    // Assess
+    expect(eventBridge.commandCalls(PutEventsCommand)).to.have.length(0);
+    expect(result.files).to.deep.equal([
+      {
+        fileId: reuploadId,
+        outcome: "completed",
+        checkpointLine: 13,
+        publishedRows: 0,
+        alreadyReceivedRows: 12,
+      },
+    ]);
+    const status = await bench.readStatus(reuploadId);
+    expect(status).to.deep.include({ status: "COMPLETED", publishedRows: 0, alreadyReceivedRows: 12 });
+    expect(status?.completedAt).to.equal("2025-11-15T00:00:00.000Z");
+    // The rows still belong to the first upload.
+    expect((await bench.readIntakeRecord("csv#again-1"))?.deliveryId).to.equal(`${firstId}:2`);
+    expect(await bench.drainSummaries()).to.deep.equal([
+      {
+        subject: `CSV file ${reuploadId} processed`,
+        message: {
+          file_id: reuploadId,
+          rows: 12,
+          valid_rows: 12,
+          invalid_rows: 0,
+          already_received_rows: 12,
+          published_rows: 0,
+          approved: 0,
+          review: 0,
+          rejected: 0,
+        },
+      },
+    ]);
+    expect(metrics.total("CsvRowsAlreadyReceived")).to.equal(12);
+    expect(metrics.total("CsvRowConflicts")).to.equal(0);
+    expect((await bench.readStatus(firstId))?.status).to.equal("LOADED");
+  });
+
+  it("counts a re-uploaded row with changed content as already received and warns about it", async () => {
+    const firstId = bench.newFileId("changed-a");
+    const secondId = bench.newFileId("changed-b");
+    await bench.putValidatedFile(firstId, csvLine(minimalHeader) + csvLine(minimalRow("changed-1")));
+    await transform(firstId);
+    eventBridge.resetHistory();
+    await bench.putValidatedFile(
+      secondId,
+      csvLine(minimalHeader) +
+        csvLine(minimalRow("changed-1", { amount: "99.00" })) +
+        csvLine(minimalRow("new-1")),
+    );
+    const log = new RecordingLog();
+    const metrics = new RecordingMetrics();
+
+    await transform(secondId, { log, metrics });
+
+    expect(sentKeys()).to.deep.equal(["csv#new-1"]);
+    expect(await bench.readStatus(secondId)).to.deep.include({ publishedRows: 1, alreadyReceivedRows: 1 });
+    expect(metrics.total("CsvRowConflicts")).to.equal(1);
+    expect(log.warnings()).to.have.length(1);
+    expect(log.warnings()[0].attributes).to.deep.include({ line: 2, transactionId: "csv#changed-1" });
+  });
+
+  it("hashes a row the same in every file, and differently when its content changes", async () => {
+    const fileA = bench.newFileId("hash-a");
+    const fileB = bench.newFileId("hash-b");
+    await bench.putValidatedFile(fileA, csvLine(minimalHeader) + csvLine(minimalRow("hash-1")));
+    await transform(fileA);
+    const record = await bench.readIntakeRecord("csv#hash-1");
+    const entry = sentEntries()[0].detail.transaction;
+    const sameRowElsewhere = {
+      ...entry,
+      metadata: { csvFileId: fileB, csvLine: 7, settlementStatus: "completed" },
+    };
+    expect(record?.payloadHash).to.equal(csvPayloadHash(entry as never));
+    expect(csvPayloadHash(sameRowElsewhere as never)).to.equal(record?.payloadHash);
+    expect(csvPayloadHash({ ...entry, amount: "10.01" } as never)).to.not.equal(record?.payloadHash);
+  });
+
+  it("retries the entries PutEvents refused, losing and duplicating nothing", async () => {
+    // Prepare: the first call refuses two of its entries, the next refuses one more.
+    const fileId = bench.newFileId("partial");
+    await bench.putValidatedFile(fileId, rowsFile("partial", 23));
+    let call = 0;
+    eventBridge.on(PutEventsCommand).callsFake((input: PutEventsCommandInput) => {
+      call += 1;
+      const entries = acceptedEntries(input);
+      const refuse = call === 1 ? [3, 7] : call === 2 ? [0] : [];
+      for (const index of refuse)
+        entries[index] = { ErrorCode: "ThrottlingException", ErrorMessage: "slow down" };
+      return { FailedEntryCount: refuse.length, Entries: entries };
+    });
+    const metrics = new RecordingMetrics();
+
+    // Act
+    const result = await transform(fileId, { metrics, tuning: { publishConcurrency: 1, retry: fastRetry } });
+
+    // Assess: every row accepted exactly once.
+    const accepted: string[] = [];
+    call = 0;
+    for (const sent of eventBridge.commandCalls(PutEventsCommand)) {
+      call += 1;
+      const refused = call === 1 ? [3, 7] : call === 2 ? [0] : [];
+      (sent.args[0].input.Entries ?? []).forEach((entry, index) => {
+        if (!refused.includes(index)) {
+          accepted.push((JSON.parse(entry.Detail ?? "null") as TransactionReceivedDetail).transactionId);
+        }
+      });
+    }
+    expect(accepted).to.have.length(23);
+    expect(new Set(accepted).size).to.equal(23);
+    expect(result.files[0]).to.deep.include({ outcome: "loaded", publishedRows: 23 });
+    expect(metrics.total("CsvEntriesRetried")).to.equal(3);
+    // The retry carries only the refused entries.
+    expect(entriesPerCall().slice(0, 3)).to.deep.equal([10, 2, 1]);
+    expect(await bench.readStatus(fileId)).to.deep.include({ status: "LOADED", publishedRows: 23 });
+  });
+
+  it("fails loudly when the bus keeps refusing, records nothing of the chunk, and a later run publishes it", async () => {
+    const fileId = bench.newFileId("refused");
+    await bench.putValidatedFile(fileId, rowsFile("refused", 4));
+    // The bus refuses refused-3 every time.
+    const poisoned = (detail: string | undefined) => detail?.includes('"csv#refused-3"') === true;
+    eventBridge.on(PutEventsCommand).callsFake((input: PutEventsCommandInput) => ({
+      FailedEntryCount: 1,
+      Entries: (input.Entries ?? []).map((entry, index) =>
+        poisoned(entry.Detail)
+          ? { ErrorCode: "InternalFailure", ErrorMessage: "internal" }
+          : { EventId: `refused-${index}` },
+      ),
+    }));
+
+    const error = await rejectionOf(transform(fileId, { tuning: { retry: { ...fastRetry, attempts: 3 } } }));
+
+    expect(error).to.be.instanceOf(RowPublishError);
+    expect((error as RowPublishError).failedRows).to.equal(1);
+    expect((error as Error).message).to.contain("InternalFailure");
+    expect(entriesPerCall()).to.deep.equal([4, 1, 1]);
+    expect(await bench.readStatus(fileId)).to.deep.include({
+      status: "LOADING",
+      checkpointLine: 0,
+      publishedRows: 0,
+    });
+    expect(await bench.readIntakeRecord("csv#refused-1")).to.equal(undefined);
+
+    // The retry of the event, with the bus healthy again.
+    eventBridge.reset();
+    eventBridge.on(PutEventsCommand).callsFake((input: PutEventsCommandInput) => ({
+      FailedEntryCount: 0,
+      Entries: acceptedEntries(input),
+    }));
+    await transform(fileId);
+    expect(sentKeys()).to.have.members(["csv#refused-1", "csv#refused-2", "csv#refused-3", "csv#refused-4"]);
+    expect(await bench.readStatus(fileId)).to.deep.include({ status: "LOADED", publishedRows: 4 });
+  });
+
+  it("stops for time with TransformIncompleteError and resumes from the checkpoint without republishing or recounting", async () => {
+    // Prepare: 120 rows in chunks of 25; the budget runs out after the second chunk.
+    const fileId = bench.newFileId("budget");
+    await bench.putValidatedFile(fileId, rowsFile("budget", 120));
+    let checkpoints = 0;
+    const tuning = { chunkRows: 25, minimumTimeMarginMs: 1_000 };
+    const firstRun = transform(
+      fileId,
+      { tuning, hooks: { afterCheckpoint: () => void (checkpoints += 1) } },
+      transformContext(() => (checkpoints >= 2 ? 500 : 60_000)),
+    );
+
+    // Act 1
+    const error = await rejectionOf(firstRun);
+
+    // Assess 1
+    expect(error).to.be.instanceOf(TransformIncompleteError);
+    expect(error).to.deep.include({ name: "TransformIncompleteError", fileId, fromLine: 52 });
+    expect(await bench.readStatus(fileId)).to.deep.include({
+      status: "LOADING",
+      checkpointLine: 51,
+      publishedRows: 50,
+      alreadyReceivedRows: 0,
+    });
+    expect(sentKeys()).to.have.length(50);
+
+    // Act 2: Lambda's retry of the same event.
+    eventBridge.resetHistory();
+    const second = await transform(fileId, { tuning });
+
+    // Assess 2
+    expect(second.files[0]).to.deep.include({ outcome: "loaded", publishedRows: 70, alreadyReceivedRows: 0 });
+    const resumed = sentKeys();
+    expect(resumed).to.have.length(70);
+    expect(resumed[0]).to.equal("csv#budget-51");
+    expect(await bench.readStatus(fileId)).to.deep.include({
+      status: "LOADED",
+      checkpointLine: 121,
+      publishedRows: 120,
+      alreadyReceivedRows: 0,
+    });
+  });
+
+  it("hands over through an injected continueLater and resumes from a continueFile event", async () => {
+    const fileId = bench.newFileId("continue");
+    await bench.putValidatedFile(fileId, rowsFile("continue", 30));
+    const handedOver: [string, number][] = [];
+
+    const first = await transform(
+      fileId,
+      {
+        tuning: { chunkRows: 10 },
+        continueLater: async (id, fromLine) => void handedOver.push([id, fromLine]),
+      },
+      transformContext(() => 0),
+    );
+
+    expect(first.files[0]).to.deep.include({ outcome: "continued", checkpointLine: 11, publishedRows: 10 });
+    expect(handedOver).to.deep.equal([[fileId, 12]]);
+    const log = new RecordingLog();
+    const second = await runCsvTransform(
+      bench.transformDependencies({ log }),
+      { continueFile: { fileId, fromLine: 12 } },
+      transformContext(),
+    );
+    expect(second.files[0]).to.deep.include({ outcome: "loaded", publishedRows: 20 });
+    expect(new Set(sentKeys()).size).to.equal(30);
+    expect(sentKeys()).to.have.length(30);
+    expect(log.warnings()).to.deep.equal([]);
+  });
+
+  it("trusts the saved checkpoint over a continuation's fromLine", async () => {
+    const fileId = bench.newFileId("fromline");
+    await bench.putValidatedFile(fileId, rowsFile("fromline", 6));
+    const log = new RecordingLog();
+
+    await runCsvTransform(
+      bench.transformDependencies({ log }),
+      { continueFile: { fileId, fromLine: 5 } },
+      transformContext(),
+    );
+
+    expect(sentKeys()).to.have.length(6);
+    expect(log.warnings().map((line) => line.attributes)).to.deep.equal([
+      { fileId, fromLine: 5, checkpointLine: 0 },
+    ]);
+  });
+
+  it("republishes only the chunk whose records a crash prevented, and counts it once", async () => {
+    const fileId = bench.newFileId("crash-publish");
+    await bench.putValidatedFile(fileId, rowsFile("crash-p", 30));
+    const tuning = { chunkRows: 10 };
+    let chunks = 0;
+    const crash = await rejectionOf(
+      transform(fileId, {
+        tuning,
+        hooks: {
+          afterPublish: () => {
+            chunks += 1;
+            if (chunks === 2) throw new Error("injected crash between publish and records");
+          },
+        },
+      }),
+    );
+    expect((crash as Error).message).to.contain("injected crash");
+    expect(await bench.readStatus(fileId)).to.deep.include({ checkpointLine: 11, publishedRows: 10 });
+    eventBridge.resetHistory();
+
+    await transform(fileId, { tuning });
+
+    // Rows 11-20 were on the bus once already: published again (downstream is idempotent on the key).
+    expect(sentKeys()).to.deep.equal(Array.from({ length: 20 }, (_, index) => `csv#crash-p-${index + 11}`));
+    expect(await bench.readStatus(fileId)).to.deep.include({ status: "LOADED", publishedRows: 30 });
+  });
+
+  it("does not republish a chunk recorded before a crash, and still counts it as published", async () => {
+    const fileId = bench.newFileId("crash-record");
+    await bench.putValidatedFile(fileId, rowsFile("crash-r", 30));
+    const tuning = { chunkRows: 10 };
+    let chunks = 0;
+    await rejectionOf(
+      transform(fileId, {
+        tuning,
+        hooks: {
+          afterRecords: () => {
+            chunks += 1;
+            if (chunks === 2) throw new Error("injected crash between records and checkpoint");
+          },
+        },
+      }),
+    );
+    expect(await bench.readStatus(fileId)).to.deep.include({ checkpointLine: 11, publishedRows: 10 });
+    eventBridge.resetHistory();
+
+    const result = await transform(fileId, { tuning });
+
+    expect(sentKeys()).to.deep.equal(Array.from({ length: 10 }, (_, index) => `csv#crash-r-${index + 21}`));
+    expect(result.files[0]).to.deep.include({ publishedRows: 20, alreadyReceivedRows: 0 });
+    expect(await bench.readStatus(fileId)).to.deep.include({
+      status: "LOADED",
+      publishedRows: 30,
+      alreadyReceivedRows: 0,
+    });
+  });
+
+  it("lets only one of two concurrent runs of a file count each chunk", async () => {
+    const fileId = bench.newFileId("concurrent");
+    await bench.putValidatedFile(fileId, rowsFile("concurrent", 40));
+    const tuning = { chunkRows: 10 };
+
+    const results = await Promise.all([transform(fileId, { tuning }), transform(fileId, { tuning })]);
+
+    const status = await bench.readStatus(fileId);
+    expect(status).to.deep.include({ status: "LOADED", publishedRows: 40, checkpointLine: 41 });
+    expect(new Set(sentKeys()).size).to.equal(40);
+    expect(results.map((result) => result.files[0].outcome)).to.include("loaded");
+    const counted = results.reduce((sum, result) => sum + result.files[0].publishedRows, 0);
+    expect(counted).to.equal(40);
+  });
+
+  it("treats a repeated event for a LOADED or COMPLETED file as done", async () => {
+    const fileId = bench.newFileId("repeat");
+    await bench.putValidatedFile(fileId, rowsFile("repeat", 3));
+    await transform(fileId);
+    eventBridge.resetHistory();
+
+    const again = await transform(fileId);
+    expect(again.files[0]).to.deep.include({ outcome: "loaded", publishedRows: 0 });
+    expect(eventBridge.commandCalls(PutEventsCommand)).to.have.length(0);
+    expect(await bench.readStatus(fileId)).to.deep.include({ status: "LOADED", publishedRows: 3 });
+
+    const completedId = bench.newFileId("repeat-done");
+    await bench.putValidatedFile(completedId, rowsFile("repeat", 3));
+    await transform(completedId);
+    await bench.drainSummaries();
+    expect((await transform(completedId)).files[0].outcome).to.equal("skipped");
+    expect(await bench.drainSummaries()).to.deep.equal([]);
+  });
+
+  it("fails a file csv-intake has not marked VALIDATED yet (the retry loads it) and passes over a REJECTED one", async () => {
+    const early = bench.newFileId("early");
+    await bench.putValidatedFile(early, rowsFile("early", 2), { status: "RECEIVED" });
+    const error = await rejectionOf(transform(early));
+    expect(error).to.be.instanceOf(FileNotReadyError);
+    expect(error).to.deep.include({ fileId: early, status: "RECEIVED" });
+
+    const missing = bench.newFileId("missing");
+    expect(await rejectionOf(transform(missing))).to.deep.include({
+      name: "FileNotReadyError",
+      status: undefined,
+    });
+
+    const rejected = bench.newFileId("rejected");
+    await bench.putValidatedFile(rejected, rowsFile("rejected", 2), { status: "REJECTED" });
+    expect((await transform(rejected)).files[0].outcome).to.equal("skipped");
+    expect(eventBridge.commandCalls(PutEventsCommand)).to.have.length(0);
+  });
+
+  it("ignores records for other buckets, other prefixes and other event types", async () => {
+    const log = new RecordingLog();
+    const bucket = bench.transformConfig.uploadsBucket;
+    const record = (bucketName: string, key: string, eventName = "ObjectCreated:Put") => ({
+      eventSource: "aws:s3",
+      eventName,
+      s3: { bucket: { name: bucketName }, object: { key } },
+    });
+
+    const result = await runCsvTransform(
+      bench.transformDependencies({ log }),
+      {
+        Records: [
+          record("someone-elses-bucket", "validated/abcdefgh.csv"),
+          record(bucket, "uploads/abcdefgh.csv"),
+          record(bucket, "validated/abcdefgh.csv", "ObjectRemoved:Delete"),
+          record(bucket, "validated/..%2Fsecret.csv"),
+        ],
+      },
+      transformContext(),
+    );
+    const unrecognised = await runCsvTransform(
+      bench.transformDependencies({ log }),
+      { Service: "Amazon S3", Event: "s3:TestEvent" },
+      transformContext(),
+    );
+
+    expect(result).to.deep.equal({ files: [], ignored: 4 });
+    expect(unrecognised).to.deep.equal({ files: [], ignored: 1 });
+    expect(log.warnings().map((line) => line.attributes.reason)).to.deep.equal([
+      "NOT_OUR_BUCKET",
+      "NOT_A_VALIDATED_FILE",
+      "NOT_A_CREATE_EVENT",
+      "NOT_A_VALIDATED_FILE",
+      "UNRECOGNISED_EVENT",
+    ]);
+    expect(eventBridge.commandCalls(PutEventsCommand)).to.have.length(0);
+  });
+});
+
+const fastRetry = { attempts: 5, baseDelayMs: 1, maxDelayMs: 5 };

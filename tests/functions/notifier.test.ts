@@ -1,0 +1,347 @@
+/**
+ * The notifier against the emulators: files are loaded by the real csv-transform (EventBridge
+ * mocked on the injected client's instance), then "Transaction Processed" events as the
+ * csvProcessedPattern rule delivers them are counted on dynalite, and the summary is read from the
+ * alerts topic through an SQS subscription on fauxqs.
+ *
+ * What these tests cannot prove: EventBridge's own delivery (the rule, its retries) or Lambda's
+ * retry of a failed asynchronous invocation with the same request id; both are played by hand.
+ */
+import { randomUUID } from "node:crypto";
+import { EventBridgeClient, PutEventsCommand, type PutEventsCommandInput } from "@aws-sdk/client-eventbridge";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { SNSClient } from "@aws-sdk/client-sns";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { expect } from "chai";
+import { mockClient, type AwsClientStub } from "aws-sdk-client-mock";
+import { runCsvTransform, type CsvTransformDependencies } from "../../functions/csv-transform/csvTransform";
+import {
+  createNotifier,
+  IntakeRecordNotFoundError,
+  NotifierStoreError,
+  type NotifierDependencies,
+  type NotifierResult,
+} from "../../functions/notifier/notifier";
+import { FileCompletionError } from "../../functions/shared/fileCompletion";
+import { localCredentials, localRegion } from "../../local/awsClients";
+import processedFixture from "./fixtures/csv-load/transaction-processed.json";
+import { csvLine, csvTestNow, minimalHeader, minimalRow, rejectionOf } from "./support/csvFiles";
+import {
+  RecordingLog,
+  RecordingMetrics,
+  startCsvLoadBench,
+  transformContext,
+  type CsvLoadBench,
+} from "./support/csvLoadBench";
+
+type DecisionStatus = "APPROVED" | "REVIEW" | "REJECTED";
+
+/** A "Transaction Processed" event of the state machine, as the rule delivers it. */
+function processedEvent(
+  transactionId: string,
+  status: DecisionStatus,
+  overrides: { id?: string; time?: string } = {},
+) {
+  const event = structuredClone(processedFixture);
+  event.id = overrides.id ?? randomUUID();
+  event.time = overrides.time ?? event.time;
+  event.detail.transactionId = transactionId;
+  event.detail.status = status;
+  return event;
+}
+
+/** A file of `count` valid rows named `<prefix>-1`..., plus one invalid row at the end. */
+function fileWithOneBadRow(prefix: string, count: number): string {
+  let text = csvLine(minimalHeader);
+  for (let index = 1; index <= count; index += 1) text += csvLine(minimalRow(`${prefix}-${index}`));
+  return text + csvLine(minimalRow(`${prefix}-bad`, { amount: "1.001" }));
+}
+
+describe("notifier: counting decisions and completing files", function () {
+  this.timeout(60_000);
+  let bench: CsvLoadBench;
+  let eventBridge: AwsClientStub<EventBridgeClient>;
+
+  before(async () => {
+    bench = await startCsvLoadBench();
+    eventBridge = mockClient(bench.eventBridge);
+  });
+
+  after(async () => {
+    eventBridge.restore();
+    await bench?.stop();
+  });
+
+  beforeEach(async () => {
+    eventBridge.reset();
+    eventBridge.on(PutEventsCommand).callsFake((input: PutEventsCommandInput) => ({
+      FailedEntryCount: 0,
+      Entries: (input.Entries ?? []).map(() => ({ EventId: randomUUID() })),
+    }));
+    await bench.drainSummaries();
+  });
+
+  function notifierWith(overrides: Partial<NotifierDependencies> = {}) {
+    const log = new RecordingLog();
+    const metrics = new RecordingMetrics();
+    const notify = createNotifier({
+      config: bench.notifierConfig,
+      documentClient: bench.documentClient,
+      sns: bench.sns,
+      log,
+      metrics,
+      now: () => csvTestNow,
+      recordLookups: { attempts: 2, delayMs: 1 },
+      ...overrides,
+    });
+    return { notify, log, metrics };
+  }
+
+  async function load(fileId: string, content: string, overrides: Partial<CsvTransformDependencies> = {}) {
+    await bench.putValidatedFile(fileId, content);
+    return runCsvTransform(
+      bench.transformDependencies(overrides),
+      { continueFile: { fileId } },
+      transformContext(),
+    );
+  }
+
+  it("counts each decision once, duplicates included, and completes the file exactly once with one summary", async () => {
+    // Prepare: six rows published, one invalid row.
+    const fileId = bench.newFileId("notify");
+    await load(fileId, fileWithOneBadRow("notify", 6));
+    const statuses: DecisionStatus[] = ["APPROVED", "REVIEW", "APPROVED", "REJECTED", "APPROVED", "REVIEW"];
+    const events = statuses.map((status, index) => processedEvent(`csv#notify-${index + 1}`, status));
+    const { notify, log, metrics } = notifierWith();
+
+    // Act: all at once, with a second delivery of the third event (a new invocation, a new request id).
+    const deliveries = [...events, events[2]].map((event) => notify(event, { awsRequestId: randomUUID() }));
+    const results = await Promise.all(deliveries);
+
+    // Assess
+    const outcomes = results.map((result) => result.outcome);
+    expect(outcomes.filter((outcome) => outcome === "counted")).to.have.length(6);
+    expect(outcomes.filter((outcome) => outcome === "duplicate")).to.have.length(1);
+    expect(results.filter((result) => "completed" in result && result.completed)).to.have.length(1);
+    const status = await bench.readStatus(fileId);
+    expect(status).to.deep.include({
+      status: "COMPLETED",
+      publishedRows: 6,
+      decidedRows: 6,
+      approved: 3,
+      review: 2,
+      rejected: 1,
+      completedAt: csvTestNow.toISOString(),
+    });
+    expect(await bench.drainSummaries()).to.deep.equal([
+      {
+        subject: `CSV file ${fileId} processed`,
+        message: {
+          file_id: fileId,
+          rows: 7,
+          valid_rows: 6,
+          invalid_rows: 1,
+          already_received_rows: 0,
+          published_rows: 6,
+          approved: 3,
+          review: 2,
+          rejected: 1,
+        },
+      },
+    ]);
+    expect(metrics.total("DecisionsCounted")).to.equal(6);
+    expect(metrics.total("DecisionsDuplicate")).to.equal(1);
+    expect(metrics.total("CsvFilesCompleted")).to.equal(1);
+    expect(await bench.readIntakeRecord("csv#notify-2")).to.deep.include({ countedStatus: "REVIEW" });
+    expect(log.warnings()).to.deep.equal([]);
+
+    // A late duplicate after completion changes nothing and sends nothing.
+    const late = await notify(events[0], { awsRequestId: randomUUID() });
+    expect(late).to.deep.equal({ outcome: "duplicate", fileId, completed: false });
+    expect(await bench.readStatus(fileId)).to.deep.include({ decidedRows: 6, approved: 3 });
+    expect(await bench.drainSummaries()).to.deep.equal([]);
+  });
+
+  it("counts decisions that arrive while the file is still loading; the load's end then completes it", async () => {
+    const fileId = bench.newFileId("early-decisions");
+    const { notify } = notifierWith();
+    const notified: NotifierResult[] = [];
+
+    // Every chunk is decided as soon as its intake records are written, before the file is LOADED.
+    const result = await load(fileId, fileWithOneBadRow("early", 4), {
+      tuning: { chunkRows: 2 },
+      hooks: {
+        afterRecords: async (_, lines) => {
+          for (const line of lines) {
+            const event = processedEvent(`csv#early-${line - 1}`, "APPROVED");
+            notified.push(await notify(event, { awsRequestId: randomUUID() }));
+          }
+        },
+      },
+    });
+
+    expect(notified.map((entry) => entry.outcome)).to.deep.equal([
+      "counted",
+      "counted",
+      "counted",
+      "counted",
+    ]);
+    expect(notified.some((entry) => "completed" in entry && entry.completed)).to.equal(false);
+    expect(result.files[0]).to.deep.include({ outcome: "completed", publishedRows: 4 });
+    expect(await bench.readStatus(fileId)).to.deep.include({
+      status: "COMPLETED",
+      decidedRows: 4,
+      approved: 4,
+    });
+    const summaries = await bench.drainSummaries();
+    expect(summaries).to.have.length(1);
+    expect(summaries[0].message).to.deep.include({ file_id: fileId, published_rows: 4, approved: 4 });
+  });
+
+  it("ignores a decision for a key it has no intake record for, with a warning", async () => {
+    const { notify, log, metrics } = notifierWith();
+    const event = processedEvent("csv#never-loaded", "APPROVED", { time: "2025-11-14T22:00:00Z" });
+
+    const result = await notify(event, { awsRequestId: randomUUID() });
+
+    expect(result).to.deep.equal({ outcome: "ignored", reason: "UNKNOWN_TRANSACTION" });
+    expect(log.warnings()).to.have.length(1);
+    expect(log.warnings()[0].attributes).to.deep.include({
+      reason: "UNKNOWN_TRANSACTION",
+      transactionId: "csv#never-loaded",
+      eventId: event.id,
+    });
+    expect(metrics.total("DecisionsIgnored")).to.equal(1);
+    expect(await bench.drainSummaries()).to.deep.equal([]);
+  });
+
+  it("fails a recent decision whose intake record is not written yet, and counts it on the retry", async () => {
+    // Prepare: the decision arrives between the row's publish and its intake record.
+    const fileId = bench.newFileId("race");
+    const { notify } = notifierWith();
+    const requestId = randomUUID();
+    const event = processedEvent("csv#race-1", "REJECTED");
+    let early: unknown;
+    await load(fileId, fileWithOneBadRow("race", 1), {
+      hooks: {
+        afterPublish: async () => {
+          early = await rejectionOf(notify(event, { awsRequestId: requestId }));
+        },
+      },
+    });
+    expect(early).to.be.instanceOf(IntakeRecordNotFoundError);
+    expect(await bench.readStatus(fileId)).to.deep.include({ status: "LOADED", decidedRows: 0 });
+
+    // Act: Lambda's retry of the same invocation.
+    const retried = await notify(event, { awsRequestId: requestId });
+
+    // Assess
+    expect(retried).to.deep.equal({ outcome: "counted", fileId, completed: true });
+    expect(await bench.readStatus(fileId)).to.deep.include({
+      status: "COMPLETED",
+      decidedRows: 1,
+      rejected: 1,
+    });
+    expect(await bench.drainSummaries()).to.have.length(1);
+  });
+
+  it("ignores events that are not a CSV row's decision", async () => {
+    const { notify, log } = notifierWith();
+    const webhookKey = processedEvent("acme#tx-1", "APPROVED");
+    const noStatus = processedEvent("csv#tx-1", "APPROVED") as { detail: Record<string, unknown> };
+    delete noStatus.detail.status;
+
+    const results = [
+      await notify(webhookKey, { awsRequestId: randomUUID() }),
+      await notify(noStatus, { awsRequestId: randomUUID() }),
+      await notify("not an event", { awsRequestId: randomUUID() }),
+    ];
+
+    expect(results).to.deep.equal([
+      { outcome: "ignored", reason: "INVALID_EVENT" },
+      { outcome: "ignored", reason: "INVALID_EVENT" },
+      { outcome: "ignored", reason: "INVALID_EVENT" },
+    ]);
+    expect(log.warnings()[0].attributes.problem).to.equal("detail.transactionId: invalid_format");
+    expect(log.warnings()[1].attributes.problem).to.equal("detail.status: invalid_value");
+  });
+
+  it("counts once when Lambda retries an invocation that failed between the claim and the file count", async () => {
+    // Prepare: a client whose first file-count update fails.
+    const fileId = bench.newFileId("retry-count");
+    await load(fileId, fileWithOneBadRow("retry", 2));
+    const flaky = new DynamoDBClient({
+      region: localRegion,
+      credentials: localCredentials,
+      endpoint: bench.emulators.dynamoDbEndpoint,
+    });
+    let failures = 1;
+    flaky.middlewareStack.add(
+      (next, context) => async (args) => {
+        const input = args.input as { TableName?: string; UpdateExpression?: string };
+        if (
+          context.commandName === "UpdateItemCommand" &&
+          input.TableName === bench.transformConfig.fileStatusTable &&
+          input.UpdateExpression?.includes("ADD") &&
+          failures > 0
+        ) {
+          failures -= 1;
+          throw Object.assign(new Error("throttled"), { name: "ProvisionedThroughputExceededException" });
+        }
+        return next(args);
+      },
+      { step: "initialize", name: "failFirstFileCount" },
+    );
+    const { notify } = notifierWith({ documentClient: DynamoDBDocumentClient.from(flaky) });
+    const event = processedEvent("csv#retry-1", "APPROVED");
+    const requestId = randomUUID();
+
+    // Act
+    const failure = await rejectionOf(notify(event, { awsRequestId: requestId }));
+    const duplicate = await notify(event, { awsRequestId: randomUUID() });
+    const retry = await notify(event, { awsRequestId: requestId });
+    const retryAgain = await notify(event, { awsRequestId: requestId });
+
+    // Assess
+    expect(failure).to.be.instanceOf(NotifierStoreError);
+    expect(duplicate.outcome).to.equal("duplicate");
+    expect(retry.outcome).to.equal("counted");
+    expect(retryAgain.outcome).to.equal("duplicate");
+    expect(await bench.readStatus(fileId)).to.deep.include({ status: "LOADED", decidedRows: 1, approved: 1 });
+    flaky.destroy();
+  });
+
+  it("puts the file back to LOADED when the summary cannot be sent, so the retry sends it", async () => {
+    const fileId = bench.newFileId("sns-down");
+    await load(fileId, fileWithOneBadRow("sns-down", 1));
+    const failingSns = new SNSClient({
+      region: localRegion,
+      credentials: localCredentials,
+      endpoint: bench.emulators.messagingEndpoint,
+    });
+    failingSns.middlewareStack.add(
+      () => async () => {
+        throw Object.assign(new Error("SNS unavailable"), { name: "InternalErrorException" });
+      },
+      { step: "initialize", name: "snsDown" },
+    );
+    const event = processedEvent("csv#sns-down-1", "REVIEW");
+    const requestId = randomUUID();
+
+    const failure = await rejectionOf(
+      notifierWith({ sns: failingSns }).notify(event, { awsRequestId: requestId }),
+    );
+
+    expect(failure).to.be.instanceOf(FileCompletionError);
+    const reopened = await bench.readStatus(fileId);
+    expect(reopened).to.deep.include({ status: "LOADED", decidedRows: 1, review: 1 });
+    expect(reopened).to.not.have.property("completedAt");
+    expect(await bench.drainSummaries()).to.deep.equal([]);
+
+    const retry = await notifierWith().notify(event, { awsRequestId: requestId });
+    expect(retry).to.deep.equal({ outcome: "duplicate", fileId, completed: true });
+    expect(await bench.readStatus(fileId)).to.deep.include({ status: "COMPLETED", decidedRows: 1 });
+    expect(await bench.drainSummaries()).to.have.length(1);
+    failingSns.destroy();
+  });
+});
