@@ -4,14 +4,26 @@
  * rules, the deployed ASL run by aws-local-stepfunctions, and the real handlers cold-started
  * against all of it. Only the webhook signing secret differs from AWS: it is passed in (locally
  * `WEBHOOK_SECRET`) instead of read from Secrets Manager.
+ *
+ * CSV uploads: the uploads bucket (fauxqs) and processing-status table, csv-intake behind
+ * `upload`/`uploads`, file-status behind `fileStatus`, the bucket's notifications emulated by
+ * LocalS3Notifications (fauxqs sends none; see s3Events.ts) with the UploadNotifications targets
+ * (`uploads/*.csv` → csv-intake, `validated/*.csv` → csv-transform), and the notifier on the bus
+ * rule for csvProcessedPattern().
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import { CreateTableCommand } from "@aws-sdk/client-dynamodb";
+import { S3Client } from "@aws-sdk/client-s3";
 import { PublishCommand } from "@aws-sdk/client-sns";
 import { buildTransactionStateMachineDefinition } from "../components/transactionStateMachineDefinition";
 import { EnvironmentName } from "../functions/shared/environmentNames";
-import { defaultAmountLaneThresholds, type AmountLaneThresholds } from "../functions/shared/eventRouting";
 import {
+  csvProcessedPattern,
+  defaultAmountLaneThresholds,
+  type AmountLaneThresholds,
+} from "../functions/shared/eventRouting";
+import {
+  fileStatusTableDefinition,
   intakeRecordsTableDefinition,
   transactionsTableDefinition,
 } from "../functions/shared/tableDefinitions";
@@ -24,6 +36,8 @@ import { localLambdaContext, type LambdaHandler } from "./lambdaInvokeShim";
 import { addLaneRules } from "./laneRouting";
 import { LocalStateMachine } from "./stateMachineRunner";
 import { createTableInput } from "./tableSpecs";
+import { LocalS3Notifications, type FailedS3Delivery } from "./s3Events";
+import { localUploadNotificationTargets } from "./uploadNotifications";
 
 type IntakeModule = typeof import("../functions/webhook-intake/webhookIntake");
 type SourceModule = typeof import("../functions/webhook-intake/signingSecretSource");
@@ -39,6 +53,8 @@ export const localResourceNames = {
   alertsTopic: "alerts-local",
   alertsInbox: "alerts-inbox-local",
   deadLetterQueue: "dead-letters-local",
+  uploadsBucket: "uploads-local",
+  fileStatusTable: "file-status-local",
 } as const;
 
 export interface LocalPipelineOptions {
@@ -60,6 +76,12 @@ export interface LocalPipelineOptions {
 export interface LocalPipeline {
   readonly webhook: HttpHandler;
   readonly transactionStatus: HttpHandler;
+  /** POST /upload (the CSV as the body), the csv-intake handler. */
+  readonly upload: HttpHandler;
+  /** POST /uploads (a presigned PUT URL), the same csv-intake handler. */
+  readonly uploads: HttpHandler;
+  /** GET /files/{file_id}, the file-status handler. */
+  readonly fileStatus: HttpHandler;
   readonly bus: LocalEventBus;
   readonly emulators: Emulators;
   readonly eventBridgeEndpoint: string;
@@ -67,7 +89,14 @@ export interface LocalPipeline {
   readonly deadLetterQueueUrl: string;
   /** Executions that ended in the Fail state (their input is in the dead-letter queue). */
   readonly failedExecutions: () => number;
-  /** Resolves once no event is being delivered and no execution is running. */
+  /** S3 notifications that failed every attempt (the first and two retries, as Lambda's async invoke). */
+  readonly failedS3Deliveries: () => readonly FailedS3Delivery[];
+  /** Notifier invocations that failed every attempt. */
+  readonly failedNotifierInvocations: () => number;
+  /**
+   * Resolves once no event is being delivered, no execution is running, no S3 notification is in
+   * flight and no notifier invocation is running.
+   */
   idle(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -93,6 +122,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     for (const [table, definition] of [
       [localResourceNames.transactionsTable, transactionsTableDefinition],
       [localResourceNames.intakeTable, intakeRecordsTableDefinition],
+      [localResourceNames.fileStatusTable, fileStatusTableDefinition],
     ] as const) {
       await clients.dynamoDb
         .send(new CreateTableCommand(createTableInput(table, definition)))
@@ -109,6 +139,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       attributes: { RawMessageDelivery: "true" },
     });
     const deadLetterQueueUrl = emulators.fauxqs.createQueue(localResourceNames.deadLetterQueue).queueUrl;
+    emulators.fauxqs.createBucket(localResourceNames.uploadsBucket);
 
     // What the deployed functions find in their configuration, pointed at the emulators.
     Object.assign(process.env, {
@@ -117,6 +148,11 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       [EnvironmentName.eventBusName]: localResourceNames.eventBus,
       [EnvironmentName.dynamoDbEndpoint]: emulators.dynamoDbEndpoint,
       [EnvironmentName.eventBridgeEndpoint]: endpoint.endpoint,
+      [EnvironmentName.uploadsBucket]: localResourceNames.uploadsBucket,
+      [EnvironmentName.fileStatusTable]: localResourceNames.fileStatusTable,
+      [EnvironmentName.alertsTopicArn]: alertsTopicArn,
+      [EnvironmentName.s3Endpoint]: emulators.messagingEndpoint,
+      [EnvironmentName.snsEndpoint]: emulators.messagingEndpoint,
       AWS_REGION: localRegion,
       AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
       AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
@@ -131,6 +167,10 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       compliance: load<{ handler: LambdaHandler }>("compliance/index").handler,
     };
     const statusHandler = load<{ handler: LambdaHandler }>("transaction-status/index").handler;
+    const csvIntakeHandler = load<{ handler: LambdaHandler }>("csv-intake/index").handler;
+    const csvTransformHandler = load<{ handler: LambdaHandler }>("csv-transform/index").handler;
+    const fileStatusHandler = load<{ handler: LambdaHandler }>("file-status/index").handler;
+    const notifierHandler = load<{ handler: LambdaHandler }>("notifier/index").handler;
     const { createWebhookIntakeHandler } = load<IntakeModule>("webhook-intake/webhookIntake");
     const { loadWebhookIntakeConfig } =
       load<typeof import("../functions/webhook-intake/config")>("webhook-intake/config");
@@ -187,31 +227,88 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       },
     });
 
+    // The notifier is the rule's Lambda target: invoked asynchronously with the whole event, with
+    // Lambda's asynchronous retries (the first attempt and up to two more).
+    const notifying = new Set<Promise<unknown>>();
+    let notifierFailures = 0;
+    bus.addRule({
+      name: "csv-file-progress",
+      pattern: csvProcessedPattern(),
+      targets: [
+        {
+          id: "notifier",
+          async deliver(input) {
+            const event: unknown = JSON.parse(input);
+            const invocation = (async () => {
+              for (let attempt = 1; attempt <= 3; attempt += 1) {
+                try {
+                  await notifierHandler(event, localLambdaContext("notifier"));
+                  return;
+                } catch {
+                  // Retried below; the last failure is counted.
+                }
+              }
+              notifierFailures += 1;
+            })();
+            notifying.add(invocation);
+            void invocation.finally(() => notifying.delete(invocation));
+          },
+        },
+      ],
+    });
+
+    const s3 = new S3Client({
+      region: localRegion,
+      credentials: localCredentials,
+      endpoint: emulators.messagingEndpoint,
+      forcePathStyle: true,
+    });
+    const s3Notifications = new LocalS3Notifications({
+      fauxqs: emulators.fauxqs,
+      s3,
+      bucket: localResourceNames.uploadsBucket,
+      targets: localUploadNotificationTargets({
+        intake: (event) => csvIntakeHandler(event, localLambdaContext("csv-intake")),
+        transform: (event) => csvTransformHandler(event, localLambdaContext("csv-transform")),
+      }),
+    });
+
     const http =
       (name: string, handler: LambdaHandler): HttpHandler =>
       async (event) =>
         (await handler(event, localLambdaContext(name))) as APIGatewayProxyResult;
     const eventBridgeStop = endpoint.stop;
+    const quiet = async (): Promise<void> => {
+      // Each kind of work starts the others (an S3 write starts a load, which publishes events,
+      // which start executions and notifier runs): settle until all are quiet at once.
+      // Only tracked work puts events on the bus, so once the bus is idle after the others, nothing
+      // pending anywhere means nothing can start.
+      for (;;) {
+        await s3Notifications.idle();
+        await Promise.allSettled([...running, ...notifying]);
+        await bus.idle();
+        if (running.size === 0 && notifying.size === 0 && !s3Notifications.busy()) return;
+      }
+    };
     return {
       webhook: http("webhook-intake", webhookHandler as LambdaHandler),
       transactionStatus: http("transaction-status", statusHandler),
+      upload: http("csv-intake", csvIntakeHandler),
+      uploads: http("csv-intake", csvIntakeHandler),
+      fileStatus: http("file-status", fileStatusHandler),
       bus,
       emulators,
       eventBridgeEndpoint: endpoint.endpoint,
       alertsInboxUrl,
       deadLetterQueueUrl,
       failedExecutions: () => failed,
-      async idle() {
-        // Executions publish to the bus and deliveries start executions: settle until both are quiet.
-        for (;;) {
-          await bus.idle();
-          if (running.size === 0) return;
-          await Promise.allSettled([...running]);
-        }
-      },
+      failedS3Deliveries: () => s3Notifications.failedDeliveries(),
+      failedNotifierInvocations: () => notifierFailures,
+      idle: quiet,
       async stop() {
-        await bus.idle();
-        await Promise.allSettled([...running]);
+        await quiet();
+        s3Notifications.stop();
+        s3.destroy();
         await eventBridgeStop();
         await emulators.stop();
         forgetFunctionModules();

@@ -5,16 +5,19 @@
  *
  *   1. BatchGetItem the rows' intake records: a key received before under another file (a
  *      re-upload) is counted as alreadyReceived and not published again; a key recorded by an
- *      earlier run of this same file (which stopped before its checkpoint) was published then and
- *      is counted as published now;
- *   2. PutEvents "Transaction Received" for the rest (10 per call, failed entries retried);
- *   3. BatchWriteItem their ACCEPTED intake records;
+ *      earlier run of this same file (which stopped before its checkpoint) is published again;
+ *   2. BatchWriteItem ACCEPTED intake records for the new rows;
+ *   3. PutEvents "Transaction Received" for the new and the re-published rows (10 per call,
+ *      failed entries retried);
  *   4. one conditional UpdateItem moves the checkpoint and adds the chunk's counts.
  *
- * Publish THEN record: a crash between 2 and 3 republishes the chunk on resume. That is safe because
- * everything downstream is idempotent on the key (the transaction is stored with a conditional put
- * and its decision recorded once; a repeat execution ends without a second "Transaction Processed").
- * The other order could record rows that never reached the bus, and their files would never complete.
+ * Record THEN publish: a row's decision can reach the notifier within milliseconds of its event,
+ * and the notifier finds the row's file through its intake record, which must therefore exist
+ * first. A crash between 2 and 3 leaves rows recorded but not on the bus; the resumed run sees
+ * records naming this file after the checkpoint and publishes them again. A crash between 3 and 4
+ * publishes those rows twice, which is safe: everything downstream is idempotent on the key (the
+ * transaction is stored with a conditional put and its decision recorded once; a repeat execution
+ * ends without a second "Transaction Processed").
  *
  * Resumable: each run starts after the saved checkpoint, and the checkpoint update is conditioned on
  * the checkpoint the run last saw, so two runs of one file never count a chunk twice. When the
@@ -92,10 +95,12 @@ export const defaultTuning: TransformTuning = {
 
 /** Points where tests inject a crash. Unset in the function. */
 export interface TransformHooks {
-  /** The chunk's events are on the bus; its intake records are not written yet. */
-  afterPublish?(fileId: string, lines: readonly number[]): Promise<void> | void;
-  /** The chunk's intake records are written; the checkpoint is not moved yet. */
+  /** Nothing of the chunk is written yet. */
+  beforeRecords?(fileId: string, lines: readonly number[]): Promise<void> | void;
+  /** The chunk's intake records are written; its events are not on the bus yet. */
   afterRecords?(fileId: string, lines: readonly number[]): Promise<void> | void;
+  /** The chunk's events are on the bus; the checkpoint is not moved yet. */
+  afterPublish?(fileId: string, lines: readonly number[]): Promise<void> | void;
   /** The checkpoint is saved at `line`. */
   afterCheckpoint?(fileId: string, line: number): Promise<void> | void;
 }
@@ -163,9 +168,10 @@ async function openObject(s3: S3Client, bucket: string, key: string): Promise<Re
 
 /** The chunk's rows as the intake records sort them. */
 interface ChunkPlan {
+  /** Rows never recorded: record, then publish. */
   readonly toPublish: CsvValidRow[];
-  /** Published and recorded by an earlier run of this file that stopped before its checkpoint. */
-  readonly publishedEarlier: number;
+  /** Recorded by an earlier run of this file that stopped before its checkpoint: publish again. */
+  readonly toRepublish: CsvValidRow[];
   readonly alreadyReceived: number;
 }
 
@@ -323,9 +329,9 @@ class FileLoad {
 
   private async plan(chunk: readonly CsvValidRow[]): Promise<ChunkPlan> {
     const toPublish: CsvValidRow[] = [];
-    let publishedEarlier = 0;
+    const toRepublish: CsvValidRow[] = [];
     let alreadyReceived = 0;
-    if (chunk.length === 0) return { toPublish, publishedEarlier, alreadyReceived };
+    if (chunk.length === 0) return { toPublish, toRepublish, alreadyReceived };
     const existing = await findIntakeRecords(
       this.intakeTable,
       chunk.map((row) => row.key),
@@ -335,7 +341,7 @@ class FileLoad {
       if (record === undefined) {
         toPublish.push(row);
       } else if (parseCsvDeliveryId(record.deliveryId)?.fileId === this.fileId) {
-        publishedEarlier += 1;
+        toRepublish.push(row);
       } else {
         alreadyReceived += 1;
         if (record.payloadHash !== undefined && record.payloadHash !== csvPayloadHash(row.transaction)) {
@@ -350,7 +356,7 @@ class FileLoad {
         }
       }
     }
-    return { toPublish, publishedEarlier, alreadyReceived };
+    return { toPublish, toRepublish, alreadyReceived };
   }
 
   /** Loads one chunk and saves the checkpoint; false when another invocation saved it first. */
@@ -358,12 +364,11 @@ class FileLoad {
     const startedAt = Date.now();
     const { hooks } = this.deps;
     const plan = await this.plan(chunk);
-    const lines = plan.toPublish.map((row) => row.line);
+    const outgoing = [...plan.toPublish, ...plan.toRepublish];
+    const lines = outgoing.map((row) => row.line);
     if (plan.toPublish.length > 0) {
-      const stats = await publishReceivedEvents(this.bus, this.fileId, plan.toPublish);
-      if (stats.retriedEntries > 0) this.deps.metrics.count("CsvEntriesRetried", stats.retriedEntries);
-      await hooks?.afterPublish?.(this.fileId, lines);
-      // Only now: a record says "on the bus" (see the module comment for a crash in between).
+      // First: the notifier finds a row's file through this record (see the module comment).
+      await hooks?.beforeRecords?.(this.fileId, lines);
       const receivedAt = this.clock();
       await writeIntakeRecords(
         this.intakeTable,
@@ -378,7 +383,12 @@ class FileLoad {
       );
       await hooks?.afterRecords?.(this.fileId, lines);
     }
-    const published = plan.toPublish.length + plan.publishedEarlier;
+    if (outgoing.length > 0) {
+      const stats = await publishReceivedEvents(this.bus, this.fileId, outgoing);
+      if (stats.retriedEntries > 0) this.deps.metrics.count("CsvEntriesRetried", stats.retriedEntries);
+      await hooks?.afterPublish?.(this.fileId, lines);
+    }
+    const published = outgoing.length;
     const saved = await saveCheckpoint(
       this.statusTable,
       this.fileId,

@@ -215,8 +215,8 @@ describe("notifier: counting decisions and completing files", function () {
     expect(await bench.drainSummaries()).to.deep.equal([]);
   });
 
-  it("fails a recent decision whose intake record is not written yet, and counts it on the retry", async () => {
-    // Prepare: the decision arrives between the row's publish and its intake record.
+  it("counts a decision that arrives before the row's publish returned (records are written first)", async () => {
+    // Prepare: the decision arrives while the loader is still between publish and checkpoint.
     const fileId = bench.newFileId("race");
     const { notify } = notifierWith();
     const requestId = randomUUID();
@@ -225,6 +225,29 @@ describe("notifier: counting decisions and completing files", function () {
     await load(fileId, fileWithOneBadRow("race", 1), {
       hooks: {
         afterPublish: async () => {
+          early = await notify(event, { awsRequestId: requestId });
+        },
+      },
+    });
+    expect(early).to.deep.include({ outcome: "counted", fileId });
+    expect(await bench.readStatus(fileId)).to.deep.include({
+      status: "COMPLETED",
+      decidedRows: 1,
+      rejected: 1,
+    });
+    expect(await bench.drainSummaries()).to.have.length(1);
+  });
+
+  it("fails a recent decision whose intake record is missing, and counts it on the retry", async () => {
+    // Prepare: a decision for a row whose record is not there yet (it is written by the retry's time).
+    const fileId = bench.newFileId("race-late");
+    const { notify } = notifierWith();
+    const requestId = randomUUID();
+    const event = processedEvent("csv#race-late-1", "REJECTED");
+    let early: unknown;
+    await load(fileId, fileWithOneBadRow("race-late", 1), {
+      hooks: {
+        beforeRecords: async () => {
           early = await rejectionOf(notify(event, { awsRequestId: requestId }));
         },
       },
