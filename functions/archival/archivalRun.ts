@@ -34,7 +34,7 @@ import {
   writeWatermark,
   type ArchiveBucket,
 } from "./archiveObjects";
-import { mapWithConcurrency } from "./concurrency";
+import { mapWithConcurrency } from "../shared/concurrency";
 import type { ArchivalConfig } from "./config";
 import { ArchiveIntegrityError } from "./errors";
 import { itemLine, lineTransactionId, type StoredItem } from "./itemCodec";

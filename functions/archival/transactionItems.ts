@@ -15,7 +15,7 @@ import {
 import { marshall } from "@aws-sdk/util-dynamodb";
 import type { ArchivedTransactionRecord } from "../shared/archiveLayout";
 import { decidedDayIndex, transactionsTableDefinition } from "../shared/tableDefinitions";
-import { mapWithConcurrency } from "./concurrency";
+import { mapWithConcurrency } from "../shared/concurrency";
 import { ArchivalStoreError } from "./errors";
 import type { StoredItem } from "./itemCodec";
 import { unchangedCondition } from "./unchangedCondition";

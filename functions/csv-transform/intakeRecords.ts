@@ -19,7 +19,8 @@ import type { IntakeRecord } from "../shared/intakeRecord";
 import type { CanonicalTransaction } from "../shared/stepContracts";
 import { intakeRecordsTableDefinition } from "../shared/tableDefinitions";
 import { LoadStoreError } from "./errors";
-import { backoffMs, mapWithConcurrency, sleep, slices, type RetryPolicy } from "./retry";
+import { mapWithConcurrency } from "../shared/concurrency";
+import { backoffMs, sleep, slices, type RetryPolicy } from "./retry";
 
 const keyName = intakeRecordsTableDefinition.partitionKey;
 

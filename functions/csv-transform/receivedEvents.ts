@@ -14,7 +14,8 @@ import type { CsvValidRow } from "../shared/csvTransactions";
 import { DetailType, intakeEventSource } from "../shared/eventRouting";
 import { transactionReceivedDetail } from "../shared/transactionReceivedEvent";
 import { RowPublishError } from "./errors";
-import { backoffMs, mapWithConcurrency, sleep, slices, type RetryPolicy } from "./retry";
+import { mapWithConcurrency } from "../shared/concurrency";
+import { backoffMs, sleep, slices, type RetryPolicy } from "./retry";
 
 /** PutEvents' own limit. */
 export const entriesPerCall = 10;

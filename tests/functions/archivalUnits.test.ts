@@ -4,7 +4,7 @@
  */
 import { expect } from "chai";
 import { addDays, dayOf } from "../../functions/archival/archiveDays";
-import { mapWithConcurrency } from "../../functions/archival/concurrency";
+import { mapWithConcurrency } from "../../functions/shared/concurrency";
 import { loadArchivalConfig } from "../../functions/archival/config";
 import { itemLine, lineTransactionId, partLines, partText } from "../../functions/archival/itemCodec";
 import {
