@@ -6,6 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { archivePrefix, type ArchivedTransactionRecord } from "../functions/shared/archiveLayout";
 import { decidedDayIndex } from "../functions/shared/tableDefinitions";
+import { kmsOnlyTlsOnlyBucketPolicy } from "./bucketPolicy";
 import type { PolicyStatementSpec } from "./iamPolicy";
 
 /** Prefix of the archival job's own progress objects (its resume point between runs). */
@@ -106,56 +107,10 @@ export function archiveLifecycleRules(days: ArchiveLifecycleDays): ArchiveLifecy
 }
 
 /** One Deny statement of the bucket policy. */
-export interface BucketDenyStatement {
-  readonly Sid: string;
-  readonly Effect: "Deny";
-  readonly Principal: "*";
-  readonly Action: string;
-  readonly Resource: pulumi.Input<string> | pulumi.Input<string>[];
-  readonly Condition: Readonly<Record<string, Readonly<Record<string, string>>>>;
-}
+export type { BucketDenyStatement, BucketPolicyDocument } from "./bucketPolicy";
 
-export interface BucketPolicyDocument {
-  readonly Version: "2012-10-17";
-  readonly Statement: BucketDenyStatement[];
-}
-
-/**
- * The audit bucket's policy: only denials, so it grants nothing (the archival role's own policy
- * does) and Block Public Access has nothing to object to.
- *
- * - Any request over plain HTTP, on the bucket and on every object.
- * - An upload asking for an encryption other than SSE-KMS (e.g. AES256). Uploads that name none
- *   get the bucket's default (SSE-KMS with the customer-managed key); the `Null` guard keeps the
- *   denial to requests that carry the header.
- */
-export function archiveBucketPolicy(bucketArn: pulumi.Input<string>): BucketPolicyDocument {
-  const objects = pulumi.interpolate`${bucketArn}/*`;
-  return {
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Sid: "DenyInsecureTransport",
-        Effect: "Deny",
-        Principal: "*",
-        Action: "s3:*",
-        Resource: [bucketArn, objects],
-        Condition: { Bool: { "aws:SecureTransport": "false" } },
-      },
-      {
-        Sid: "DenyEncryptionOtherThanKms",
-        Effect: "Deny",
-        Principal: "*",
-        Action: "s3:PutObject",
-        Resource: objects,
-        Condition: {
-          StringNotEquals: { "s3:x-amz-server-side-encryption": "aws:kms" },
-          Null: { "s3:x-amz-server-side-encryption": "false" },
-        },
-      },
-    ],
-  };
-}
+/** The audit bucket's policy: TLS only, SSE-KMS only (see bucketPolicy.ts). */
+export const archiveBucketPolicy = kmsOnlyTlsOnlyBucketPolicy;
 
 /** What the archival function reads and writes. */
 export interface ArchivalFunctionResources {

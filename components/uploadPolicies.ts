@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { uploadLayout } from "../functions/shared/fileStatus";
-import type { BucketPolicyDocument } from "./archivalPolicies";
+import { kmsOnlyTlsOnlyBucketPolicy } from "./bucketPolicy";
 
 /** Suffix of every file the pipeline accepts, in both prefixes of the uploads bucket. */
 export const csvSuffix = ".csv";
@@ -59,43 +59,8 @@ export function uploadLifecycleRules(rawUploadRetentionDays: number): UploadLife
   ];
 }
 
-/**
- * The uploads bucket's policy: only denials, so it grants nothing (the functions' roles do, and
- * a presigned URL carries its signer's permissions) and Block Public Access has nothing to object
- * to.
- *
- * - Any request over plain HTTP, on the bucket and on every object (presigned URLs included).
- * - An upload asking for an encryption other than SSE-KMS (e.g. AES256). Uploads that name none
- *   get the bucket's default (SSE-KMS with the customer-managed key); the `Null` guard keeps the
- *   denial to requests that carry the header.
- */
-export function uploadBucketPolicy(bucketArn: pulumi.Input<string>): BucketPolicyDocument {
-  const objects = pulumi.interpolate`${bucketArn}/*`;
-  return {
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Sid: "DenyInsecureTransport",
-        Effect: "Deny",
-        Principal: "*",
-        Action: "s3:*",
-        Resource: [bucketArn, objects],
-        Condition: { Bool: { "aws:SecureTransport": "false" } },
-      },
-      {
-        Sid: "DenyEncryptionOtherThanKms",
-        Effect: "Deny",
-        Principal: "*",
-        Action: "s3:PutObject",
-        Resource: objects,
-        Condition: {
-          StringNotEquals: { "s3:x-amz-server-side-encryption": "aws:kms" },
-          Null: { "s3:x-amz-server-side-encryption": "false" },
-        },
-      },
-    ],
-  };
-}
+/** The uploads bucket's policy: TLS only (presigned URLs included), SSE-KMS only (see bucketPolicy.ts). */
+export const uploadBucketPolicy = kmsOnlyTlsOnlyBucketPolicy;
 
 /** The functions the uploads bucket notifies. */
 export interface UploadNotificationFunctions {
