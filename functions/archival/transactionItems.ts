@@ -16,6 +16,7 @@ import { marshall } from "@aws-sdk/util-dynamodb";
 import type { ArchivedTransactionRecord } from "../shared/archiveLayout";
 import { decidedDayIndex, transactionsTableDefinition } from "../shared/tableDefinitions";
 import { mapWithConcurrency } from "../shared/concurrency";
+import { backoffMs, defaultRetryPolicy, sleep } from "../shared/retry";
 import { ArchivalStoreError } from "./errors";
 import type { StoredItem } from "./itemCodec";
 import { unchangedCondition } from "./unchangedCondition";
@@ -26,7 +27,7 @@ const partitionKey = transactionsTableDefinition.partitionKey;
 const batchGetLimit = 100;
 /** Concurrent BatchGetItem calls per chunk (each up to 100 items). */
 const batchGetConcurrency = 4;
-const unprocessedRetry = { attempts: 8, baseDelayMs: 50, maxDelayMs: 2000 };
+const unprocessedRetry = defaultRetryPolicy;
 
 export type IndexKey = Record<string, AttributeValue>;
 
@@ -41,13 +42,6 @@ export interface TransactionTables {
   readonly client: DynamoDBClient;
   readonly transactionsTable: string;
   readonly archivedTransactionsTable: string;
-}
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Exponential backoff with full jitter before retrying what DynamoDB left unprocessed. */
-function backoffMs(attempt: number): number {
-  return Math.random() * Math.min(unprocessedRetry.maxDelayMs, unprocessedRetry.baseDelayMs * 2 ** attempt);
 }
 
 function isConditionFailure(error: unknown): boolean {
@@ -121,7 +115,7 @@ async function batchGet(tables: TransactionTables, ids: readonly string[]): Prom
         cause: new Error(`${keys.length} keys unprocessed`),
       });
     }
-    if (attempt > 0) await sleep(backoffMs(attempt));
+    if (attempt > 0) await sleep(backoffMs(unprocessedRetry, attempt));
     let answer;
     try {
       answer = await tables.client.send(

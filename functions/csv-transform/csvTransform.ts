@@ -46,7 +46,7 @@ import {
   type IntakeTable,
 } from "./intakeRecords";
 import { publishReceivedEvents, type EventBus } from "./receivedEvents";
-import { defaultRetryPolicy, type RetryPolicy } from "./retry";
+import { defaultRetryPolicy, type RetryPolicy } from "../shared/retry";
 import { transformRequests, type FileRequest } from "./transformEvent";
 
 export type TransformMetricName =

@@ -20,7 +20,7 @@ import type { CanonicalTransaction } from "../shared/stepContracts";
 import { intakeRecordsTableDefinition } from "../shared/tableDefinitions";
 import { LoadStoreError } from "./errors";
 import { mapWithConcurrency } from "../shared/concurrency";
-import { backoffMs, sleep, slices, type RetryPolicy } from "./retry";
+import { backoffMs, sleep, slices, type RetryPolicy } from "../shared/retry";
 
 const keyName = intakeRecordsTableDefinition.partitionKey;
 

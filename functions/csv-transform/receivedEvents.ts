@@ -15,7 +15,7 @@ import { DetailType, intakeEventSource } from "../shared/eventRouting";
 import { transactionReceivedDetail } from "../shared/transactionReceivedEvent";
 import { RowPublishError } from "./errors";
 import { mapWithConcurrency } from "../shared/concurrency";
-import { backoffMs, sleep, slices, type RetryPolicy } from "./retry";
+import { backoffMs, sleep, slices, type RetryPolicy } from "../shared/retry";
 
 /** PutEvents' own limit. */
 export const entriesPerCall = 10;

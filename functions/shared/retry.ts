@@ -1,4 +1,4 @@
-/** Backoff and bounded concurrency for the batch calls of a load. */
+/** Backoff for the batch calls of the long jobs (CSV load, archival): what DynamoDB or EventBridge left unprocessed is retried. */
 
 export interface RetryPolicy {
   /** Calls in all, the first included. */
