@@ -6,7 +6,6 @@ import {
   archivalFunctionStatements,
   archivalRunsMetricName,
   archivalServiceName,
-  archiveBucketPolicy,
   archiveLifecycleRules,
   archivedRecordGraceDays,
   archivedRecordTtlAttribute,
@@ -14,7 +13,8 @@ import {
   checkLifecycleDays,
 } from "./archivalPolicies";
 import { ContainerFunction } from "./containerFunction";
-import { tableKeyArgs } from "./tableArgs";
+import { configureSecureBucket } from "./secureBucket";
+import { pipelineTableArgs } from "./tableArgs";
 
 /** Arguments of {@link Archival}. */
 export interface ArchivalArgs {
@@ -166,49 +166,11 @@ export class Archival extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    const versioning = new aws.s3.BucketVersioning(
-      `${name}-bucket-versioning`,
-      { bucket: bucket.bucket, versioningConfiguration: { status: "Enabled" } },
-      { parent: this },
+    const { versioning, resources: bucketConfiguration } = configureSecureBucket(
+      name,
+      { bucket, kmsKeyArn: args.kmsKeyArn, lifecycleRules: archiveLifecycleRules(lifecycleDays) },
+      this,
     );
-    const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(
-      `${name}-bucket-encryption`,
-      {
-        bucket: bucket.bucket,
-        rules: [
-          {
-            applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: args.kmsKeyArn },
-            // One data key per bucket for a while instead of a KMS call per object.
-            bucketKeyEnabled: true,
-          },
-        ],
-      },
-      { parent: this },
-    );
-    const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
-      `${name}-bucket-public-access`,
-      {
-        bucket: bucket.bucket,
-        blockPublicAcls: true,
-        blockPublicPolicy: true,
-        ignorePublicAcls: true,
-        restrictPublicBuckets: true,
-      },
-      { parent: this },
-    );
-    // S3 refuses concurrent changes to one bucket's configuration, so the policy waits for the block.
-    const bucketPolicy = new aws.s3.BucketPolicy(
-      `${name}-bucket-policy`,
-      { bucket: bucket.bucket, policy: pulumi.jsonStringify(archiveBucketPolicy(bucket.arn)) },
-      { parent: this, dependsOn: [publicAccessBlock] },
-    );
-    // Lifecycle rules on noncurrent versions need versioning on first.
-    const lifecycle = new aws.s3.BucketLifecycleConfiguration(
-      `${name}-bucket-lifecycle`,
-      { bucket: bucket.bucket, rules: archiveLifecycleRules(lifecycleDays) },
-      { parent: this, dependsOn: [versioning] },
-    );
-    const bucketConfiguration: pulumi.Resource[] = [encryption, publicAccessBlock, bucketPolicy, lifecycle];
     if (lockDays !== undefined) {
       bucketConfiguration.push(
         new aws.s3.BucketObjectLockConfiguration(
@@ -223,18 +185,13 @@ export class Archival extends pulumi.ComponentResource {
       );
     }
 
-    const keyArgs = tableKeyArgs(archivedTransactionsTableDefinition);
     const table = new aws.dynamodb.Table(
       `${name}-archived-transactions`,
-      {
-        billingMode: "PAY_PER_REQUEST",
-        hashKey: keyArgs.hashKey,
-        attributes: keyArgs.attributes,
-        pointInTimeRecovery: { enabled: true },
-        serverSideEncryption: { enabled: true, kmsKeyArn: args.kmsKeyArn },
-        deletionProtectionEnabled: args.deletionProtection ?? false,
-        ttl: { attributeName: archivedRecordTtlAttribute, enabled: true },
-      },
+      pipelineTableArgs(archivedTransactionsTableDefinition, {
+        kmsKeyArn: args.kmsKeyArn,
+        deletionProtection: args.deletionProtection,
+        ttlAttribute: archivedRecordTtlAttribute,
+      }),
       { parent: this },
     );
 

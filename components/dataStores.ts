@@ -7,7 +7,7 @@ import {
 } from "../functions/shared/tableDefinitions";
 import { alertsTopicPolicy } from "./alertsTopicPolicy";
 import { pipelineKeyPolicy } from "./keyPolicy";
-import { tableKeyArgs } from "./tableArgs";
+import { pipelineTableArgs } from "./tableArgs";
 
 /** Attribute holding the epoch-seconds expiry of short-lived items (e.g. dedupe records). */
 export const transactionsTtlAttribute = "expiresAt";
@@ -66,9 +66,6 @@ export class DataStores extends pulumi.ComponentResource {
     if (typeof window === "number" && !(Number.isInteger(window) && window >= 7 && window <= 30)) {
       throw new Error(`keyDeletionWindowDays must be an integer from 7 to 30, got ${window}`);
     }
-    const keyArgs = tableKeyArgs(transactionsTableDefinition);
-
-    const intakeKeyArgs = tableKeyArgs(intakeRecordsTableDefinition);
 
     const invokeOpts = { parent: this };
     const accountId = aws.getCallerIdentityOutput({}, invokeOpts).accountId;
@@ -98,16 +95,11 @@ export class DataStores extends pulumi.ComponentResource {
 
     const table = new aws.dynamodb.Table(
       `${name}-transactions`,
-      {
-        billingMode: "PAY_PER_REQUEST",
-        hashKey: keyArgs.hashKey,
-        attributes: keyArgs.attributes,
-        globalSecondaryIndexes: keyArgs.globalSecondaryIndexes,
-        pointInTimeRecovery: { enabled: true },
-        serverSideEncryption: { enabled: true, kmsKeyArn: key.arn },
-        deletionProtectionEnabled: args.deletionProtection ?? false,
-        ttl: { attributeName: transactionsTtlAttribute, enabled: true },
-      },
+      pipelineTableArgs(transactionsTableDefinition, {
+        kmsKeyArn: key.arn,
+        deletionProtection: args.deletionProtection,
+        ttlAttribute: transactionsTtlAttribute,
+      }),
       { parent: this },
     );
 
@@ -115,15 +107,11 @@ export class DataStores extends pulumi.ComponentResource {
     // delivery a provider may still retry. TTL removes them once the dedupe window has passed.
     const intakeTable = new aws.dynamodb.Table(
       `${name}-intake-records`,
-      {
-        billingMode: "PAY_PER_REQUEST",
-        hashKey: intakeKeyArgs.hashKey,
-        attributes: intakeKeyArgs.attributes,
-        pointInTimeRecovery: { enabled: true },
-        serverSideEncryption: { enabled: true, kmsKeyArn: key.arn },
-        deletionProtectionEnabled: args.deletionProtection ?? false,
-        ttl: { attributeName: intakeRecordTtlAttribute, enabled: true },
-      },
+      pipelineTableArgs(intakeRecordsTableDefinition, {
+        kmsKeyArn: key.arn,
+        deletionProtection: args.deletionProtection,
+        ttlAttribute: intakeRecordTtlAttribute,
+      }),
       { parent: this },
     );
 

@@ -2,6 +2,8 @@
  * Turns a shared table definition (functions/shared/tableDefinitions.ts) into the key schema
  * arguments of `aws.dynamodb.Table`, so the deployed table and the local one cannot drift.
  */
+import type * as aws from "@pulumi/aws";
+import type * as pulumi from "@pulumi/pulumi";
 import type { TableDefinition } from "../functions/shared/tableDefinitions";
 
 export interface TableAttributeArgs {
@@ -51,5 +53,39 @@ export function tableKeyArgs(definition: TableDefinition): TableKeyArgs {
         ? { projectionType: "INCLUDE" as const, nonKeyAttributes: [...index.nonKeyAttributes] }
         : { projectionType: "KEYS_ONLY" as const }),
     })),
+  };
+}
+
+/** What every table of the pipeline decides beyond its keys. */
+export interface PipelineTableOptions {
+  /** Customer-managed key encrypting the table. */
+  readonly kmsKeyArn: pulumi.Input<string>;
+  /** Refuse deletion of the table (prod). */
+  readonly deletionProtection?: pulumi.Input<boolean>;
+  /** Attribute holding the epoch-seconds expiry DynamoDB's TTL deletes by. */
+  readonly ttlAttribute: string;
+}
+
+/**
+ * The arguments of a pipeline table: on-demand, point-in-time recovery, SSE with the
+ * customer-managed key, TTL, and the definition's keys (no index list when it has none, which
+ * DynamoDB would refuse as empty).
+ */
+export function pipelineTableArgs(
+  definition: TableDefinition,
+  options: PipelineTableOptions,
+): aws.dynamodb.TableArgs {
+  const keyArgs = tableKeyArgs(definition);
+  return {
+    billingMode: "PAY_PER_REQUEST",
+    hashKey: keyArgs.hashKey,
+    attributes: keyArgs.attributes,
+    ...(keyArgs.globalSecondaryIndexes.length > 0
+      ? { globalSecondaryIndexes: keyArgs.globalSecondaryIndexes }
+      : {}),
+    pointInTimeRecovery: { enabled: true },
+    serverSideEncryption: { enabled: true, kmsKeyArn: options.kmsKeyArn },
+    deletionProtectionEnabled: options.deletionProtection ?? false,
+    ttl: { attributeName: options.ttlAttribute, enabled: true },
   };
 }

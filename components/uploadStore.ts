@@ -2,8 +2,9 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { fileStatusTableDefinition } from "../functions/shared/tableDefinitions";
 import { checkInteger } from "./archivalPolicies";
-import { tableKeyArgs } from "./tableArgs";
-import { fileStatusTtlAttribute, uploadBucketPolicy, uploadLifecycleRules } from "./uploadPolicies";
+import { configureSecureBucket } from "./secureBucket";
+import { pipelineTableArgs } from "./tableArgs";
+import { fileStatusTtlAttribute, uploadLifecycleRules } from "./uploadPolicies";
 
 /** Arguments of {@link UploadStore}. */
 export interface UploadStoreArgs {
@@ -62,62 +63,19 @@ export class UploadStore extends pulumi.ComponentResource {
       { bucketPrefix: `${name}-uploads-`, forceDestroy: args.forceDestroy ?? false },
       { parent: this },
     );
-    const versioning = new aws.s3.BucketVersioning(
-      `${name}-bucket-versioning`,
-      { bucket: bucket.bucket, versioningConfiguration: { status: "Enabled" } },
-      { parent: this },
-    );
-    new aws.s3.BucketServerSideEncryptionConfiguration(
-      `${name}-bucket-encryption`,
-      {
-        bucket: bucket.bucket,
-        rules: [
-          {
-            applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: args.kmsKeyArn },
-            // One data key per bucket for a while instead of a KMS call per object.
-            bucketKeyEnabled: true,
-          },
-        ],
-      },
-      { parent: this },
-    );
-    const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
-      `${name}-bucket-public-access`,
-      {
-        bucket: bucket.bucket,
-        blockPublicAcls: true,
-        blockPublicPolicy: true,
-        ignorePublicAcls: true,
-        restrictPublicBuckets: true,
-      },
-      { parent: this },
-    );
-    // S3 refuses concurrent changes to one bucket's configuration, so the policy waits for the block.
-    new aws.s3.BucketPolicy(
-      `${name}-bucket-policy`,
-      { bucket: bucket.bucket, policy: pulumi.jsonStringify(uploadBucketPolicy(bucket.arn)) },
-      { parent: this, dependsOn: [publicAccessBlock] },
-    );
-    // Lifecycle rules on noncurrent versions need versioning on first.
-    new aws.s3.BucketLifecycleConfiguration(
-      `${name}-bucket-lifecycle`,
-      { bucket: bucket.bucket, rules: uploadLifecycleRules(retentionDays) },
-      { parent: this, dependsOn: [versioning] },
+    configureSecureBucket(
+      name,
+      { bucket, kmsKeyArn: args.kmsKeyArn, lifecycleRules: uploadLifecycleRules(retentionDays) },
+      this,
     );
 
-    const keyArgs = tableKeyArgs(fileStatusTableDefinition);
     const table = new aws.dynamodb.Table(
       `${name}-file-status`,
-      {
-        billingMode: "PAY_PER_REQUEST",
-        hashKey: keyArgs.hashKey,
-        attributes: keyArgs.attributes,
-        globalSecondaryIndexes: keyArgs.globalSecondaryIndexes,
-        pointInTimeRecovery: { enabled: true },
-        serverSideEncryption: { enabled: true, kmsKeyArn: args.kmsKeyArn },
-        deletionProtectionEnabled: args.deletionProtection ?? false,
-        ttl: { attributeName: fileStatusTtlAttribute, enabled: true },
-      },
+      pipelineTableArgs(fileStatusTableDefinition, {
+        kmsKeyArn: args.kmsKeyArn,
+        deletionProtection: args.deletionProtection,
+        ttlAttribute: fileStatusTtlAttribute,
+      }),
       { parent: this },
     );
 
