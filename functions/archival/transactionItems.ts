@@ -5,7 +5,6 @@
  */
 import {
   BatchGetItemCommand,
-  ConditionalCheckFailedException,
   DeleteItemCommand,
   PutItemCommand,
   QueryCommand,
@@ -20,6 +19,7 @@ import { backoffMs, defaultRetryPolicy, sleep } from "../shared/retry";
 import { ArchivalStoreError } from "./errors";
 import type { StoredItem } from "./itemCodec";
 import { unchangedCondition } from "./unchangedCondition";
+import { isConditionFailure } from "../shared/dynamoDbErrors";
 
 const partitionKey = transactionsTableDefinition.partitionKey;
 
@@ -42,13 +42,6 @@ export interface TransactionTables {
   readonly client: DynamoDBClient;
   readonly transactionsTable: string;
   readonly archivedTransactionsTable: string;
-}
-
-function isConditionFailure(error: unknown): boolean {
-  return (
-    error instanceof ConditionalCheckFailedException ||
-    (error instanceof Error && error.name === "ConditionalCheckFailedException")
-  );
 }
 
 /** The item's transaction id; an item without one cannot have come from the table. */

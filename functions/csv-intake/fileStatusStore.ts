@@ -13,7 +13,6 @@
  * Every write sets updatedAt and expiresAt (epoch seconds, the table's TTL attribute).
  */
 import { randomUUID } from "node:crypto";
-import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import {
   GetCommand,
   PutCommand,
@@ -24,6 +23,7 @@ import {
 import type { CsvSummary } from "../shared/csvTransactions";
 import type { FileStatusRecord } from "../shared/fileStatus";
 import { fileStatusTableDefinition } from "../shared/tableDefinitions";
+import { isConditionFailure } from "../shared/dynamoDbErrors";
 
 /** Days a status record is kept after its last write (TTL on `expiresAt`). */
 export const statusRecordRetentionDays = 90;
@@ -44,13 +44,6 @@ export class FileStatusStoreError extends Error {
     super(`File status ${operation} failed`, options);
     this.name = "FileStatusStoreError";
   }
-}
-
-function isConditionFailure(error: unknown): boolean {
-  return (
-    error instanceof ConditionalCheckFailedException ||
-    (error instanceof Error && error.name === "ConditionalCheckFailedException")
-  );
 }
 
 function expiresAt(now: Date): number {

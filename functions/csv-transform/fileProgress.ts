@@ -8,6 +8,7 @@ import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk
 import type { FileStatus } from "../shared/fileStatus";
 import { fileStatusTableDefinition } from "../shared/tableDefinitions";
 import { LoadStoreError } from "./errors";
+import { isConditionFailure } from "../shared/dynamoDbErrors";
 
 const keyName = fileStatusTableDefinition.partitionKey;
 
@@ -30,10 +31,6 @@ export type LoadStart =
   | { readonly kind: "rejected" }
   /** No status record yet, or still RECEIVED: csv-intake has not marked the file VALIDATED. */
   | { readonly kind: "notReady"; readonly status: string | undefined };
-
-function isConditionFailure(error: unknown): boolean {
-  return error instanceof Error && error.name === "ConditionalCheckFailedException";
-}
 
 async function readStatus(table: StatusTable, fileId: string): Promise<string | undefined> {
   try {

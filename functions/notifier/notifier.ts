@@ -25,6 +25,7 @@ import { completeFileIfDone, parseCsvDeliveryId } from "../shared/fileCompletion
 import { fileStatusTableDefinition, intakeRecordsTableDefinition } from "../shared/tableDefinitions";
 import type { NotifierConfig } from "./config";
 import { parseProcessedEvent, type DecisionStatus, type ProcessedDecision } from "./processedEvent";
+import { isConditionFailure } from "../shared/dynamoDbErrors";
 
 const intakeKey = intakeRecordsTableDefinition.partitionKey;
 const fileKey = fileStatusTableDefinition.partitionKey;
@@ -92,10 +93,6 @@ const counterOf: Readonly<Record<DecisionStatus, "approved" | "review" | "reject
 };
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-function isConditionFailure(error: unknown): boolean {
-  return error instanceof Error && error.name === "ConditionalCheckFailedException";
-}
 
 interface RowRecord {
   readonly source?: unknown;

@@ -23,6 +23,7 @@ import { PublishCommand, type SNSClient } from "@aws-sdk/client-sns";
 import { UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { FileStatusRecord } from "./fileStatus";
 import { fileStatusTableDefinition } from "./tableDefinitions";
+import { isConditionFailure } from "./dynamoDbErrors";
 
 const keyName = fileStatusTableDefinition.partitionKey;
 
@@ -90,10 +91,6 @@ export function fileSummaryMessage(record: FileStatusRecord): FileSummaryMessage
     review: record.review ?? 0,
     rejected: record.rejected ?? 0,
   };
-}
-
-function isConditionFailure(error: unknown): boolean {
-  return error instanceof Error && error.name === "ConditionalCheckFailedException";
 }
 
 /**

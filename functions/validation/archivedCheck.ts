@@ -7,7 +7,7 @@
  * deletes, so checking it after our own put leaves no gap.
  */
 import { DeleteCommand, GetCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import { isConditionFailure } from "../shared/dynamoDbErrors";
 import { TransactionStoreError } from "../shared/errors";
 import { archivedTransactionsTableDefinition, transactionsTableDefinition } from "../shared/tableDefinitions";
 
@@ -49,12 +49,7 @@ export async function removeRecreatedItem(
       }),
     );
   } catch (error) {
-    if (
-      error instanceof ConditionalCheckFailedException ||
-      (error as Error).name === "ConditionalCheckFailedException"
-    ) {
-      return;
-    }
+    if (isConditionFailure(error)) return;
     throw new TransactionStoreError("removal of a re-created archived transaction", { cause: error });
   }
 }

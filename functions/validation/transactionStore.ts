@@ -3,11 +3,11 @@
  * state machines run at least once) or an item the intake already wrote a success, not a
  * duplicate and not an overwrite of a decision already recorded.
  */
-import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { TransactionStoreError } from "../shared/errors";
 import type { CanonicalTransaction, TransactionStatus } from "../shared/stepContracts";
 import { transactionsTableDefinition } from "../shared/tableDefinitions";
+import { isConditionFailure } from "../shared/dynamoDbErrors";
 
 export interface StoredTransactionItem extends CanonicalTransaction {
   readonly status: TransactionStatus;
@@ -29,13 +29,6 @@ export interface SaveOptions {
    * already exists, its stored occurredAt wins, and every run answers the same.
    */
   readonly occurredAtDefaulted: boolean;
-}
-
-function isConditionFailure(error: unknown): boolean {
-  return (
-    error instanceof ConditionalCheckFailedException ||
-    (error instanceof Error && error.name === "ConditionalCheckFailedException")
-  );
 }
 
 async function storedOccurredAt(

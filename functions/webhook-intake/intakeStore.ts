@@ -7,7 +7,6 @@
  * downstream is idempotent on the key).
  */
 import { randomUUID } from "node:crypto";
-import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import {
   DeleteCommand,
   GetCommand,
@@ -17,6 +16,7 @@ import {
 } from "@aws-sdk/lib-dynamodb";
 import type { IntakeRecord, StoredResponse } from "../shared/intakeRecord";
 import { intakeRecordsTableDefinition } from "../shared/tableDefinitions";
+import { isConditionFailure } from "../shared/dynamoDbErrors";
 
 const keyName = intakeRecordsTableDefinition.partitionKey;
 
@@ -46,13 +46,6 @@ export type ClaimResult =
   | { readonly kind: "duplicate"; readonly record: IntakeRecord; readonly response: StoredResponse }
   | { readonly kind: "conflict"; readonly record: IntakeRecord }
   | { readonly kind: "inProgress"; readonly record: IntakeRecord; readonly retryAfterSeconds: number };
-
-function isConditionFailure(error: unknown): boolean {
-  return (
-    error instanceof ConditionalCheckFailedException ||
-    (error instanceof Error && error.name === "ConditionalCheckFailedException")
-  );
-}
 
 /** Records vanish (TTL, a released claim) between our put and our read; a few rounds settle it. */
 const maxClaimRounds = 3;
