@@ -118,6 +118,14 @@ export function highValueAlertInput(): InputTransformer {
 }
 
 /**
+ * Every "Transaction Processed" event: the notifier counts each decision (a business metric) and,
+ * for CSV rows, the file's progress.
+ */
+export function transactionProcessedPattern(): EventPattern {
+  return { source: [decisionEventSource], "detail-type": [DetailType.processed] };
+}
+
+/**
  * "Transaction Processed" events of CSV rows: the notifier counts them per file. Keys of CSV
  * rows are `csv#<transaction_id>`.
  */

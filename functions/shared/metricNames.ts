@@ -1,0 +1,25 @@
+/**
+ * The metrics the functions publish as CloudWatch embedded metric format (Powertools Metrics) and
+ * the Monitoring component charts and alarms on. One list, so a renamed metric cannot leave a
+ * dashboard widget or an alarm watching nothing.
+ *
+ * Every metric carries Powertools' default `service` dimension: the function's folder name
+ * (POWERTOOLS_SERVICE_NAME), in the stack's metrics namespace.
+ */
+export const MetricName = {
+  /** notifier, per "Transaction Processed" event; dimension `decision`. */
+  transactionsDecided: "TransactionsDecided",
+  /** fraud-detection, one value per scored transaction (0–100, unit None): the score distribution. */
+  fraudScore: "FraudScore",
+  /** webhook-intake, per delivery whose signature did not verify. */
+  webhookSignatureFailures: "WebhookSignatureFailures",
+  /** webhook-intake, per delivery accepted (202). */
+  webhooksAccepted: "WebhooksAccepted",
+} as const;
+
+export const MetricDimension = {
+  /** Powertools' default dimension: the function folder name. */
+  service: "service",
+  /** The final decision of a transaction: APPROVED | REVIEW | REJECTED. */
+  decision: "decision",
+} as const;
