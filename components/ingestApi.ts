@@ -5,6 +5,7 @@ import { serviceAssumeRolePolicy } from "./iamPolicy";
 import { ingestApiAccessLogFormat } from "./ingestApiAccessLog";
 import { csvUploadModel, uploadRequestParameters, uploadRequestValidator } from "./ingestApiUpload";
 import { allowedLogRetentionDays } from "./logRetention";
+import { ingestApiRoutes } from "./ingestApiRoutes";
 
 /** Arguments of {@link IngestApi}. */
 export interface IngestApiArgs {
@@ -329,34 +330,23 @@ export class IngestApi extends pulumi.ComponentResource {
 
     const routes = [
       this.addLambdaProxyRoute(context, {
-        key: "webhook-post",
+        ...ingestApiRoutes.webhook,
         resource: webhookResource,
-        resourcePath: "/webhook",
-        httpMethod: "POST",
-        // Providers authenticate by signing the body; the function verifies the signature.
-        apiKeyRequired: false,
         functionName: args.webhookFunctionName,
         functionArn: args.webhookFunctionArn,
         sourceArnPath: "POST/webhook",
       }),
       this.addLambdaProxyRoute(context, {
-        key: "transaction-get",
+        ...ingestApiRoutes.transactionStatus,
         resource: transactionResource,
-        resourcePath: "/transactions/{transactionId}",
-        httpMethod: "GET",
-        // It answers stored transaction data.
-        apiKeyRequired: true,
         requestParameters: { "method.request.path.transactionId": true },
         functionName: args.statusFunctionName,
         functionArn: args.statusFunctionArn,
         sourceArnPath: "GET/transactions/*",
       }),
       this.addLambdaProxyRoute(context, {
-        key: "upload-post",
+        ...ingestApiRoutes.upload,
         resource: uploadResource,
-        resourcePath: "/upload",
-        httpMethod: "POST",
-        apiKeyRequired: true,
         requestParameters: uploadRequestParameters,
         requestValidator: uploadValidator,
         requestModels: { [csvUploadModel.contentType]: csvModel },
@@ -365,23 +355,15 @@ export class IngestApi extends pulumi.ComponentResource {
         sourceArnPath: "POST/upload",
       }),
       this.addLambdaProxyRoute(context, {
-        key: "uploads-post",
+        ...ingestApiRoutes.uploads,
         resource: uploadsResource,
-        resourcePath: "/uploads",
-        httpMethod: "POST",
-        // A presigned URL lets its holder write into the uploads bucket.
-        apiKeyRequired: true,
         functionName: args.csvIntakeFunctionName,
         functionArn: args.csvIntakeFunctionArn,
         sourceArnPath: "POST/uploads",
       }),
       this.addLambdaProxyRoute(context, {
-        key: "file-get",
+        ...ingestApiRoutes.fileStatus,
         resource: fileResource,
-        resourcePath: "/files/{file_id}",
-        httpMethod: "GET",
-        // A file's status and row errors are back-office data.
-        apiKeyRequired: true,
         requestParameters: { "method.request.path.file_id": true },
         functionName: args.fileStatusFunctionName,
         functionArn: args.fileStatusFunctionArn,

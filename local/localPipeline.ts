@@ -9,7 +9,10 @@
  * `upload`/`uploads`, file-status behind `fileStatus`, the bucket's notifications emulated by
  * LocalS3Notifications (fauxqs sends none; see s3Events.ts) with the UploadNotifications targets
  * (`uploads/*.csv` → csv-intake, `validated/*.csv` → csv-transform), and the notifier on the bus
- * rule for csvProcessedPattern().
+ * rule for transactionProcessedPattern() (the stack's "csv-decisions" subscription).
+ *
+ * Archival: the audit bucket and archived-transactions table, and the archival job run on demand
+ * (`archive()`) rather than on a schedule.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import { CreateTableCommand } from "@aws-sdk/client-dynamodb";
@@ -18,11 +21,13 @@ import { PublishCommand } from "@aws-sdk/client-sns";
 import { buildTransactionStateMachineDefinition } from "../components/transactionStateMachineDefinition";
 import { EnvironmentName } from "../functions/shared/environmentNames";
 import {
-  csvProcessedPattern,
+  transactionProcessedPattern,
   defaultAmountLaneThresholds,
   type AmountLaneThresholds,
 } from "../functions/shared/eventRouting";
+import type { ArchivalSummary } from "../functions/archival/archivalRun";
 import {
+  archivedTransactionsTableDefinition,
   fileStatusTableDefinition,
   intakeRecordsTableDefinition,
   transactionsTableDefinition,
@@ -41,9 +46,10 @@ import { localUploadNotificationTargets } from "./uploadNotifications";
 
 type IntakeModule = typeof import("../functions/webhook-intake/webhookIntake");
 type SourceModule = typeof import("../functions/webhook-intake/signingSecretSource");
+type ConfigModule = typeof import("../functions/webhook-intake/config");
 type ClientsModule = { documentClient: typeof import("../functions/shared/dynamoDb").documentClient };
 type EventBridgeModule = typeof import("../functions/shared/eventBridge");
-type HttpHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
+export type HttpHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
 
 /** Names of the local resources, the same roles the stack outputs name in AWS. */
 export const localResourceNames = {
@@ -55,6 +61,8 @@ export const localResourceNames = {
   deadLetterQueue: "dead-letters-local",
   uploadsBucket: "uploads-local",
   fileStatusTable: "file-status-local",
+  archiveBucket: "audit-archive-local",
+  archivedTransactionsTable: "archived-transactions-local",
 } as const;
 
 export interface LocalPipelineOptions {
@@ -69,6 +77,8 @@ export interface LocalPipelineOptions {
   readonly highValueAlertUsd?: number;
   /** Extra variables for the functions (e.g. log level); set before they cold-start. */
   readonly functionEnvironment?: Readonly<Record<string, string>>;
+  /** Hours a decided transaction stays in the table before `archive()` moves it. Default 24. */
+  readonly archiveAfterHours?: number;
   /** Shortens Step Functions retry waits (tests); real backoff when absent. */
   readonly retryIntervalOverrides?: Record<string, number | number[]>;
 }
@@ -82,6 +92,8 @@ export interface LocalPipeline {
   readonly uploads: HttpHandler;
   /** GET /files/{file_id}, the file-status handler. */
   readonly fileStatus: HttpHandler;
+  /** One run of the archival job (in AWS, the schedule's), answering its summary. */
+  archive(): Promise<ArchivalSummary>;
   readonly bus: LocalEventBus;
   readonly emulators: Emulators;
   readonly eventBridgeEndpoint: string;
@@ -123,6 +135,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       [localResourceNames.transactionsTable, transactionsTableDefinition],
       [localResourceNames.intakeTable, intakeRecordsTableDefinition],
       [localResourceNames.fileStatusTable, fileStatusTableDefinition],
+      [localResourceNames.archivedTransactionsTable, archivedTransactionsTableDefinition],
     ] as const) {
       await clients.dynamoDb
         .send(new CreateTableCommand(createTableInput(table, definition)))
@@ -140,6 +153,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     });
     const deadLetterQueueUrl = emulators.fauxqs.createQueue(localResourceNames.deadLetterQueue).queueUrl;
     emulators.fauxqs.createBucket(localResourceNames.uploadsBucket);
+    emulators.fauxqs.createBucket(localResourceNames.archiveBucket);
 
     // What the deployed functions find in their configuration, pointed at the emulators.
     Object.assign(process.env, {
@@ -150,6 +164,9 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       [EnvironmentName.eventBridgeEndpoint]: endpoint.endpoint,
       [EnvironmentName.uploadsBucket]: localResourceNames.uploadsBucket,
       [EnvironmentName.fileStatusTable]: localResourceNames.fileStatusTable,
+      [EnvironmentName.archiveBucket]: localResourceNames.archiveBucket,
+      [EnvironmentName.archivedTransactionsTable]: localResourceNames.archivedTransactionsTable,
+      [EnvironmentName.archiveAfterHours]: String(options.archiveAfterHours ?? 24),
       [EnvironmentName.alertsTopicArn]: alertsTopicArn,
       [EnvironmentName.s3Endpoint]: emulators.messagingEndpoint,
       [EnvironmentName.snsEndpoint]: emulators.messagingEndpoint,
@@ -159,24 +176,39 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
       ...options.functionEnvironment,
     });
-    forgetFunctionModules();
-    const load = <Module>(path: string) => loadFunctionModule<Module>(path);
-    const stepHandlers = {
-      validation: load<{ handler: LambdaHandler }>("validation/index").handler,
-      "fraud-detection": load<{ handler: LambdaHandler }>("fraud-detection/index").handler,
-      compliance: load<{ handler: LambdaHandler }>("compliance/index").handler,
+    // Each function gets its own module instances, as its own container would: its own clients
+    // and its own Powertools singletons, named after it (the `service` of its logs and metrics).
+    const container = <Modules>(folder: string, load: () => Modules): Modules => {
+      forgetFunctionModules();
+      process.env[EnvironmentName.serviceName] = folder;
+      return load();
     };
-    const statusHandler = load<{ handler: LambdaHandler }>("transaction-status/index").handler;
-    const csvIntakeHandler = load<{ handler: LambdaHandler }>("csv-intake/index").handler;
-    const csvTransformHandler = load<{ handler: LambdaHandler }>("csv-transform/index").handler;
-    const fileStatusHandler = load<{ handler: LambdaHandler }>("file-status/index").handler;
-    const notifierHandler = load<{ handler: LambdaHandler }>("notifier/index").handler;
-    const { createWebhookIntakeHandler } = load<IntakeModule>("webhook-intake/webhookIntake");
-    const { loadWebhookIntakeConfig } =
-      load<typeof import("../functions/webhook-intake/config")>("webhook-intake/config");
-    const { staticSigningProviders } = load<SourceModule>("webhook-intake/signingSecretSource");
-    const { documentClient } = load<ClientsModule>("shared/dynamoDb");
-    const { eventBridgeClient } = load<EventBridgeModule>("shared/eventBridge");
+    const handlerOf = (folder: string) =>
+      container(folder, () => loadFunctionModule<{ handler: LambdaHandler }>(`${folder}/index`).handler);
+    const stepHandlers = {
+      validation: handlerOf("validation"),
+      "fraud-detection": handlerOf("fraud-detection"),
+      compliance: handlerOf("compliance"),
+    };
+    const statusHandler = handlerOf("transaction-status");
+    const csvIntakeHandler = handlerOf("csv-intake");
+    const csvTransformHandler = handlerOf("csv-transform");
+    const fileStatusHandler = handlerOf("file-status");
+    const notifierHandler = handlerOf("notifier");
+    const archivalHandler = handlerOf("archival");
+    const {
+      createWebhookIntakeHandler,
+      loadWebhookIntakeConfig,
+      staticSigningProviders,
+      documentClient,
+      eventBridgeClient,
+    } = container("webhook-intake", () => ({
+      ...loadFunctionModule<IntakeModule>("webhook-intake/webhookIntake"),
+      ...loadFunctionModule<ConfigModule>("webhook-intake/config"),
+      ...loadFunctionModule<SourceModule>("webhook-intake/signingSecretSource"),
+      ...loadFunctionModule<ClientsModule>("shared/dynamoDb"),
+      ...loadFunctionModule<EventBridgeModule>("shared/eventBridge"),
+    }));
     const webhookHandler = createWebhookIntakeHandler({
       config: loadWebhookIntakeConfig(),
       signingProviders: staticSigningProviders([
@@ -232,8 +264,8 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     const notifying = new Set<Promise<unknown>>();
     let notifierFailures = 0;
     bus.addRule({
-      name: "csv-file-progress",
-      pattern: csvProcessedPattern(),
+      name: "csv-decisions",
+      pattern: transactionProcessedPattern(),
       targets: [
         {
           id: "notifier",
@@ -296,6 +328,11 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       upload: http("csv-intake", csvIntakeHandler),
       uploads: http("csv-intake", csvIntakeHandler),
       fileStatus: http("file-status", fileStatusHandler),
+      archive: async () =>
+        (await archivalHandler(
+          { id: "local-on-demand", time: new Date().toISOString() },
+          localLambdaContext("archival", 900_000),
+        )) as ArchivalSummary,
       bus,
       emulators,
       eventBridgeEndpoint: endpoint.endpoint,

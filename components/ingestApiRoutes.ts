@@ -1,0 +1,61 @@
+/**
+ * The ingest API's routes: method, path template, whether an API key is required and which
+ * function answers. The IngestApi component deploys exactly these, and the local HTTP server
+ * (`npm start`) serves the same table, so the two cannot disagree on a path or on which routes
+ * need a key.
+ */
+
+export interface IngestApiRoute {
+  /** Names the route's children in the stack (`${name}-${key}`); a shipped key never changes. */
+  readonly key: string;
+  /** The route template, e.g. "/transactions/{transactionId}". */
+  readonly resourcePath: string;
+  readonly httpMethod: "GET" | "POST";
+  readonly apiKeyRequired: boolean;
+  /** The folder under functions/ of the Lambda behind the route. */
+  readonly functionFolder: string;
+}
+
+export const ingestApiRoutes = {
+  webhook: {
+    key: "webhook-post",
+    resourcePath: "/webhook",
+    httpMethod: "POST",
+    // Providers authenticate by signing the body; the function verifies the signature.
+    apiKeyRequired: false,
+    functionFolder: "webhook-intake",
+  },
+  transactionStatus: {
+    key: "transaction-get",
+    resourcePath: "/transactions/{transactionId}",
+    httpMethod: "GET",
+    // It answers stored transaction data.
+    apiKeyRequired: true,
+    functionFolder: "transaction-status",
+  },
+  upload: {
+    key: "upload-post",
+    resourcePath: "/upload",
+    httpMethod: "POST",
+    apiKeyRequired: true,
+    functionFolder: "csv-intake",
+  },
+  uploads: {
+    key: "uploads-post",
+    resourcePath: "/uploads",
+    httpMethod: "POST",
+    // A presigned URL lets its holder write into the uploads bucket.
+    apiKeyRequired: true,
+    functionFolder: "csv-intake",
+  },
+  fileStatus: {
+    key: "file-get",
+    resourcePath: "/files/{file_id}",
+    httpMethod: "GET",
+    // A file's status and row errors are back-office data.
+    apiKeyRequired: true,
+    functionFolder: "file-status",
+  },
+} as const satisfies Record<string, IngestApiRoute>;
+
+export type IngestApiRouteName = keyof typeof ingestApiRoutes;

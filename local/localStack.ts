@@ -1,0 +1,134 @@
+/**
+ * What `npm start` runs: the local pipeline behind the local ingest API, and a description of it
+ * in the shape of the stack's outputs (`.local/outputs.json`), so tools and the end-to-end suite
+ * address the local stack and a deployed one the same way.
+ */
+import { mkdir, rm, writeFile } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
+import { localRegion } from "./awsClients";
+import { startLocalApiServer, type LocalApiServer } from "./apiServer";
+import {
+  localResourceNames,
+  startLocalPipeline,
+  type LocalPipeline,
+  type LocalPipelineOptions,
+} from "./localPipeline";
+
+/** Where a running local stack describes itself; read by `--stack local` in the tools. */
+export const localOutputsPath = resolve(__dirname, "../.local/outputs.json");
+
+/** The stack outputs a deployed stack exports (index.ts), for the local stack, plus its endpoints. */
+export interface LocalStackOutputs {
+  readonly apiUrl: string;
+  readonly webhookUrl: string;
+  readonly uploadUrl: string;
+  readonly uploadsUrl: string;
+  readonly filesUrl: string;
+  readonly transactionsTableName: string;
+  readonly intakeTableName: string;
+  readonly fileStatusTableName: string;
+  readonly archivedTransactionsTableName: string;
+  readonly uploadsBucketName: string;
+  readonly archiveBucketName: string;
+  readonly eventBusName: string;
+  readonly deadLetterQueueUrl: string;
+  /** The local bus keeps its targets' dead letters in memory, not in queues. */
+  readonly routingDeadLetterQueueUrls: Readonly<Record<string, string>>;
+  readonly alertsInboxUrl: string;
+  readonly region: string;
+  readonly endpoints: {
+    readonly dynamoDb: string;
+    readonly sqs: string;
+    readonly sns: string;
+    readonly s3: string;
+    readonly eventBridge: string;
+  };
+}
+
+export interface LocalStackOptions extends LocalPipelineOptions {
+  /** The value of `x-api-key` for the key-protected routes. */
+  readonly apiKey: string;
+  /** 0 picks a free port. */
+  readonly port: number;
+  /** Write `.local/outputs.json` (npm start does; tests running in parallel must not). */
+  readonly writeOutputs?: boolean;
+}
+
+export interface LocalStack {
+  readonly url: string;
+  readonly pipeline: LocalPipeline;
+  readonly outputs: LocalStackOutputs;
+  stop(): Promise<void>;
+}
+
+export function localStackOutputs(url: string, pipeline: LocalPipeline): LocalStackOutputs {
+  const { dynamoDbEndpoint, messagingEndpoint } = pipeline.emulators;
+  return {
+    apiUrl: url,
+    webhookUrl: `${url}/webhook`,
+    uploadUrl: `${url}/upload`,
+    uploadsUrl: `${url}/uploads`,
+    filesUrl: `${url}/files`,
+    transactionsTableName: localResourceNames.transactionsTable,
+    intakeTableName: localResourceNames.intakeTable,
+    fileStatusTableName: localResourceNames.fileStatusTable,
+    archivedTransactionsTableName: localResourceNames.archivedTransactionsTable,
+    uploadsBucketName: localResourceNames.uploadsBucket,
+    archiveBucketName: localResourceNames.archiveBucket,
+    eventBusName: localResourceNames.eventBus,
+    deadLetterQueueUrl: pipeline.deadLetterQueueUrl,
+    routingDeadLetterQueueUrls: {},
+    alertsInboxUrl: pipeline.alertsInboxUrl,
+    region: localRegion,
+    endpoints: {
+      dynamoDb: dynamoDbEndpoint,
+      sqs: messagingEndpoint,
+      sns: messagingEndpoint,
+      s3: messagingEndpoint,
+      eventBridge: pipeline.eventBridgeEndpoint,
+    },
+  };
+}
+
+/**
+ * Binds the port first (so a taken port fails at once, before the emulators start), then starts
+ * the pipeline; requests that arrive meanwhile wait for it.
+ */
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  let resolvePipeline!: (pipeline: LocalPipeline) => void;
+  let rejectPipeline!: (error: unknown) => void;
+  const pipelineReady = new Promise<LocalPipeline>((resolve, reject) => {
+    resolvePipeline = resolve;
+    rejectPipeline = reject;
+  });
+  const server: LocalApiServer = await startLocalApiServer({
+    pipeline: pipelineReady,
+    apiKey: options.apiKey,
+    port: options.port,
+  });
+  let pipeline: LocalPipeline;
+  try {
+    pipeline = await startLocalPipeline(options);
+  } catch (error) {
+    rejectPipeline(error);
+    await server.close();
+    throw error;
+  }
+  resolvePipeline(pipeline);
+  const outputs = localStackOutputs(server.url, pipeline);
+  if (options.writeOutputs) {
+    await mkdir(dirname(localOutputsPath), { recursive: true });
+    await writeFile(localOutputsPath, `${JSON.stringify(outputs, null, 2)}\n`);
+  }
+  return {
+    url: server.url,
+    pipeline,
+    outputs,
+    async stop() {
+      // Stop taking requests, then let what was accepted finish before the emulators go.
+      await server.close();
+      await pipeline.stop();
+      if (options.writeOutputs) await rm(localOutputsPath, { force: true });
+    },
+  };
+}
