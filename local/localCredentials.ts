@@ -31,10 +31,12 @@ const base64Pattern = /^[A-Za-z0-9+/]+={0,2}$/;
 export function readLocalCredentials(env: NodeJS.ProcessEnv = process.env): LocalCredentials {
   const webhookSecret = env.WEBHOOK_SECRET || defaultLocalWebhookSecret;
   const encodedKey = webhookSecret.startsWith("whsec_") ? webhookSecret.slice("whsec_".length) : "";
-  if (!base64Pattern.test(encodedKey) || Buffer.from(encodedKey, "base64").length < 16) {
+  const keyBytes = base64Pattern.test(encodedKey) ? Buffer.from(encodedKey, "base64").length : 0;
+  // The webhook intake accepts keys of 24 to 64 bytes (signingSecretSource.ts).
+  if (keyBytes < 24 || keyBytes > 64) {
     throw new InvalidLocalSettingError(
       "WEBHOOK_SECRET",
-      'must be "whsec_" followed by the base64 of at least 16 bytes, e.g. ' +
+      'must be "whsec_" followed by the base64 of 24 to 64 bytes, e.g. ' +
         `WEBHOOK_SECRET=whsec_$(openssl rand -base64 32)`,
     );
   }

@@ -5,6 +5,8 @@
  */
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
+import { Logger } from "@aws-lambda-powertools/logger";
+import type { LogLevel } from "@aws-lambda-powertools/logger/types";
 import { localRegion } from "./awsClients";
 import { startLocalApiServer, type LocalApiServer } from "./apiServer";
 import {
@@ -18,7 +20,8 @@ import {
 export const localOutputsPath = resolve(__dirname, "../.local/outputs.json");
 
 /** The stack outputs a deployed stack exports (index.ts), for the local stack, plus its endpoints. */
-export interface LocalStackOutputs {
+// A type, not an interface: it must fit tools' loose (indexable) outputs type.
+export type LocalStackOutputs = {
   readonly apiUrl: string;
   readonly webhookUrl: string;
   readonly uploadUrl: string;
@@ -43,15 +46,17 @@ export interface LocalStackOutputs {
     readonly s3: string;
     readonly eventBridge: string;
   };
-}
+};
 
 export interface LocalStackOptions extends LocalPipelineOptions {
   /** The value of `x-api-key` for the key-protected routes. */
   readonly apiKey: string;
   /** 0 picks a free port. */
   readonly port: number;
-  /** Write `.local/outputs.json` (npm start does; tests running in parallel must not). */
-  readonly writeOutputs?: boolean;
+  /** Level of the API's own request log lines. Default INFO. */
+  readonly apiLogLevel?: LogLevel;
+  /** Write the outputs to this file (npm start: `.local/outputs.json`); not written when absent. */
+  readonly outputsPath?: string;
 }
 
 export interface LocalStack {
@@ -105,6 +110,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     pipeline: pipelineReady,
     apiKey: options.apiKey,
     port: options.port,
+    logger: new Logger({ serviceName: "local-api", logLevel: options.apiLogLevel ?? "INFO" }),
   });
   let pipeline: LocalPipeline;
   try {
@@ -116,9 +122,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   }
   resolvePipeline(pipeline);
   const outputs = localStackOutputs(server.url, pipeline);
-  if (options.writeOutputs) {
-    await mkdir(dirname(localOutputsPath), { recursive: true });
-    await writeFile(localOutputsPath, `${JSON.stringify(outputs, null, 2)}\n`);
+  const { outputsPath } = options;
+  if (outputsPath) {
+    await mkdir(dirname(outputsPath), { recursive: true });
+    await writeFile(outputsPath, `${JSON.stringify(outputs, null, 2)}\n`);
   }
   return {
     url: server.url,
@@ -128,7 +135,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       // Stop taking requests, then let what was accepted finish before the emulators go.
       await server.close();
       await pipeline.stop();
-      if (options.writeOutputs) await rm(localOutputsPath, { force: true });
+      if (outputsPath) await rm(outputsPath, { force: true });
     },
   };
 }

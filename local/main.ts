@@ -2,12 +2,13 @@
  * `npm start`: the whole pipeline on this machine, behind http://127.0.0.1:$PORT (default 3000).
  *
  *   npm start -- [--port 3000] [--data-dir .local/data] [--archive-after-hours 24]
+ *                [--outputs .local/outputs.json]
  *
  * Ctrl-C stops taking requests, lets accepted work finish, then stops the emulators; a second
  * Ctrl-C exits at once.
  */
 import { parseArgs } from "node:util";
-import { relative } from "node:path";
+import { relative, resolve } from "node:path";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { PortInUseError } from "./apiServer";
 import { InvalidLocalSettingError, localProviderName, readLocalCredentials } from "./localCredentials";
@@ -15,7 +16,8 @@ import { localOutputsPath, startLocalStack, type LocalStack } from "./localStack
 import { startBanner } from "./startBanner";
 import { renderLogsForTerminal } from "./terminalLogs";
 
-const usage = "usage: npm start -- [--port <port>] [--data-dir <folder>] [--archive-after-hours <hours>]";
+const usage =
+  "usage: npm start -- [--port <port>] [--data-dir <folder>] [--archive-after-hours <hours>] [--outputs <file>]";
 
 class UsageError extends Error {
   constructor(message: string) {
@@ -35,6 +37,7 @@ interface StartOptions {
   readonly port: number;
   readonly dataDirectory?: string;
   readonly archiveAfterHours: number;
+  readonly outputsPath: string;
 }
 
 function readOptions(argv: string[]): StartOptions {
@@ -46,6 +49,7 @@ function readOptions(argv: string[]): StartOptions {
         port: { type: "string" },
         "data-dir": { type: "string" },
         "archive-after-hours": { type: "string" },
+        outputs: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -60,6 +64,7 @@ function readOptions(argv: string[]): StartOptions {
   return {
     port: wholeNumber(parsed.values.port ? "--port" : "PORT", port, 0, 65_535),
     dataDirectory: parsed.values["data-dir"],
+    outputsPath: resolve(parsed.values.outputs ?? localOutputsPath),
     archiveAfterHours: wholeNumber(
       "--archive-after-hours",
       parsed.values["archive-after-hours"] ?? "24",
@@ -83,14 +88,14 @@ async function main(): Promise<void> {
     port: options.port,
     dataDirectory: options.dataDirectory,
     archiveAfterHours: options.archiveAfterHours,
-    writeOutputs: true,
+    outputsPath: options.outputsPath,
   });
   process.stdout.write(
     startBanner({
       url: stack.url,
       credentials,
       dataDirectory: options.dataDirectory,
-      outputsPath: relative(process.cwd(), localOutputsPath),
+      outputsPath: relative(process.cwd(), options.outputsPath),
     }),
   );
 
