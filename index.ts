@@ -36,3 +36,5 @@ export const filesUrl = pipeline.filesUrl;
 export const uploadApiKeyId = pipeline.uploadApiKeyId;
 export const uploadsBucketName = pipeline.uploadsBucketName;
 export const fileStatusTableName = pipeline.fileStatusTableName;
+export const dashboardName = pipeline.dashboardName;
+export const opsTopicArn = pipeline.opsTopicArn;

@@ -11,14 +11,22 @@ import { UploadStore } from "./components/uploadStore";
 import { ContainerFunction } from "./components/containerFunction";
 import { DataStores } from "./components/dataStores";
 import { EventRouting } from "./components/eventRouting";
-import type { RoutingTargetKey } from "./components/eventRoutingPolicies";
+import { routingTargetKeys, type RoutingTargetKey } from "./components/eventRoutingPolicies";
 import type { PolicyStatementSpec } from "./components/iamPolicy";
 import { IngestApi } from "./components/ingestApi";
+import { Monitoring } from "./components/monitoring";
+import { eventRuleNameFromArn } from "./components/monitoringResources";
+import { MonitoringTopic } from "./components/monitoringTopic";
 import { Network } from "./components/network";
 import { TransactionStateMachine } from "./components/transactionStateMachine";
 import { WebhookSigningSecret } from "./components/webhookSigningSecret";
 import { EnvironmentName } from "./functions/shared/environmentNames";
-import { csvProcessedPattern, DetailType, intakeEventSource } from "./functions/shared/eventRouting";
+import {
+  amountLanes,
+  DetailType,
+  intakeEventSource,
+  transactionProcessedPattern,
+} from "./functions/shared/eventRouting";
 import { customerActivityIndex } from "./functions/shared/tableDefinitions";
 import { webhookSigningDocument, type StackConfig } from "./stackConfig";
 
@@ -50,6 +58,8 @@ export interface PipelineOutputs {
   readonly uploadsBucketName: pulumi.Output<string>;
   readonly fileStatusTableName: pulumi.Output<string>;
   readonly archivedTransactionsTableName: pulumi.Output<string>;
+  readonly dashboardName: pulumi.Output<string>;
+  readonly opsTopicArn: pulumi.Output<string>;
 }
 
 /** The functions: folder under functions/ and what each may do beyond logs and traces. */
@@ -85,6 +95,12 @@ export function deployPipeline(region: string, config: StackConfig): PipelineOut
     },
     opts,
   );
+  // Before everything it watches: components that own alarms (Archival) notify it too.
+  const ops = new MonitoringTopic(
+    "ops",
+    { kmsKeyArn: data.kmsKeyArn, emails: config.monitoring.opsEmails },
+    opts,
+  );
 
   // The bus name is fixed per stack (EventBridge has no name prefixes) and known before the bus
   // exists, so the state machine can publish to it while the bus's rules target the state machine.
@@ -115,7 +131,7 @@ export function deployPipeline(region: string, config: StackConfig): PipelineOut
       logRetentionDays: config.logRetentionDays,
       logKmsKeyArn: data.kmsKeyArn,
       imagesToKeep: config.imagesToKeep,
-      alarmActions: [data.alertsTopicArn],
+      alarmActions: [ops.topicArn],
       scheduleExpression: config.archive.scheduleExpression,
       archiveAfterHours: config.archive.archiveAfterHours,
       chunkSize: config.archive.chunkSize,
@@ -316,7 +332,6 @@ export function deployPipeline(region: string, config: StackConfig): PipelineOut
         imagesToKeep: config.imagesToKeep,
         subnetIds: network.privateSubnetIds,
         securityGroupIds: [network.lambdaSecurityGroupId],
-        alarmActions: [data.alertsTopicArn],
         policyStatements: statements[folder],
         environment: {
           ...commonEnvironment,
@@ -403,15 +418,56 @@ export function deployPipeline(region: string, config: StackConfig): PipelineOut
     },
     opts,
   );
-  new BusFunctionSubscription(
+  // Every decision, not only CSV rows': the notifier counts each one as a business metric. The
+  // name predates that and stays (a rename would replace the rule and its queue).
+  const decisions = new BusFunctionSubscription(
     "csv-decisions",
     {
       eventBusName: routing.eventBusName,
-      pattern: csvProcessedPattern(),
+      pattern: transactionProcessedPattern(),
       functionArn: functions.notifier.functionArn,
       kmsKeyArn: data.kmsKeyArn,
       maximumRetryAttempts: config.routing.maximumRetryAttempts,
       maximumEventAgeSeconds: config.routing.maximumEventAgeSeconds,
+    },
+    opts,
+  );
+
+  const entryOf = <K extends string>(record: pulumi.Output<Record<K, string>>, key: K) =>
+    record.apply((values) => values[key]);
+  const monitoring = new Monitoring(
+    "monitoring",
+    {
+      // Fixed like the bus name: CloudWatch has no dashboard name prefixes, and stacks may share an account.
+      dashboardName: `${pulumi.getProject()}-${pulumi.getStack()}`,
+      opsTopicArn: ops.topicArn,
+      metricsNamespace: config.metricsNamespace,
+      apiName: api.restApiName,
+      apiStageName: api.stageName,
+      stateMachineArn: stateMachine.stateMachineArn,
+      functionNames: {
+        ...Object.fromEntries(Object.entries(functions).map(([folder, fn]) => [folder, fn.functionName])),
+        archival: archival.functionName,
+      },
+      deadLetterQueueUrls: {
+        "state-machine": data.deadLetterQueueUrl,
+        ...Object.fromEntries(
+          routingTargetKeys.map((key) => [`routing-${key}`, entryOf(routing.targetDeadLetterQueueUrls, key)]),
+        ),
+        "csv-decisions": decisions.deadLetterQueueUrl,
+      },
+      eventBusName: routing.eventBusName,
+      eventRuleNames: {
+        ...Object.fromEntries(
+          amountLanes.map((lane) => [`routing-${lane}`, entryOf(routing.ruleNames, lane)]),
+        ),
+        "csv-decisions": decisions.ruleArn.apply(eventRuleNameFromArn),
+      },
+      scheduleRuleNames: { archival: archival.scheduleRuleArn.apply(eventRuleNameFromArn) },
+      lambdaErrorRatePercent: config.monitoring.lambdaErrorRatePercent,
+      apiServerErrorRatePercent: config.monitoring.apiServerErrorRatePercent,
+      apiLatencyP99Milliseconds: config.monitoring.apiLatencyP99Milliseconds,
+      webhookSignatureFailuresPer5Minutes: config.monitoring.webhookSignatureFailuresPer5Minutes,
     },
     opts,
   );
@@ -457,5 +513,7 @@ export function deployPipeline(region: string, config: StackConfig): PipelineOut
     uploadApiKeyId: api.uploadApiKeyId,
     uploadsBucketName: uploads.bucketName,
     fileStatusTableName: uploads.statusTableName,
+    dashboardName: monitoring.dashboardName,
+    opsTopicArn: ops.topicArn,
   };
 }

@@ -155,6 +155,25 @@ const archiveSettingsSchema = z
     }
   });
 
+const monitoringSettingsSchema = z.strictObject({
+  /** Addresses subscribed to the ops topic every alarm notifies (each confirms by email). */
+  opsEmails: z
+    .array(z.email())
+    .default([])
+    .refine(
+      (emails) => new Set(emails.map((email) => email.toLowerCase())).size === emails.length,
+      "must not list an address twice",
+    ),
+  /** Errors per invocation, in percent over 5 minutes, above which a function's alarm fires. */
+  lambdaErrorRatePercent: z.number().positive().max(100).default(5),
+  /** 5XX answers per request, in percent over 5 minutes, above which the API alarm fires. */
+  apiServerErrorRatePercent: z.number().positive().max(100).default(1),
+  /** p99 API latency in milliseconds (two 5-minute periods running); API Gateway gives up at 29,000. */
+  apiLatencyP99Milliseconds: z.number().int().min(100).max(29_000).default(3000),
+  /** Webhook deliveries failing signature checks in 5 minutes above which the alarm fires. */
+  webhookSignatureFailuresPer5Minutes: z.number().int().min(1).max(1_000_000).default(20),
+});
+
 export const stackConfigSchema = z.strictObject({
   /** Tags every taggable resource carries, through the AWS provider's default tags. */
   tags: z.strictObject({
@@ -209,6 +228,8 @@ export const stackConfigSchema = z.strictObject({
   upload: uploadSettingsSchema.default(uploadSettingsSchema.parse({})),
   /** Daily archival of decided transactions to the audit bucket. */
   archive: archiveSettingsSchema.default(archiveSettingsSchema.parse({})),
+  /** The ops topic's subscribers and the operational alarms' thresholds. */
+  monitoring: monitoringSettingsSchema.default(monitoringSettingsSchema.parse({})),
 });
 
 export type StackConfig = z.infer<typeof stackConfigSchema>;

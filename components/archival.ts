@@ -40,7 +40,7 @@ export interface ArchivalArgs {
   readonly logKmsKeyArn?: pulumi.Input<string>;
   /** Images the function's ECR repository keeps, 1–1000. Default 10. */
   readonly imagesToKeep?: pulumi.Input<number>;
-  /** SNS topic ARNs the error and no-run alarms notify on alarm and on recovery. Default none. */
+  /** SNS topic ARNs the no-run alarm notifies on alarm and on recovery. Default none. */
   readonly alarmActions?: pulumi.Input<pulumi.Input<string>[]>;
   /** Docker build context holding package.json and functions/archival. Default: the repository root. */
   readonly buildContext?: string;
@@ -99,7 +99,7 @@ export class Archival extends pulumi.ComponentResource {
   /** `<repository>@sha256:...`, the exact image the function runs. */
   public readonly imageDigest: pulumi.Output<string>;
   public readonly scheduleRuleArn: pulumi.Output<string>;
-  /** The "no successful archival run" alarm (the function's error alarm is its own). */
+  /** The "no successful archival run" alarm (the function's error rate is watched by Monitoring). */
   public readonly alarmArn: pulumi.Output<string>;
 
   constructor(name: string, args: ArchivalArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -210,7 +210,6 @@ export class Archival extends pulumi.ComponentResource {
         imagesToKeep: args.imagesToKeep,
         subnetIds: args.subnetIds,
         securityGroupIds: args.securityGroupIds,
-        alarmActions: args.alarmActions,
         policyStatements: archivalFunctionStatements({
           transactionsTableArn: args.transactionsTableArn,
           archivedTransactionsTableArn: table.arn,

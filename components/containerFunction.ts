@@ -72,8 +72,6 @@ export interface ContainerFunctionArgs {
   readonly securityGroupIds: pulumi.Input<pulumi.Input<string>[]>;
   /** Images the ECR lifecycle policy keeps (older ones expire), 1–1000. Default 10. */
   readonly imagesToKeep?: pulumi.Input<number>;
-  /** SNS topic ARNs the error alarm notifies on alarm and on recovery. Default none. */
-  readonly alarmActions?: pulumi.Input<pulumi.Input<string>[]>;
 }
 
 function checkInteger(
@@ -89,8 +87,9 @@ function checkInteger(
 
 /**
  * One Lambda function from a container image: ECR repository with a lifecycle policy, the image
- * built for arm64 from functions/Dockerfile and deployed by digest, its own log group, a role
- * with one inline least-privilege policy, and an error alarm.
+ * built for arm64 from functions/Dockerfile and deployed by digest, its own log group, and a
+ * role with one inline least-privilege policy. Its alarms (error rate, throttles) belong to the
+ * Monitoring component, which watches every function against the same thresholds.
  */
 export class ContainerFunction extends pulumi.ComponentResource {
   public readonly functionName: pulumi.Output<string>;
@@ -100,7 +99,6 @@ export class ContainerFunction extends pulumi.ComponentResource {
   /** `<repository>@sha256:...`, the exact image the function runs. */
   public readonly imageDigest: pulumi.Output<string>;
   public readonly logGroupName: pulumi.Output<string>;
-  public readonly errorAlarmArn: pulumi.Output<string>;
 
   constructor(name: string, args: ContainerFunctionArgs, opts?: pulumi.ComponentResourceOptions) {
     super("txn:compute:ContainerFunction", name, {}, opts);
@@ -263,32 +261,12 @@ export class ContainerFunction extends pulumi.ComponentResource {
       { parent: this, dependsOn: [logGroup, rolePolicy] },
     );
 
-    const alarm = new aws.cloudwatch.MetricAlarm(
-      `${name}-errors`,
-      {
-        alarmDescription: `The ${name} function reported an error`,
-        namespace: "AWS/Lambda",
-        metricName: "Errors",
-        dimensions: { FunctionName: fn.name },
-        statistic: "Sum",
-        period: 60,
-        evaluationPeriods: 1,
-        threshold: 1,
-        comparisonOperator: "GreaterThanOrEqualToThreshold",
-        treatMissingData: "notBreaching",
-        alarmActions: args.alarmActions ?? [],
-        okActions: args.alarmActions ?? [],
-      },
-      { parent: this },
-    );
-
     this.functionName = fn.name;
     this.functionArn = fn.arn;
     this.roleArn = role.arn;
     this.roleName = role.name;
     this.imageDigest = image.repoDigest;
     this.logGroupName = logGroup.name;
-    this.errorAlarmArn = alarm.arn;
     this.registerOutputs({
       functionName: this.functionName,
       functionArn: this.functionArn,
@@ -296,7 +274,6 @@ export class ContainerFunction extends pulumi.ComponentResource {
       roleName: this.roleName,
       imageDigest: this.imageDigest,
       logGroupName: this.logGroupName,
-      errorAlarmArn: this.errorAlarmArn,
     });
   }
 }

@@ -167,6 +167,8 @@ function modelFingerprints(models: Readonly<Record<string, aws.apigateway.Model>
  */
 export class IngestApi extends pulumi.ComponentResource {
   public readonly restApiId: pulumi.Output<string>;
+  /** The REST API's (generated) name: API Gateway's CloudWatch metrics are keyed by it. */
+  public readonly restApiName: pulumi.Output<string>;
   public readonly stageName: pulumi.Output<string>;
   /** The stage's invoke URL, `https://<api>.execute-api.<region>.amazonaws.com/<stage>`. */
   public readonly apiUrl: pulumi.Output<string>;
@@ -545,6 +547,7 @@ export class IngestApi extends pulumi.ComponentResource {
     );
 
     this.restApiId = api.id;
+    this.restApiName = api.name;
     this.stageName = stage.stageName;
     this.apiUrl = stage.invokeUrl;
     this.webhookUrl = pulumi.interpolate`${stage.invokeUrl}/webhook`;
@@ -561,6 +564,7 @@ export class IngestApi extends pulumi.ComponentResource {
     this.uploadUsagePlanId = uploadUsagePlan.id;
     this.registerOutputs({
       restApiId: this.restApiId,
+      restApiName: this.restApiName,
       stageName: this.stageName,
       apiUrl: this.apiUrl,
       webhookUrl: this.webhookUrl,

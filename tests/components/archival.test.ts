@@ -122,7 +122,8 @@ describe("Archival component", () => {
   });
 
   describe("resources", () => {
-    it("are exactly the bucket and its five configurations, the table, the function, the schedule and the alarm", () => {
+    // The function's error-rate and throttle alarms are the Monitoring component's.
+    it("are exactly the bucket and its five configurations, the table, the function, the schedule and the no-run alarm", () => {
       expect(resourcesOf("archival")).to.deep.equal([
         ["txn:archive:Archival", "archival"],
         ["txn:compute:ContainerFunction", "archival"],
@@ -133,7 +134,6 @@ describe("Archival component", () => {
         [bucketPolicyType, "archival-bucket-policy"],
         [publicAccessType, "archival-bucket-public-access"],
         [versioningType, "archival-bucket-versioning"],
-        [alarmType, "archival-errors"],
         [functionType, "archival-function"],
         ["docker:index/image:Image", "archival-image"],
         ["aws:cloudwatch/logGroup:LogGroup", "archival-logs"],
@@ -365,7 +365,6 @@ describe("Archival component", () => {
         String(exact("aws:ecr/lifecyclePolicy:LifecyclePolicy", "vault-repo-lifecycle").inputs.policy),
       );
       expect(lifecycle.rules[0].selection.countNumber).to.equal(5);
-      expect(exact(alarmType, "vault-errors").inputs.alarmActions).to.deep.equal([topicArn]);
     });
   });
 

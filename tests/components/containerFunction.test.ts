@@ -19,11 +19,9 @@ const logGroupType = "aws:cloudwatch/logGroup:LogGroup";
 const roleType = "aws:iam/role:Role";
 const rolePolicyType = "aws:iam/rolePolicy:RolePolicy";
 const functionType = "aws:lambda/function:Function";
-const alarmType = "aws:cloudwatch/metricAlarm:MetricAlarm";
 
 const ecrHost = "123456789012.dkr.ecr.eu-west-1.amazonaws.com";
 const tableArn = "arn:aws:dynamodb:eu-west-1:123456789012:table/transactions";
-const topicArn = "arn:aws:sns:eu-west-1:123456789012:alerts";
 const secretSignature = "4dabf18193072939515e22adb298388d";
 
 const network = { subnetIds: ["subnet-a", "subnet-b"], securityGroupIds: ["sg-lambda"] };
@@ -58,7 +56,6 @@ describe("ContainerFunction component", () => {
         },
       ],
       imagesToKeep: 5,
-      alarmActions: [topicArn],
       ...network,
     });
     new ContainerFunction("plain", { functionDirectory: "fraud-detection", ...network });
@@ -281,28 +278,8 @@ describe("ContainerFunction component", () => {
     });
   });
 
-  describe("error alarm", () => {
-    it("fires on one or more Errors in a minute for this function, notifying alarmActions", () => {
-      expect(exact(alarmType, "validate-errors").inputs).to.deep.equal({
-        alarmDescription: "The validate function reported an error",
-        namespace: "AWS/Lambda",
-        metricName: "Errors",
-        dimensions: { FunctionName: "validate-function" },
-        statistic: "Sum",
-        period: 60,
-        evaluationPeriods: 1,
-        threshold: 1,
-        comparisonOperator: "GreaterThanOrEqualToThreshold",
-        treatMissingData: "notBreaching",
-        alarmActions: [topicArn],
-        okActions: [topicArn],
-      });
-      expect(exact(alarmType, "plain-errors").inputs.alarmActions).to.deep.equal([]);
-    });
-  });
-
   describe("outputs", () => {
-    it("functionName, functionArn, roleArn, roleName, imageDigest, logGroupName, errorAlarmArn", async () => {
+    it("functionName, functionArn, roleArn, roleName, imageDigest, logGroupName", async () => {
       expect(await promiseOf(validate.functionName)).to.equal("validate-function");
       expect(await promiseOf(validate.functionArn)).to.equal(
         "arn:aws:lambda:eu-west-1:123456789012:validate-function",
@@ -313,16 +290,14 @@ describe("ContainerFunction component", () => {
         `${ecrHost}/validate-repo@sha256:${"0".repeat(63)}1`,
       );
       expect(await promiseOf(validate.logGroupName)).to.equal("/aws/lambda/validate-0123abcd");
-      expect(await promiseOf(validate.errorAlarmArn)).to.equal(
-        "arn:aws:cloudwatch:eu-west-1:123456789012:validate-errors",
-      );
     });
 
-    it("one component creates exactly one of each child", () => {
+    // Alarms on functions are the Monitoring component's (error rate, throttles), so none here.
+    it("one component creates exactly one of each child, and no alarm", () => {
+      expect(recorder.ofType("aws:cloudwatch/metricAlarm:MetricAlarm")).to.have.length(0);
       const children = recorder.resources.filter((resource) => resource.name.startsWith("validate-"));
       expect(children.map((resource) => resource.type).sort()).to.deep.equal(
         [
-          alarmType,
           functionType,
           imageType,
           lifecycleType,

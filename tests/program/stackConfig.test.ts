@@ -45,6 +45,37 @@ describe("stack configuration", () => {
       manageAccountLogRole: true,
       webhookThrottlingRateLimit: 250,
     });
+    expect(config.monitoring).to.deep.equal({
+      opsEmails: [],
+      lambdaErrorRatePercent: 5,
+      apiServerErrorRatePercent: 1,
+      apiLatencyP99Milliseconds: 3000,
+      webhookSignatureFailuresPer5Minutes: 20,
+    });
+  });
+
+  it("monitoring: fills the thresholds left out and keeps those given, bounds included", () => {
+    const config = parseStackConfig({
+      ...valid,
+      monitoring: {
+        opsEmails: ["oncall@example.com"],
+        lambdaErrorRatePercent: 100,
+        apiLatencyP99Milliseconds: 100,
+      },
+    });
+    expect(config.monitoring).to.deep.equal({
+      opsEmails: ["oncall@example.com"],
+      lambdaErrorRatePercent: 100,
+      apiServerErrorRatePercent: 1,
+      apiLatencyP99Milliseconds: 100,
+      webhookSignatureFailuresPer5Minutes: 20,
+    });
+    expect(
+      parseStackConfig({
+        ...valid,
+        monitoring: { apiServerErrorRatePercent: 0.1, apiLatencyP99Milliseconds: 29_000 },
+      }).monitoring,
+    ).to.include({ apiServerErrorRatePercent: 0.1, apiLatencyP99Milliseconds: 29_000 });
   });
 
   it("never echoes a signing secret in a configuration error", () => {
@@ -117,6 +148,37 @@ describe("stack configuration", () => {
       { ...valid, archive: { transitionToInfrequentAccessDays: 7 } },
       /archive\.transitionToInfrequentAccessDays/,
     ],
+    [
+      "an ops email that is not an address",
+      { ...valid, monitoring: { opsEmails: ["oncall"] } },
+      /monitoring\.opsEmails\.0/,
+    ],
+    [
+      "the same ops email twice",
+      { ...valid, monitoring: { opsEmails: ["a@example.com", "A@example.com"] } },
+      /monitoring\.opsEmails: must not list an address twice/,
+    ],
+    [
+      "a Lambda error rate of 0 %",
+      { ...valid, monitoring: { lambdaErrorRatePercent: 0 } },
+      /monitoring\.lambdaErrorRatePercent/,
+    ],
+    [
+      "an API 5XX rate above 100 %",
+      { ...valid, monitoring: { apiServerErrorRatePercent: 150 } },
+      /monitoring\.apiServerErrorRatePercent/,
+    ],
+    [
+      "a p99 latency threshold beyond API Gateway's 29 s",
+      { ...valid, monitoring: { apiLatencyP99Milliseconds: 30_000 } },
+      /monitoring\.apiLatencyP99Milliseconds/,
+    ],
+    [
+      "a fractional signature-failure threshold",
+      { ...valid, monitoring: { webhookSignatureFailuresPer5Minutes: 2.5 } },
+      /monitoring\.webhookSignatureFailuresPer5Minutes/,
+    ],
+    ["an unknown monitoring key", { ...valid, monitoring: { errorRate: 5 } }, /monitoring: .*errorRate/],
     [
       "an unknown key (a typo would otherwise be ignored)",
       { ...valid, alertEmial: "x@example.com" },

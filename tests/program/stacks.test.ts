@@ -14,6 +14,9 @@ import { parse } from "yaml";
 import { installMocks, promiseOf, type MockRecorder, type RecordedResource } from "../support/pulumiMocks";
 import { settledResources } from "../support/settled";
 import { actionsAllowedOnAnyResource } from "../../components/iamPolicy";
+import { finalDecisions } from "../../components/monitoringResources";
+import { transactionProcessedPattern } from "../../functions/shared/eventRouting";
+import { EnvironmentName } from "../../functions/shared/environmentNames";
 import { logDeliveryActions, tracingActions } from "../../components/transactionStateMachinePolicy";
 import { loadStackConfig, type StackConfig } from "../../stackConfig";
 import type { PipelineOutputs } from "../../pipeline";
@@ -241,6 +244,140 @@ for (const stack of ["dev", "prod"]) {
       ]);
     });
 
+    it("has exactly two topics (business alerts, ops), six dead-letter queues, five event rules, one REST API and one dashboard", () => {
+      expect(recorder.ofType("aws:sns/topic:Topic").map((topic) => topic.name)).to.have.members([
+        "data-alerts",
+        "ops-topic",
+      ]);
+      expect(recorder.ofType("aws:sns/topicPolicy:TopicPolicy")).to.have.length(2);
+      // Alerts by email (and SMS in prod), plus one email subscription per ops address.
+      const subscriptions = recorder.ofType("aws:sns/topicSubscription:TopicSubscription");
+      const opsTopicArn = recorder.one("aws:sns/topic:Topic", "ops-topic").state.arn;
+      expect(
+        subscriptions.filter((subscription) => subscription.inputs.topic === opsTopicArn),
+      ).to.have.length(config.monitoring.opsEmails.length);
+      expect(subscriptions).to.have.length(
+        1 + (config.alertSms === undefined ? 0 : 1) + config.monitoring.opsEmails.length,
+      );
+      if (stack === "prod") expect(config.monitoring.opsEmails).to.have.length(1);
+      expect(recorder.ofType("aws:sqs/queue:Queue").map((queue) => queue.name)).to.have.members([
+        "data-dead-letters",
+        "routing-high-dlq",
+        "routing-medium-dlq",
+        "routing-low-dlq",
+        "routing-high-alert-dlq",
+        "csv-decisions-dlq",
+      ]);
+      expect(recorder.ofType("aws:cloudwatch/eventRule:EventRule").map((rule) => rule.name)).to.have.members([
+        "routing-high",
+        "routing-medium",
+        "routing-low",
+        "csv-decisions-rule",
+        "archival-schedule",
+      ]);
+      expect(recorder.ofType("aws:apigateway/restApi:RestApi").map((api) => api.name)).to.deep.equal([
+        "ingest-api",
+      ]);
+      const dashboard = recorder.one("aws:cloudwatch/dashboard:Dashboard");
+      expect(dashboard.inputs.dashboardName).to.equal(`${project}-program-${stack}`);
+    });
+
+    it("has exactly 32 alarms: error rate and throttles per function (10), the state machine's two, one per dead-letter queue, the API's two, webhook signatures and the archival no-run alarm", () => {
+      const alarms = recorder.ofType("aws:cloudwatch/metricAlarm:MetricAlarm");
+      expect(alarms).to.have.length(10 * 2 + 2 + 6 + 2 + 1 + 1);
+      expect(alarms.filter((alarm) => alarm.name.endsWith("-error-rate"))).to.have.length(10);
+      expect(alarms.filter((alarm) => alarm.name.endsWith("-throttles"))).to.have.length(10);
+      expect(alarms.filter((alarm) => alarm.name.startsWith("monitoring-dlq-"))).to.have.length(6);
+      // The any-error alarms ContainerFunction used to create are gone: the error rate replaces them.
+      expect(alarms.filter((alarm) => /-errors$/.test(alarm.name))).to.have.length(0);
+    });
+
+    it("every alarm notifies the ops topic, on alarm and on recovery, and never the business alerts topic", () => {
+      const opsTopicArn = recorder.one("aws:sns/topic:Topic", "ops-topic").state.arn;
+      for (const alarm of recorder.ofType("aws:cloudwatch/metricAlarm:MetricAlarm")) {
+        expect(alarm.inputs.alarmActions, alarm.name).to.deep.equal([opsTopicArn]);
+        expect(alarm.inputs.okActions, alarm.name).to.deep.equal([opsTopicArn]);
+      }
+      expect(
+        Object.values(recorder.ofType("aws:cloudwatch/metricAlarm:MetricAlarm")).map(
+          (alarm) => alarm.inputs.treatMissingData,
+        ),
+      ).to.not.include(undefined);
+    });
+
+    it("every metric of every alarm and of the dashboard has dimensions naming a resource of this stack", () => {
+      const functions = recorder.ofType("aws:lambda/function:Function");
+      const environmentOf = (fn: RecordedResource) =>
+        (fn.inputs.environment as { variables: Record<string, string> }).variables;
+      const known: Record<string, unknown[]> = {
+        FunctionName: functions.map((fn) => fn.state.name),
+        StateMachineArn: recorder
+          .ofType("aws:sfn/stateMachine:StateMachine")
+          .map((machine) => machine.state.arn),
+        QueueName: recorder.ofType("aws:sqs/queue:Queue").map((queue) => queue.state.name),
+        ApiName: [recorder.one("aws:apigateway/restApi:RestApi", "ingest-api").state.name],
+        Stage: recorder.ofType("aws:apigateway/stage:Stage").map((stage) => stage.inputs.stageName),
+        RuleName: recorder.ofType("aws:cloudwatch/eventRule:EventRule").map((rule) => rule.state.name),
+        EventBusName: recorder.ofType("aws:cloudwatch/eventBus:EventBus").map((bus) => bus.state.name),
+        service: functions.map((fn) => environmentOf(fn)[EnvironmentName.serviceName]),
+        decision: [...finalDecisions],
+      };
+      const check = (where: string, dimensions: Record<string, unknown> | undefined) => {
+        expect(Object.keys(dimensions ?? {}), where).to.not.have.length(0);
+        for (const [name, value] of Object.entries(dimensions ?? {})) {
+          expect(known[name], `${where}: ${name}`).to.include(value);
+        }
+      };
+      for (const alarm of recorder.ofType("aws:cloudwatch/metricAlarm:MetricAlarm")) {
+        const queries = alarm.inputs.metricQueries as
+          { metric?: { dimensions?: Record<string, unknown> } }[] | undefined;
+        if (queries === undefined) {
+          check(alarm.name, alarm.inputs.dimensions as Record<string, unknown>);
+        } else {
+          const metrics = queries.filter((query) => query.metric !== undefined);
+          expect(metrics, alarm.name).to.not.have.length(0);
+          for (const query of metrics) check(alarm.name, query.metric?.dimensions);
+        }
+      }
+      const body = JSON.parse(
+        String(recorder.one("aws:cloudwatch/dashboard:Dashboard").inputs.dashboardBody),
+      ) as {
+        widgets: { type: string; properties: { title: string; metrics?: unknown[][] } }[];
+      };
+      const charted = { functions: new Set<unknown>(), queues: new Set<unknown>() };
+      for (const widget of body.widgets.filter((candidate) => candidate.type === "metric")) {
+        expect(widget.properties.metrics ?? [], widget.properties.title).to.not.have.length(0);
+        for (const metric of widget.properties.metrics ?? []) {
+          const pairs = metric.slice(2, -1) as string[];
+          expect(pairs.length % 2, widget.properties.title).to.equal(0);
+          const dimensions = Object.fromEntries(
+            pairs.flatMap((value, index) => (index % 2 === 0 ? [[value, pairs[index + 1]]] : [])),
+          );
+          check(`${widget.properties.title} ${String(metric[1])}`, dimensions);
+          if (dimensions.FunctionName !== undefined) charted.functions.add(dimensions.FunctionName);
+          if (dimensions.QueueName !== undefined) charted.queues.add(dimensions.QueueName);
+        }
+      }
+      // Every function and every queue of the stack is on the dashboard.
+      expect([...charted.functions]).to.have.members(known.FunctionName);
+      expect([...charted.queues]).to.have.members(known.QueueName);
+    });
+
+    it("the KMS key lets CloudWatch use it, so alarms can publish to the encrypted ops topic", () => {
+      const policy = JSON.parse(String(recorder.one("aws:kms/key:Key").inputs.policy)) as {
+        Statement: { Principal: { Service?: string | string[] }; Action: string | string[] }[];
+      };
+      const statement = policy.Statement.find((candidate) =>
+        asList(candidate.Principal.Service ?? []).includes("cloudwatch.amazonaws.com"),
+      );
+      expect(asList(statement?.Action ?? [])).to.include.members(["kms:Decrypt", "kms:GenerateDataKey"]);
+    });
+
+    it("the notifier's rule (csv-decisions) matches every Transaction Processed event", () => {
+      const rule = recorder.one("aws:cloudwatch/eventRule:EventRule", "csv-decisions-rule");
+      expect(JSON.parse(String(rule.inputs.eventPattern))).to.deep.equal(transactionProcessedPattern());
+    });
+
     it("builds a VPC of isolated subnets only, without NAT gateways", () => {
       const vpc = recorder.one("awsx:ec2:Vpc");
       expect(vpc.inputs.natGateways).to.deep.equal({ strategy: "None" });
@@ -282,6 +419,10 @@ for (const stack of ["dev", "prod"]) {
       expect(await promiseOf(outputs.webhookUrl)).to.match(/^https:\/\/.+\/v1\/webhook$/);
       expect(await promiseOf(outputs.eventBusName)).to.equal(`${project}-program-${stack}`);
       expect(await promiseOf(outputs.stateMachineRoleArn)).to.match(/^arn:aws:iam:/);
+      expect(await promiseOf(outputs.dashboardName)).to.equal(`${project}-program-${stack}`);
+      expect(await promiseOf(outputs.opsTopicArn)).to.equal(
+        recorder.one("aws:sns/topic:Topic", "ops-topic").state.arn,
+      );
     });
   });
 }
@@ -315,6 +456,8 @@ describe("index.ts, the program Pulumi runs", () => {
       "uploadApiKeyId",
       "uploadsBucketName",
       "fileStatusTableName",
+      "dashboardName",
+      "opsTopicArn",
     ]);
   });
 });
