@@ -3,7 +3,7 @@
  * in the shape of the stack's outputs (`.local/outputs.json`), so tools and the end-to-end suite
  * address the local stack and a deployed one the same way.
  */
-import { mkdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { Logger } from "@aws-lambda-powertools/logger";
 import type { LogLevel } from "@aws-lambda-powertools/logger/types";
@@ -125,7 +125,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const { outputsPath } = options;
   if (outputsPath) {
     await mkdir(dirname(outputsPath), { recursive: true });
-    await writeFile(outputsPath, `${JSON.stringify(outputs, null, 2)}\n`);
+    // Written aside and renamed, so a reader never sees half a file.
+    await writeFile(`${outputsPath}.tmp`, `${JSON.stringify(outputs, null, 2)}\n`);
+    await rename(`${outputsPath}.tmp`, outputsPath);
   }
   return {
     url: server.url,
