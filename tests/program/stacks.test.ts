@@ -7,10 +7,8 @@
  * at run time, that awsx creates the subnets asked for, or that the images build. Provider
  * default tags are not applied under mocks, so they are asserted on the provider's inputs.
  */
-import * as fs from "node:fs";
-import * as path from "node:path";
 import { expect } from "chai";
-import { parse } from "yaml";
+import { project, stackFileConfig } from "../support/stackFileConfig";
 import { installMocks, promiseOf, type MockRecorder, type RecordedResource } from "../support/pulumiMocks";
 import { settledResources } from "../support/settled";
 import { actionsAllowedOnAnyResource } from "../../components/iamPolicy";
@@ -20,31 +18,6 @@ import { EnvironmentName } from "../../functions/shared/environmentNames";
 import { logDeliveryActions, tracingActions } from "../../components/transactionStateMachinePolicy";
 import { loadStackConfig, type StackConfig } from "../../stackConfig";
 import type { PipelineOutputs } from "../../pipeline";
-
-const project = "transaction-pipeline";
-const repositoryRoot = path.resolve(__dirname, "../..");
-
-/**
- * Stands in for the signing secrets a real stack holds encrypted (`pulumi config set --secret`);
- * the stack files in the repository carry none.
- */
-export const testSigningSecrets = {
-  acme: ["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"],
-  stripe: ["whsec_test_stripe_signing_secret"],
-};
-
-/** A stack file's config as the Pulumi engine hands it to the program (objects as JSON text). */
-export function stackFileConfig(stack: string): Record<string, string> {
-  const file = parse(fs.readFileSync(path.join(repositoryRoot, `Pulumi.${stack}.yaml`), "utf8")) as {
-    config: Record<string, unknown>;
-  };
-  return Object.fromEntries(
-    Object.entries({
-      ...file.config,
-      [`${project}:webhookSigningSecrets`]: testSigningSecrets,
-    }).map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)]),
-  );
-}
 
 interface PolicyStatement {
   Action: string | string[];

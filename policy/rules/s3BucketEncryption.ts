@@ -1,0 +1,51 @@
+import * as aws from "@pulumi/aws";
+import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { bucketsOf, configurationsOf } from "../s3Buckets";
+import { known, unknownValue } from "../unknownValues";
+
+/** Whether a configuration names a default algorithm ("aws:kms", "aws:kms:dsse", "AES256"). */
+function setsDefaultEncryption(configuration: PolicyResource): boolean | typeof unknownValue {
+  return known(() => {
+    const rules: unknown = configuration.props.rules;
+    return (
+      Array.isArray(rules) &&
+      rules.some((rule: { applyServerSideEncryptionByDefault?: { sseAlgorithm?: unknown } } | undefined) => {
+        const algorithm = rule?.applyServerSideEncryptionByDefault?.sseAlgorithm;
+        return typeof algorithm === "string" && algorithm !== "";
+      })
+    );
+  });
+}
+
+/**
+ * Archived transactions and uploaded files are customer data. The bucket's default encryption is
+ * its own resource; without one the bucket relies on whatever the account default is.
+ */
+export const s3BucketEncrypted: StackValidationPolicy = {
+  name: "s3-bucket-encrypted",
+  description: "Every S3 bucket has a BucketServerSideEncryptionConfiguration with a default algorithm.",
+  enforcementLevel: "mandatory",
+  validateStack: (args, reportViolation) => {
+    const buckets = bucketsOf(args.resources);
+    if (buckets.length === 0) return args.notApplicable("no S3 buckets in this stack");
+    const configurations = args.resources.filter(
+      (resource) =>
+        resource.isType(aws.s3.BucketServerSideEncryptionConfiguration) ||
+        resource.isType(aws.s3.BucketServerSideEncryptionConfigurationV2),
+    );
+    for (const bucket of buckets) {
+      const own = configurationsOf(bucket, configurations);
+      if (own.length === 0) {
+        reportViolation(
+          `S3 bucket "${bucket.name}" has no BucketServerSideEncryptionConfiguration`,
+          bucket.urn,
+        );
+      } else if (own.every((configuration) => setsDefaultEncryption(configuration) === false)) {
+        reportViolation(
+          `BucketServerSideEncryptionConfiguration of S3 bucket "${bucket.name}" sets no default sseAlgorithm`,
+          bucket.urn,
+        );
+      }
+    }
+  },
+};
