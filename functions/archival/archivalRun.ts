@@ -21,6 +21,7 @@ import {
   type ManifestPart,
   type PartitionManifest,
 } from "../shared/archiveLayout";
+import type { CorrelationIds } from "../shared/handlerObservability";
 import { redactPanText } from "../shared/pan";
 import { decidedDayIndex, transactionsTableDefinition } from "../shared/tableDefinitions";
 import { addDays, dayOf } from "./archiveDays";
@@ -98,6 +99,8 @@ export interface ArchivalDependencies {
   readonly minimumTimeMarginMs?: number;
   /** Items put and deleted concurrently (default 16). */
   readonly itemConcurrency?: number;
+  /** Labels what follows (logs, trace) with the partition being archived; unset in tests. */
+  readonly correlate?: (ids: CorrelationIds) => void;
 }
 
 export interface ArchivalSummary {
@@ -200,6 +203,7 @@ class ArchivalRun {
   }
 
   private async archiveDay(day: string): Promise<DayOutcome> {
+    this.deps.correlate?.({ partition: partitionName(day) });
     let manifest = (await readManifest(this.bucket, day)) ?? emptyManifest(day, this.now());
     let drained = true;
     for (const [index, part] of manifest.parts.entries()) {

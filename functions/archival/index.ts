@@ -6,7 +6,7 @@
  */
 import type { Context } from "aws-lambda";
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
-import { observeInvocation } from "../shared/handlerObservability";
+import { correlateInvocation, observeInvocation } from "../shared/handlerObservability";
 import { logger, metrics } from "../shared/powertools";
 import { runArchival, type ArchivalLog, type ArchivalMetrics, type ArchivalSummary } from "./archivalRun";
 import { loadArchivalConfig } from "./config";
@@ -35,14 +35,22 @@ export const handler = async (
   context: Context,
 ): Promise<ArchivalSummary> =>
   observeInvocation(context, async () => {
-    // Keys of the previous invocation in this container must not label this one.
-    logger.resetKeys();
-    logger.appendKeys({
-      scheduleEventId: typeof event?.id === "string" ? event.id : undefined,
+    // A run is named by the schedule's event id; a manual invocation by its request id.
+    const scheduleEventId = typeof event?.id === "string" && event.id.length > 0 ? event.id : undefined;
+    correlateInvocation({
+      correlationId: scheduleEventId ?? context.awsRequestId,
+      scheduleEventId,
       scheduledTime: typeof event?.time === "string" ? event.time : undefined,
     });
     const summary = await runArchival(
-      { config, dynamoDb: dynamoDbClient, s3: s3Client, log, metrics: archivalMetrics },
+      {
+        config,
+        dynamoDb: dynamoDbClient,
+        s3: s3Client,
+        log,
+        metrics: archivalMetrics,
+        correlate: correlateInvocation,
+      },
       context,
     );
     logger.info("Archival run finished", { ...summary });

@@ -10,7 +10,7 @@ import { findCustomerActivity } from "../shared/customerActivity";
 import { documentClient } from "../shared/dynamoDb";
 import { EnvironmentName } from "../shared/environmentNames";
 import { requireEnvironment } from "../shared/environment";
-import { observeInvocation } from "../shared/handlerObservability";
+import { correlateInvocation, observeInvocation, stringAt } from "../shared/handlerObservability";
 import { toAttributeMap } from "../shared/marshalRecord";
 import { logger, metrics } from "../shared/powertools";
 import { parseScreeningInput } from "../shared/screeningInput";
@@ -30,6 +30,9 @@ const metricByDecision = {
 
 export const handler = async (input: unknown, context: Context): Promise<ComplianceAssessment> =>
   observeInvocation(context, async () => {
+    // Read before parsing so that a malformed input's failure carries it too (masked there).
+    const transactionId = stringAt(input, "transaction", "transactionId");
+    if (transactionId) correlateInvocation({ correlationId: transactionId, transactionId });
     const { transaction } = parseScreeningInput(input, "ComplianceCheck");
     const activity = needsStructuringHistory(transaction, lists)
       ? await findCustomerActivity(documentClient, {
@@ -40,13 +43,11 @@ export const handler = async (input: unknown, context: Context): Promise<Complia
           excludeTransactionId: transaction.transactionId,
         })
       : { items: [], truncated: false };
-    if (activity.truncated)
-      logger.warn("Customer history truncated", { transactionId: transaction.transactionId });
+    if (activity.truncated) logger.warn("Customer history truncated");
     const assessment = assessCompliance(transaction, activity.items, lists);
     metrics.addMetric(metricByDecision[assessment.decision], MetricUnit.Count, 1);
     if (assessment.reportRequired) metrics.addMetric("ComplianceReportRequired", MetricUnit.Count, 1);
     logger.info("Compliance assessed", {
-      transactionId: transaction.transactionId,
       decision: assessment.decision,
       rules: assessment.rules.map((rule) => rule.ruleId),
       listVersion: assessment.listVersion,

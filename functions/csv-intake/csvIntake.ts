@@ -25,10 +25,10 @@ import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context, S3Event } from "aws-lambda";
 import type { CsvSource } from "../shared/csvTransactions";
-import { observeInvocation } from "../shared/handlerObservability";
+import { correlateInvocation, observeInvocation } from "../shared/handlerObservability";
 import { errorResponse } from "../shared/httpResponses";
 import { redactPanText } from "../shared/pan";
-import { logger, metrics, tracer } from "../shared/powertools";
+import { logger, metrics } from "../shared/powertools";
 import type { CsvIntakeConfig } from "./config";
 import { FileStatusStore, FileStatusStoreError } from "./fileStatusStore";
 import { validateCsvFile, type FileValidation } from "./fileValidation";
@@ -147,7 +147,7 @@ export function createCsvIntakeHandler(dependencies: CsvIntakeDependencies): Csv
     });
   }
 
-  function logValidation(fileId: string, validation: FileValidation): void {
+  function logValidation(validation: FileValidation): void {
     const summary = validation.summary;
     const counts = summary
       ? { rows: summary.rows, validRows: summary.validRows, invalidRows: summary.invalidRows }
@@ -155,10 +155,10 @@ export function createCsvIntakeHandler(dependencies: CsvIntakeDependencies): Csv
     if (validation.accepted) {
       count("FilesValidated");
       count("RowsValidated", validation.summary.rows);
-      logger.info("File validated", { fileId, ...counts });
+      logger.info("File validated", counts);
     } else {
       count("FilesRejected");
-      logger.info("File rejected", { fileId, rejection: validation.rejection.code, ...counts });
+      logger.info("File rejected", { rejection: validation.rejection.code, ...counts });
     }
   }
 
@@ -171,12 +171,11 @@ export function createCsvIntakeHandler(dependencies: CsvIntakeDependencies): Csv
     }
     const bytes = bodyBytes(event);
     const fileId = newFileId();
-    logger.appendKeys({ fileId });
-    tracer.putAnnotation("fileId", fileId);
+    correlateInvocation({ correlationId: fileId, fileId });
     const receivedAt = clock();
     await store.createReceived(fileId, "upload", receivedAt);
     const validation = await validate(oneChunk(bytes), fileId, receivedAt);
-    logValidation(fileId, validation);
+    logValidation(validation);
     if (!validation.accepted) {
       if (!(await store.markRejected({ fileId, now: clock() }, validation.rejection, validation.summary))) {
         throw new FileStatusStoreError("mark rejected", { cause: new Error("the record left RECEIVED") });
@@ -206,29 +205,29 @@ export function createCsvIntakeHandler(dependencies: CsvIntakeDependencies): Csv
   /** POST /uploads: a file id and a URL to PUT the file to; validation follows the S3 event. */
   async function issueUploadUrl(): Promise<APIGatewayProxyResult> {
     const fileId = newFileId();
-    logger.appendKeys({ fileId });
-    tracer.putAnnotation("fileId", fileId);
+    correlateInvocation({ correlationId: fileId, fileId });
     const now = clock();
     // Signed first: a failure then leaves no record behind.
     const upload = await storage.presignUpload(fileId, now, config.uploadUrlExpirySeconds);
     await store.createReceived(fileId, "presigned", now);
     count("UploadUrlsIssued");
-    logger.info("Upload URL issued", { fileId, expiresAt: upload.expiresAt.toISOString() });
+    logger.info("Upload URL issued", { expiresAt: upload.expiresAt.toISOString() });
     return uploadUrlAnswer(fileId, upload);
   }
 
   async function handleApiRequest(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
-    logger.resetKeys();
-    logger.appendKeys({ apiRequestId: event.requestContext?.requestId });
+    correlateInvocation({ apiRequestId: event.requestContext?.requestId });
     const routes: Record<string, () => Promise<APIGatewayProxyResult>> = {
       "/upload": () => acceptUpload(event),
       "/uploads": issueUploadUrl,
     };
     const route = Object.hasOwn(routes, event.resource) ? routes[event.resource] : undefined;
     if (route === undefined) {
+      count("UploadRequestsNotRouted");
       return errorResponse(404, { code: "NOT_FOUND", message: "No such resource." });
     }
     if (event.httpMethod !== "POST") {
+      count("UploadRequestsNotRouted");
       return errorResponse(
         405,
         { code: "METHOD_NOT_ALLOWED", message: `${event.resource} accepts POST only.` },
@@ -254,19 +253,19 @@ export function createCsvIntakeHandler(dependencies: CsvIntakeDependencies): Csv
     switch (claim.kind) {
       case "unknown":
         count("UploadEventsUnknownFile");
-        logger.warn("Object under uploads/ without a status record; ignored", { fileId });
+        logger.warn("Object under uploads/ without a status record; ignored");
         return "UnknownFile";
       case "done":
         count("UploadEventsRedelivered");
-        logger.info("Upload already processed; redelivered event ignored", { fileId, status: claim.status });
+        logger.info("Upload already processed; redelivered event ignored", { status: claim.status });
         return "AlreadyProcessed";
       case "notPresigned":
         count("UploadEventsUnknownFile");
-        logger.warn("Object under uploads/ for a POST /upload file id; ignored", { fileId });
+        logger.warn("Object under uploads/ for a POST /upload file id; ignored");
         return "NotPresigned";
       case "inProgress":
         count("UploadEventsRedelivered");
-        logger.info("Upload being validated by another invocation; event ignored", { fileId });
+        logger.info("Upload being validated by another invocation; event ignored");
         return "InProgress";
       case "claimed":
         break;
@@ -280,7 +279,7 @@ export function createCsvIntakeHandler(dependencies: CsvIntakeDependencies): Csv
           message: "The uploaded object is no longer in the bucket; request a new upload URL.",
         };
         count("FilesRejected");
-        logger.warn("Uploaded object missing", { fileId });
+        logger.warn("Uploaded object missing");
         const marked = await store.markRejected({ ...attempt, now: clock() }, rejection);
         return marked ? "REJECTED" : "ClaimLost";
       }
@@ -291,7 +290,7 @@ export function createCsvIntakeHandler(dependencies: CsvIntakeDependencies): Csv
         // Stops the download when validation ended early (a bad header stops at line 1).
         object.body.destroy();
       }
-      logValidation(fileId, validation);
+      logValidation(validation);
       let marked: boolean;
       if (validation.accepted) {
         await storage.copyToValidated(fileId, object.etag);
@@ -304,17 +303,17 @@ export function createCsvIntakeHandler(dependencies: CsvIntakeDependencies): Csv
         );
       }
       if (!marked) {
-        logger.warn("Validation claim lost before the status was written", { fileId });
+        logger.warn("Validation claim lost before the status was written");
         return "ClaimLost";
       }
       return validation.accepted ? "VALIDATED" : "REJECTED";
     } catch (error) {
       if (error instanceof UploadChangedError) {
-        logger.info("Upload replaced during validation; the retry validates the new version", { fileId });
+        logger.info("Upload replaced during validation; the retry validates the new version");
       }
       await store.releaseClaim(fileId, claim.attemptId).catch((releaseError: unknown) => {
         // The claim then expires at its lease, before Lambda's retry of this event.
-        logger.error("Validation claim not released", { fileId, error: releaseError as Error });
+        logger.error("Validation claim not released", { error: releaseError as Error });
         return false;
       });
       throw error;
@@ -324,16 +323,16 @@ export function createCsvIntakeHandler(dependencies: CsvIntakeDependencies): Csv
   async function handleS3Record(record: S3NotificationRecord, context: Context): Promise<S3RecordResult> {
     const target = uploadTargetOf(record, config.uploadsBucket);
     if (target.kind === "ignored") {
+      count("UploadEventsIgnored");
       logger.warn("S3 record ignored", { key: redactPanText(target.key), reason: target.reason });
       return { key: target.key, outcome: "Ignored" };
     }
-    tracer.putAnnotation("fileId", target.fileId);
+    correlateInvocation({ correlationId: target.fileId, fileId: target.fileId });
     const outcome = await validatePresignedUpload(target.fileId, context);
     return { key: target.key, fileId: target.fileId, outcome };
   }
 
   async function handleS3Event(event: unknown, context: Context): Promise<S3IntakeResult> {
-    logger.resetKeys();
     const parsed = s3NotificationSchema.safeParse(event);
     if (!parsed.success) {
       // Retrying cannot make a malformed event readable.

@@ -32,6 +32,7 @@ import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import type { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import type { SNSClient } from "@aws-sdk/client-sns";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import type { CorrelationIds } from "../shared/handlerObservability";
 import { readCsvTransactions, type CsvValidRow } from "../shared/csvTransactions";
 import { completeFileIfDone, parseCsvDeliveryId, type FileCompletion } from "../shared/fileCompletion";
 import { validatedKey } from "../shared/fileStatus";
@@ -56,7 +57,13 @@ export type TransformMetricName =
   | "CsvEntriesRetried"
   | "CsvFilesLoaded"
   | "CsvFilesCompleted"
-  | "CsvLoadsContinued";
+  | "CsvLoadsContinued"
+  /** Nothing to load: the file was rejected, or already loaded or completed (a duplicate event). */
+  | "CsvFilesSkipped"
+  /** Another invocation moved the file on first; this one stopped. */
+  | "CsvLoadsSuperseded"
+  /** Records of the event that were not a validated file of the uploads bucket. */
+  | "CsvEventRecordsIgnored";
 
 /** Where progress goes (Powertools Logger in the function). Never given row contents. */
 export interface TransformLog {
@@ -122,6 +129,8 @@ export interface CsvTransformDependencies {
   readonly continueLater?: (fileId: string, fromLine: number) => Promise<void>;
   readonly tuning?: Partial<TransformTuning>;
   readonly hooks?: TransformHooks;
+  /** Labels what follows (logs, trace) with the file being loaded; unset in tests. */
+  readonly correlate?: (ids: CorrelationIds) => void;
 }
 
 export type FileLoadOutcome =
@@ -233,9 +242,12 @@ class FileLoad {
       case "completed":
         log.info("File already completed; duplicate event", { fileId: this.fileId });
         return this.result("skipped");
-      case "loaded":
+      case "loaded": {
         // A run that crashed between LOADED and completion, or a duplicate event: completion is idempotent.
-        return this.result((await this.complete()).completed ? "completed" : "loaded");
+        const completion = await this.complete();
+        if (!completion.completed) this.deps.metrics.count("CsvFilesSkipped", 1);
+        return this.result(completion.completed ? "completed" : "loaded");
+      }
       case "load":
         break;
     }
@@ -444,7 +456,14 @@ export async function runCsvTransform(
 ): Promise<CsvTransformResult> {
   const requests = transformRequests(event, deps.config.uploadsBucket);
   for (const ignored of requests.ignored) deps.log.warn("Event record ignored", { ...ignored });
+  if (requests.ignored.length > 0) deps.metrics.count("CsvEventRecordsIgnored", requests.ignored.length);
   const files: FileLoadResult[] = [];
-  for (const request of requests.files) files.push(await new FileLoad(deps, request, context).run());
+  for (const request of requests.files) {
+    deps.correlate?.({ correlationId: request.fileId, fileId: request.fileId });
+    const result = await new FileLoad(deps, request, context).run();
+    if (result.outcome === "skipped") deps.metrics.count("CsvFilesSkipped", 1);
+    if (result.outcome === "superseded") deps.metrics.count("CsvLoadsSuperseded", 1);
+    files.push(result);
+  }
   return { files, ignored: requests.ignored.length };
 }

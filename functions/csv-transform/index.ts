@@ -11,7 +11,7 @@ import { documentClient } from "../shared/dynamoDb";
 import { EnvironmentName } from "../shared/environmentNames";
 import { optionalEnvironment } from "../shared/environment";
 import { eventBridgeClient } from "../shared/eventBridge";
-import { observeInvocation } from "../shared/handlerObservability";
+import { correlateInvocation, observeInvocation } from "../shared/handlerObservability";
 import { logger, metrics, tracer } from "../shared/powertools";
 import { s3Client } from "../shared/s3";
 import { loadCsvTransformConfig } from "./config";
@@ -49,6 +49,7 @@ export const handler = async (event: unknown, context: Context): Promise<CsvTran
         sns,
         log,
         metrics: transformMetrics,
+        correlate: correlateInvocation,
       },
       event,
       context,

@@ -5,11 +5,11 @@
  * 502). Built from its dependencies so tests and the local runtime run this same code.
  */
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
-import { observeInvocation } from "../shared/handlerObservability";
+import { correlateInvocation, observeInvocation } from "../shared/handlerObservability";
 import { errorResponse, jsonResponse } from "../shared/httpResponses";
-import { logger, metrics } from "../shared/powertools";
+import { MetricDimension } from "../shared/metricNames";
+import { logger, publishDimensionedCount } from "../shared/powertools";
 import type { FileStatusConfig } from "./config";
 import { parseFileIdParameter } from "./fileIdParameter";
 import { FileStatusReadError, readFileStatus } from "./fileStatusLookup";
@@ -32,8 +32,7 @@ type LookupOutcome = "Found" | "NotFound" | "InvalidRequest" | "StoreError" | "I
 const retryAfterSeconds = "1";
 
 function countLookup(outcome: LookupOutcome): void {
-  metrics.addDimension("outcome", outcome);
-  metrics.addMetric("FileStatusLookups", MetricUnit.Count, 1);
+  publishDimensionedCount("FileStatusLookups", { [MetricDimension.outcome]: outcome });
 }
 
 /** The one place failures become HTTP answers: generic text, the cause only in the logs. */
@@ -58,25 +57,24 @@ export function createFileStatusHandler(dependencies: FileStatusDependencies): F
   const { config, documentClient } = dependencies;
   return (event, context) =>
     observeInvocation(context, async () => {
-      // Keys of the previous invocation in this container must not label this one.
-      logger.resetKeys();
-      logger.appendKeys({ apiRequestId: event.requestContext?.requestId });
+      correlateInvocation({ apiRequestId: event.requestContext?.requestId });
       const parameter = parseFileIdParameter(event.pathParameters?.file_id);
       if (!parameter.valid) {
         countLookup("InvalidRequest");
         logger.info("File id rejected", { code: parameter.error.code });
         return errorResponse(400, parameter.error);
       }
-      logger.appendKeys({ fileId: parameter.fileId });
+      correlateInvocation({ correlationId: parameter.fileId, fileId: parameter.fileId });
       try {
         const item = await readFileStatus(documentClient, config.fileStatusTable, parameter.fileId);
         if (item === undefined) {
           countLookup("NotFound");
+          logger.info("File status looked up", { outcome: "NotFound" });
           return errorResponse(404, { code: "NOT_FOUND", message: "No file with this file_id" });
         }
         const view = renderFileStatus(parameter.fileId, item);
         countLookup("Found");
-        logger.info("File status looked up", { status: view.status });
+        logger.info("File status looked up", { outcome: "Found", status: view.status });
         return jsonResponse(200, view);
       } catch (error) {
         return failureAnswer(error);

@@ -10,8 +10,9 @@ import { findCustomerActivity } from "../shared/customerActivity";
 import { documentClient } from "../shared/dynamoDb";
 import { EnvironmentName } from "../shared/environmentNames";
 import { optionalJsonEnvironment, requireEnvironment } from "../shared/environment";
-import { observeInvocation } from "../shared/handlerObservability";
+import { correlateInvocation, observeInvocation, stringAt } from "../shared/handlerObservability";
 import { toAttributeMap } from "../shared/marshalRecord";
+import { MetricName } from "../shared/metricNames";
 import { logger, metrics } from "../shared/powertools";
 import { parseScreeningInput } from "../shared/screeningInput";
 import type { FraudAssessment } from "../shared/stepContracts";
@@ -26,6 +27,9 @@ const metricByLevel = { LOW: "FraudLow", MEDIUM: "FraudMedium", HIGH: "FraudHigh
 
 export const handler = async (input: unknown, context: Context): Promise<FraudAssessment> =>
   observeInvocation(context, async () => {
+    // Read before parsing so that a malformed input's failure carries it too (masked there).
+    const transactionId = stringAt(input, "transaction", "transactionId");
+    if (transactionId) correlateInvocation({ correlationId: transactionId, transactionId });
     const { transaction } = parseScreeningInput(input, "FraudDetection");
     const window = historyWindow(transaction, rules);
     const activity = await findCustomerActivity(documentClient, {
@@ -35,14 +39,14 @@ export const handler = async (input: unknown, context: Context): Promise<FraudAs
       to: toUtcTimestamp(window.to),
       excludeTransactionId: transaction.transactionId,
     });
-    if (activity.truncated)
-      logger.warn("Customer history truncated", { transactionId: transaction.transactionId });
+    if (activity.truncated) logger.warn("Customer history truncated");
     const assessment = assessFraud(transaction, activity.items, rules);
     metrics.addMetric(metricByLevel[assessment.level], MetricUnit.Count, 1);
+    // One value per scored transaction: CloudWatch keeps the distribution (percentiles), not just a sum.
+    metrics.addMetric(MetricName.fraudScore, MetricUnit.NoUnit, assessment.score);
     logger.info("Fraud assessed", {
-      transactionId: transaction.transactionId,
       score: assessment.score,
-      level: assessment.level,
+      fraudLevel: assessment.level,
       signals: assessment.signals.map((signal) => signal.code),
     });
     return { ...assessment, record: toAttributeMap(assessment) };

@@ -1,8 +1,10 @@
 /**
- * notifier: target of the rule matching "Transaction Processed" for CSV rows (csvProcessedPattern).
- * For each decision it finds the row's file, counts the decision once on the file's status item,
- * and then runs the shared "complete if done", which completes the file and sends its summary
- * exactly once, whichever caller gets there first.
+ * notifier: target of the rule matching every "Transaction Processed" event
+ * (transactionProcessedPattern). Every decision is counted as the TransactionsDecided business
+ * metric. A CSV row's decision (key `csv#…`) is also counted on its file: the notifier finds the
+ * row's file, counts the decision once on the file's status item, and then runs the shared
+ * "complete if done", which completes the file and sends its summary exactly once, whichever
+ * caller gets there first. Any other decision never touches the file tables.
  *
  * Counting once, with at-least-once delivery and no transactions:
  *   1. claim: SET countedAt on the row's intake record if it has none. A duplicate delivery of the
@@ -21,7 +23,10 @@
  */
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { SNSClient } from "@aws-sdk/client-sns";
+import { csvKeyPrefix } from "../shared/csvTransactions";
 import { completeFileIfDone, parseCsvDeliveryId } from "../shared/fileCompletion";
+import type { CorrelationIds } from "../shared/handlerObservability";
+import { redactPanText } from "../shared/pan";
 import { fileStatusTableDefinition, intakeRecordsTableDefinition } from "../shared/tableDefinitions";
 import type { NotifierConfig } from "./config";
 import { parseProcessedEvent, type DecisionStatus, type ProcessedDecision } from "./processedEvent";
@@ -57,6 +62,8 @@ export interface NotifierLog {
 
 export interface NotifierMetrics {
   count(name: NotifierMetricName, value: number): void;
+  /** One decided transaction, by its decision (TransactionsDecided, dimension `decision`). */
+  countDecision(decision: DecisionStatus): void;
 }
 
 export interface NotifierContext {
@@ -74,13 +81,17 @@ export interface NotifierDependencies {
   readonly recordGraceMs?: number;
   /** Lookups of a missing intake record within one invocation, and the pause between them. */
   readonly recordLookups?: { readonly attempts: number; readonly delayMs: number };
+  /** Labels what follows (logs, trace) with the transaction and its file; unset in tests. */
+  readonly correlate?: (ids: CorrelationIds) => void;
 }
 
 export type IgnoredReason = "INVALID_EVENT" | "UNKNOWN_TRANSACTION" | "NOT_A_CSV_ROW" | "UNKNOWN_FILE";
 
 export type NotifierResult =
   | { readonly outcome: "counted" | "duplicate"; readonly fileId: string; readonly completed: boolean }
-  | { readonly outcome: "ignored"; readonly reason: IgnoredReason };
+  | { readonly outcome: "ignored"; readonly reason: IgnoredReason }
+  /** Not a CSV row's decision: only the decision metric. */
+  | { readonly outcome: "notFromFile" };
 
 /** Longer than Lambda's two retries of an asynchronous event (about 1 and 3 minutes after the first). */
 export const defaultRecordGraceMs = 10 * 60_000;
@@ -213,15 +224,9 @@ export function createNotifier(deps: NotifierDependencies): Notifier {
     return { outcome: "ignored", reason };
   }
 
-  return async function notify(event: unknown, context: NotifierContext): Promise<NotifierResult> {
-    const parsed = parseProcessedEvent(event);
-    if (!parsed.ok) {
-      return ignore("INVALID_EVENT", "Not a CSV row's Transaction Processed event; ignored", {
-        problem: parsed.problem,
-      });
-    }
-    const { decision } = parsed;
-    const logKeys = { transactionId: decision.transactionId, eventId: decision.eventId };
+  /** A CSV row's decision: counted once on its file, which is completed when it was the last one. */
+  async function countOnFile(decision: ProcessedDecision, context: NotifierContext): Promise<NotifierResult> {
+    const logKeys = { transactionId: redactPanText(decision.transactionId), eventId: decision.eventId };
     const record = await readRecord(decision.transactionId);
     if (record === undefined) {
       const ageMs = clock().getTime() - (decision.eventTime ?? clock()).getTime();
@@ -236,6 +241,7 @@ export function createNotifier(deps: NotifierDependencies): Notifier {
       return ignore("NOT_A_CSV_ROW", "Decision for a transaction not loaded from a file; ignored", logKeys);
     }
     const { fileId } = delivery;
+    deps.correlate?.({ fileId });
 
     const now = clock();
     const counted = await claim(decision, context.awsRequestId, now);
@@ -274,5 +280,23 @@ export function createNotifier(deps: NotifierDependencies): Notifier {
       });
     }
     return { outcome: counted ? "counted" : "duplicate", fileId, completed: completion.completed };
+  }
+
+  return async function notify(event: unknown, context: NotifierContext): Promise<NotifierResult> {
+    const parsed = parseProcessedEvent(event);
+    if (!parsed.ok) {
+      return ignore("INVALID_EVENT", "Not a Transaction Processed event; ignored", {
+        problem: parsed.problem,
+      });
+    }
+    const { decision } = parsed;
+    deps.correlate?.({ correlationId: decision.transactionId, transactionId: decision.transactionId });
+    const result = decision.transactionId.startsWith(csvKeyPrefix)
+      ? await countOnFile(decision, context)
+      : ({ outcome: "notFromFile" } as const);
+    // Counted once the event is handled: an attempt that throws is retried by Lambda, and only the
+    // attempt that succeeds counts it.
+    metrics.countDecision(decision.status);
+    return result;
   };
 }

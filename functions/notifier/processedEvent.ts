@@ -1,10 +1,11 @@
 /**
- * The "Transaction Processed" event as the csvProcessedPattern rule delivers it: the EventBridge
- * envelope with the state machine's outcome as `detail` (components/transactionStateMachineDefinition.ts,
- * PublishProcessed). Only what the notifier needs is read; anything else may change freely.
+ * The "Transaction Processed" event as the transactionProcessedPattern rule delivers it: the
+ * EventBridge envelope with the state machine's outcome as `detail`
+ * (components/transactionStateMachineDefinition.ts, PublishProcessed), for every decided
+ * transaction, CSV rows and webhook deliveries alike. Only what the notifier needs is read;
+ * anything else may change freely.
  */
 import { z } from "zod";
-import { csvKeyPrefix } from "../shared/csvTransactions";
 import { DetailType } from "../shared/eventRouting";
 
 export type DecisionStatus = "APPROVED" | "REVIEW" | "REJECTED";
@@ -14,7 +15,7 @@ const processedEvent = z.object({
   "detail-type": z.literal(DetailType.processed),
   time: z.string().optional(),
   detail: z.object({
-    transactionId: z.string().startsWith(csvKeyPrefix).max(256),
+    transactionId: z.string().min(1).max(256),
     status: z.enum(["APPROVED", "REVIEW", "REJECTED"]),
     stage: z.string().optional(),
     lane: z.string().optional(),
@@ -25,7 +26,7 @@ export interface ProcessedDecision {
   readonly eventId: string;
   /** The event's time, when it has a valid one. */
   readonly eventTime?: Date;
-  /** `csv#<transaction_id>`. */
+  /** The recorded key: `csv#<transaction_id>` for a CSV row, `<provider>#<transaction_id>` for a webhook. */
   readonly transactionId: string;
   readonly status: DecisionStatus;
 }

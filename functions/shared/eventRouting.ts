@@ -124,15 +124,3 @@ export function highValueAlertInput(): InputTransformer {
 export function transactionProcessedPattern(): EventPattern {
   return { source: [decisionEventSource], "detail-type": [DetailType.processed] };
 }
-
-/**
- * "Transaction Processed" events of CSV rows: the notifier counts them per file. Keys of CSV
- * rows are `csv#<transaction_id>`.
- */
-export function csvProcessedPattern(): EventPattern {
-  return {
-    source: [decisionEventSource],
-    "detail-type": [DetailType.processed],
-    detail: { transactionId: [{ prefix: "csv#" }] },
-  };
-}

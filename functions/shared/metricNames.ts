@@ -22,4 +22,6 @@ export const MetricDimension = {
   service: "service",
   /** The final decision of a transaction: APPROVED | REVIEW | REJECTED. */
   decision: "decision",
+  /** How a status lookup ended (transaction-status StatusLookups, file-status FileStatusLookups). */
+  outcome: "outcome",
 } as const;

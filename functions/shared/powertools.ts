@@ -2,19 +2,51 @@
  * Powertools Logger, Metrics and Tracer, created once per container and shared by the handler
  * modules. The project uses plain calls (see handlerObservability.ts), not Middy.
  *
- * Never log a raw event: it is untrusted and may hold a card number. Log ids and reason codes.
+ * Metrics: one namespace for every function (POWERTOOLS_METRICS_NAMESPACE, TransactionPipeline
+ * when unset) and Powertools' default `service` dimension (POWERTOOLS_SERVICE_NAME, the function's
+ * folder name) on every metric. A metric with a dimension of its own goes through
+ * publishDimensionedCount, never `metrics.addDimension`: a dimension added to the shared instance
+ * labels every metric of the invocation's flush, which would split them.
+ *
+ * Logs: never log a raw event: it is untrusted and may hold a card number. Log ids and reason
+ * codes. Every log line still passes through maskCardNumbers, the last line of defence for a card
+ * number that reached a message, an error or an attribute some other way.
  */
 import { Logger } from "@aws-lambda-powertools/logger";
-import { Metrics } from "@aws-lambda-powertools/metrics";
+import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import { Tracer } from "@aws-lambda-powertools/tracer";
 import { EnvironmentName } from "./environmentNames";
 import { optionalEnvironment } from "./environment";
+import { containsPan, redactPanText } from "./pan";
 
 /** Namespace used when the deployment sets none, so metrics are never published without one. */
 export const defaultMetricsNamespace = "TransactionPipeline";
 
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
+
+/**
+ * JSON.stringify replacer for log lines: masks card numbers in strings, in integers and in the
+ * property names of plain objects. JSON.stringify calls it again for every nested value, errors
+ * included once Powertools has turned them into objects, so one level at a time is enough.
+ */
+function maskCardNumbers(_key: string, value: unknown): unknown {
+  if (typeof value === "string") return containsPan(value) ? redactPanText(value) : value;
+  if (typeof value === "number" && Number.isSafeInteger(value)) {
+    const digits = String(value);
+    return containsPan(digits) ? redactPanText(digits) : value;
+  }
+  if (isPlainObject(value) && Object.keys(value).some(containsPan)) {
+    return Object.fromEntries(Object.entries(value).map(([name, child]) => [redactPanText(name), child]));
+  }
+  return value;
+}
+
 /** Service name comes from POWERTOOLS_SERVICE_NAME; level from POWERTOOLS_LOG_LEVEL. */
-export const logger = new Logger();
+export const logger = new Logger({ jsonReplacerFn: maskCardNumbers });
 
 export const metrics = new Metrics({
   namespace: optionalEnvironment(EnvironmentName.metricsNamespace) ?? defaultMetricsNamespace,
@@ -24,3 +56,19 @@ export const metrics = new Metrics({
 
 /** Tracing is active only inside Lambda (or when POWERTOOLS_TRACE_ENABLED says so); elsewhere a no-op. */
 export const tracer = new Tracer();
+
+/**
+ * Publishes a count with dimensions of its own (besides `service`) at once, in its own EMF
+ * document, so those dimensions never reach the invocation's other metrics.
+ */
+export function publishDimensionedCount(
+  name: string,
+  dimensions: Readonly<Record<string, string>>,
+  value = 1,
+): void {
+  const single = metrics.singleMetric();
+  for (const [dimension, dimensionValue] of Object.entries(dimensions)) {
+    single.addDimension(dimension, dimensionValue);
+  }
+  single.addMetric(name, MetricUnit.Count, value);
+}

@@ -5,12 +5,11 @@
  * (API Gateway would turn that into a bare 502).
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
-import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import { documentClient } from "../shared/dynamoDb";
-import { observeInvocation } from "../shared/handlerObservability";
+import { correlateInvocation, observeInvocation } from "../shared/handlerObservability";
 import { errorResponse, jsonResponse } from "../shared/httpResponses";
-import { redactPanText } from "../shared/pan";
-import { logger, metrics } from "../shared/powertools";
+import { MetricDimension } from "../shared/metricNames";
+import { logger, publishDimensionedCount } from "../shared/powertools";
 import { loadTransactionStatusConfig } from "./config";
 import { lookUpTransaction, StatusStoreError, type StatusLookup } from "./statusLookup";
 import { parseTransactionIdParameter } from "./transactionIdParameter";
@@ -24,8 +23,7 @@ type LookupOutcome = StatusLookup["outcome"] | "InvalidRequest" | "StoreError" |
 const retryAfterSeconds = "1";
 
 function countLookup(outcome: LookupOutcome): void {
-  metrics.addDimension("outcome", outcome);
-  metrics.addMetric("StatusLookups", MetricUnit.Count, 1);
+  publishDimensionedCount("StatusLookups", { [MetricDimension.outcome]: outcome });
 }
 
 function answer(lookup: StatusLookup): APIGatewayProxyResult {
@@ -58,17 +56,15 @@ export const handler = async (
   context: Context,
 ): Promise<APIGatewayProxyResult> =>
   observeInvocation(context, async () => {
-    // Keys of the previous invocation in this container must not label this one.
-    logger.resetKeys();
-    logger.appendKeys({ apiRequestId: event.requestContext?.requestId });
+    correlateInvocation({ apiRequestId: event.requestContext?.requestId });
     const parameter = parseTransactionIdParameter(event.pathParameters?.transactionId);
     if (!parameter.valid) {
       countLookup("InvalidRequest");
       logger.info("Transaction id rejected", { code: parameter.error.code });
       return errorResponse(400, parameter.error);
     }
-    // Already refused if it held a card number; masked anyway, as everywhere keys are logged.
-    logger.setCorrelationId(redactPanText(parameter.transactionId));
+    // Already refused if it held a card number; masked anyway, as every correlation id is.
+    correlateInvocation({ correlationId: parameter.transactionId, transactionId: parameter.transactionId });
     try {
       const lookup = await lookUpTransaction(documentClient, config, parameter.transactionId);
       countLookup(lookup.outcome);

@@ -6,8 +6,7 @@
 import type { Context } from "aws-lambda";
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import { documentClient } from "../shared/dynamoDb";
-import { observeInvocation } from "../shared/handlerObservability";
-import { redactPanText } from "../shared/pan";
+import { correlateInvocation, observeInvocation, stringAt } from "../shared/handlerObservability";
 import { logger, metrics } from "../shared/powertools";
 import type { ValidationOutcome } from "../shared/stepContracts";
 import { loadValidationConfig } from "./config";
@@ -18,34 +17,30 @@ import { isArchived, removeRecreatedItem } from "./archivedCheck";
 
 const config = loadValidationConfig();
 
-/** The key for log correlation only, masked in case an intake let a card number into it. */
-function loggableKey(detail: unknown): string | undefined {
-  if (typeof detail !== "object" || detail === null) return undefined;
-  const key = (detail as { transactionId?: unknown }).transactionId;
-  return typeof key === "string" ? redactPanText(key) : undefined;
-}
-
 export const handler = async (detail: unknown, context: Context): Promise<ValidationOutcome> =>
   observeInvocation(context, async () => {
     const now = new Date();
-    const transactionId = loggableKey(detail);
+    // Read before validation so that an invalid detail's lines carry it too (masked there).
+    const transactionId = stringAt(detail, "transactionId");
+    if (transactionId) correlateInvocation({ correlationId: transactionId, transactionId });
     const result = validateReceivedDetail(detail, { now, maxAmountUsdMinor: config.maxAmountUsdMinor });
     if (!result.valid) {
-      metrics.addMetric("TransactionsInvalid", MetricUnit.Count, 1);
-      logger.info("Transaction invalid", {
-        transactionId,
-        reasonCodes: result.reasons.map((reason) => reason.code),
-      });
       const outcome = invalidOutcome(
         (detail as { transactionId?: unknown } | null)?.transactionId,
         result.reasons,
       );
+      // A key holding a card number is recorded (and decided downstream) under a digest instead.
+      if (outcome.recordKey !== transactionId) correlateInvocation({ recordKey: outcome.recordKey });
+      metrics.addMetric("TransactionsInvalid", MetricUnit.Count, 1);
+      logger.info("Transaction invalid", {
+        reasonCodes: result.reasons.map((reason) => reason.code),
+      });
       if (
         config.archivedTransactionsTable &&
         (await isArchived(documentClient, config.archivedTransactionsTable, outcome.recordKey))
       ) {
         metrics.addMetric("ArchivedTransactionsSkipped", MetricUnit.Count, 1);
-        logger.info("Transaction already archived; not decided again", { transactionId });
+        logger.info("Transaction already archived; not decided again");
         return archivedOutcome(outcome.recordKey);
       }
       return outcome;
@@ -62,11 +57,11 @@ export const handler = async (detail: unknown, context: Context): Promise<Valida
       if (saved.created)
         await removeRecreatedItem(documentClient, config.tableName, saved.transaction.transactionId);
       metrics.addMetric("ArchivedTransactionsSkipped", MetricUnit.Count, 1);
-      logger.info("Transaction already archived; not decided again", { transactionId });
+      logger.info("Transaction already archived; not decided again");
       return archivedOutcome(saved.transaction.transactionId);
     }
     metrics.addMetric("TransactionsValidated", MetricUnit.Count, 1);
     if (!saved.created) metrics.addMetric("TransactionsAlreadyStored", MetricUnit.Count, 1);
-    logger.info("Transaction valid", { transactionId, created: saved.created });
+    logger.info("Transaction valid", { created: saved.created });
     return validOutcome(saved.transaction);
   });

@@ -11,11 +11,12 @@ import type { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
-import { observeInvocation } from "../shared/handlerObservability";
+import { correlateInvocation, observeInvocation } from "../shared/handlerObservability";
 import { errorResponse, jsonResponse, replayedJsonResponse } from "../shared/httpResponses";
 import type { StoredResponse } from "../shared/intakeRecord";
 import { redactPanText } from "../shared/pan";
-import { logger, metrics, tracer } from "../shared/powertools";
+import { MetricName } from "../shared/metricNames";
+import { logger, metrics } from "../shared/powertools";
 import { publishTransactionReceived, transactionReceivedDetail } from "../shared/transactionReceivedEvent";
 import type { WebhookIntakeConfig } from "./config";
 import { IntakeStore, type ClaimResult } from "./intakeStore";
@@ -113,6 +114,7 @@ export function createWebhookIntakeHandler(dependencies: WebhookIntakeDependenci
 
   return (event, context) =>
     observeInvocation(context, async () => {
+      correlateInvocation({ apiRequestId: event.requestContext?.requestId });
       const now = clock();
       const raw = rawBodyOf(event);
 
@@ -129,7 +131,7 @@ export function createWebhookIntakeHandler(dependencies: WebhookIntakeDependenci
       }
       const verification = verifyWebhookSignature(raw.text, headerLookup(event), providers, now);
       if (!verification.verified) {
-        count("WebhookSignatureFailures");
+        count(MetricName.webhookSignatureFailures);
         logger.warn("Webhook signature rejected", { reason: verification.reason });
         return errorResponse(401, {
           code: "UNAUTHORIZED",
@@ -139,11 +141,14 @@ export function createWebhookIntakeHandler(dependencies: WebhookIntakeDependenci
       // The delivery id is the sender's free text: it is logged and stored only with card numbers masked.
       const deliveryId =
         verification.deliveryId === undefined ? undefined : redactPanText(verification.deliveryId);
-      const correlation = { provider: verification.provider, webhookId: deliveryId };
+      // The delivery is what this invocation is about; a scheme without delivery ids (Stripe's)
+      // is correlated by the transaction id once the body is valid.
+      if (deliveryId !== undefined) correlateInvocation({ correlationId: deliveryId, webhookId: deliveryId });
+      const logKeys = { provider: verification.provider };
 
       if (raw.bytes > config.maxBodyBytes) {
         count("WebhooksTooLarge");
-        logger.warn("Webhook body too large", { ...correlation, bytes: raw.bytes });
+        logger.warn("Webhook body too large", { ...logKeys, bytes: raw.bytes });
         return errorResponse(413, {
           code: "PAYLOAD_TOO_LARGE",
           message: `The body is ${raw.bytes} bytes; at most ${config.maxBodyBytes} are accepted.`,
@@ -167,7 +172,7 @@ export function createWebhookIntakeHandler(dependencies: WebhookIntakeDependenci
         }
         count("WebhooksInvalid");
         logger.info("Webhook transaction invalid", {
-          ...correlation,
+          ...logKeys,
           reasonCodes: validation.reasons.map((reason) => reason.code),
         });
         const [first, ...rest] = validation.reasons;
@@ -181,8 +186,10 @@ export function createWebhookIntakeHandler(dependencies: WebhookIntakeDependenci
       }
 
       const key = `${verification.provider}#${validation.transaction.transactionId}`;
-      const logKeys = { ...correlation, transactionId: key };
-      tracer.putAnnotation("transactionId", key);
+      correlateInvocation({
+        transactionId: key,
+        ...(deliveryId === undefined ? { correlationId: key } : {}),
+      });
       const remainingMs =
         typeof context.getRemainingTimeInMillis === "function" ? context.getRemainingTimeInMillis() : 0;
       const claim = await store.claim({
@@ -248,7 +255,7 @@ export function createWebhookIntakeHandler(dependencies: WebhookIntakeDependenci
 
       const answer = jsonResponse(202, { transaction_id: key, status: "RECEIVED" });
       await markAccepted(claim, { statusCode: answer.statusCode, body: answer.body }, logKeys);
-      count("WebhooksAccepted");
+      count(MetricName.webhooksAccepted);
       return answer;
     }).catch((error: unknown) => {
       // Only store failures get here (observeInvocation logged them): the provider should retry.

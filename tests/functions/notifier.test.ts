@@ -1,8 +1,9 @@
 /**
  * The notifier against the emulators: files are loaded by the real csv-transform (EventBridge
  * mocked on the injected client's instance), then "Transaction Processed" events as the
- * csvProcessedPattern rule delivers them are counted on dynalite, and the summary is read from the
- * alerts topic through an SQS subscription on fauxqs.
+ * transactionProcessedPattern rule delivers them are counted (every decision as a metric, CSV rows
+ * also on dynalite), and the summary is read from the alerts topic through an SQS subscription on
+ * fauxqs.
  *
  * What these tests cannot prove: EventBridge's own delivery (the rule, its retries) or Lambda's
  * retry of a failed asynchronous invocation with the same request id; both are played by hand.
@@ -23,6 +24,7 @@ import {
   type NotifierResult,
 } from "../../functions/notifier/notifier";
 import { FileCompletionError } from "../../functions/shared/fileCompletion";
+import type { CorrelationIds } from "../../functions/shared/handlerObservability";
 import { localCredentials, localRegion } from "../../local/awsClients";
 import processedFixture from "./fixtures/csv-load/transaction-processed.json";
 import { csvLine, csvTestNow, minimalHeader, minimalRow, rejectionOf } from "./support/csvFiles";
@@ -152,6 +154,16 @@ describe("notifier: counting decisions and completing files", function () {
     expect(metrics.total("DecisionsCounted")).to.equal(6);
     expect(metrics.total("DecisionsDuplicate")).to.equal(1);
     expect(metrics.total("CsvFilesCompleted")).to.equal(1);
+    // Every delivery is a decided transaction for the metric, the duplicate included.
+    expect([...metrics.decisions].sort()).to.deep.equal([
+      "APPROVED",
+      "APPROVED",
+      "APPROVED",
+      "APPROVED",
+      "REJECTED",
+      "REVIEW",
+      "REVIEW",
+    ]);
     expect(await bench.readIntakeRecord("csv#notify-2")).to.deep.include({ countedStatus: "REVIEW" });
     expect(log.warnings()).to.deep.equal([]);
 
@@ -212,6 +224,8 @@ describe("notifier: counting decisions and completing files", function () {
       eventId: event.id,
     });
     expect(metrics.total("DecisionsIgnored")).to.equal(1);
+    // The transaction was still decided, whatever became of its file.
+    expect(metrics.decisions).to.deep.equal(["APPROVED"]);
     expect(await bench.drainSummaries()).to.deep.equal([]);
   });
 
@@ -268,15 +282,16 @@ describe("notifier: counting decisions and completing files", function () {
     expect(await bench.drainSummaries()).to.have.length(1);
   });
 
-  it("ignores events that are not a CSV row's decision", async () => {
-    const { notify, log } = notifierWith();
-    const webhookKey = processedEvent("acme#tx-1", "APPROVED");
+  it("ignores events that are not a Transaction Processed decision, counting no decision", async () => {
+    const { notify, log, metrics } = notifierWith();
     const noStatus = processedEvent("csv#tx-1", "APPROVED") as { detail: Record<string, unknown> };
     delete noStatus.detail.status;
+    const noKey = processedEvent("csv#tx-1", "APPROVED") as { detail: Record<string, unknown> };
+    noKey.detail.transactionId = "";
 
     const results = [
-      await notify(webhookKey, { awsRequestId: randomUUID() }),
       await notify(noStatus, { awsRequestId: randomUUID() }),
+      await notify(noKey, { awsRequestId: randomUUID() }),
       await notify("not an event", { awsRequestId: randomUUID() }),
     ];
 
@@ -285,8 +300,72 @@ describe("notifier: counting decisions and completing files", function () {
       { outcome: "ignored", reason: "INVALID_EVENT" },
       { outcome: "ignored", reason: "INVALID_EVENT" },
     ]);
-    expect(log.warnings()[0].attributes.problem).to.equal("detail.transactionId: invalid_format");
-    expect(log.warnings()[1].attributes.problem).to.equal("detail.status: invalid_value");
+    expect(log.warnings()[0].attributes.problem).to.equal("detail.status: invalid_value");
+    expect(log.warnings()[1].attributes.problem).to.equal("detail.transactionId: too_small");
+    expect(metrics.total("DecisionsIgnored")).to.equal(3);
+    expect(metrics.decisions).to.deep.equal([]);
+  });
+
+  it("counts a webhook decision by its decision and writes nothing to the file-status table", async () => {
+    // Prepare: every DynamoDB call the notifier makes is recorded.
+    const recorded = new DynamoDBClient({
+      region: localRegion,
+      credentials: localCredentials,
+      endpoint: bench.emulators.dynamoDbEndpoint,
+    });
+    const calls: string[] = [];
+    recorded.middlewareStack.add(
+      (next, context) => async (args) => {
+        const input = args.input as { TableName?: string };
+        calls.push(`${String(context.commandName)} ${input.TableName ?? ""}`);
+        return next(args);
+      },
+      { step: "initialize", name: "recordNotifierCalls" },
+    );
+    const correlated: CorrelationIds[] = [];
+    const { notify, log, metrics } = notifierWith({
+      documentClient: DynamoDBDocumentClient.from(recorded),
+      correlate: (ids) => correlated.push(ids),
+    });
+    const review = processedEvent("acme#tx-webhook-1", "REVIEW");
+    // A key validation replaced by a digest (it held a card number) is not a CSV row either.
+    const rejected = processedEvent(`redacted#${"ab".repeat(32)}`, "REJECTED");
+
+    // Act
+    const results = [
+      await notify(review, { awsRequestId: randomUUID() }),
+      await notify(rejected, { awsRequestId: randomUUID() }),
+    ];
+
+    // Assess
+    expect(results).to.deep.equal([{ outcome: "notFromFile" }, { outcome: "notFromFile" }]);
+    expect(metrics.decisions).to.deep.equal(["REVIEW", "REJECTED"]);
+    expect([...metrics.totals.keys()]).to.deep.equal([]);
+    expect(calls).to.deep.equal([]);
+    expect(log.lines).to.deep.equal([]);
+    expect(correlated).to.deep.equal([
+      { correlationId: "acme#tx-webhook-1", transactionId: "acme#tx-webhook-1" },
+      { correlationId: rejected.detail.transactionId, transactionId: rejected.detail.transactionId },
+    ]);
+    expect(await bench.drainSummaries()).to.deep.equal([]);
+    recorded.destroy();
+  });
+
+  it("labels a CSV row's invocation with its transaction id, then with its file id", async () => {
+    const fileId = bench.newFileId("labels");
+    await load(fileId, fileWithOneBadRow("labels", 1));
+    const correlated: CorrelationIds[] = [];
+    const { notify, metrics } = notifierWith({ correlate: (ids) => correlated.push(ids) });
+
+    const result = await notify(processedEvent("csv#labels-1", "APPROVED"), { awsRequestId: randomUUID() });
+
+    expect(result).to.deep.equal({ outcome: "counted", fileId, completed: true });
+    expect(correlated).to.deep.equal([
+      { correlationId: "csv#labels-1", transactionId: "csv#labels-1" },
+      { fileId },
+    ]);
+    expect(metrics.decisions).to.deep.equal(["APPROVED"]);
+    expect(await bench.drainSummaries()).to.have.length(1);
   });
 
   it("counts once when Lambda retries an invocation that failed between the claim and the file count", async () => {

@@ -413,13 +413,14 @@ describe("TransactionStatus handler cold start and failures", function () {
     }) as typeof process.stdout.write;
     const writeOut = process.stdout.write.bind(process.stdout);
     const writeErr = process.stderr.write.bind(process.stderr);
+    const rejectedContext = localLambdaContext("transaction-status");
     try {
       const { handler } = runtime.load<StatusModule>("transaction-status/index");
       process.stdout.write = capture;
       process.stderr.write = capture;
       // Act
       await handler(getEvent("acme%23tx-logged"), localLambdaContext("transaction-status"));
-      await handler(getEvent("acme%234111111111111111"), localLambdaContext("transaction-status"));
+      await handler(getEvent("acme%234111111111111111"), rejectedContext);
     } finally {
       process.stdout.write = writeOut;
       process.stderr.write = writeErr;
@@ -431,11 +432,16 @@ describe("TransactionStatus handler cold start and failures", function () {
       .filter((line) => line.startsWith("{"))
       .map((line) => JSON.parse(line) as Record<string, unknown>);
     const failureLog = documents.find((document) => document.message === "Transaction store unavailable");
-    expect(failureLog).to.include({ correlation_id: "acme#tx-logged", level: "ERROR" });
+    expect(failureLog).to.include({
+      correlationId: "acme#tx-logged",
+      transactionId: "acme#tx-logged",
+      level: "ERROR",
+    });
     expect(JSON.stringify(failureLog)).to.contain("ResourceNotFoundException");
     const rejectedLog = documents.find((document) => document.message === "Transaction id rejected");
-    expect(rejectedLog).to.include({ code: "PAN_DETECTED" });
-    expect(rejectedLog).not.to.have.property("correlation_id");
+    // A refused id is not one to correlate by: the line carries the invocation's request id.
+    expect(rejectedLog).to.include({ code: "PAN_DETECTED", correlationId: rejectedContext.awsRequestId });
+    expect(rejectedLog).not.to.have.property("transactionId");
     const emf = documents.filter((document) => "_aws" in document);
     expect(emf.map((document) => [document.outcome, document.StatusLookups])).to.deep.equal([
       ["StoreError", 1],

@@ -22,6 +22,7 @@ import type {
 } from "../../../functions/csv-transform/csvTransform";
 import type { NotifierConfig } from "../../../functions/notifier/config";
 import type { NotifierLog, NotifierMetricName, NotifierMetrics } from "../../../functions/notifier/notifier";
+import type { DecisionStatus } from "../../../functions/notifier/processedEvent";
 import { summarizeCsv } from "../../../functions/shared/csvTransactions";
 import type { FileSummaryMessage } from "../../../functions/shared/fileCompletion";
 import { validatedKey, type FileStatusRecord } from "../../../functions/shared/fileStatus";
@@ -60,9 +61,15 @@ export class RecordingLog implements TransformLog, NotifierLog {
 
 export class RecordingMetrics implements TransformMetrics, NotifierMetrics {
   readonly totals = new Map<string, number>();
+  /** TransactionsDecided, in the order counted. */
+  readonly decisions: DecisionStatus[] = [];
 
   count(name: TransformMetricName | NotifierMetricName, value: number): void {
     this.totals.set(name, (this.totals.get(name) ?? 0) + value);
+  }
+
+  countDecision(decision: DecisionStatus): void {
+    this.decisions.push(decision);
   }
 
   total(name: TransformMetricName | NotifierMetricName): number {
