@@ -1,20 +1,58 @@
 /**
- * `npm run bench [-- --sizes 10000,100000] [--suite csv]`: runs the benchmark suites, prints the
- * machine and each suite's side-by-side table, and writes each suite's results as JSON to
- * bench/results/<suite>-<timestamp>.json (gitignored). Suites are registered below; issue 7's
- * other suites (domain throughput, bundles, local end-to-end, capacity) join the same way.
+ * `npm run bench [-- <suite> ...] [--quick] [--sizes 10000,100000] [--count N] [--seed N] [--runs N]
+ * [--requests N]`: runs the benchmark suites (all of them, in the order below, when none is named),
+ * prints the machine and each suite's tables, and writes each suite's results as JSON to
+ * bench/results/<suite>-<timestamp>.json (gitignored). `--suite a,b` names suites too.
+ *
+ * --quick shrinks every suite (CSV 10,000 rows, 5,000 domain transactions, 3 init runs, 1,000
+ * end-to-end requests) to a minute or two; the defaults take about 10 minutes on two cores, most
+ * of it the CSV suite's million-row files. capacity reads the latest domain and bundles results,
+ * so it runs after them.
  */
 import { machineInfo, say, writeResults } from "./lib/report";
 import { csvGrowthTable, csvTable, defaultCsvSizes, runCsvSuite } from "./csv/suite";
+import {
+  defaultDomainCount,
+  defaultDomainSeed,
+  domainProfileLines,
+  domainTable,
+  quickDomainCount,
+  runDomainSuite,
+} from "./domain/suite";
+import { bundlesTable, defaultInitRuns, quickInitRuns, runBundlesSuite } from "./bundles/suite";
+import {
+  defaultEndToEndConcurrency,
+  defaultEndToEndRequests,
+  endToEndTable,
+  quickEndToEndRequests,
+  runEndToEndSuite,
+} from "./e2e/suite";
+import {
+  capacityBoundsTable,
+  capacityCostTable,
+  capacityDurationTable,
+  capacitySummaryTable,
+  runCapacitySuite,
+} from "./capacity/suite";
 
 interface BenchOptions {
   readonly sizes: readonly number[];
   readonly suites: readonly string[];
+  readonly quick: boolean;
+  /** Domain suite: transactions generated and measured, and the generator's seed. */
+  readonly count: number;
+  readonly seed: number;
+  /** Bundles suite: fresh processes per function and variant. */
+  readonly runs: number;
+  /** e2e suite: signed webhooks sent through the local stack. */
+  readonly requests: number;
 }
 
 interface Suite {
   run(options: BenchOptions): Promise<{ readonly results: unknown; readonly ok: boolean }>;
 }
+
+const quickCsvSizes: readonly number[] = [10_000];
 
 const suites: Record<string, Suite> = {
   csv: {
@@ -34,7 +72,64 @@ const suites: Record<string, Suite> = {
       return { results: result, ok: result.outcomesAgree };
     },
   },
+  domain: {
+    async run(options) {
+      const result = await runDomainSuite({ seed: options.seed, count: options.count });
+      say();
+      say(domainTable(result));
+      say();
+      for (const line of domainProfileLines(result)) say(line);
+      return { results: result, ok: true };
+    },
+  },
+  bundles: {
+    async run(options) {
+      const result = await runBundlesSuite({ runs: options.runs });
+      say();
+      say(bundlesTable(result));
+      return { results: result, ok: true };
+    },
+  },
+  e2e: {
+    async run(options) {
+      const result = await runEndToEndSuite({
+        requests: options.requests,
+        concurrency: defaultEndToEndConcurrency,
+      });
+      say();
+      say(endToEndTable(result));
+      const complete = result.accepted === result.requests && result.decided === result.accepted;
+      if (!complete) say("WARNING: not every request was accepted and decided; see the JSON.");
+      return { results: result, ok: complete };
+    },
+  },
+  capacity: {
+    async run() {
+      const result = await runCapacitySuite();
+      say();
+      say(capacitySummaryTable(result));
+      say();
+      say(capacityCostTable(result));
+      say();
+      say(capacityDurationTable(result));
+      for (const row of result.rows) {
+        say();
+        say(`Throughput bounds, ${row.deployment.label}:`);
+        say(capacityBoundsTable(row));
+      }
+      say();
+      say(
+        `Fixed, whatever the load: ${result.fixedMonthlyUsd.endpointServices} interface VPC endpoints in 3 AZs, ` +
+          `about USD ${result.fixedMonthlyUsd.interfaceEndpoints.toFixed(0)} a month.`,
+      );
+      say("Prices, quotas and latencies: bench/capacity/assumptions.ts (assumed ones are marked there).");
+      return { results: result, ok: true };
+    },
+  },
 };
+
+/** Flags that take a value; anything else starting with -- is a switch. */
+const valueFlags = ["--sizes", "--suite", "--count", "--seed", "--runs", "--requests"];
 
 function valueOf(args: readonly string[], flag: string): string | undefined {
   const inline = args.find((arg) => arg.startsWith(`${flag}=`));
@@ -43,23 +138,54 @@ function valueOf(args: readonly string[], flag: string): string | undefined {
   return index === -1 ? undefined : args[index + 1];
 }
 
+/** Suite names given without a flag (`npm run bench -- domain capacity`). */
+function positionalNames(args: readonly string[]): string[] {
+  return args.filter(
+    (arg, index) => !arg.startsWith("--") && !(index > 0 && valueFlags.includes(args[index - 1] ?? "")),
+  );
+}
+
+function wholeNumber(args: readonly string[], flag: string, fallback: number, minimum: number): number {
+  const text = valueOf(args, flag);
+  if (text === undefined) return fallback;
+  const value = Number(text.replace(/_/g, ""));
+  if (!Number.isSafeInteger(value) || value < minimum) {
+    throw new Error(`${flag} must be a whole number of at least ${minimum}, got "${text}"`);
+  }
+  return value;
+}
+
 function parseOptions(args: readonly string[]): BenchOptions {
+  const quick = args.includes("--quick");
   const sizesText = valueOf(args, "--sizes");
   const sizes =
     sizesText === undefined
-      ? defaultCsvSizes
+      ? quick
+        ? quickCsvSizes
+        : defaultCsvSizes
       : sizesText.split(",").map((size) => Number(size.replace(/_/g, "")));
   const bad = sizes.filter((size) => !Number.isSafeInteger(size) || size < 1);
   if (bad.length > 0 || sizes.length === 0) {
     throw new Error(`--sizes must be positive whole row counts separated by commas, got "${sizesText}"`);
   }
   const suitesText = valueOf(args, "--suite");
-  const chosen = suitesText === undefined ? Object.keys(suites) : suitesText.split(",");
-  const unknown = chosen.filter((name) => !(name in suites));
+  const named = [...(suitesText === undefined ? [] : suitesText.split(",")), ...positionalNames(args)];
+  const unknown = named.filter((name) => !(name in suites));
   if (unknown.length > 0) {
-    throw new Error(`--suite: unknown ${unknown.join(", ")}; known: ${Object.keys(suites).join(", ")}`);
+    throw new Error(`unknown suite ${unknown.join(", ")}; known: ${Object.keys(suites).join(", ")}`);
   }
-  return { sizes, suites: chosen };
+  // Registry order, whatever order they were named in: capacity reads what domain and bundles wrote.
+  const chosen =
+    named.length === 0 ? Object.keys(suites) : Object.keys(suites).filter((name) => named.includes(name));
+  return {
+    sizes,
+    suites: chosen,
+    quick,
+    count: wholeNumber(args, "--count", quick ? quickDomainCount : defaultDomainCount, 1),
+    seed: wholeNumber(args, "--seed", defaultDomainSeed, 0),
+    runs: wholeNumber(args, "--runs", quick ? quickInitRuns : defaultInitRuns, 1),
+    requests: wholeNumber(args, "--requests", quick ? quickEndToEndRequests : defaultEndToEndRequests, 1),
+  };
 }
 
 async function main(): Promise<void> {
@@ -67,10 +193,13 @@ async function main(): Promise<void> {
   const machine = machineInfo();
   const startedAt = new Date();
   say(
-    `machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.totalMemoryGiB} GiB, node ${machine.node}`,
+    `machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.totalMemoryGiB} GiB, node ${machine.node}, ` +
+      `load average ${machine.loadAverage1m}`,
   );
   let ok = true;
   for (const name of options.suites) {
+    say();
+    say(`== ${name} ==`);
     const outcome = await suites[name].run(options);
     ok &&= outcome.ok;
     const file = await writeResults(name, startedAt, {

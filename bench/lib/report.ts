@@ -10,6 +10,8 @@ export interface MachineInfo {
   readonly totalMemoryGiB: number;
   readonly node: string;
   readonly platform: string;
+  /** One-minute load average when the run started: above the core count, the numbers are noisy. */
+  readonly loadAverage1m: number;
 }
 
 export function machineInfo(): MachineInfo {
@@ -20,6 +22,7 @@ export function machineInfo(): MachineInfo {
     totalMemoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
     node: process.version,
     platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+    loadAverage1m: Math.round(os.loadavg()[0] * 100) / 100,
   };
 }
 

@@ -34,7 +34,16 @@ function fail<T>(code: MoneyReasonCode, message: string): MoneyResult<T> {
 
 /** A short, quoted rendering of an untrusted value for error messages. */
 export function describeValue(value: unknown): string {
-  const text = typeof value === "string" ? JSON.stringify(value) : String(value);
+  // Objects and arrays are named by their type: String() of a parsed object may throw
+  // (`{"toString": {}}`) and would say nothing useful anyway.
+  const text =
+    typeof value === "string"
+      ? JSON.stringify(value)
+      : value !== null && typeof value === "object"
+        ? Array.isArray(value)
+          ? "an array"
+          : "an object"
+        : String(value);
   return text.length > 40 ? `${text.slice(0, 37)}...` : text;
 }
 
