@@ -5,6 +5,7 @@
  * The account keeps full control, as in SNS's default policy.
  */
 import { publishingServicePrincipals } from "./keyPolicy";
+import { accountAdministersTopic, type TopicPolicyDocument } from "./topicPolicyDocument";
 
 export interface TopicPolicyContext {
   readonly topicArn: string;
@@ -12,27 +13,12 @@ export interface TopicPolicyContext {
   readonly partition: string;
 }
 
-export function alertsTopicPolicy(context: TopicPolicyContext) {
+export function alertsTopicPolicy(context: TopicPolicyContext): TopicPolicyDocument {
   const { topicArn, accountId, partition } = context;
   return {
     Version: "2012-10-17",
     Statement: [
-      {
-        Sid: "AccountAdministersTopic",
-        Effect: "Allow",
-        Principal: { AWS: `arn:${partition}:iam::${accountId}:root` },
-        Action: [
-          "sns:GetTopicAttributes",
-          "sns:SetTopicAttributes",
-          "sns:AddPermission",
-          "sns:RemovePermission",
-          "sns:DeleteTopic",
-          "sns:Subscribe",
-          "sns:ListSubscriptionsByTopic",
-          "sns:Publish",
-        ],
-        Resource: topicArn,
-      },
+      accountAdministersTopic(topicArn, accountId, partition),
       {
         Sid: "AlarmsAndRulesOfThisAccountPublish",
         Effect: "Allow",

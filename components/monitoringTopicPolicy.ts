@@ -4,6 +4,7 @@
  * the account subscribe and administer through IAM, as with SNS's default policy. Unlike the
  * alerts topic, EventBridge gets nothing here: no rule targets the ops topic.
  */
+import { accountAdministersTopic, type TopicPolicyDocument } from "./topicPolicyDocument";
 
 export interface OpsTopicPolicyContext {
   readonly topicArn: string;
@@ -12,27 +13,12 @@ export interface OpsTopicPolicyContext {
   readonly partition: string;
 }
 
-export function opsTopicPolicy(context: OpsTopicPolicyContext) {
+export function opsTopicPolicy(context: OpsTopicPolicyContext): TopicPolicyDocument {
   const { topicArn, accountId, region, partition } = context;
   return {
     Version: "2012-10-17",
     Statement: [
-      {
-        Sid: "AccountAdministersTopic",
-        Effect: "Allow",
-        Principal: { AWS: `arn:${partition}:iam::${accountId}:root` },
-        Action: [
-          "sns:GetTopicAttributes",
-          "sns:SetTopicAttributes",
-          "sns:AddPermission",
-          "sns:RemovePermission",
-          "sns:DeleteTopic",
-          "sns:Subscribe",
-          "sns:ListSubscriptionsByTopic",
-          "sns:Publish",
-        ],
-        Resource: topicArn,
-      },
+      accountAdministersTopic(topicArn, accountId, partition),
       {
         Sid: "AlarmsOfThisAccountPublish",
         Effect: "Allow",
