@@ -194,6 +194,9 @@ export function merchantIdFromName(merchantName: string): string {
   return `merchant-name:${createHash("sha256").update(normalised, "utf8").digest("hex").slice(0, 24)}`;
 }
 
+/** Validated in place of a derived merchant id: the same shape, no digits. */
+const derivedMerchantIdStandIn = `merchant-name:${"a".repeat(24)}`;
+
 /** The customer id of a row without `customer_id`: a customer of this one transaction. */
 export function anonymousCustomerId(transactionId: string): string {
   return `anonymous:${transactionId}`;
@@ -316,16 +319,22 @@ export function checkCsvRow(
   }
   // Without their own column these are computed, or, when their source cell is missing, absent:
   // either way a problem with them is the source cell's problem, reported under its name.
+  // Values the system sets (the derived merchant id, the file id) are validated as stand-ins of
+  // the same shape and put back afterwards: their random hex can look like a card number to the
+  // PAN scan (a digit run of 13-19 across a dash), which must not reject a customer's row.
+  let derivedMerchantId: string | undefined;
   if (candidate.merchantId === undefined) {
     derived.add("merchantId");
-    if (merchant !== undefined) candidate.merchantId = merchantIdFromName(merchant);
+    if (merchant !== undefined) {
+      derivedMerchantId = merchantIdFromName(merchant);
+      candidate.merchantId = derivedMerchantIdStandIn;
+    }
   }
   if (candidate.customerId === undefined) {
     derived.add("customerId");
     if (transactionId !== undefined) candidate.customerId = anonymousCustomerId(transactionId);
   }
   candidate.metadata = {
-    csvFileId: context.fileId,
     csvLine: context.line,
     ...(settlementStatus === undefined ? {} : { settlementStatus }),
   };
@@ -392,5 +401,10 @@ export function checkCsvRow(
     const reasons = placed.sort((a, b) => a.position - b.position).map((item) => item.reason);
     return { reasons, ...idField };
   }
-  return { reasons: [], transaction: result.transaction, ...idField };
+  const transaction = {
+    ...result.transaction,
+    ...(derivedMerchantId === undefined ? {} : { merchantId: derivedMerchantId }),
+    metadata: { csvFileId: context.fileId, ...result.transaction.metadata },
+  };
+  return { reasons: [], transaction, ...idField };
 }

@@ -677,3 +677,29 @@ describe("CSV transactions: properties", () => {
     );
   });
 });
+
+describe("CSV transactions: values the system sets are not scanned as card numbers", () => {
+  it("keeps a row valid when the file id's hex reads as a Luhn-valid digit run across a dash", async () => {
+    // "…-bd47-150763964382": 47150763964382 is 14 digits that pass Luhn.
+    const fileId = "402c0112-b06f-4fd4-bd47-150763964382";
+    const csv =
+      "transaction_id,amount,currency,timestamp,merchant,status\nid-1,10.00,USD,2025-11-14T09:30:00Z,Shop,completed\n";
+    const [row] = await collectRows(fromStrings(csv), csvOptions({ fileId }));
+    expect(onlyValid(row).transaction.metadata).to.deep.equal({
+      csvFileId: fileId,
+      csvLine: 2,
+      settlementStatus: "completed",
+    });
+  });
+
+  it("keeps a row valid when the merchant id derived from its name holds a card-number-like run", async () => {
+    const merchant = 'D&,""';
+    expect(merchantIdFromName(merchant)).to.equal("merchant-name:9521e5936012693560e40078");
+    const csv = `transaction_id,amount,currency,timestamp,merchant,status\nid-2,10.00,USD,2025-11-14T09:30:00Z,"D&,""""",completed\n`;
+    const [row] = await collectRows(fromStrings(csv));
+    expect(onlyValid(row).transaction).to.include({
+      merchantId: "merchant-name:9521e5936012693560e40078",
+      merchantName: merchant,
+    });
+  });
+});

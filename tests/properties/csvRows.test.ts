@@ -132,9 +132,7 @@ describe("CSV reader properties", () => {
             cells.every((cell) => cell.trim() === "") ? [] : [file.startLines[index]],
           );
           expect(judged.map((row) => row.line)).to.deep.equal(kept);
-          // A row without merchant_id gets `merchant-name:<24 hex>`, and about one name in 750 hashes
-          // to a Luhn-valid run of 13+ digits: the card-number scan then rejects the row under the
-          // derived field's own name (merchant 'D&,""' gives merchant-name:9521e5936012693560e40078).
+          // Errors are named by a column, or by a field derived from one (merchantId, customerId).
           const names = [...columns, ...knownColumns, "merchantId", "customerId"];
           for (const row of judged) {
             if (row.valid) {
