@@ -69,7 +69,22 @@ export interface LocalEventBusOptions {
   readonly deliveryAttempts?: number;
   /** Pause between attempts in milliseconds. Default 0. */
   readonly retryDelayMs?: number;
+  /**
+   * Fault injection for reliability tests; never set by `npm start`. Called for each entry that
+   * would be accepted: an answer refuses that entry alone, as AWS refuses entries of a PutEvents
+   * call it otherwise accepts (e.g. `ThrottlingException`, `InternalFailure`), and the event is
+   * neither archived nor routed. Undefined accepts it.
+   */
+  readonly refuseEntry?: EntryRefusal;
 }
+
+/** What AWS answers for one entry it did not accept. */
+export interface RefusedEntry {
+  readonly ErrorCode: string;
+  readonly ErrorMessage: string;
+}
+
+export type EntryRefusal = (entry: PutEventsRequestEntry) => RefusedEntry | undefined;
 
 /** A whole PutEvents request AWS would refuse; the endpoint answers it as a ValidationException. */
 export class PutEventsValidationError extends Error {
@@ -113,6 +128,7 @@ export class LocalEventBus {
   private readonly region: string;
   private readonly deliveryAttempts: number;
   private readonly retryDelayMs: number;
+  private readonly refuseEntry: EntryRefusal | undefined;
   private readonly rules = new Map<string, CompiledRule>();
   private readonly accepted: EventEnvelope[] = [];
   private readonly dead: DeadLetter[] = [];
@@ -135,6 +151,7 @@ export class LocalEventBus {
     this.region = options.region ?? localRegion;
     this.deliveryAttempts = deliveryAttempts;
     this.retryDelayMs = retryDelayMs;
+    this.refuseEntry = options.refuseEntry;
     this.arn = `arn:aws:events:${this.region}:${this.account}:event-bus/${this.name}`;
   }
 
@@ -175,6 +192,11 @@ export class LocalEventBus {
       const checked = this.check(entry);
       if ("error" in checked) {
         results.push(checked.error);
+        continue;
+      }
+      const refused = this.refuseEntry?.(entry);
+      if (refused) {
+        results.push({ ErrorCode: refused.ErrorCode, ErrorMessage: refused.ErrorMessage });
         continue;
       }
       this.accepted.push(checked.envelope);

@@ -14,6 +14,7 @@
  * Archival: the audit bucket and archived-transactions table, and the archival job run on demand
  * (`archive()`) rather than on a schedule.
  */
+import { randomUUID } from "node:crypto";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import { CreateTableCommand } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
@@ -34,7 +35,7 @@ import {
 } from "../functions/shared/tableDefinitions";
 import { localClients, localCredentials, localRegion } from "./awsClients";
 import { startEventBridgeEndpoint, type EventBridgeEndpoint } from "./eventBridgeEndpoint";
-import { LocalEventBus } from "./eventBus";
+import { LocalEventBus, type EntryRefusal } from "./eventBus";
 import { startEmulators, type Emulators } from "./emulators";
 import { forgetFunctionModules, loadFunctionModule } from "./functionLoader";
 import { localLambdaContext, type LambdaHandler } from "./lambdaInvokeShim";
@@ -65,6 +66,39 @@ export const localResourceNames = {
   archivedTransactionsTable: "archived-transactions-local",
 } as const;
 
+/** The functions the local runtime runs, named as their folders under functions/. */
+export type LocalFunctionName =
+  | "webhook-intake"
+  | "validation"
+  | "fraud-detection"
+  | "compliance"
+  | "transaction-status"
+  | "csv-intake"
+  | "csv-transform"
+  | "file-status"
+  | "notifier"
+  | "archival";
+
+/**
+ * Fault-injection hooks for reliability tests (tests/reliability); `npm start` sets none. Without
+ * them every function runs as loaded and the bus accepts every valid entry.
+ */
+export interface LocalFaultInjection {
+  /**
+   * Called once for each function as the runtime cold-starts it; what it answers is invoked instead
+   * of the handler, e.g. one that throws for chosen inputs as a failing function or the Lambda
+   * service would. `coldStart` loads another container of the same function (its own modules and
+   * clients), with `environment` over the runtime's, as Lambda starts a new one after a crash.
+   */
+  readonly wrapHandler?: (
+    name: LocalFunctionName,
+    handler: LambdaHandler,
+    coldStart: (environment?: Readonly<Record<string, string>>) => LambdaHandler,
+  ) => LambdaHandler;
+  /** Entries the bus refuses on their own in a PutEvents call it otherwise accepts (see LocalEventBusOptions). */
+  readonly refuseEventEntry?: EntryRefusal;
+}
+
 export interface LocalPipelineOptions {
   /** The Standard Webhooks secret (`whsec_...`) the local provider signs with. */
   readonly webhookSecret: string;
@@ -81,6 +115,8 @@ export interface LocalPipelineOptions {
   readonly archiveAfterHours?: number;
   /** Shortens Step Functions retry waits (tests); real backoff when absent. */
   readonly retryIntervalOverrides?: Record<string, number | number[]>;
+  /** Failures to inject (reliability tests only); none when absent. */
+  readonly faults?: LocalFaultInjection;
 }
 
 export interface LocalPipeline {
@@ -127,7 +163,11 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
   const emulators = await startEmulators({ dataDirectory: options.dataDirectory });
   let endpoint: EventBridgeEndpoint | undefined;
   try {
-    const bus = new LocalEventBus({ name: localResourceNames.eventBus, region: localRegion });
+    const bus = new LocalEventBus({
+      name: localResourceNames.eventBus,
+      region: localRegion,
+      refuseEntry: options.faults?.refuseEventEntry,
+    });
     endpoint = await startEventBridgeEndpoint(bus);
     const clients = localClients({ ...emulators, eventBridgeEndpoint: endpoint.endpoint });
 
@@ -183,8 +223,28 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       process.env[EnvironmentName.serviceName] = folder;
       return load();
     };
-    const handlerOf = (folder: string) =>
-      container(folder, () => loadFunctionModule<{ handler: LambdaHandler }>(`${folder}/index`).handler);
+    // A fault-injection cold start: the extra variables are seen by this container's modules only.
+    const withEnvironment = <T>(environment: Readonly<Record<string, string>>, load: () => T): T => {
+      const before = Object.fromEntries(Object.keys(environment).map((key) => [key, process.env[key]]));
+      Object.assign(process.env, environment);
+      try {
+        return load();
+      } finally {
+        for (const [key, value] of Object.entries(before)) {
+          if (value === undefined) delete process.env[key];
+          else process.env[key] = value;
+        }
+      }
+    };
+    const bound = (name: LocalFunctionName, load: () => LambdaHandler): LambdaHandler => {
+      const handler = load();
+      const wrap = options.faults?.wrapHandler;
+      return wrap ? wrap(name, handler, (environment = {}) => withEnvironment(environment, load)) : handler;
+    };
+    const handlerOf = (folder: Exclude<LocalFunctionName, "webhook-intake">) =>
+      bound(folder, () =>
+        container(folder, () => loadFunctionModule<{ handler: LambdaHandler }>(`${folder}/index`).handler),
+      );
     const stepHandlers = {
       validation: handlerOf("validation"),
       "fraud-detection": handlerOf("fraud-detection"),
@@ -196,30 +256,32 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     const fileStatusHandler = handlerOf("file-status");
     const notifierHandler = handlerOf("notifier");
     const archivalHandler = handlerOf("archival");
-    const {
-      createWebhookIntakeHandler,
-      loadWebhookIntakeConfig,
-      staticSigningProviders,
-      documentClient,
-      eventBridgeClient,
-    } = container("webhook-intake", () => ({
-      ...loadFunctionModule<IntakeModule>("webhook-intake/webhookIntake"),
-      ...loadFunctionModule<ConfigModule>("webhook-intake/config"),
-      ...loadFunctionModule<SourceModule>("webhook-intake/signingSecretSource"),
-      ...loadFunctionModule<ClientsModule>("shared/dynamoDb"),
-      ...loadFunctionModule<EventBridgeModule>("shared/eventBridge"),
-    }));
-    const webhookHandler = createWebhookIntakeHandler({
-      config: loadWebhookIntakeConfig(),
-      signingProviders: staticSigningProviders([
-        {
-          name: options.providerName ?? "local",
-          scheme: "standard-webhooks",
-          secrets: [options.webhookSecret],
-        },
-      ]),
-      documentClient,
-      eventBridge: eventBridgeClient,
+    const webhookHandler = bound("webhook-intake", () => {
+      const {
+        createWebhookIntakeHandler,
+        loadWebhookIntakeConfig,
+        staticSigningProviders,
+        documentClient,
+        eventBridgeClient,
+      } = container("webhook-intake", () => ({
+        ...loadFunctionModule<IntakeModule>("webhook-intake/webhookIntake"),
+        ...loadFunctionModule<ConfigModule>("webhook-intake/config"),
+        ...loadFunctionModule<SourceModule>("webhook-intake/signingSecretSource"),
+        ...loadFunctionModule<ClientsModule>("shared/dynamoDb"),
+        ...loadFunctionModule<EventBridgeModule>("shared/eventBridge"),
+      }));
+      return createWebhookIntakeHandler({
+        config: loadWebhookIntakeConfig(),
+        signingProviders: staticSigningProviders([
+          {
+            name: options.providerName ?? "local",
+            scheme: "standard-webhooks",
+            secrets: [options.webhookSecret],
+          },
+        ]),
+        documentClient,
+        eventBridge: eventBridgeClient,
+      }) as LambdaHandler;
     });
 
     const definition = buildTransactionStateMachineDefinition({
@@ -271,10 +333,16 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
           id: "notifier",
           async deliver(input) {
             const event: unknown = JSON.parse(input);
+            // Lambda's retries of an asynchronous invocation keep its request id; the notifier's
+            // count claim relies on that to take its own claim again after a failure.
+            const requestId = randomUUID();
             const invocation = (async () => {
               for (let attempt = 1; attempt <= 3; attempt += 1) {
                 try {
-                  await notifierHandler(event, localLambdaContext("notifier"));
+                  await notifierHandler(event, {
+                    ...localLambdaContext("notifier"),
+                    awsRequestId: requestId,
+                  });
                   return;
                 } catch {
                   // Retried below; the last failure is counted.
@@ -299,6 +367,10 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       fauxqs: emulators.fauxqs,
       s3,
       bucket: localResourceNames.uploadsBucket,
+      // Lambda's minute before a retry is what lets csv-transform find a file csv-intake has
+      // written but not yet marked VALIDATED; retried at once, a slow mark (a throttled write)
+      // failed every attempt and the file was never loaded. A second, then two, keeps that order.
+      retryDelayMs: 1_000,
       targets: localUploadNotificationTargets({
         intake: (event) => csvIntakeHandler(event, localLambdaContext("csv-intake")),
         transform: (event) => csvTransformHandler(event, localLambdaContext("csv-transform")),
@@ -323,7 +395,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       }
     };
     return {
-      webhook: http("webhook-intake", webhookHandler as LambdaHandler),
+      webhook: http("webhook-intake", webhookHandler),
       transactionStatus: http("transaction-status", statusHandler),
       upload: http("csv-intake", csvIntakeHandler),
       uploads: http("csv-intake", csvIntakeHandler),

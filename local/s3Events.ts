@@ -44,7 +44,10 @@ export interface LocalS3NotificationsOptions {
   readonly targets: readonly S3NotificationTarget[];
   /** Attempts per notification, the first included. Default 3, as Lambda's asynchronous invocation. */
   readonly deliveryAttempts?: number;
-  /** Pause between attempts in milliseconds. Default 0 (Lambda waits about 1 then 2 minutes). */
+  /**
+   * Pause before the first retry in milliseconds, doubled before each later one, as Lambda waits
+   * about 1 then 2 minutes. Default 0.
+   */
   readonly retryDelayMs?: number;
 }
 
@@ -183,7 +186,7 @@ export class LocalS3Notifications {
       } catch (error) {
         lastError = error;
         if (attempt < this.deliveryAttempts && this.retryDelayMs > 0) {
-          await new Promise((resolve) => setTimeout(resolve, this.retryDelayMs));
+          await new Promise((resolve) => setTimeout(resolve, this.retryDelayMs * 2 ** (attempt - 1)));
         }
       }
     }
