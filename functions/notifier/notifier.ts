@@ -6,15 +6,29 @@
  * "complete if done", which completes the file and sends its summary exactly once, whichever
  * caller gets there first. Any other decision never touches the file tables.
  *
- * Counting once, with at-least-once delivery and no transactions:
- *   1. claim: SET countedAt on the row's intake record if it has none. A duplicate delivery of the
- *      event is a new invocation, with a new request id, and loses. A Lambda retry of this same
- *      invocation (same request id) may take the claim again as long as step 3 has not happened,
- *      so a failure between 1 and 2 does not lose the count;
- *   2. ADD decidedRows and approved | review | rejected on the file's status item;
- *   3. SET countedInFileAt on the intake record: from now on no retry counts it again.
- * Only a failure exactly between 2 and 3 followed by a retry counts twice; every other failure
- * point counts exactly once.
+ * Counting once, with at-least-once delivery and no transactions (writes are conditional and
+ * single-item). Two items are written per row, the row's intake record and its file's status item,
+ * so the file item itself remembers the rows it has counted but whose intake record does not yet
+ * say so: `countingLines`, a number set of their CSV lines. It holds only rows in flight, never
+ * the whole file, so it stays small however many rows the file has.
+ *   1. claim: SET countedAt, countedBy (the request id) on the row's intake record if it has no
+ *      countedAt. A duplicate delivery of the event is a new invocation, with a new request id,
+ *      and loses, so only one invocation ever counts a row: Lambda's retries of it (same request
+ *      id, one after the other) take the claim again until step 3 has happened;
+ *   2. on the file's status item: ADD decidedRows, approved | review | rejected and the row's line
+ *      to countingLines, on condition that the line is not in countingLines;
+ *   3. SET countedInFileAt on the intake record: from now on no claim is won for the row;
+ *   4. DELETE the line from countingLines. Safe only after 3: no invocation reaches 2 again.
+ * Where an attempt can stop, and what its retry does:
+ *   - before 2 took effect: nothing is counted yet; the retry claims again and counts.
+ *   - after 2, before 3: the retry claims again, its step 2 fails on the line being in
+ *     countingLines, a read shows the line there, and it goes on with 3 and 4: counted once.
+ *   - after 3, before 4: the claim is lost for good; the retry sees its own request id and
+ *     countedInFileAt on the record, runs 4 (idempotent) and reports a duplicate.
+ *   - after 4 (completion failed): as above, then completes the file.
+ * The count is never applied twice, so a file never completes before its last row is decided. The
+ * one leftover: if every retry of an invocation stops between 2 and 4, the line stays in
+ * countingLines (the counts are still right); a line left there on a COMPLETED file says so.
  *
  * The intake record is written just after the row's event is published, so a fast decision can
  * arrive before it. A missing record is looked up a few times; for a recent event the invocation
@@ -108,7 +122,15 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 interface RowRecord {
   readonly source?: unknown;
   readonly deliveryId?: unknown;
+  readonly countedBy?: unknown;
+  readonly countedInFileAt?: unknown;
 }
+
+/** Step 2's answer: counted now, counted before by an earlier attempt (a retry), or no file. */
+type FileCount = "added" | "alreadyAdded" | "noFile";
+
+/** The file-item attribute holding the lines counted but not yet marked on their intake record. */
+const countingLines = "countingLines";
 
 export type Notifier = (event: unknown, context: NotifierContext) => Promise<NotifierResult>;
 
@@ -127,8 +149,13 @@ export function createNotifier(deps: NotifierDependencies): Notifier {
             TableName: config.intakeTable,
             Key: { [intakeKey]: transactionId },
             ConsistentRead: true,
-            ProjectionExpression: "#source, #deliveryId",
-            ExpressionAttributeNames: { "#source": "source", "#deliveryId": "deliveryId" },
+            ProjectionExpression: "#source, #deliveryId, #countedBy, #countedInFileAt",
+            ExpressionAttributeNames: {
+              "#source": "source",
+              "#deliveryId": "deliveryId",
+              "#countedBy": "countedBy",
+              "#countedInFileAt": "countedInFileAt",
+            },
           }),
         );
         item = answer.Item;
@@ -172,29 +199,63 @@ export function createNotifier(deps: NotifierDependencies): Notifier {
     }
   }
 
-  /** Step 2: false when the file has no status item (nothing to count on). */
-  async function addToFile(fileId: string, status: DecisionStatus, now: Date): Promise<boolean> {
+  /** Step 2, which adds the row's line to countingLines in the same write as its counts. */
+  async function addToFile(
+    fileId: string,
+    line: number,
+    status: DecisionStatus,
+    now: Date,
+  ): Promise<FileCount> {
     try {
       await documentClient.send(
         new UpdateCommand({
           TableName: config.fileStatusTable,
           Key: { [fileKey]: fileId },
-          UpdateExpression: "SET #updatedAt = :now ADD #decidedRows :one, #counter :one",
-          ConditionExpression: "attribute_exists(#key)",
+          UpdateExpression:
+            "SET #updatedAt = :now ADD #decidedRows :one, #counter :one, #countingLines :lines",
+          ConditionExpression: "attribute_exists(#key) AND NOT contains(#countingLines, :line)",
           ExpressionAttributeNames: {
             "#key": fileKey,
             "#updatedAt": "updatedAt",
             "#decidedRows": "decidedRows",
             "#counter": counterOf[status],
+            "#countingLines": countingLines,
           },
-          ExpressionAttributeValues: { ":now": now.toISOString(), ":one": 1 },
+          ExpressionAttributeValues: {
+            ":now": now.toISOString(),
+            ":one": 1,
+            ":lines": new Set([line]),
+            ":line": line,
+          },
         }),
       );
-      return true;
+      return "added";
     } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw new NotifierStoreError("file count", { cause: error });
+      if (!isConditionFailure(error)) throw new NotifierStoreError("file count", { cause: error });
     }
+    // Which half of the condition failed. Only this row's own earlier attempts put its line there
+    // and only its own step 4 takes it out, so the answer cannot change under us.
+    let file: Record<string, unknown> | undefined;
+    try {
+      const answer = await documentClient.send(
+        new GetCommand({
+          TableName: config.fileStatusTable,
+          Key: { [fileKey]: fileId },
+          ConsistentRead: true,
+          ProjectionExpression: "#key, #countingLines",
+          ExpressionAttributeNames: { "#key": fileKey, "#countingLines": countingLines },
+        }),
+      );
+      file = answer.Item;
+    } catch (error) {
+      throw new NotifierStoreError("file count check", { cause: error });
+    }
+    if (file === undefined) return "noFile";
+    const lines = file[countingLines];
+    if (lines instanceof Set && lines.has(line)) return "alreadyAdded";
+    throw new NotifierStoreError("file count", {
+      cause: new Error(`File ${fileId} refused line ${line}'s count, but the line is not being counted`),
+    });
   }
 
   /** Step 3. */
@@ -211,6 +272,26 @@ export function createNotifier(deps: NotifierDependencies): Notifier {
       );
     } catch (error) {
       throw new NotifierStoreError("count mark", { cause: error });
+    }
+  }
+
+  /** Step 4: only once the intake record says counted (step 3), so no attempt counts the line again. */
+  async function releaseLine(fileId: string, line: number): Promise<void> {
+    try {
+      await documentClient.send(
+        new UpdateCommand({
+          TableName: config.fileStatusTable,
+          Key: { [fileKey]: fileId },
+          UpdateExpression: "DELETE #countingLines :lines",
+          // An update creates a missing item: never a status item for a file that has none.
+          ConditionExpression: "attribute_exists(#key)",
+          ExpressionAttributeNames: { "#key": fileKey, "#countingLines": countingLines },
+          ExpressionAttributeValues: { ":lines": new Set([line]) },
+        }),
+      );
+    } catch (error) {
+      if (isConditionFailure(error)) return;
+      throw new NotifierStoreError("count release", { cause: error });
     }
   }
 
@@ -244,18 +325,30 @@ export function createNotifier(deps: NotifierDependencies): Notifier {
     deps.correlate?.({ fileId });
 
     const now = clock();
-    const counted = await claim(decision, context.awsRequestId, now);
+    const marked = record.countedInFileAt !== undefined;
+    const counted = !marked && (await claim(decision, context.awsRequestId, now));
     if (counted) {
-      if (!(await addToFile(fileId, decision.status, now))) {
+      const added = await addToFile(fileId, delivery.line, decision.status, now);
+      if (added === "noFile") {
         return ignore("UNKNOWN_FILE", "Decision for a file with no status record; not counted", {
           ...logKeys,
           fileId,
         });
       }
       await markCounted(decision.transactionId, now);
+      // Reported once the row is marked, which no later attempt repeats: the metric never doubles.
       metrics.count("DecisionsCounted", 1);
-      log.info("Decision counted", { ...logKeys, fileId, line: delivery.line, status: decision.status });
+      log.info("Decision counted", {
+        ...logKeys,
+        fileId,
+        line: delivery.line,
+        status: decision.status,
+        ...(added === "alreadyAdded" ? { countedByEarlierAttempt: true } : {}),
+      });
+      await releaseLine(fileId, delivery.line);
     } else {
+      // A retry of the invocation that counted the row may have stopped before step 4.
+      if (marked && record.countedBy === context.awsRequestId) await releaseLine(fileId, delivery.line);
       metrics.count("DecisionsDuplicate", 1);
       log.info("Decision already counted; duplicate delivery", { ...logKeys, fileId });
     }

@@ -43,6 +43,12 @@ export interface FileStatusRecord {
   readonly approved?: number;
   readonly review?: number;
   readonly rejected?: number;
+  /**
+   * Lines whose decision is in the counts above but not yet marked counted on their intake record;
+   * what keeps a retried count from being added twice. Absent when no count is in flight; a line
+   * left on an idle file is an invocation whose every attempt stopped between those two writes.
+   */
+  readonly countingLines?: ReadonlySet<number>;
   readonly completedAt?: string;
 }
 

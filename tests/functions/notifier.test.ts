@@ -59,6 +59,40 @@ function fileWithOneBadRow(prefix: string, count: number): string {
   return text + csvLine(minimalRow(`${prefix}-bad`, { amount: "1.001" }));
 }
 
+/** One of the notifier's writes, recognised on the wire by its table and update expression. */
+type NotifierStep = "claim" | "file count" | "mark" | "release" | "completion";
+
+/**
+ * How a write fails: refused (the request never took effect, as when throttled past the SDK's
+ * retries) or answerLost (it took effect, then the caller saw an error, as when the connection
+ * drops before the answer: the same as the process dying right after the write).
+ */
+type FaultKind = "refused" | "answerLost";
+
+interface WriteFault {
+  readonly step: NotifierStep;
+  readonly kind: FaultKind;
+  /** How many of the step's writes fail, the first ones. */
+  readonly times: number;
+}
+
+function stepOf(
+  input: { readonly TableName?: string; readonly UpdateExpression?: string },
+  tables: { readonly intake: string; readonly fileStatus: string },
+): NotifierStep | undefined {
+  const expression = input.UpdateExpression ?? "";
+  if (input.TableName === tables.intake) {
+    if (expression.includes("#countedBy")) return "claim";
+    if (expression === "SET #countedInFileAt = :now") return "mark";
+  }
+  if (input.TableName === tables.fileStatus) {
+    if (expression.includes("ADD #decidedRows")) return "file count";
+    if (expression.includes("DELETE #countingLines")) return "release";
+    if (expression.startsWith("SET #status = :completed")) return "completion";
+  }
+  return undefined;
+}
+
 describe("notifier: counting decisions and completing files", function () {
   this.timeout(60_000);
   let bench: CsvLoadBench;
@@ -106,6 +140,34 @@ describe("notifier: counting decisions and completing files", function () {
       { continueFile: { fileId } },
       transformContext(),
     );
+  }
+
+  /** A document client on the emulator whose chosen writes fail; destroy() when done. */
+  function faultyClient(fault: WriteFault) {
+    const client = new DynamoDBClient({
+      region: localRegion,
+      credentials: localCredentials,
+      endpoint: bench.emulators.dynamoDbEndpoint,
+    });
+    const tables = {
+      intake: bench.notifierConfig.intakeTable,
+      fileStatus: bench.notifierConfig.fileStatusTable,
+    };
+    let remaining = fault.times;
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        const input = args.input as { TableName?: string; UpdateExpression?: string };
+        if (remaining === 0 || stepOf(input, tables) !== fault.step) return next(args);
+        remaining -= 1;
+        if (fault.kind === "refused") {
+          throw Object.assign(new Error("throttled"), { name: "ProvisionedThroughputExceededException" });
+        }
+        await next(args);
+        throw Object.assign(new Error("socket hang up"), { name: "TimeoutError" });
+      },
+      { step: "initialize", name: `fail-${fault.step}` },
+    );
+    return { documentClient: DynamoDBDocumentClient.from(client), destroy: () => client.destroy() };
   }
 
   it("counts each decision once, duplicates included, and completes the file exactly once with one summary", async () => {
@@ -445,5 +507,170 @@ describe("notifier: counting decisions and completing files", function () {
     expect(await bench.readStatus(fileId)).to.deep.include({ status: "COMPLETED", decidedRows: 1 });
     expect(await bench.drainSummaries()).to.have.length(1);
     failingSns.destroy();
+  });
+
+  /**
+   * Each write failing once: which delivery ends up reporting the row "counted" (the failed
+   * attempt itself when it had already marked the row), and the file's decidedRows right after
+   * the failure (2 once the failed attempt's file count took effect).
+   */
+  const faults: readonly (WriteFault & {
+    readonly countedBy: "second delivery" | "retry" | "failed attempt";
+    readonly decidedAfterFailure: number;
+  })[] = [
+    // Refused: the claim is free, so the second delivery (another invocation) takes it.
+    { step: "claim", kind: "refused", times: 1, countedBy: "second delivery", decidedAfterFailure: 1 },
+    { step: "claim", kind: "answerLost", times: 1, countedBy: "retry", decidedAfterFailure: 1 },
+    { step: "file count", kind: "refused", times: 1, countedBy: "retry", decidedAfterFailure: 1 },
+    { step: "file count", kind: "answerLost", times: 1, countedBy: "retry", decidedAfterFailure: 2 },
+    { step: "mark", kind: "refused", times: 1, countedBy: "retry", decidedAfterFailure: 2 },
+    { step: "mark", kind: "answerLost", times: 1, countedBy: "failed attempt", decidedAfterFailure: 2 },
+    { step: "release", kind: "refused", times: 1, countedBy: "failed attempt", decidedAfterFailure: 2 },
+    { step: "release", kind: "answerLost", times: 1, countedBy: "failed attempt", decidedAfterFailure: 2 },
+    // Only refused: a completion whose answer is lost leaves the file COMPLETED with no summary,
+    // the window fileCompletion.ts documents.
+    { step: "completion", kind: "refused", times: 1, countedBy: "failed attempt", decidedAfterFailure: 2 },
+  ];
+
+  for (const fault of faults) {
+    it(`counts the last row once when its ${fault.step} write is ${fault.kind} and Lambda retries the invocation`, async () => {
+      // Prepare: two rows; the second is decided first, cleanly, so the failing row is the last one.
+      const label = `fault-${fault.step.replace(" ", "-")}-${fault.kind}`;
+      const fileId = bench.newFileId(label);
+      await load(fileId, fileWithOneBadRow(label, 2));
+      const first = await notifierWith().notify(processedEvent(`csv#${label}-2`, "REVIEW"), {
+        awsRequestId: randomUUID(),
+      });
+      expect(first).to.deep.equal({ outcome: "counted", fileId, completed: false });
+      const faulty = faultyClient(fault);
+      const event = processedEvent(`csv#${label}-1`, "APPROVED");
+      const requestId = randomUUID();
+
+      // Act: the failing attempt, a second delivery of the event (a new invocation), and Lambda's
+      // two retries of the failed invocation (same request id).
+      const failure = await rejectionOf(
+        notifierWith({ documentClient: faulty.documentClient }).notify(event, { awsRequestId: requestId }),
+      );
+      const afterFailure = await bench.readStatus(fileId);
+      const secondDelivery = await notifierWith().notify(event, { awsRequestId: randomUUID() });
+      const retry = await notifierWith().notify(event, { awsRequestId: requestId });
+      const retryAgain = await notifierWith().notify(event, { awsRequestId: requestId });
+
+      // Assess: never completed before the row was counted, counted exactly once, one summary.
+      expect(failure).to.be.instanceOf(
+        fault.step === "completion" ? FileCompletionError : NotifierStoreError,
+      );
+      expect(afterFailure).to.deep.include({ status: "LOADED", decidedRows: fault.decidedAfterFailure });
+      expect([secondDelivery.outcome, retry.outcome]).to.deep.equal([
+        fault.countedBy === "second delivery" ? "counted" : "duplicate",
+        fault.countedBy === "retry" ? "counted" : "duplicate",
+      ]);
+      expect(retryAgain).to.deep.equal({ outcome: "duplicate", fileId, completed: false });
+      const completions = [secondDelivery, retry].filter(
+        (result) => "completed" in result && result.completed,
+      );
+      expect(completions).to.have.length(1);
+      const status = await bench.readStatus(fileId);
+      expect(status).to.deep.include({
+        status: "COMPLETED",
+        publishedRows: 2,
+        decidedRows: 2,
+        approved: 1,
+        review: 1,
+      });
+      expect(status).to.not.have.property("countingLines");
+      const summaries = await bench.drainSummaries();
+      expect(summaries).to.have.length(1);
+      expect(summaries[0].message).to.deep.include({
+        published_rows: 2,
+        approved: 1,
+        review: 1,
+        rejected: 0,
+      });
+      faulty.destroy();
+    });
+  }
+
+  it("never completes a file early when every attempt of an invocation stops between counting and marking", async () => {
+    // Prepare: the mark of the first row fails on the first attempt and both of Lambda's retries.
+    const fileId = bench.newFileId("exhausted");
+    await load(fileId, fileWithOneBadRow("exhausted", 2));
+    const faulty = faultyClient({ step: "mark", kind: "refused", times: 3 });
+    const failing = notifierWith({ documentClient: faulty.documentClient });
+    const event = processedEvent("csv#exhausted-1", "REJECTED");
+    const requestId = randomUUID();
+
+    // Act
+    const failures = [];
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      failures.push(await rejectionOf(failing.notify(event, { awsRequestId: requestId })));
+    }
+    const stalled = await bench.readStatus(fileId);
+    const duplicate = await notifierWith().notify(event, { awsRequestId: randomUUID() });
+    const last = await notifierWith().notify(processedEvent("csv#exhausted-2", "APPROVED"), {
+      awsRequestId: randomUUID(),
+    });
+
+    // Assess: the row is counted once and its line stays behind; the other row completes the file.
+    expect(failures.map((failure) => failure instanceof NotifierStoreError)).to.deep.equal([
+      true,
+      true,
+      true,
+    ]);
+    expect(stalled).to.deep.include({ status: "LOADED", decidedRows: 1, rejected: 1 });
+    expect(duplicate).to.deep.equal({ outcome: "duplicate", fileId, completed: false });
+    expect(last).to.deep.equal({ outcome: "counted", fileId, completed: true });
+    const status = await bench.readStatus(fileId);
+    expect(status).to.deep.include({ status: "COMPLETED", decidedRows: 2, approved: 1, rejected: 1 });
+    expect(status?.countingLines).to.be.instanceOf(Set).with.property("size", 1);
+    expect(await bench.drainSummaries()).to.have.length(1);
+    faulty.destroy();
+  });
+
+  it("counts every row once when a decision's writes fail in flight while the others are counted concurrently", async () => {
+    // Prepare: twelve rows; the first two file counts take effect but their answers are lost.
+    const fileId = bench.newFileId("concurrent");
+    await load(fileId, fileWithOneBadRow("concurrent", 12));
+    const faulty = faultyClient({ step: "file count", kind: "answerLost", times: 2 });
+    const statuses: DecisionStatus[] = ["APPROVED", "REVIEW", "REJECTED"];
+    const events = Array.from({ length: 12 }, (_, index) =>
+      processedEvent(`csv#concurrent-${index + 1}`, statuses[index % 3]),
+    );
+    const requestIds = events.map(() => randomUUID());
+    const { notify, metrics } = notifierWith({ documentClient: faulty.documentClient });
+
+    // Act: every event at once; then Lambda's retry of each failed invocation.
+    const settled = await Promise.allSettled(
+      events.map((event, index) => notify(event, { awsRequestId: requestIds[index] })),
+    );
+    const failed = settled.flatMap((result, index) => (result.status === "rejected" ? [index] : []));
+    const beforeRetries = await bench.readStatus(fileId);
+    const retries = await Promise.all(
+      failed.map((index) => notify(events[index], { awsRequestId: requestIds[index] })),
+    );
+
+    // Assess: the lost answers' counts had taken effect, so the file may complete before the
+    // retries (every row is decided by then), but exactly once and with every row counted once.
+    expect(failed).to.have.length(2);
+    expect(beforeRetries).to.deep.include({ decidedRows: 12 });
+    expect(beforeRetries?.countingLines).to.be.instanceOf(Set).with.property("size", 2);
+    expect(retries.map((result) => result.outcome)).to.deep.equal(["counted", "counted"]);
+    const fulfilled = settled.flatMap((result) => (result.status === "fulfilled" ? [result.value] : []));
+    const completions = [...fulfilled, ...retries].filter(
+      (result) => "completed" in result && result.completed,
+    );
+    expect(completions).to.have.length(1);
+    const status = await bench.readStatus(fileId);
+    expect(status).to.deep.include({
+      status: "COMPLETED",
+      decidedRows: 12,
+      approved: 4,
+      review: 4,
+      rejected: 4,
+    });
+    expect(status).to.not.have.property("countingLines");
+    expect(metrics.total("DecisionsCounted")).to.equal(12);
+    expect(await bench.drainSummaries()).to.have.length(1);
+    faulty.destroy();
   });
 });

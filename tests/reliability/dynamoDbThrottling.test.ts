@@ -240,14 +240,10 @@ describe("reliability: DynamoDB throttling the functions' requests", function ()
     });
   });
 
-  // Skipped: reveals a double count in functions/notifier/notifier.ts. When the third step of
-  // counting (SET countedInFileAt on the row's intake record) fails after the second (ADD
-  // decidedRows on the file) succeeded, Lambda's retry of the same invocation (same request id)
-  // passes the claim's condition again and adds the decision to the file a second time:
-  // decided_rows ends one above valid_rows, and the file can complete (and send its summary)
-  // before its last row is decided.
-  it.skip("counts a CSV row's decision on its file once when marking it counted failed and Lambda retried the invocation", async () => {
-    // Prepare: the first "SET countedInFileAt" is throttled on every SDK attempt.
+  it("counts a CSV row's decision on its file once when marking it counted failed and Lambda retried the invocation", async () => {
+    // Prepare: the notifier's first "SET countedInFileAt" is throttled on every SDK attempt, after
+    // the row's decision was added to its file; Lambda's retry (same request id) finds the row's
+    // line still being counted on the file and only finishes marking it.
     let marked: string | undefined;
     rule = (request) => {
       if (request.operation !== "UpdateItem") return false;
@@ -273,5 +269,8 @@ describe("reliability: DynamoDB throttling the functions' requests", function ()
     });
     const completed = await client.getFile(upload.body.file_id);
     expect(completed.body).to.include({ status: "COMPLETED", valid_rows: 12, decided_rows: 12 });
+    const { approved = 0, review = 0, rejected = 0 } = completed.body;
+    expect(approved + review + rejected).to.equal(12);
+    expect(pipeline.failedNotifierInvocations()).to.equal(0);
   });
 });
