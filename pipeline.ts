@@ -323,7 +323,8 @@ export function deployPipeline(region: string, config: StackConfig): PipelineOut
       {
         functionDirectory: folder,
         memorySize: config.functions.memoryMb,
-        timeout: config.functions.timeoutSeconds,
+        timeout:
+          folder === "csv-transform" ? config.upload.loadTimeoutSeconds : config.functions.timeoutSeconds,
         reservedConcurrency: stepFunctions.includes(folder)
           ? config.functions.reservedConcurrency
           : undefined,

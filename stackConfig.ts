@@ -100,6 +100,13 @@ const uploadSettingsSchema = z.strictObject({
   fileErrorLimit: z.number().int().min(1).max(1000).default(100),
   /** Seconds a presigned upload URL stays valid. */
   uploadUrlExpirySeconds: z.number().int().min(60).max(604_800).default(900),
+  /**
+   * Lambda timeout of csv-transform, which loads a validated file onto the bus. A run short of
+   * time checkpoints and resumes on Lambda's two retries of the S3 event, so a file must load in
+   * three runs: at the 15-minute maximum that is about a million rows; at the functions' 30 s,
+   * only tens of thousands.
+   */
+  loadTimeoutSeconds: z.number().int().min(60).max(900).default(900),
 });
 
 const archiveSettingsSchema = z

@@ -54,6 +54,19 @@ describe("stack configuration", () => {
     });
   });
 
+  it("upload.loadTimeoutSeconds: csv-transform's timeout, 900 s by default, 60 to 900", () => {
+    expect(parseStackConfig(valid).upload.loadTimeoutSeconds).to.equal(900);
+    expect(
+      parseStackConfig({ ...valid, upload: { loadTimeoutSeconds: 120 } }).upload.loadTimeoutSeconds,
+    ).to.equal(120);
+    for (const bad of [59, 901, 1.5]) {
+      expect(() => parseStackConfig({ ...valid, upload: { loadTimeoutSeconds: bad } })).to.throw(
+        StackConfigError,
+        /upload\.loadTimeoutSeconds/,
+      );
+    }
+  });
+
   it("monitoring: fills the thresholds left out and keeps those given, bounds included", () => {
     const config = parseStackConfig({
       ...valid,
