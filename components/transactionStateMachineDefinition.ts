@@ -58,17 +58,49 @@ export const StateName = {
   approve: "Approve",
   recordDecision: "RecordDecision",
   publishProcessed: "PublishProcessed",
+  markPublished: "MarkPublished",
   needsAlert: "NeedsAlert",
   isHighValue: "IsHighValue",
   alert: "Alert",
   done: "Done",
   sendToDeadLetterQueue: "SendToDLQ",
   failed: "Failed",
+  // A re-run whose decision is already recorded publishes it if no run has (see readRecordedTask).
+  readRecordedDecision: "ReadRecordedDecision",
+  checkRecordedDecision: "CheckRecordedDecision",
+  unreadableRecordedDecision: "UnreadableRecordedDecision",
+  recordedValidationReasons: "RecordedValidationReasons",
+  checkRecordedReason: "CheckRecordedReason",
+  recordedReason: "RecordedReason",
+  recordedReasonWithField: "RecordedReasonWithField",
+  unreadableRecordedReason: "UnreadableRecordedReason",
+  recordedRejectionOutcome: "RecordedRejectionOutcome",
+  recordedFraudSignals: "RecordedFraudSignals",
+  checkRecordedSignal: "CheckRecordedSignal",
+  recordedSignal: "RecordedSignal",
+  unreadableRecordedSignal: "UnreadableRecordedSignal",
+  recordedComplianceRules: "RecordedComplianceRules",
+  checkRecordedRule: "CheckRecordedRule",
+  recordedRule: "RecordedRule",
+  unreadableRecordedRule: "UnreadableRecordedRule",
+  recordedScreeningOutcome: "RecordedScreeningOutcome",
+  republishProcessed: "RepublishProcessed",
+  markRepublished: "MarkRepublished",
 } as const;
+
+/**
+ * Set on the transaction item once "Transaction Processed" is out for its recorded decision: a
+ * re-run that finds the decision recorded publishes it only when this is missing.
+ */
+export const processedPublishedAttribute = "processedPublishedAt";
+
+/** The error a recorded decision that cannot be turned back into its event is dead-lettered with. */
+export const recordedDecisionUnreadableError = "RecordedDecisionUnreadable";
 
 export const TaskResource = {
   lambdaInvoke: "arn:aws:states:::lambda:invoke",
   dynamoDbUpdateItem: "arn:aws:states:::dynamodb:updateItem",
+  dynamoDbGetItem: "arn:aws:states:::dynamodb:getItem",
   snsPublish: "arn:aws:states:::sns:publish",
   sqsSendMessage: "arn:aws:states:::sqs:sendMessage",
   eventBridgePutEvents: "arn:aws:states:::events:putEvents",
@@ -168,8 +200,9 @@ function decisionAttribute(findings: Record<string, AslValue>): AslValue {
 
 /**
  * Writes the decision once: the condition keeps the first decision for the audit trail when an
- * at-least-once EXPRESS execution or a replay runs again. Such a re-run ends without publishing
- * or alerting, since its freshly computed outcome may differ from the recorded one.
+ * at-least-once EXPRESS execution or a replay runs again. Such a re-run never publishes or alerts
+ * its freshly computed outcome, which may differ from the recorded one; it reads the recorded
+ * decision instead, and publishes that if no run has (ReadRecordedDecision).
  */
 /**
  * `requireStoredItem`: the screening path records onto the item validation stored; if that item
@@ -216,11 +249,169 @@ function recordTask(
       {
         ErrorEquals: ["DynamoDB.ConditionalCheckFailedException"],
         ResultPath: "$.alreadyRecorded",
-        Next: StateName.done,
+        Next: StateName.readRecordedDecision,
       },
       ...(toDeadLetterQueue as AslValue[]),
     ],
     Next: StateName.publishProcessed,
+  };
+}
+
+/**
+ * Puts one "Transaction Processed" event whose detail is the outcome at `detailPath`. An object
+ * Detail is sent as its JSON text, like MessageBody (never States.JsonToString).
+ */
+function publishTask(eventBusName: string, detailPath: string, next: string): AslState {
+  return {
+    Type: "Task",
+    Resource: TaskResource.eventBridgePutEvents,
+    Parameters: {
+      Entries: [
+        {
+          EventBusName: eventBusName,
+          Source: decisionEventSource,
+          DetailType: DetailType.processed,
+          "Detail.$": detailPath,
+        },
+      ],
+    },
+    ResultPath: null,
+    Retry: eventBridgeRetry,
+    Catch: toDeadLetterQueue,
+    Next: next,
+  };
+}
+
+/**
+ * Marks the recorded decision as published so that a later re-run does not publish it again.
+ * A mark that cannot be written does not stop the execution (the alert still goes out): the
+ * event is already out, and an unmarked decision only costs a later re-run a duplicate event,
+ * which consumers take once per transaction. The condition never turns an item archived in the
+ * meantime back into a mark-only item. `$$.Execution.StartTime` is the publishing execution's
+ * start: the local engine has no `$$.State.EnteredTime`.
+ */
+function markPublishedTask(tableName: string, next: string): AslState {
+  return {
+    Type: "Task",
+    Resource: TaskResource.dynamoDbUpdateItem,
+    Parameters: {
+      TableName: tableName,
+      Key: { transactionId: { "S.$": "$.validation.recordKey" } },
+      // The first mark is kept when duplicate executions both publish.
+      UpdateExpression: "SET #publishedAt = if_not_exists(#publishedAt, :publishedAt)",
+      ConditionExpression: "attribute_exists(#decision)",
+      ExpressionAttributeNames: { "#publishedAt": processedPublishedAttribute, "#decision": "decision" },
+      ExpressionAttributeValues: { ":publishedAt": { "S.$": "$$.Execution.StartTime" } },
+    },
+    ResultPath: null,
+    Retry: dynamoDbRetry,
+    Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.markPublishedError", Next: next }],
+    Next: next,
+  };
+}
+
+/** Where ReadRecordedDecision puts the recorded decision map (DynamoDB attribute values). */
+const recordedDecision = "$.recorded.Item.decision.M";
+
+/**
+ * After a failed record condition: the decision already recorded and whether it was published,
+ * read consistently so a decision a concurrent duplicate execution has just recorded is seen.
+ * Only those two attributes are read, which keeps the item's customer data out of the state.
+ */
+function readRecordedTask(tableName: string): AslState {
+  return {
+    Type: "Task",
+    Resource: TaskResource.dynamoDbGetItem,
+    Parameters: {
+      TableName: tableName,
+      Key: { transactionId: { "S.$": "$.validation.recordKey" } },
+      ConsistentRead: true,
+      ProjectionExpression: "#decision, #publishedAt",
+      ExpressionAttributeNames: { "#decision": "decision", "#publishedAt": processedPublishedAttribute },
+    },
+    ResultPath: "$.recorded",
+    Retry: dynamoDbRetry,
+    Catch: toDeadLetterQueue,
+    Next: StateName.checkRecordedDecision,
+  };
+}
+
+interface RecordedField {
+  readonly name: string;
+  readonly type: "S" | "N";
+}
+
+interface RecordedListArgs {
+  /** The recorded list (`L`) of maps to turn back into plain objects. */
+  readonly itemsPath: string;
+  readonly resultPath: string;
+  readonly next: string;
+  /** What one entry is, for the dead letter's Cause. */
+  readonly entryKind: string;
+  readonly fields: readonly RecordedField[];
+  /** A field an entry may lack, and the state that keeps it when present. */
+  readonly optional?: { readonly field: RecordedField; readonly state: string };
+  readonly states: { readonly check: string; readonly entry: string; readonly unreadable: string };
+}
+
+function recordedEntry(fields: readonly RecordedField[]): AslState {
+  return {
+    Type: "Pass",
+    Parameters: Object.fromEntries(
+      fields.map(({ name, type }) => [
+        `${name}.$`,
+        type === "N" ? `States.StringToJson($.M.${name}.N)` : `$.M.${name}.S`,
+      ]),
+    ),
+    End: true,
+  };
+}
+
+/**
+ * A recorded list of findings back as the plain objects the outcome carried. JSONPath cannot
+ * unmarshal DynamoDB attribute values, so each entry is rebuilt field by field; an entry lacking
+ * one would be a States.Runtime error no Catch sees, so it fails as RecordedDecisionUnreadable,
+ * which the Map's Catch dead-letters.
+ */
+function recordedListMap(args: RecordedListArgs): AslState {
+  const { fields, optional, states } = args;
+  return {
+    Type: "Map",
+    ItemsPath: args.itemsPath,
+    ItemProcessor: {
+      StartAt: states.check,
+      States: {
+        [states.check]: {
+          Type: "Choice",
+          Choices: [
+            ...fields.map(({ name, type }) => ({
+              Not: { Variable: `$.M.${name}.${type}`, IsPresent: true },
+              Next: states.unreadable,
+            })),
+            ...(optional
+              ? [
+                  {
+                    Variable: `$.M.${optional.field.name}.${optional.field.type}`,
+                    IsPresent: true,
+                    Next: optional.state,
+                  },
+                ]
+              : []),
+          ],
+          Default: states.entry,
+        },
+        [states.entry]: recordedEntry(fields),
+        ...(optional ? { [optional.state]: recordedEntry([...fields, optional.field]) } : {}),
+        [states.unreadable]: {
+          Type: "Fail",
+          Error: recordedDecisionUnreadableError,
+          Cause: `A recorded ${args.entryKind} lacks ${fields.map(({ name }) => name).join(", ")}`,
+        },
+      },
+    },
+    ResultPath: args.resultPath,
+    Catch: toDeadLetterQueue,
+    Next: args.next,
   };
 }
 
@@ -427,26 +618,10 @@ export function buildTransactionStateMachineDefinition(
         },
         true,
       ),
-      // Runs once per recorded decision; a re-run whose decision was already recorded skips it.
-      // An object Detail is sent as its JSON text, like MessageBody (never States.JsonToString).
-      [StateName.publishProcessed]: {
-        Type: "Task",
-        Resource: TaskResource.eventBridgePutEvents,
-        Parameters: {
-          Entries: [
-            {
-              EventBusName: args.eventBusName,
-              Source: decisionEventSource,
-              DetailType: DetailType.processed,
-              "Detail.$": "$.outcome",
-            },
-          ],
-        },
-        ResultPath: null,
-        Retry: eventBridgeRetry,
-        Catch: toDeadLetterQueue,
-        Next: StateName.needsAlert,
-      },
+      // The outcome this run has just recorded. A re-run whose decision was already recorded
+      // never publishes its own outcome (RepublishProcessed publishes the recorded one if needed).
+      [StateName.publishProcessed]: publishTask(args.eventBusName, "$.outcome", StateName.markPublished),
+      [StateName.markPublished]: markPublishedTask(args.transactionsTableName, StateName.needsAlert),
       [StateName.needsAlert]: {
         Type: "Choice",
         Choices: [
@@ -489,6 +664,146 @@ export function buildTransactionStateMachineDefinition(
         Next: StateName.done,
       },
       [StateName.done]: { Type: "Succeed" },
+      // A re-run found the decision recorded. A run that recorded it and then failed to publish
+      // it (dead-lettered, then replayed) left it unmarked: publish it now, from what is stored.
+      [StateName.readRecordedDecision]: readRecordedTask(args.transactionsTableName),
+      [StateName.checkRecordedDecision]: {
+        Type: "Choice",
+        Choices: [
+          // No decision to publish: the item is gone (which also fails RecordDecision's condition).
+          { Not: { Variable: "$.recorded.Item.decision", IsPresent: true }, Next: StateName.done },
+          {
+            Variable: `$.recorded.Item.${processedPublishedAttribute}`,
+            IsPresent: true,
+            Next: StateName.done,
+          },
+          // Every path read below is checked first: a missing one would be an uncaught States.Runtime.
+          ...["status", "stage", "lane"].map((field) => ({
+            Not: { Variable: `${recordedDecision}.${field}.S`, IsPresent: true },
+            Next: StateName.unreadableRecordedDecision,
+          })),
+          {
+            And: [
+              { Variable: `${recordedDecision}.stage.S`, StringEquals: "VALIDATION" },
+              { Variable: `${recordedDecision}.validation.M.reasons.L`, IsPresent: true },
+            ],
+            Next: StateName.recordedValidationReasons,
+          },
+          {
+            And: [
+              { Variable: `${recordedDecision}.stage.S`, StringEquals: "SCREENING" },
+              ...[
+                "fraud.M.score.N",
+                "fraud.M.level.S",
+                "fraud.M.signals.L",
+                "compliance.M.decision.S",
+                "compliance.M.rules.L",
+              ].map((path) => ({ Variable: `${recordedDecision}.${path}`, IsPresent: true })),
+            ],
+            Next: StateName.recordedFraudSignals,
+          },
+        ],
+        Default: StateName.unreadableRecordedDecision,
+      },
+      [StateName.unreadableRecordedDecision]: {
+        Type: "Pass",
+        Result: {
+          Error: recordedDecisionUnreadableError,
+          Cause: "The recorded decision lacks status, stage, lane or the findings its stage records",
+        },
+        ResultPath: "$.error",
+        Next: StateName.sendToDeadLetterQueue,
+      },
+      [StateName.recordedValidationReasons]: recordedListMap({
+        itemsPath: `${recordedDecision}.validation.M.reasons.L`,
+        resultPath: "$.recorded.validationReasons",
+        next: StateName.recordedRejectionOutcome,
+        entryKind: "validation reason",
+        fields: [
+          { name: "code", type: "S" },
+          { name: "message", type: "S" },
+        ],
+        optional: { field: { name: "field", type: "S" }, state: StateName.recordedReasonWithField },
+        states: {
+          check: StateName.checkRecordedReason,
+          entry: StateName.recordedReason,
+          unreadable: StateName.unreadableRecordedReason,
+        },
+      }),
+      // The same fields as RejectInvalid's outcome, so the detail has PublishProcessed's shape.
+      [StateName.recordedRejectionOutcome]: {
+        Type: "Pass",
+        Parameters: {
+          "status.$": `${recordedDecision}.status.S`,
+          "stage.$": `${recordedDecision}.stage.S`,
+          "transactionId.$": "$.validation.recordKey",
+          "validationReasons.$": "$.recorded.validationReasons",
+          "lane.$": `${recordedDecision}.lane.S`,
+        },
+        ResultPath: "$.recorded.outcome",
+        Next: StateName.republishProcessed,
+      },
+      [StateName.recordedFraudSignals]: recordedListMap({
+        itemsPath: `${recordedDecision}.fraud.M.signals.L`,
+        resultPath: "$.recorded.fraudSignals",
+        next: StateName.recordedComplianceRules,
+        entryKind: "fraud signal",
+        fields: [
+          { name: "code", type: "S" },
+          { name: "points", type: "N" },
+          { name: "message", type: "S" },
+        ],
+        states: {
+          check: StateName.checkRecordedSignal,
+          entry: StateName.recordedSignal,
+          unreadable: StateName.unreadableRecordedSignal,
+        },
+      }),
+      [StateName.recordedComplianceRules]: recordedListMap({
+        itemsPath: `${recordedDecision}.compliance.M.rules.L`,
+        resultPath: "$.recorded.complianceRules",
+        next: StateName.recordedScreeningOutcome,
+        entryKind: "compliance rule",
+        fields: [
+          { name: "ruleId", type: "S" },
+          { name: "outcome", type: "S" },
+          { name: "message", type: "S" },
+        ],
+        states: {
+          check: StateName.checkRecordedRule,
+          entry: StateName.recordedRule,
+          unreadable: StateName.unreadableRecordedRule,
+        },
+      }),
+      // The same fields as a screening outcome (Reject, Review, Approve).
+      [StateName.recordedScreeningOutcome]: {
+        Type: "Pass",
+        Parameters: {
+          "status.$": `${recordedDecision}.status.S`,
+          "stage.$": `${recordedDecision}.stage.S`,
+          "transactionId.$": "$.validation.recordKey",
+          "fraudScore.$": `States.StringToJson(${recordedDecision}.fraud.M.score.N)`,
+          "fraudLevel.$": `${recordedDecision}.fraud.M.level.S`,
+          "fraudSignals.$": "$.recorded.fraudSignals",
+          "complianceDecision.$": `${recordedDecision}.compliance.M.decision.S`,
+          "complianceRules.$": "$.recorded.complianceRules",
+          "lane.$": `${recordedDecision}.lane.S`,
+        },
+        ResultPath: "$.recorded.outcome",
+        Next: StateName.republishProcessed,
+      },
+      [StateName.republishProcessed]: publishTask(
+        args.eventBusName,
+        "$.recorded.outcome",
+        StateName.markRepublished,
+      ),
+      // No alert on this path: nothing records whether one was sent. A duplicate execution running
+      // beside the first (EXPRESS is at-least-once) finds the decision unmarked too, and so does a
+      // re-run after a failed mark (the first run went on to alert), so alerting here would page
+      // people twice for one decision. A first run that never reached Alert was dead-lettered,
+      // which the dead-letter queue's alarm raised, and its decision is now published and readable
+      // through GET /transactions/{id}.
+      [StateName.markRepublished]: markPublishedTask(args.transactionsTableName, StateName.done),
       // Only paths that always exist here: a dead-letter send must not fail on a malformed input.
       // An object MessageBody is sent as its JSON text.
       [StateName.sendToDeadLetterQueue]: {

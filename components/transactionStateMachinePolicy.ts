@@ -59,6 +59,13 @@ export function transactionStateMachinePolicyStatements(
       Action: ["dynamodb:UpdateItem"],
       Resource: [args.transactionsTableArn],
     },
+    {
+      // A re-run whose decision is already recorded reads it to publish it if no run has.
+      Sid: "ReadRecordedDecision",
+      Effect: "Allow",
+      Action: ["dynamodb:GetItem"],
+      Resource: [args.transactionsTableArn],
+    },
     { Sid: "PublishAlerts", Effect: "Allow", Action: ["sns:Publish"], Resource: [args.alertsTopicArn] },
     {
       Sid: "SendToDeadLetterQueue",

@@ -3,7 +3,13 @@
  * local emulators with the Task's own Parameters (which are the API's request shape). Errors get
  * the `<Service>.<ExceptionName>` names Step Functions gives them, so Retry/Catch behave as on AWS.
  */
-import { DynamoDBClient, UpdateItemCommand, type UpdateItemCommandInput } from "@aws-sdk/client-dynamodb";
+import {
+  DynamoDBClient,
+  GetItemCommand,
+  UpdateItemCommand,
+  type GetItemCommandInput,
+  type UpdateItemCommandInput,
+} from "@aws-sdk/client-dynamodb";
 import {
   EventBridgeClient,
   PutEventsCommand,
@@ -108,6 +114,8 @@ export function serviceIntegrations(
       call("DynamoDB", () =>
         clients.dynamoDb.send(new UpdateItemCommand(parameters as UpdateItemCommandInput)),
       ),
+    "arn:aws:states:::dynamodb:getItem": (parameters) =>
+      call("DynamoDB", () => clients.dynamoDb.send(new GetItemCommand(parameters as GetItemCommandInput))),
     "arn:aws:states:::sns:publish": (parameters) =>
       call("SNS", () =>
         clients.sns.send(new PublishCommand(withJsonText<PublishCommandInput>(parameters, "Message"))),

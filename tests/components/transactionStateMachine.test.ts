@@ -63,15 +63,18 @@ describe("TransactionStateMachine component", () => {
     expect(JSON.parse(await promiseOf(component.definition))).to.deep.equal(deployed);
   });
 
-  it("publishes processed events to the bus named by eventBusName", () => {
+  it("publishes processed events, fresh and recorded, to the bus named by eventBusName", () => {
     const deployed = JSON.parse(
       String(recorder.one("aws:sfn/stateMachine:StateMachine").inputs.definition),
     ) as {
       States: Record<string, { Parameters: { Entries: { EventBusName: string }[] } }>;
     };
-    expect(
-      deployed.States.PublishProcessed.Parameters.Entries.map((entry) => entry.EventBusName),
-    ).to.deep.equal([definitionArgs.eventBusName]);
+    for (const name of ["PublishProcessed", "RepublishProcessed"]) {
+      expect(
+        deployed.States[name].Parameters.Entries.map((entry) => entry.EventBusName),
+        name,
+      ).to.deep.equal([definitionArgs.eventBusName]);
+    }
   });
 
   it("has a role only Step Functions can assume, with exactly the pipeline's grants", () => {
@@ -152,9 +155,19 @@ describe("transaction state machine role statements", () => {
     });
   });
 
-  it("may only update items of the transactions table, publish alerts and send dead letters", () => {
+  it("may only update and read single items of the transactions table, publish alerts and send dead letters", () => {
     expect(bySid("RecordDecision")?.Action).to.deep.equal(["dynamodb:UpdateItem"]);
     expect(bySid("RecordDecision")?.Resource).to.deep.equal([tableArn]);
+    // A re-run reads the recorded decision to publish it if no run has.
+    expect(bySid("ReadRecordedDecision")).to.deep.equal({
+      Sid: "ReadRecordedDecision",
+      Effect: "Allow",
+      Action: ["dynamodb:GetItem"],
+      Resource: [tableArn],
+    });
+    expect(
+      statements.flatMap((statement) => statement.Action).filter((action) => action.startsWith("dynamodb:")),
+    ).to.deep.equal(["dynamodb:UpdateItem", "dynamodb:GetItem"]);
     expect(bySid("PublishAlerts")?.Action).to.deep.equal(["sns:Publish"]);
     expect(bySid("SendToDeadLetterQueue")?.Resource).to.deep.equal([queueArn]);
   });
@@ -184,6 +197,7 @@ describe("transaction state machine role statements", () => {
     expect(statements.map((statement) => statement.Sid)).to.deep.equal([
       "InvokePipelineFunctions",
       "RecordDecision",
+      "ReadRecordedDecision",
       "PublishAlerts",
       "SendToDeadLetterQueue",
       "PublishProcessedEvents",

@@ -130,13 +130,11 @@ describe("reliability: EventBridge refusing some entries of a PutEvents call", f
     ).to.be.greaterThan(20);
   });
 
-  // Skipped: reveals a lost "Transaction Processed" in components/transactionStateMachineDefinition.ts.
-  // When PublishProcessed fails for good after RecordDecision, the execution is dead-lettered
-  // with the decision already recorded; the restart (npm run replay) runs again, RecordDecision's
-  // condition (attribute_not_exists(decision)) fails, and the Catch goes straight to Done: the
-  // decision's event is never published, so the notifier never counts it and the row's file
-  // never completes.
-  it.skip("publishes a decision's Transaction Processed once the fault is gone, when it was refused on every attempt and the transaction replayed", async () => {
+  // When PublishProcessed fails for good after RecordDecision, the execution is dead-lettered with
+  // the decision already recorded; the restart (npm run replay) finds it recorded but not marked
+  // published, and publishes the recorded decision, so the notifier counts the row and the file
+  // completes.
+  it("publishes a decision's Transaction Processed once the fault is gone, when it was refused on every attempt and the transaction replayed", async () => {
     // Prepare: the Processed entry of one CSV row is refused on every sending while the fault lasts.
     let faultOn = true;
     const { client, pipeline } = target;

@@ -11,12 +11,14 @@
  */
 import { expect } from "chai";
 import { mockClient, type AwsClientStub } from "aws-sdk-client-mock";
-import { GetItemCommand } from "@aws-sdk/client-dynamodb";
+import { GetItemCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from "@aws-sdk/client-eventbridge";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import { ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import {
   buildTransactionStateMachineDefinition,
+  processedPublishedAttribute,
+  recordedDecisionUnreadableError,
   StateName,
 } from "../../components/transactionStateMachineDefinition";
 import { decisionEventSource, DetailType } from "../../functions/shared/eventRouting";
@@ -46,6 +48,10 @@ const noBackoff = {
     [StateName.recordDecision]: 0,
     [StateName.recordRejection]: 0,
     [StateName.publishProcessed]: 0,
+    [StateName.markPublished]: 0,
+    [StateName.readRecordedDecision]: 0,
+    [StateName.republishProcessed]: 0,
+    [StateName.markRepublished]: 0,
     [StateName.alert]: 0,
     [StateName.sendToDeadLetterQueue]: 0,
   },
@@ -96,6 +102,10 @@ interface PublishedEntry {
 }
 
 const accepted = { FailedEntryCount: 0, Entries: [{ EventId: "event-id" }] };
+const refused = {
+  FailedEntryCount: 1,
+  Entries: [{ ErrorCode: "InternalFailure", ErrorMessage: "internal failure" }],
+};
 
 describe("transaction state machine executed locally against the emulators", function () {
   this.timeout(60_000);
@@ -165,14 +175,14 @@ describe("transaction state machine executed locally against the emulators", fun
     return detail;
   }
 
-  function machine(overrides: Partial<Handlers> = {}): LocalStateMachine {
+  function machine(overrides: Partial<Handlers> = {}, serviceClients = clients): LocalStateMachine {
     const bound = { ...handlers, ...overrides };
     const functions: Record<string, LocalFunction> = {
       [functionArn("validation")]: { name: "validation", handler: bound.validation },
       [functionArn("fraud-detection")]: { name: "fraud-detection", handler: bound.fraudDetection },
       [functionArn("compliance")]: { name: "compliance", handler: bound.compliance },
     };
-    return new LocalStateMachine({ definition: definition(), functions, clients });
+    return new LocalStateMachine({ definition: definition(), functions, clients: serviceClients });
   }
 
   function definition() {
@@ -215,6 +225,41 @@ describe("transaction state machine executed locally against the emulators", fun
 
   async function alertsFor(transactionId: string): Promise<Record<string, unknown>[]> {
     return (await drain(alertsQueueUrl)).filter((alert) => alert.transactionId === transactionId);
+  }
+
+  async function deadLettersFor(event: { id: string }): Promise<Record<string, unknown>[]> {
+    return (await drain(deadLetterQueueUrl)).filter(
+      (letter) => (letter.input as TransactionReceivedEvent).id === event.id,
+    );
+  }
+
+  /** The details of the "Transaction Processed" entries sent for this transaction, in order. */
+  function processedDetailsFor(transactionId: string): Record<string, unknown>[] {
+    return published()
+      .map(({ detail }) => detail)
+      .filter((detail) => detail.transactionId === transactionId);
+  }
+
+  /**
+   * A run that records its decision and then fails to publish it on every attempt, so it is
+   * dead-lettered: what is left to replay. Answers the details it tried to publish.
+   */
+  async function recordedButNeverPublished(
+    event: TransactionReceivedEvent,
+  ): Promise<Record<string, unknown>[]> {
+    eventBridge.on(PutEventsCommand).resolves(refused);
+    await machine()
+      .start(event, noBackoff)
+      .result.catch(() => undefined);
+    const attempted = processedDetailsFor(event.detail.transactionId);
+    expect(attempted, "the attempt and its three retries").to.have.length(4);
+    const item = await storedItem(event.detail.transactionId);
+    expect(item?.decision, "the decision is recorded").to.not.equal(undefined);
+    expect(item).not.to.have.property(processedPublishedAttribute);
+    expect(await deadLettersFor(event)).to.have.length(1);
+    eventBridge.reset();
+    eventBridge.on(PutEventsCommand).resolves(accepted);
+    return attempted;
   }
 
   it("binds every Task state of the deployed definition to a local handler or emulator", () => {
@@ -525,9 +570,164 @@ describe("transaction state machine executed locally against the emulators", fun
     expect(after).to.deep.equal(recorded);
     expect((after?.decision as Record<string, unknown>).executionId).to.equal(first.executionArn);
     expect(await alertsFor(event.detail.transactionId)).to.have.length(1);
-    // The re-run found the decision recorded and published nothing: one event, the first run's.
+    // The re-run found the decision recorded and marked published, and published nothing: one
+    // event, the first run's.
+    expect(recorded?.[processedPublishedAttribute]).to.be.a("string");
     processedEventFor(event.detail.transactionId, first.executionArn);
   });
+
+  it("publishes, once and when replayed, a decision recorded by a run whose PublishProcessed failed for good, from the stored decision", async () => {
+    // Prepare: REVIEW recorded (fraud MEDIUM with signals), then every publish attempt refused.
+    const event = receivedEvent({ customerCountry: "GB", merchantCategoryCode: "7995" });
+    const key = event.detail.transactionId;
+    const attempted = await recordedButNeverPublished(event);
+    const recorded = await storedItem(key);
+    expect(recorded?.status).to.equal("REVIEW");
+    // The rules changed before the replay: the replay's own screening would reject it.
+    const stricter: LambdaHandler = async (input, context) => ({
+      ...((await handlers.fraudDetection(input, context)) as Record<string, unknown>),
+      score: 95,
+      level: "HIGH",
+    });
+
+    // Act: the replay puts the original event again.
+    const replay = machine({ fraudDetection: stricter }).start(event, noBackoff);
+    await replay.result;
+
+    // Assess: the stored decision, in the very detail the first run tried to publish.
+    const detail = processedEventFor(key, replay.executionArn);
+    expect(detail).to.deep.equal(attempted[0]);
+    expect(detail).to.deep.include({
+      status: "REVIEW",
+      stage: "SCREENING",
+      fraudLevel: "MEDIUM",
+      lane: "low",
+    });
+    expect((detail.fraudSignals as unknown[]).length, "fraud signals").to.be.greaterThan(0);
+    const { [processedPublishedAttribute]: publishedAt, ...after } = (await storedItem(key)) ?? {};
+    expect(after, "the decision is kept as recorded").to.deep.equal(recorded);
+    expect(publishedAt, "marked published").to.be.a("string");
+    // Neither run alerted: the first stopped before Alert, the replay does not alert (see
+    // the definition's MarkRepublished).
+    expect(await alertsFor(key)).to.have.length(0);
+    expect(await deadLettersFor(event)).to.have.length(0);
+
+    // A second replay finds it published and publishes nothing.
+    eventBridge.reset();
+    eventBridge.on(PutEventsCommand).resolves(accepted);
+    await machine().start(event, noBackoff).result;
+    expect(published()).to.have.length(0);
+  });
+
+  const republishedShapes: [string, Record<string, unknown>, Record<string, unknown>][] = [
+    ["a validation rejection with its reasons", { amount: "12.345" }, { stage: "VALIDATION" }],
+    ["a compliance BLOCK with its rule hits", { customerCountry: "KP" }, { complianceDecision: "BLOCK" }],
+    [
+      "an APPROVED decision with no findings",
+      {},
+      { status: "APPROVED", fraudSignals: [], complianceRules: [] },
+    ],
+  ];
+  for (const [what, overrides, expected] of republishedShapes) {
+    it(`republishes ${what} in exactly the detail PublishProcessed sends`, async () => {
+      const event = receivedEvent(overrides);
+      const attempted = await recordedButNeverPublished(event);
+
+      const replay = machine().start(event, noBackoff);
+      await replay.result;
+
+      const detail = processedEventFor(event.detail.transactionId, replay.executionArn);
+      expect(detail).to.deep.equal(attempted[0]);
+      expect(detail).to.deep.include(expected);
+    });
+  }
+
+  it("publishes again when a re-run finds the decision published but not marked (a crash between publish and mark)", async () => {
+    const event = receivedEvent();
+    const key = event.detail.transactionId;
+    await machine().start(event, noBackoff).result;
+    // What a crash right after PublishProcessed leaves behind.
+    await clients.dynamoDb.send(
+      new UpdateItemCommand({
+        TableName: tableName,
+        Key: { transactionId: { S: key } },
+        UpdateExpression: "REMOVE #publishedAt",
+        ExpressionAttributeNames: { "#publishedAt": processedPublishedAttribute },
+      }),
+    );
+
+    await machine().start(event, noBackoff).result;
+
+    // A duplicate, which consumers take once per transaction; and now it is marked.
+    const details = processedDetailsFor(key);
+    expect(details).to.have.length(2);
+    expect(details[1]).to.deep.equal(details[0]);
+    expect((await storedItem(key))?.[processedPublishedAttribute]).to.be.a("string");
+  });
+
+  it("still alerts and succeeds when the published mark cannot be written, leaving the decision unmarked", async () => {
+    // Only the mark fails: its update is the one that sets the published attribute.
+    const dynamoDb = localClients(emulators).dynamoDb;
+    let markAttempts = 0;
+    dynamoDb.middlewareStack.add(
+      (next) => async (args) => {
+        const input = args.input as { UpdateExpression?: string };
+        if (input.UpdateExpression?.includes("#publishedAt")) {
+          markAttempts += 1;
+          throw Object.assign(new Error("throughput exceeded"), {
+            name: "ProvisionedThroughputExceededException",
+          });
+        }
+        return next(args);
+      },
+      { step: "initialize", name: "failPublishedMark" },
+    );
+    const event = receivedEvent({ customerCountry: "GB", merchantCategoryCode: "7995" });
+    const key = event.detail.transactionId;
+
+    try {
+      await machine({}, { ...clients, dynamoDb }).start(event, noBackoff).result;
+    } finally {
+      dynamoDb.destroy();
+    }
+
+    expect(markAttempts, "the attempt and its three retries").to.equal(4);
+    expect(processedDetailsFor(key)).to.have.length(1);
+    expect((await alertsFor(key)).map((alert) => alert.status)).to.deep.equal(["REVIEW"]);
+    expect(await storedItem(key)).not.to.have.property(processedPublishedAttribute);
+    expect(await deadLettersFor(event)).to.have.length(0);
+  });
+
+  const unreadable: [string, string][] = [
+    ["lacks its lane", "REMOVE #decision.lane"],
+    ["has a fraud signal without points", "REMOVE #decision.fraud.signals[0].points"],
+  ];
+  for (const [what, damage] of unreadable) {
+    it(`dead-letters a replay whose recorded decision ${what} (${recordedDecisionUnreadableError}), publishing nothing`, async () => {
+      const event = receivedEvent({ customerCountry: "GB", merchantCategoryCode: "7995" });
+      await recordedButNeverPublished(event);
+      await clients.dynamoDb.send(
+        new UpdateItemCommand({
+          TableName: tableName,
+          Key: { transactionId: { S: event.detail.transactionId } },
+          UpdateExpression: damage,
+          ExpressionAttributeNames: { "#decision": "decision" },
+        }),
+      );
+
+      let failure: unknown;
+      await machine()
+        .start(event, noBackoff)
+        .result.catch((error: unknown) => (failure = error));
+
+      expect(failure, "execution must fail").to.be.instanceOf(Error);
+      const letters = await deadLettersFor(event);
+      expect(letters).to.have.length(1);
+      expect((letters[0].error as { Error: string }).Error).to.equal(recordedDecisionUnreadableError);
+      expect(letters[0].input).to.deep.equal(event);
+      expect(published()).to.have.length(0);
+    });
+  }
 
   it("does not let a re-run with a different outcome overwrite the decision or alert a contradicting status", async () => {
     const event = receivedEvent();
