@@ -34,6 +34,27 @@ function renderValue(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/** The metric names of an embedded-metric-format record; undefined when it is not one. */
+function metricNames(fields: Record<string, unknown>): string[] | undefined {
+  const aws = fields._aws as { CloudWatchMetrics?: { Metrics?: { Name?: unknown }[] }[] } | undefined;
+  if (!Array.isArray(aws?.CloudWatchMetrics)) return undefined;
+  return aws.CloudWatchMetrics.flatMap((directive) => directive.Metrics ?? [])
+    .map((metric) => metric.Name)
+    .filter((name): name is string => typeof name === "string");
+}
+
+/** An EMF record (what CloudWatch turns into metrics) as `time METRIC service name=value ...`. */
+function renderMetricsLine(fields: Record<string, unknown>, colour: boolean): string | undefined {
+  const names = metricNames(fields);
+  if (names === undefined) return undefined;
+  const aws = fields._aws as { Timestamp?: unknown };
+  const time = typeof aws.Timestamp === "number" ? new Date(aws.Timestamp).toISOString().slice(11, 23) : "";
+  const service = typeof fields.service === "string" ? fields.service : "";
+  const values = names.map((name) => `${name}=${renderValue(fields[name])}`).join(" ");
+  const line = `${time} METRIC ${service.padEnd(18)} ${values}`;
+  return colour ? `${dim}${line}${reset}` : line;
+}
+
 /** One log record as a terminal line; undefined when the text is not a log record. */
 export function renderLogLine(line: string, colour: boolean): string | undefined {
   if (!line.startsWith("{")) return undefined;
@@ -45,6 +66,8 @@ export function renderLogLine(line: string, colour: boolean): string | undefined
   }
   if (typeof record !== "object" || record === null) return undefined;
   const fields = record as Record<string, unknown>;
+  const metrics = renderMetricsLine(fields, colour);
+  if (metrics !== undefined) return metrics;
   if (typeof fields.level !== "string" || typeof fields.message !== "string") return undefined;
   const time = typeof fields.timestamp === "string" ? fields.timestamp.slice(11, 23) : "";
   const level = fields.level.padEnd(5);

@@ -150,6 +150,23 @@ describe("terminal log rendering", () => {
       '10:00:01.123 INFO  webhook-intake     Webhook accepted transactionId="local#tx 1"',
     );
     expect(renderLogLine("plain text", false)).to.equal(undefined);
+    const metrics = JSON.stringify({
+      _aws: {
+        Timestamp: Date.parse("2026-11-21T10:00:02.000Z"),
+        CloudWatchMetrics: [
+          {
+            Namespace: "TransactionPipeline",
+            Dimensions: [["service"]],
+            Metrics: [{ Name: "FraudScore", Unit: "None" }],
+          },
+        ],
+      },
+      service: "fraud-detection",
+      FraudScore: [35, 60],
+    });
+    expect(renderLogLine(metrics, false)).to.equal(
+      "10:00:02.000 METRIC fraud-detection    FraudScore=[35,60]",
+    );
     expect(renderLogLine('{"not":"a log record"}', false)).to.equal(undefined);
   });
 });
