@@ -1,10 +1,10 @@
 /**
  * The alerts topic's resource policy, as a pure builder. Roles of this account publish through
- * their own IAM policies; the topic policy is for the AWS services that publish as service
- * principals: CloudWatch alarms and the EventBridge high-value rule, only for this account.
+ * their own IAM policies; the topic policy is for the one AWS service that publishes as a service
+ * principal: EventBridge (the high-value rule), only for this account. Alarms notify the ops
+ * topic, not this one.
  * The account keeps full control, as in SNS's default policy.
  */
-import { publishingServicePrincipals } from "./keyPolicy";
 import { accountAdministersTopic, type TopicPolicyDocument } from "./topicPolicyDocument";
 
 export interface TopicPolicyContext {
@@ -20,9 +20,9 @@ export function alertsTopicPolicy(context: TopicPolicyContext): TopicPolicyDocum
     Statement: [
       accountAdministersTopic(topicArn, accountId, partition),
       {
-        Sid: "AlarmsAndRulesOfThisAccountPublish",
+        Sid: "RulesOfThisAccountPublish",
         Effect: "Allow",
-        Principal: { Service: [...publishingServicePrincipals] },
+        Principal: { Service: "events.amazonaws.com" },
         Action: "sns:Publish",
         Resource: topicArn,
         Condition: { StringEquals: { "aws:SourceAccount": accountId } },

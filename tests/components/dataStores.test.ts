@@ -268,9 +268,9 @@ describe("DataStores component", () => {
           Resource: topicArn,
         },
         {
-          Sid: "AlarmsAndRulesOfThisAccountPublish",
+          Sid: "RulesOfThisAccountPublish",
           Effect: "Allow",
-          Principal: { Service: ["cloudwatch.amazonaws.com", "events.amazonaws.com"] },
+          Principal: { Service: "events.amazonaws.com" },
           Action: "sns:Publish",
           Resource: topicArn,
           Condition: { StringEquals: { "aws:SourceAccount": "123456789012" } },
