@@ -23,6 +23,7 @@ import { WebhookSigningSecret } from "./components/webhookSigningSecret";
 import { EnvironmentName } from "./functions/shared/environmentNames";
 import {
   amountLanes,
+  csvLoadContinuedPattern,
   DetailType,
   intakeEventSource,
   transactionProcessedPattern,
@@ -162,6 +163,18 @@ export function deployPipeline(region: string, config: StackConfig): PipelineOut
       StringEquals: { "events:source": intakeEventSource, "events:detail-type": DetailType.received },
     },
   };
+  // csv-transform also hands the rest of a file to its next run through the bus.
+  const publishRowsAndContinuations: PolicyStatementSpec = {
+    sid: "PublishRowsAndContinuations",
+    actions: ["events:PutEvents"],
+    resources: [eventBusArn],
+    condition: {
+      StringEquals: {
+        "events:source": intakeEventSource,
+        "events:detail-type": [DetailType.received, DetailType.csvLoadContinued],
+      },
+    },
+  };
   const sendFileSummary: PolicyStatementSpec = {
     sid: "SendFileSummary",
     actions: ["sns:Publish"],
@@ -255,7 +268,7 @@ export function deployPipeline(region: string, config: StackConfig): PipelineOut
         actions: ["dynamodb:GetItem", "dynamodb:UpdateItem"],
         resources: [uploads.statusTableArn],
       },
-      publishReceived,
+      publishRowsAndContinuations,
       sendFileSummary,
       useTableKey,
     ],
@@ -433,6 +446,21 @@ export function deployPipeline(region: string, config: StackConfig): PipelineOut
     },
     opts,
   );
+  // A run of csv-transform short of time publishes a continuation; this delivers it back as a new
+  // asynchronous invocation, with Lambda's retries afresh, so a file is not limited to the three
+  // runs the S3 event's retries allow.
+  const loadContinued = new BusFunctionSubscription(
+    "csv-load-continued",
+    {
+      eventBusName: routing.eventBusName,
+      pattern: csvLoadContinuedPattern(),
+      functionArn: functions["csv-transform"].functionArn,
+      kmsKeyArn: data.kmsKeyArn,
+      maximumRetryAttempts: config.routing.maximumRetryAttempts,
+      maximumEventAgeSeconds: config.routing.maximumEventAgeSeconds,
+    },
+    opts,
+  );
 
   const entryOf = <K extends string>(record: pulumi.Output<Record<K, string>>, key: K) =>
     record.apply((values) => values[key]);
@@ -456,6 +484,7 @@ export function deployPipeline(region: string, config: StackConfig): PipelineOut
           routingTargetKeys.map((key) => [`routing-${key}`, entryOf(routing.targetDeadLetterQueueUrls, key)]),
         ),
         "csv-decisions": decisions.deadLetterQueueUrl,
+        "csv-load-continued": loadContinued.deadLetterQueueUrl,
       },
       eventBusName: routing.eventBusName,
       eventRuleNames: {
@@ -463,6 +492,7 @@ export function deployPipeline(region: string, config: StackConfig): PipelineOut
           amountLanes.map((lane) => [`routing-${lane}`, entryOf(routing.ruleNames, lane)]),
         ),
         "csv-decisions": decisions.ruleArn.apply(eventRuleNameFromArn),
+        "csv-load-continued": loadContinued.ruleArn.apply(eventRuleNameFromArn),
       },
       scheduleRuleNames: { archival: archival.scheduleRuleArn.apply(eventRuleNameFromArn) },
       lambdaErrorRatePercent: config.monitoring.lambdaErrorRatePercent,

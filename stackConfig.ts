@@ -102,9 +102,8 @@ const uploadSettingsSchema = z.strictObject({
   uploadUrlExpirySeconds: z.number().int().min(60).max(604_800).default(900),
   /**
    * Lambda timeout of csv-transform, which loads a validated file onto the bus. A run short of
-   * time checkpoints and resumes on Lambda's two retries of the S3 event, so a file must load in
-   * three runs: at the 15-minute maximum that is about a million rows; at the functions' 30 s,
-   * only tens of thousands.
+   * time checkpoints and hands the rest of the file to a new run through a "CSV Load Continued"
+   * event, so a file may take any number of runs; a longer timeout means fewer of them.
    */
   loadTimeoutSeconds: z.number().int().min(60).max(900).default(900),
 });

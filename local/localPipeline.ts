@@ -8,8 +8,10 @@
  * CSV uploads: the uploads bucket (fauxqs) and processing-status table, csv-intake behind
  * `upload`/`uploads`, file-status behind `fileStatus`, the bucket's notifications emulated by
  * LocalS3Notifications (fauxqs sends none; see s3Events.ts) with the UploadNotifications targets
- * (`uploads/*.csv` → csv-intake, `validated/*.csv` → csv-transform), and the notifier on the bus
- * rule for transactionProcessedPattern() (the stack's "csv-decisions" subscription).
+ * (`uploads/*.csv` → csv-intake, `validated/*.csv` → csv-transform), the notifier on the bus
+ * rule for transactionProcessedPattern() (the stack's "csv-decisions" subscription), and
+ * csv-transform on the rule for csvLoadContinuedPattern() (the stack's "csv-load-continued"), which
+ * carries a load on past a run that ran short of time.
  *
  * Archival: the audit bucket and archived-transactions table, and the archival job run on demand
  * (`archive()`) rather than on a schedule.
@@ -22,6 +24,7 @@ import { PublishCommand } from "@aws-sdk/client-sns";
 import { buildTransactionStateMachineDefinition } from "../components/transactionStateMachineDefinition";
 import { EnvironmentName } from "../functions/shared/environmentNames";
 import {
+  csvLoadContinuedPattern,
   transactionProcessedPattern,
   defaultAmountLaneThresholds,
   type AmountLaneThresholds,
@@ -35,7 +38,7 @@ import {
 } from "../functions/shared/tableDefinitions";
 import { localClients, localCredentials, localRegion } from "./awsClients";
 import { startEventBridgeEndpoint, type EventBridgeEndpoint } from "./eventBridgeEndpoint";
-import { LocalEventBus, type EntryRefusal } from "./eventBus";
+import { LocalEventBus, type EntryRefusal, type RuleTarget } from "./eventBus";
 import { startEmulators, type Emulators } from "./emulators";
 import { forgetFunctionModules, loadFunctionModule } from "./functionLoader";
 import { localLambdaContext, type LambdaHandler } from "./lambdaInvokeShim";
@@ -141,9 +144,11 @@ export interface LocalPipeline {
   readonly failedS3Deliveries: () => readonly FailedS3Delivery[];
   /** Notifier invocations that failed every attempt. */
   readonly failedNotifierInvocations: () => number;
+  /** csv-transform invocations by a "CSV Load Continued" event that failed every attempt. */
+  readonly failedLoadContinuations: () => number;
   /**
    * Resolves once no event is being delivered, no execution is running, no S3 notification is in
-   * flight and no notifier invocation is running.
+   * flight and no notifier or continued csv-transform invocation is running.
    */
   idle(): Promise<void>;
   stop(): Promise<void>;
@@ -321,39 +326,57 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       },
     });
 
-    // The notifier is the rule's Lambda target: invoked asynchronously with the whole event, with
-    // Lambda's asynchronous retries (the first attempt and up to two more).
+    /**
+     * A rule's Lambda target: invoked asynchronously with the whole event, with Lambda's
+     * asynchronous retries (the first attempt and up to two more). The retries keep the request id,
+     * as Lambda's do: the notifier's count claim relies on that to take its own claim again after a
+     * failure. Each invocation is tracked in `inFlight` until its last attempt ends.
+     */
+    const asyncLambdaTarget = (
+      name: LocalFunctionName,
+      handler: LambdaHandler,
+      inFlight: Set<Promise<unknown>>,
+      onFailure: () => void,
+    ): RuleTarget => ({
+      id: name,
+      async deliver(input: string) {
+        const event: unknown = JSON.parse(input);
+        const requestId = randomUUID();
+        const invocation = (async () => {
+          for (let attempt = 1; attempt <= 3; attempt += 1) {
+            try {
+              await handler(event, { ...localLambdaContext(name), awsRequestId: requestId });
+              return;
+            } catch {
+              // Retried below; the last failure is counted.
+            }
+          }
+          onFailure();
+        })();
+        inFlight.add(invocation);
+        void invocation.finally(() => inFlight.delete(invocation));
+      },
+    });
+
     const notifying = new Set<Promise<unknown>>();
     let notifierFailures = 0;
     bus.addRule({
       name: "csv-decisions",
       pattern: transactionProcessedPattern(),
+      targets: [asyncLambdaTarget("notifier", notifierHandler, notifying, () => (notifierFailures += 1))],
+    });
+    const continuing = new Set<Promise<unknown>>();
+    let continuationFailures = 0;
+    bus.addRule({
+      name: "csv-load-continued",
+      pattern: csvLoadContinuedPattern(),
       targets: [
-        {
-          id: "notifier",
-          async deliver(input) {
-            const event: unknown = JSON.parse(input);
-            // Lambda's retries of an asynchronous invocation keep its request id; the notifier's
-            // count claim relies on that to take its own claim again after a failure.
-            const requestId = randomUUID();
-            const invocation = (async () => {
-              for (let attempt = 1; attempt <= 3; attempt += 1) {
-                try {
-                  await notifierHandler(event, {
-                    ...localLambdaContext("notifier"),
-                    awsRequestId: requestId,
-                  });
-                  return;
-                } catch {
-                  // Retried below; the last failure is counted.
-                }
-              }
-              notifierFailures += 1;
-            })();
-            notifying.add(invocation);
-            void invocation.finally(() => notifying.delete(invocation));
-          },
-        },
+        asyncLambdaTarget(
+          "csv-transform",
+          csvTransformHandler,
+          continuing,
+          () => (continuationFailures += 1),
+        ),
       ],
     });
 
@@ -384,14 +407,16 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     const eventBridgeStop = endpoint.stop;
     const quiet = async (): Promise<void> => {
       // Each kind of work starts the others (an S3 write starts a load, which publishes events,
-      // which start executions and notifier runs): settle until all are quiet at once.
-      // Only tracked work puts events on the bus, so once the bus is idle after the others, nothing
-      // pending anywhere means nothing can start.
+      // which start executions, notifier runs and the load's continuations): settle until all are
+      // quiet at once. Only tracked work puts events on the bus, so once the bus is idle after the
+      // others, nothing pending anywhere means nothing can start.
       for (;;) {
         await s3Notifications.idle();
-        await Promise.allSettled([...running, ...notifying]);
+        await Promise.allSettled([...running, ...notifying, ...continuing]);
         await bus.idle();
-        if (running.size === 0 && notifying.size === 0 && !s3Notifications.busy()) return;
+        if (running.size === 0 && notifying.size === 0 && continuing.size === 0 && !s3Notifications.busy()) {
+          return;
+        }
       }
     };
     return {
@@ -413,6 +438,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       failedExecutions: () => failed,
       failedS3Deliveries: () => s3Notifications.failedDeliveries(),
       failedNotifierInvocations: () => notifierFailures,
+      failedLoadContinuations: () => continuationFailures,
       idle: quiet,
       async stop() {
         await quiet();

@@ -22,10 +22,13 @@
  * Resumable: each run starts after the saved checkpoint, and the checkpoint update is conditioned on
  * the checkpoint the run last saw, so two runs of one file never count a chunk twice. When the
  * remaining time drops below the margin, the run stops after a saved chunk and hands over through
- * `continueLater`, which by default throws TransformIncompleteError: the S3 event's asynchronous
- * invocation is then retried by Lambda (twice by default, after ~1 and ~3 minutes) and resumes
- * from the checkpoint. Meanwhile the status table shows the file LOADING with `checkpointLine`.
- * After the last row: LOADED with the totals, then the shared "complete if done".
+ * `continueLater`, which by default publishes a "CSV Load Continued" event (continuation.ts) that
+ * the bus delivers back to this function, and the run ends successfully. Each continuation is a new
+ * asynchronous invocation with its own retries, so a file may take any number of runs. If the bus
+ * refuses the continuation the run fails with TransformIncompleteError, and Lambda's retry of the
+ * event that started it resumes from the checkpoint instead. Meanwhile the status table shows the
+ * file LOADING with `checkpointLine`. After the last row: LOADED with the totals, then the shared
+ * "complete if done".
  */
 import { Readable } from "node:stream";
 import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
@@ -37,7 +40,8 @@ import { readCsvTransactions, type CsvValidRow } from "../shared/csvTransactions
 import { completeFileIfDone, parseCsvDeliveryId, type FileCompletion } from "../shared/fileCompletion";
 import { validatedKey } from "../shared/fileStatus";
 import type { CsvTransformConfig } from "./config";
-import { FileNotReadyError, SourceObjectError, TransformIncompleteError } from "./errors";
+import { publishContinuation } from "./continuation";
+import { FileNotReadyError, SourceObjectError } from "./errors";
 import { beginLoad, markLoaded, saveCheckpoint, type StatusTable } from "./fileProgress";
 import {
   csvIntakeRecord,
@@ -124,7 +128,7 @@ export interface CsvTransformDependencies {
   readonly now?: () => Date;
   /**
    * Hands the rest of the file to another invocation, after the checkpoint is saved. Default:
-   * throw TransformIncompleteError, so Lambda's retry of this asynchronous event resumes it.
+   * publish a "CSV Load Continued" event on the pipeline bus (continuation.ts).
    */
   readonly continueLater?: (fileId: string, fromLine: number) => Promise<void>;
   readonly tuning?: Partial<TransformTuning>;
@@ -160,9 +164,6 @@ export interface CsvTransformResult {
   /** Records of the event that were not ours to load. */
   readonly ignored: number;
 }
-
-const defaultContinueLater = (fileId: string, fromLine: number): Promise<void> =>
-  Promise.reject(new TransformIncompleteError(fileId, fromLine));
 
 async function openObject(s3: S3Client, bucket: string, key: string): Promise<Readable> {
   let body: unknown;
@@ -335,8 +336,22 @@ class FileLoad {
       checkpointLine: checkpoint,
       remainingMs: this.context.getRemainingTimeInMillis(),
     });
-    await (this.deps.continueLater ?? defaultContinueLater)(this.fileId, checkpoint + 1);
+    await (this.deps.continueLater ?? ((fileId, fromLine) => this.publishContinuation(fileId, fromLine)))(
+      this.fileId,
+      checkpoint + 1,
+    );
     return this.result("continued", checkpoint);
+  }
+
+  private async publishContinuation(fileId: string, fromLine: number): Promise<void> {
+    const { uploadsBucket, eventBusName } = this.deps.config;
+    const eventId = await publishContinuation(this.deps.eventBridge, eventBusName, {
+      bucket: uploadsBucket,
+      key: validatedKey(fileId),
+      fileId,
+      fromLine,
+    });
+    this.deps.log.info("Continuation published", { fileId, fromLine, eventId });
   }
 
   private async plan(chunk: readonly CsvValidRow[]): Promise<ChunkPlan> {

@@ -1,11 +1,12 @@
 /**
- * Named errors of csv-transform. Every one fails the invocation, and S3's asynchronous invocation
- * is retried by Lambda (twice by default, after about 1 and 3 minutes); each retry resumes from the
+ * Named errors of csv-transform. Every one fails the invocation, and the asynchronous invocation
+ * (the S3 event's or a continuation's) is retried by Lambda (twice by default, after about 1 and 3 minutes); each retry resumes from the
  * checkpoint in the status table, so none of them loses or double-counts a row.
  */
 
 /**
- * The run stopped before the Lambda timeout with rows left. The checkpoint is saved first: the
+ * The run stopped before the Lambda timeout with rows left and could not hand the rest over (the
+ * continuation event was not published; see continuation.ts). The checkpoint is saved first: the
  * status table shows the file LOADING with `checkpointLine`, and the retry of the same event
  * carries on from the line after it.
  */
@@ -13,8 +14,14 @@ export class TransformIncompleteError extends Error {
   constructor(
     readonly fileId: string,
     readonly fromLine: number,
+    problem?: string,
+    options?: { cause?: unknown },
   ) {
-    super(`Loading of file ${fileId} stopped for time; it resumes from line ${fromLine} on the next attempt`);
+    super(
+      `Loading of file ${fileId} stopped for time${problem === undefined ? "" : ` and ${problem}`}; ` +
+        `it resumes from line ${fromLine} on the next attempt`,
+      options,
+    );
     this.name = "TransformIncompleteError";
   }
 }

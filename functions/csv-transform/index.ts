@@ -1,8 +1,10 @@
 /**
  * csv-transform in AWS: invoked asynchronously by the uploads bucket's notification for
- * `validated/*.csv` (or by hand with `{"continueFile": {"fileId"}}`), loads the file's valid rows
- * into the pipeline (see csvTransform.ts). A run that stops for time fails with
- * TransformIncompleteError after saving its checkpoint; Lambda's retry of the event resumes it.
+ * `validated/*.csv`, by the bus's "csv-load-continued" rule with its own continuations, or by hand
+ * with `{"continueFile": {"fileId"}}`; loads the file's valid rows into the pipeline (see
+ * csvTransform.ts). A run that stops for time saves its checkpoint and publishes a "CSV Load
+ * Continued" event, which starts the next run; only if the bus refuses it does the run fail with
+ * TransformIncompleteError, leaving Lambda's retry of the event to resume it.
  */
 import type { Context } from "aws-lambda";
 import { MetricUnit } from "@aws-lambda-powertools/metrics";

@@ -1,15 +1,18 @@
 /**
- * What starts csv-transform: the uploads bucket's S3 notification for `validated/<fileId>.csv`, or
- * a continuation `{ "continueFile": { "fileId", "fromLine" } }` (sent by hand or by a re-drive to
- * carry on a load whose retries ran out). Anything else is reported as ignored, never thrown: a
- * retry would not make it readable.
+ * What starts csv-transform: the uploads bucket's S3 notification for `validated/<fileId>.csv`;
+ * a "CSV Load Continued" event from the bus, published by a run of this function that ran short of
+ * time; or a continuation `{ "continueFile": { "fileId", "fromLine" } }` (sent by hand or by a
+ * re-drive to carry on a load whose retries ran out). Anything else is reported as ignored, never
+ * thrown: a retry would not make it readable.
  */
 import { z } from "zod";
-import { fileIdOfKey, uploadLayout } from "../shared/fileStatus";
+import { DetailType, intakeEventSource } from "../shared/eventRouting";
+import { fileIdOfKey, uploadLayout, validatedKey } from "../shared/fileStatus";
 
 export interface FileRequest {
   readonly fileId: string;
-  readonly trigger: "s3" | "continue";
+  /** s3: the bucket's notification; bus: a "CSV Load Continued" event; continue: `continueFile`. */
+  readonly trigger: "s3" | "bus" | "continue";
   /** The continuation's idea of where to resume; the status table's checkpoint decides. */
   readonly fromLine?: number;
 }
@@ -36,9 +39,23 @@ const s3Record = z.object({
 
 const s3Notification = z.object({ Records: z.array(z.unknown()) });
 
+const fileIdSchema = z.string().regex(/^[A-Za-z0-9-]{8,64}$/);
+
 const continuation = z.object({
   continueFile: z.object({
-    fileId: z.string().regex(/^[A-Za-z0-9-]{8,64}$/),
+    fileId: fileIdSchema,
+    fromLine: z.number().int().nonnegative().optional(),
+  }),
+});
+
+/** The EventBridge envelope of csv-transform's own continuation (see continuation.ts). */
+const loadContinued = z.object({
+  source: z.literal(intakeEventSource),
+  "detail-type": z.literal(DetailType.csvLoadContinued),
+  detail: z.object({
+    bucket: z.string(),
+    key: z.string(),
+    fileId: fileIdSchema,
     fromLine: z.number().int().nonnegative().optional(),
   }),
 });
@@ -58,6 +75,19 @@ export function transformRequests(event: unknown, uploadsBucket: string): Transf
     const { fileId, fromLine } = resumed.data.continueFile;
     return {
       files: [{ fileId, trigger: "continue", ...(fromLine === undefined ? {} : { fromLine }) }],
+      ignored: [],
+    };
+  }
+  const continued = loadContinued.safeParse(event);
+  if (continued.success) {
+    const { bucket, key, fileId, fromLine } = continued.data.detail;
+    // The file is always read from the configured bucket by its id: a detail naming anything else
+    // did not come from this stack's csv-transform.
+    if (bucket !== uploadsBucket) return { files: [], ignored: [{ reason: "NOT_OUR_BUCKET", key }] };
+    if (key !== validatedKey(fileId))
+      return { files: [], ignored: [{ reason: "NOT_A_VALIDATED_FILE", key }] };
+    return {
+      files: [{ fileId, trigger: "bus", ...(fromLine === undefined ? {} : { fromLine }) }],
       ignored: [],
     };
   }

@@ -5,7 +5,7 @@
  */
 import type { AmountLane } from "./stepContracts";
 
-/** `source` of the events the intakes publish. */
+/** `source` of the events the intakes publish (csv-transform's continuations included). */
 export const intakeEventSource = "transaction-pipeline.intake";
 /** `source` of the events the state machine publishes. */
 export const decisionEventSource = "transaction-pipeline.decisions";
@@ -13,6 +13,8 @@ export const decisionEventSource = "transaction-pipeline.decisions";
 export const DetailType = {
   received: "Transaction Received",
   processed: "Transaction Processed",
+  /** csv-transform ran short of time: the rest of a file is handed to a fresh invocation. */
+  csvLoadContinued: "CSV Load Continued",
 } as const;
 
 /** A JSON value as it may appear in an event pattern. */
@@ -123,4 +125,24 @@ export function highValueAlertInput(): InputTransformer {
  */
 export function transactionProcessedPattern(): EventPattern {
   return { source: [decisionEventSource], "detail-type": [DetailType.processed] };
+}
+
+/**
+ * The detail of a "CSV Load Continued" event: where the file is and where its load stands, never
+ * row data. `fromLine` is the publisher's idea of where to resume; the status table's checkpoint
+ * decides.
+ */
+export interface CsvLoadContinuedDetail {
+  readonly bucket: string;
+  readonly key: string;
+  readonly fileId: string;
+  readonly fromLine: number;
+}
+
+/**
+ * csv-transform's own continuations, delivered back to csv-transform: each is a new asynchronous
+ * invocation with Lambda's full retry budget, so a file may need any number of runs.
+ */
+export function csvLoadContinuedPattern(): EventPattern {
+  return { source: [intakeEventSource], "detail-type": [DetailType.csvLoadContinued] };
 }

@@ -4,9 +4,10 @@
  * is aws-sdk-client-mock on the injected client's instance.
  *
  * What these tests cannot prove: Lambda's own retry of the asynchronous S3 event (a second run is
- * started by hand here, as the retry would), that the deployed role allows these calls, or
- * DynamoDB's real throttling (UnprocessedKeys/UnprocessedItems are retried, but dynalite never
- * returns any).
+ * started by hand here, as the retry would), that the deployed "csv-load-continued" rule delivers
+ * a continuation back to the function (the next run is started by hand with the published event),
+ * that the deployed role allows these calls, or DynamoDB's real throttling
+ * (UnprocessedKeys/UnprocessedItems are retried, but dynalite never returns any).
  */
 import {
   EventBridgeClient,
@@ -27,7 +28,14 @@ import {
   TransformIncompleteError,
 } from "../../functions/csv-transform/errors";
 import { csvPayloadHash } from "../../functions/csv-transform/intakeRecords";
-import { DetailType, intakeEventSource } from "../../functions/shared/eventRouting";
+import {
+  amountLanePatterns,
+  csvLoadContinuedPattern,
+  DetailType,
+  intakeEventSource,
+  type CsvLoadContinuedDetail,
+} from "../../functions/shared/eventRouting";
+import { matchesEventPattern } from "../../local/eventPattern";
 import { validatedKey } from "../../functions/shared/fileStatus";
 import type { TransactionReceivedDetail } from "../../functions/shared/stepContracts";
 import s3EventFixture from "./fixtures/csv-load/s3-validated-object-created.json";
@@ -107,8 +115,44 @@ describe("csv-transform: loading a validated file", function () {
     );
   }
 
+  /** Transaction keys of the "Transaction Received" entries sent, in order. */
   function sentKeys(): string[] {
-    return sentEntries().map((entry) => entry.detail.transactionId);
+    return sentEntries()
+      .filter((entry) => entry.detailType === DetailType.received)
+      .map((entry) => entry.detail.transactionId);
+  }
+
+  /** Every "CSV Load Continued" entry sent, as the envelope the bus delivers to the rule's target. */
+  function sentContinuations(): {
+    source: unknown;
+    "detail-type": unknown;
+    detail: CsvLoadContinuedDetail;
+  }[] {
+    return eventBridge.commandCalls(PutEventsCommand).flatMap((call) =>
+      (call.args[0].input.Entries ?? [])
+        .filter((entry) => entry.DetailType === DetailType.csvLoadContinued)
+        .map((entry) => ({
+          source: entry.Source,
+          "detail-type": entry.DetailType,
+          busName: entry.EventBusName,
+          detail: JSON.parse(entry.Detail ?? "null") as CsvLoadContinuedDetail,
+        })),
+    );
+  }
+
+  /** What EventBridge hands the rule's Lambda target: the whole event, envelope included. */
+  function continuedEvent(detail: CsvLoadContinuedDetail): unknown {
+    return {
+      version: "0",
+      id: "5f0c1f2e-0000-4000-8000-000000000001",
+      "detail-type": DetailType.csvLoadContinued,
+      source: intakeEventSource,
+      account: "123456789012",
+      time: "2026-03-01T10:00:00Z",
+      region: "eu-west-1",
+      resources: [],
+      detail,
+    };
   }
 
   function entriesPerCall(): number[] {
@@ -399,24 +443,22 @@ describe("csv-transform: loading a validated file", function () {
     expect(await bench.readStatus(fileId)).to.deep.include({ status: "LOADED", publishedRows: 4 });
   });
 
-  it("stops for time with TransformIncompleteError and resumes from the checkpoint without republishing or recounting", async () => {
+  it("stops for time after a saved chunk, publishes exactly one continuation (no row data) and returns", async () => {
     // Prepare: 120 rows in chunks of 25; the budget runs out after the second chunk.
     const fileId = bench.newFileId("budget");
     await bench.putValidatedFile(fileId, rowsFile("budget", 120));
     let checkpoints = 0;
     const tuning = { chunkRows: 25, minimumTimeMarginMs: 1_000 };
-    const firstRun = transform(
+
+    // Act
+    const first = await transform(
       fileId,
       { tuning, hooks: { afterCheckpoint: () => void (checkpoints += 1) } },
       transformContext(() => (checkpoints >= 2 ? 500 : 60_000)),
     );
 
-    // Act 1
-    const error = await rejectionOf(firstRun);
-
-    // Assess 1
-    expect(error).to.be.instanceOf(TransformIncompleteError);
-    expect(error).to.deep.include({ name: "TransformIncompleteError", fileId, fromLine: 52 });
+    // Assess: the run ends successfully, so the S3 event is not retried; the bus starts the next run.
+    expect(first.files[0]).to.deep.include({ outcome: "continued", checkpointLine: 51, publishedRows: 50 });
     expect(await bench.readStatus(fileId)).to.deep.include({
       status: "LOADING",
       checkpointLine: 51,
@@ -424,22 +466,201 @@ describe("csv-transform: loading a validated file", function () {
       alreadyReceivedRows: 0,
     });
     expect(sentKeys()).to.have.length(50);
+    const continuations = sentContinuations();
+    expect(continuations).to.deep.equal([
+      {
+        source: intakeEventSource,
+        "detail-type": DetailType.csvLoadContinued,
+        busName: bench.transformConfig.eventBusName,
+        detail: {
+          bucket: bench.transformConfig.uploadsBucket,
+          key: validatedKey(fileId),
+          fileId,
+          fromLine: 52,
+        },
+      },
+    ]);
+    // Last, after every row of the run: published before the checkpoint, it could start a run
+    // that finds the chunk unsaved.
+    const calls = eventBridge.commandCalls(PutEventsCommand);
+    expect(calls[calls.length - 1].args[0].input.Entries?.[0].DetailType).to.equal(
+      DetailType.csvLoadContinued,
+    );
+    // The rule that delivers it back matches it, and no lane rule takes it for a transaction.
+    expect(matchesEventPattern(csvLoadContinuedPattern(), continuations[0])).to.equal(true);
+    for (const pattern of Object.values(amountLanePatterns())) {
+      expect(matchesEventPattern(pattern, continuations[0])).to.equal(false);
+    }
+  });
 
-    // Act 2: Lambda's retry of the same event.
+  it("resumes from a continuation event exactly as a retry would, without republishing or recounting", async () => {
+    // Prepare: a first run stopped for time after two chunks.
+    const fileId = bench.newFileId("resume");
+    await bench.putValidatedFile(fileId, rowsFile("resume", 120));
+    let checkpoints = 0;
+    const tuning = { chunkRows: 25, minimumTimeMarginMs: 1_000 };
+    await transform(
+      fileId,
+      { tuning, hooks: { afterCheckpoint: () => void (checkpoints += 1) } },
+      transformContext(() => (checkpoints >= 2 ? 500 : 60_000)),
+    );
+    const [continuation] = sentContinuations();
     eventBridge.resetHistory();
-    const second = await transform(fileId, { tuning });
+    const log = new RecordingLog();
 
-    // Assess 2
-    expect(second.files[0]).to.deep.include({ outcome: "loaded", publishedRows: 70, alreadyReceivedRows: 0 });
+    // Act: the rule delivers the event to the function.
+    const second = await runCsvTransform(
+      bench.transformDependencies({ tuning, log }),
+      continuedEvent(continuation.detail),
+      transformContext(),
+    );
+
+    // Assess
+    expect(second).to.deep.equal({
+      files: [{ fileId, outcome: "loaded", checkpointLine: 121, publishedRows: 70, alreadyReceivedRows: 0 }],
+      ignored: 0,
+    });
     const resumed = sentKeys();
     expect(resumed).to.have.length(70);
-    expect(resumed[0]).to.equal("csv#budget-51");
+    expect(resumed[0]).to.equal("csv#resume-51");
+    expect(sentContinuations()).to.deep.equal([]);
+    expect(log.warnings()).to.deep.equal([]);
     expect(await bench.readStatus(fileId)).to.deep.include({
       status: "LOADED",
       checkpointLine: 121,
       publishedRows: 120,
       alreadyReceivedRows: 0,
     });
+  });
+
+  it("fails with TransformIncompleteError when the bus refuses the continuation, so the event's own retry resumes", async () => {
+    // Prepare: rows are accepted, the continuation entry is refused.
+    const fileId = bench.newFileId("refused-cont");
+    await bench.putValidatedFile(fileId, rowsFile("refused-cont", 30));
+    eventBridge
+      .on(PutEventsCommand)
+      .callsFake((input: PutEventsCommandInput) =>
+        input.Entries?.[0]?.DetailType === DetailType.csvLoadContinued
+          ? { FailedEntryCount: 1, Entries: [{ ErrorCode: "InternalFailure", ErrorMessage: "try again" }] }
+          : { FailedEntryCount: 0, Entries: acceptedEntries(input) },
+      );
+
+    // Act
+    const error = await rejectionOf(
+      transform(
+        fileId,
+        { tuning: { chunkRows: 10 } },
+        transformContext(() => 0),
+      ),
+    );
+
+    // Assess: the chunk is saved before the hand-over, so the retry carries on after it.
+    expect(error).to.be.instanceOf(TransformIncompleteError);
+    expect(error).to.deep.include({ name: "TransformIncompleteError", fileId, fromLine: 12 });
+    expect((error as Error).message).to.include("InternalFailure");
+    expect(sentContinuations()).to.have.length(1);
+    expect(await bench.readStatus(fileId)).to.deep.include({
+      status: "LOADING",
+      checkpointLine: 11,
+      publishedRows: 10,
+    });
+
+    // Act 2: Lambda's retry of the S3 event.
+    eventBridge.resetHistory();
+    const retry = await transform(fileId);
+
+    // Assess 2
+    expect(retry.files[0]).to.deep.include({ outcome: "loaded", publishedRows: 20 });
+    expect(sentKeys()[0]).to.equal("csv#refused-cont-11");
+  });
+
+  it("fails with TransformIncompleteError when the continuation's PutEvents call itself fails", async () => {
+    const fileId = bench.newFileId("failed-cont");
+    await bench.putValidatedFile(fileId, rowsFile("failed-cont", 20));
+    const outage = Object.assign(new Error("service unavailable"), { name: "ServiceUnavailable" });
+    eventBridge.on(PutEventsCommand).callsFake((input: PutEventsCommandInput) => {
+      if (input.Entries?.[0]?.DetailType === DetailType.csvLoadContinued) throw outage;
+      return { FailedEntryCount: 0, Entries: acceptedEntries(input) };
+    });
+
+    const error = await rejectionOf(
+      transform(
+        fileId,
+        { tuning: { chunkRows: 10 } },
+        transformContext(() => 0),
+      ),
+    );
+
+    expect(error).to.be.instanceOf(TransformIncompleteError);
+    expect(error).to.deep.include({ fileId, fromLine: 12, cause: outage });
+  });
+
+  it("does nothing for a continuation of a file already LOADED or COMPLETED", async () => {
+    // Prepare: one file loaded (decisions still to come), one completed.
+    const loadedId = bench.newFileId("cont-loaded");
+    await bench.putValidatedFile(loadedId, rowsFile("cont-loaded", 3));
+    await transform(loadedId);
+    const completedId = bench.newFileId("cont-done");
+    await bench.putValidatedFile(completedId, rowsFile("cont-loaded", 3));
+    await transform(completedId);
+    await bench.drainSummaries();
+    const before = [await bench.readStatus(loadedId), await bench.readStatus(completedId)];
+    eventBridge.resetHistory();
+    const detail = (fileId: string) => ({
+      bucket: bench.transformConfig.uploadsBucket,
+      key: validatedKey(fileId),
+      fileId,
+      fromLine: 2,
+    });
+
+    // Act: duplicates, as EventBridge's at-least-once delivery may bring.
+    const results = [
+      await runCsvTransform(
+        bench.transformDependencies(),
+        continuedEvent(detail(loadedId)),
+        transformContext(),
+      ),
+      await runCsvTransform(
+        bench.transformDependencies(),
+        continuedEvent(detail(completedId)),
+        transformContext(),
+      ),
+    ];
+
+    // Assess
+    expect(results.map((result) => result.files[0])).to.deep.equal([
+      { fileId: loadedId, outcome: "loaded", publishedRows: 0, alreadyReceivedRows: 0 },
+      { fileId: completedId, outcome: "skipped", publishedRows: 0, alreadyReceivedRows: 0 },
+    ]);
+    expect(eventBridge.commandCalls(PutEventsCommand)).to.have.length(0);
+    expect(await bench.drainSummaries()).to.deep.equal([]);
+    expect([await bench.readStatus(loadedId), await bench.readStatus(completedId)]).to.deep.equal(before);
+  });
+
+  it("ignores a continuation naming another bucket or a key that is not the file's validated object", async () => {
+    const fileId = bench.newFileId("cont-foreign");
+    await bench.putValidatedFile(fileId, rowsFile("cont-foreign", 2));
+    const { uploadsBucket } = bench.transformConfig;
+
+    const results = [
+      await runCsvTransform(
+        bench.transformDependencies(),
+        continuedEvent({ bucket: "someone-else", key: validatedKey(fileId), fileId, fromLine: 2 }),
+        transformContext(),
+      ),
+      await runCsvTransform(
+        bench.transformDependencies(),
+        continuedEvent({ bucket: uploadsBucket, key: `uploads/${fileId}.csv`, fileId, fromLine: 2 }),
+        transformContext(),
+      ),
+    ];
+
+    expect(results).to.deep.equal([
+      { files: [], ignored: 1 },
+      { files: [], ignored: 1 },
+    ]);
+    expect(eventBridge.commandCalls(PutEventsCommand)).to.have.length(0);
+    expect(await bench.readStatus(fileId)).to.deep.include({ status: "VALIDATED" });
   });
 
   it("hands over through an injected continueLater and resumes from a continueFile event", async () => {

@@ -13,7 +13,12 @@ import { installMocks, promiseOf, type MockRecorder, type RecordedResource } fro
 import { settledResources } from "../support/settled";
 import { actionsAllowedOnAnyResource } from "../../components/iamPolicy";
 import { finalDecisions } from "../../components/monitoringResources";
-import { transactionProcessedPattern } from "../../functions/shared/eventRouting";
+import {
+  csvLoadContinuedPattern,
+  DetailType,
+  intakeEventSource,
+  transactionProcessedPattern,
+} from "../../functions/shared/eventRouting";
 import { EnvironmentName } from "../../functions/shared/environmentNames";
 import { logDeliveryActions, tracingActions } from "../../components/transactionStateMachinePolicy";
 import { loadStackConfig, type StackConfig } from "../../stackConfig";
@@ -217,7 +222,7 @@ for (const stack of ["dev", "prod"]) {
       ]);
     });
 
-    it("has exactly two topics (business alerts, ops), six dead-letter queues, five event rules, one REST API and one dashboard", () => {
+    it("has exactly two topics (business alerts, ops), seven dead-letter queues, six event rules, one REST API and one dashboard", () => {
       expect(recorder.ofType("aws:sns/topic:Topic").map((topic) => topic.name)).to.have.members([
         "data-alerts",
         "ops-topic",
@@ -240,12 +245,14 @@ for (const stack of ["dev", "prod"]) {
         "routing-low-dlq",
         "routing-high-alert-dlq",
         "csv-decisions-dlq",
+        "csv-load-continued-dlq",
       ]);
       expect(recorder.ofType("aws:cloudwatch/eventRule:EventRule").map((rule) => rule.name)).to.have.members([
         "routing-high",
         "routing-medium",
         "routing-low",
         "csv-decisions-rule",
+        "csv-load-continued-rule",
         "archival-schedule",
       ]);
       expect(recorder.ofType("aws:apigateway/restApi:RestApi").map((api) => api.name)).to.deep.equal([
@@ -255,12 +262,12 @@ for (const stack of ["dev", "prod"]) {
       expect(dashboard.inputs.dashboardName).to.equal(`${project}-program-${stack}`);
     });
 
-    it("has exactly 32 alarms: error rate and throttles per function (10), the state machine's two, one per dead-letter queue, the API's two, webhook signatures and the archival no-run alarm", () => {
+    it("has exactly 33 alarms: error rate and throttles per function (10), the state machine's two, one per dead-letter queue, the API's two, webhook signatures and the archival no-run alarm", () => {
       const alarms = recorder.ofType("aws:cloudwatch/metricAlarm:MetricAlarm");
-      expect(alarms).to.have.length(10 * 2 + 2 + 6 + 2 + 1 + 1);
+      expect(alarms).to.have.length(10 * 2 + 2 + 7 + 2 + 1 + 1);
       expect(alarms.filter((alarm) => alarm.name.endsWith("-error-rate"))).to.have.length(10);
       expect(alarms.filter((alarm) => alarm.name.endsWith("-throttles"))).to.have.length(10);
-      expect(alarms.filter((alarm) => alarm.name.startsWith("monitoring-dlq-"))).to.have.length(6);
+      expect(alarms.filter((alarm) => alarm.name.startsWith("monitoring-dlq-"))).to.have.length(7);
       // The any-error alarms ContainerFunction used to create are gone: the error rate replaces them.
       expect(alarms.filter((alarm) => /-errors$/.test(alarm.name))).to.have.length(0);
     });
@@ -349,6 +356,93 @@ for (const stack of ["dev", "prod"]) {
     it("the notifier's rule (csv-decisions) matches every Transaction Processed event", () => {
       const rule = recorder.one("aws:cloudwatch/eventRule:EventRule", "csv-decisions-rule");
       expect(JSON.parse(String(rule.inputs.eventPattern))).to.deep.equal(transactionProcessedPattern());
+    });
+
+    it("csv-load-continued: a rule for csv-transform's continuations, targeting csv-transform with a retry policy, its own dead-letter queue and an invoke permission scoped to the rule", () => {
+      const rule = recorder.one("aws:cloudwatch/eventRule:EventRule", "csv-load-continued-rule");
+      expect(JSON.parse(String(rule.inputs.eventPattern))).to.deep.equal(csvLoadContinuedPattern());
+      const transformArn = recorder.one("aws:lambda/function:Function", "csv-transform-function").state.arn;
+      const target = recorder.one("aws:cloudwatch/eventTarget:EventTarget", "csv-load-continued-target");
+      const queue = recorder.one("aws:sqs/queue:Queue", "csv-load-continued-dlq");
+      expect(target.inputs).to.deep.include({
+        rule: rule.state.name,
+        arn: transformArn,
+        retryPolicy: {
+          maximumRetryAttempts: config.routing.maximumRetryAttempts,
+          maximumEventAgeInSeconds: config.routing.maximumEventAgeSeconds,
+        },
+        deadLetterConfig: { arn: queue.state.arn },
+      });
+      const permission = recorder.one("aws:lambda/permission:Permission", "csv-load-continued-invoke");
+      expect(permission.inputs).to.deep.include({
+        action: "lambda:InvokeFunction",
+        function: transformArn,
+        principal: "events.amazonaws.com",
+        sourceArn: rule.state.arn,
+      });
+    });
+
+    it("has exactly ten Lambda invoke permissions and six dead-letter queue policies", () => {
+      expect(recorder.ofType("aws:lambda/permission:Permission").map((grant) => grant.name)).to.have.members([
+        "csv-decisions-invoke",
+        "csv-load-continued-invoke",
+        "uploads-notifications-intake-permission",
+        "uploads-notifications-transform-permission",
+        "archival-schedule-permission",
+        "ingest-webhook-post-permission",
+        "ingest-transaction-get-permission",
+        "ingest-upload-post-permission",
+        "ingest-uploads-post-permission",
+        "ingest-file-get-permission",
+      ]);
+      // The state machine's queue is written by its role; every rule target's queue by EventBridge.
+      expect(recorder.ofType("aws:sqs/queuePolicy:QueuePolicy").map((policy) => policy.name)).to.have.members(
+        [
+          "routing-high-dlq-policy",
+          "routing-medium-dlq-policy",
+          "routing-low-dlq-policy",
+          "routing-high-alert-dlq-policy",
+          "csv-decisions-dlq-policy",
+          "csv-load-continued-dlq-policy",
+        ],
+      );
+    });
+
+    it("csv-transform may put on the bus only Transaction Received and CSV Load Continued events of the intake source", () => {
+      const statements = policyStatements(
+        recorder.one("aws:iam/rolePolicy:RolePolicy", "csv-transform-policy"),
+      ) as (PolicyStatement & { Sid?: string; Condition?: unknown })[];
+      const putEvents = statements.filter((statement) =>
+        asList(statement.Action).includes("events:PutEvents"),
+      );
+      expect(putEvents).to.deep.equal([
+        {
+          Sid: "PublishRowsAndContinuations",
+          Effect: "Allow",
+          Action: ["events:PutEvents"],
+          Resource: [`arn:aws:events:eu-west-1:123456789012:event-bus/${project}-program-${stack}`],
+          Condition: {
+            StringEquals: {
+              "events:source": intakeEventSource,
+              "events:detail-type": [DetailType.received, DetailType.csvLoadContinued],
+            },
+          },
+        },
+      ]);
+    });
+
+    it("the dashboard charts the csv-load-continued rule and its dead-letter queue, and an alarm watches the queue", () => {
+      const queueName = recorder.one("aws:sqs/queue:Queue", "csv-load-continued-dlq").state.name;
+      const ruleName = recorder.one("aws:cloudwatch/eventRule:EventRule", "csv-load-continued-rule").state
+        .name;
+      const alarm = recorder.one(
+        "aws:cloudwatch/metricAlarm:MetricAlarm",
+        "monitoring-dlq-csv-load-continued",
+      );
+      expect(JSON.stringify(alarm.inputs)).to.include(String(queueName));
+      const body = String(recorder.one("aws:cloudwatch/dashboard:Dashboard").inputs.dashboardBody);
+      expect(body).to.include(`"QueueName","${String(queueName)}"`);
+      expect(body).to.include(`"RuleName","${String(ruleName)}"`);
     });
 
     it("builds a VPC of isolated subnets only, without NAT gateways", () => {

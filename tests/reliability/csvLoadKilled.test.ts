@@ -29,9 +29,13 @@
  * - Rows a killed run put on the bus after its last checkpoint are published again by the next
  *   run (PutEvents takes no idempotency key, so a call the bus accepted cannot be told apart from
  *   one it never got); decisions stay exactly once, as the test checks.
- * - A file that needs more than three runs (the first and Lambda's two retries of the S3 event)
- *   stops LOADING: csv-transform has no continuation beyond those retries. Its timeout
- *   (upload.loadTimeoutSeconds, 900 s) makes three runs about a million rows.
+ * - A run killed (not stopped for time) is resumed only by the retries of the event that started
+ *   it: the first attempt and Lambda's two retries. A file whose runs are killed three times in a
+ *   row stays LOADING at its checkpoint until it is continued by hand (`continueFile`).
+ * - Runs that stop for time are not bounded by those retries: each hands the rest of the file to
+ *   a new invocation through a "CSV Load Continued" event with a retry budget of its own (the
+ *   four-run test below). Locally the bus delivers it in process; that the deployed rule and its
+ *   invoke permission deliver it is checked under mocks only (tests/program/stacks.test.ts).
  */
 import { expect } from "chai";
 import { defaultTuning } from "../../functions/csv-transform/csvTransform";
@@ -178,5 +182,40 @@ describe("reliability: csv-transform killed mid-file and resumed by Lambda's ret
     expect(file.keys.filter((key) => ![1, 2].includes(received.get(key) ?? 0))).to.deep.equal([]);
     expect(twice.map((key) => chunkOf(lineOf.get(key) ?? 0))).to.deep.equal(twice.map(() => 3));
     expect(twice).to.have.length(fatalCall * entriesPerCall);
+  });
+
+  it("completes a file that needs more runs than Lambda's two retries of the S3 event", async () => {
+    // Prepare: four chunks; each run's deadline leaves time for one, so the S3 event's attempts
+    // alone (three) could not load it.
+    plans = [{ timeoutMs: defaultTuning.minimumTimeMarginMs + 50 }];
+    const { client, pipeline } = target;
+    const prefix = client.transactionId("four-runs");
+    const file = csvFile(prefix, 4 * chunkRows, { validEvery: 10 });
+
+    // Act
+    const upload = await client.uploadCsv(file.body);
+    await pipeline.idle();
+
+    // Assess: the S3 event's run and at least three continuations, none of them failed.
+    expect(upload.status, upload.text).to.equal(202);
+    expect(invocations).to.be.at.least(4);
+    const continued = pipeline.bus
+      .archive()
+      .filter((event) => event["detail-type"] === DetailType.csvLoadContinued)
+      .filter((event) => event.detail.fileId === upload.body.file_id);
+    expect(continued.length).to.equal(invocations - 1);
+    const completed = await client.getFile(upload.body.file_id);
+    expect(completed.body).to.include({
+      status: "COMPLETED",
+      valid_rows: file.keys.length,
+      decided_rows: file.keys.length,
+    });
+    expect(pipeline.failedS3Deliveries()).to.deep.equal([]);
+    expect(pipeline.failedLoadContinuations()).to.equal(0);
+    // The stack is shared with the test above: only this file's keys are looked at.
+    await expectDecidedOnceOrDeadLettered(pipeline, client, { decided: new Set(file.keys), scope: prefix });
+    // No run was killed, so no row was published twice.
+    const received = eventCounts(pipeline, DetailType.received);
+    expect(file.keys.filter((key) => received.get(key) !== 1)).to.deep.equal([]);
   });
 });
