@@ -6,8 +6,8 @@
  */
 import { expect } from "chai";
 import { mapWithConcurrency } from "../../../functions/shared/concurrency";
-import { PipelineClient, type HttpAnswer } from "../../../tools/pipelineClient";
-import { openPipelineTarget, type PipelineTarget } from "../support/pipelineTarget";
+import type { HttpAnswer } from "../../../tools/pipelineClient";
+import { usePipelineTarget } from "../support/pipelineTarget";
 import { transactionBody } from "../support/transactionBodies";
 
 type Kind = "valid" | "repeat" | "conflict" | "bad-signature" | "invalid" | "status" | "csv";
@@ -30,17 +30,7 @@ const wrongSecret = `whsec_${Buffer.from("not-the-pipelines-signing-secret").toS
 
 describe("1,000 mixed requests end to end", function () {
   this.timeout(600_000);
-  let target: PipelineTarget;
-  let client: PipelineClient;
-
-  before(async () => {
-    target = await openPipelineTarget();
-    client = new PipelineClient(target);
-  });
-
-  after(async () => {
-    await target?.close();
-  });
+  const pipeline = usePipelineTarget();
 
   it("loses nothing: every accepted transaction is decided or dead-lettered, and nothing answers 5xx", async () => {
     const accepted = new Set<string>();
@@ -50,35 +40,35 @@ describe("1,000 mixed requests end to end", function () {
 
     await mapWithConcurrency(requests, 16, async (index) => {
       const kind = kindCycle[index % kindCycle.length];
-      const id = client.transactionId(`mixed-${index}`);
+      const id = pipeline.client.transactionId(`mixed-${index}`);
       const body = transactionBody(id, { amount: amounts[index % amounts.length] });
       let answer: HttpAnswer<unknown>;
       switch (kind) {
         case "valid":
-          answer = await client.postWebhook(body);
-          if (answer.status === 202) accepted.add(client.key(id));
+          answer = await pipeline.client.postWebhook(body);
+          if (answer.status === 202) accepted.add(pipeline.client.key(id));
           break;
         case "repeat": {
           const text = JSON.stringify(body);
-          const first = await client.postWebhook(text, { deliveryId: `msg_${id}` });
-          answer = await client.postWebhook(text, { deliveryId: `msg_${id}` });
+          const first = await pipeline.client.postWebhook(text, { deliveryId: `msg_${id}` });
+          answer = await pipeline.client.postWebhook(text, { deliveryId: `msg_${id}` });
           expect(answer.text, "a repeat answers as the first").to.equal(first.text);
-          if (answer.status === 202) accepted.add(client.key(id));
+          if (answer.status === 202) accepted.add(pipeline.client.key(id));
           break;
         }
         case "conflict": {
-          const first = await client.postWebhook(body);
-          if (first.status === 202) accepted.add(client.key(id));
-          answer = await client.postWebhook({ ...body, amount: "1.23" });
+          const first = await pipeline.client.postWebhook(body);
+          if (first.status === 202) accepted.add(pipeline.client.key(id));
+          answer = await pipeline.client.postWebhook({ ...body, amount: "1.23" });
           expect(answer.status, answer.text).to.equal(409);
           break;
         }
         case "bad-signature":
-          answer = await client.postWebhook(body, { secret: wrongSecret });
+          answer = await pipeline.client.postWebhook(body, { secret: wrongSecret });
           expect(answer.status).to.equal(401);
           break;
         case "invalid":
-          answer = await client.postWebhook({
+          answer = await pipeline.client.postWebhook({
             ...body,
             currency: index % 2 === 0 ? "XYZ" : "USD",
             amount: "-5",
@@ -86,7 +76,9 @@ describe("1,000 mixed requests end to end", function () {
           expect(answer.status).to.equal(400);
           break;
         case "status":
-          answer = await client.getTransaction(client.key(client.transactionId(`mixed-${index - 7}`)));
+          answer = await pipeline.client.getTransaction(
+            pipeline.client.key(pipeline.client.transactionId(`mixed-${index - 7}`)),
+          );
           expect(answer.status).to.be.oneOf([200, 404]);
           break;
         case "csv": {
@@ -95,7 +87,7 @@ describe("1,000 mixed requests end to end", function () {
             (_, row) =>
               `${id}-row-${row},${amounts[row % amounts.length]},EUR,2026-01-15T09:30:00Z,Shop ${row},completed`,
           );
-          answer = await client.uploadCsv(
+          answer = await pipeline.client.uploadCsv(
             ["transaction_id,amount,currency,timestamp,merchant,status", ...rows].join("\n"),
           );
           expect(answer.status, answer.text).to.equal(202);
@@ -112,11 +104,11 @@ describe("1,000 mixed requests end to end", function () {
       [],
     );
 
-    await target.settled?.();
-    const deadLettered = (await client.deadLetterBodies()).join("\n");
+    await pipeline.target.settled?.();
+    const deadLettered = (await pipeline.client.deadLetterBodies()).join("\n");
     const undecided: string[] = [];
     await mapWithConcurrency([...accepted], 16, async (key) => {
-      const view = await client.waitForDecision(key);
+      const view = await pipeline.client.waitForDecision(key);
       const decided = view.status === 200 && ["APPROVED", "REVIEW", "REJECTED"].includes(view.body.status);
       if (!decided && !deadLettered.includes(key)) undecided.push(`${key}: ${view.status} ${view.text}`);
     });
@@ -124,13 +116,15 @@ describe("1,000 mixed requests end to end", function () {
     expect(accepted.size).to.be.greaterThan(600);
 
     for (const fileId of csvFiles) {
-      const file = await client.waitForFile(fileId, ["COMPLETED"]);
+      const file = await pipeline.client.waitForFile(fileId, ["COMPLETED"]);
       expect(file.body, file.text).to.include({ status: "COMPLETED", decided_rows: 10 });
     }
     expect(csvFiles).to.have.length(50);
 
     // Still up and answering after the run.
-    const after = await client.postWebhook(transactionBody(client.transactionId("after-load")));
+    const after = await pipeline.client.postWebhook(
+      transactionBody(pipeline.client.transactionId("after-load")),
+    );
     expect(after.status).to.equal(202);
   });
 });

@@ -4,50 +4,45 @@
  * answers, and what the API itself refuses before a function runs (no key, unknown route).
  */
 import { expect } from "chai";
-import { PipelineClient } from "../../../tools/pipelineClient";
-import { openPipelineTarget, type PipelineTarget } from "../support/pipelineTarget";
+import { usePipelineTarget } from "../support/pipelineTarget";
 import { transactionBody } from "../support/transactionBodies";
 
 describe("ingest API routes end to end", function () {
   this.timeout(120_000);
-  let target: PipelineTarget;
-  let client: PipelineClient;
-
-  before(async () => {
-    target = await openPipelineTarget();
-    client = new PipelineClient(target);
-  });
-
-  after(async () => {
-    await target?.close();
-  });
+  const pipeline = usePipelineTarget();
 
   it("POST /webhook accepts a signed delivery with 202 RECEIVED and the namespaced id", async () => {
-    const id = client.transactionId("route-webhook");
-    const answer = await client.postWebhook(transactionBody(id));
+    const id = pipeline.client.transactionId("route-webhook");
+    const answer = await pipeline.client.postWebhook(transactionBody(id));
     expect(answer.status, answer.text).to.equal(202);
-    expect(answer.body).to.deep.equal({ transaction_id: client.key(id), status: "RECEIVED" });
+    expect(answer.body).to.deep.equal({ transaction_id: pipeline.client.key(id), status: "RECEIVED" });
   });
 
   it("GET /transactions/{id} answers the decided transaction with amount as a decimal string", async () => {
-    const id = client.transactionId("route-status");
-    await client.postWebhook(transactionBody(id, { amount: "19.99" }));
-    const answer = await client.waitForDecision(client.key(id));
+    const id = pipeline.client.transactionId("route-status");
+    await pipeline.client.postWebhook(transactionBody(id, { amount: "19.99" }));
+    const answer = await pipeline.client.waitForDecision(pipeline.client.key(id));
     expect(answer.status, answer.text).to.equal(200);
-    expect(answer.body).to.include({ transaction_id: client.key(id), status: "APPROVED", amount: "19.99" });
+    expect(answer.body).to.include({
+      transaction_id: pipeline.client.key(id),
+      status: "APPROVED",
+      amount: "19.99",
+    });
     expect(answer.body.decision?.status).to.equal("APPROVED");
     expect(answer.text).not.to.match(/\d{13,19}/);
   });
 
   it("GET /transactions/{id} answers 404 for an id never sent", async () => {
-    const answer = await client.getTransaction(client.key(client.transactionId("never-sent")));
+    const answer = await pipeline.client.getTransaction(
+      pipeline.client.key(pipeline.client.transactionId("never-sent")),
+    );
     expect(answer.status).to.equal(404);
   });
 
   it("refuses the key-protected routes without the API key (403 before any function runs)", async () => {
-    const answer = await client.getTransaction(client.key("anything"), "wrong-key");
+    const answer = await pipeline.client.getTransaction(pipeline.client.key("anything"), "wrong-key");
     expect(answer.status).to.equal(403);
-    const upload = await fetch(`${target.outputs.apiUrl}/upload`, {
+    const upload = await fetch(`${pipeline.target.outputs.apiUrl}/upload`, {
       method: "POST",
       headers: { "Content-Type": "text/csv" },
       body: "transaction_id,amount\n",
@@ -56,25 +51,25 @@ describe("ingest API routes end to end", function () {
   });
 
   it("answers 403 for a route the API does not have", async () => {
-    const answer = await fetch(`${target.outputs.apiUrl}/no-such-route`);
+    const answer = await fetch(`${pipeline.target.outputs.apiUrl}/no-such-route`);
     expect(answer.status).to.equal(403);
   });
 
   it("POST /upload validates a CSV body and GET /files/{file_id} follows it to COMPLETED", async () => {
-    const id = client.transactionId("route-csv");
+    const id = pipeline.client.transactionId("route-csv");
     const csv = [
       "transaction_id,amount,currency,timestamp,merchant,status,customer_id",
       `${id},10.00,USD,2026-01-15T09:30:00Z,Corner Shop,completed,customer-${id}`,
     ].join("\n");
-    const uploaded = await client.uploadCsv(csv);
+    const uploaded = await pipeline.client.uploadCsv(csv);
     expect(uploaded.status, uploaded.text).to.equal(202);
     expect(uploaded.body).to.include({ rows: 1, valid_rows: 1, invalid_rows: 0 });
-    const file = await client.waitForFile(uploaded.body.file_id, ["COMPLETED"]);
+    const file = await pipeline.client.waitForFile(uploaded.body.file_id, ["COMPLETED"]);
     expect(file.body, file.text).to.include({ status: "COMPLETED", decided_rows: 1, approved: 1 });
   });
 
   it("POST /uploads answers a presigned PUT that takes a file through to COMPLETED", async () => {
-    const presigned = await client.requestUploadUrl();
+    const presigned = await pipeline.client.requestUploadUrl();
     expect(presigned.status, presigned.text).to.be.oneOf([200, 201]);
     const {
       file_id: fileId,
@@ -85,7 +80,7 @@ describe("ingest API routes end to end", function () {
       upload_url: string;
       headers: Record<string, string>;
     };
-    const id = client.transactionId("route-presigned");
+    const id = pipeline.client.transactionId("route-presigned");
     const put = await fetch(uploadUrl, {
       method: "PUT",
       headers,
@@ -95,15 +90,15 @@ describe("ingest API routes end to end", function () {
       ].join("\n"),
     });
     expect(put.status, await put.text()).to.equal(200);
-    const file = await client.waitForFile(fileId, ["COMPLETED", "REJECTED"]);
+    const file = await pipeline.client.waitForFile(fileId, ["COMPLETED", "REJECTED"]);
     expect(file.body, file.text).to.include({ status: "COMPLETED", decided_rows: 1 });
   });
 
   it("POST /admin/archive runs the archival job once (local stack only)", async function () {
-    if (target.name !== "local") this.skip();
-    const answer = await fetch(`${target.outputs.apiUrl}/admin/archive`, {
+    if (pipeline.target.name !== "local") this.skip();
+    const answer = await fetch(`${pipeline.target.outputs.apiUrl}/admin/archive`, {
       method: "POST",
-      headers: { "x-api-key": target.apiKey },
+      headers: { "x-api-key": pipeline.target.apiKey },
     });
     expect(answer.status).to.equal(200);
     const summary = (await answer.json()) as { complete: boolean; archived: number };

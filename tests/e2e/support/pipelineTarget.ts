@@ -9,7 +9,7 @@ import { randomBytes } from "node:crypto";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { StateName } from "../../../components/transactionStateMachineDefinition";
 import { startLocalStack } from "../../../local/localStack";
-import type { PipelineEndpoint } from "../../../tools/pipelineClient";
+import { PipelineClient, type PipelineEndpoint } from "../../../tools/pipelineClient";
 import { awsClientConfig, readStackOutputs, type StackOutputs } from "../../../tools/stackOutputs";
 
 export interface PipelineTarget extends PipelineEndpoint {
@@ -72,6 +72,36 @@ export async function openPipelineTarget(): Promise<PipelineTarget> {
     async close() {
       sqs.destroy();
       await stack_.stop();
+    },
+  };
+}
+
+/** The open target of a suite and its client; read them inside tests and hooks. */
+export interface PipelineUnderTest {
+  readonly target: PipelineTarget;
+  readonly client: PipelineClient;
+}
+
+/** Opens the target before the suite's tests and closes it after them. */
+export function usePipelineTarget(): PipelineUnderTest {
+  let opened: PipelineUnderTest | undefined;
+  before(async () => {
+    const target = await openPipelineTarget();
+    opened = { target, client: new PipelineClient(target) };
+  });
+  after(async () => {
+    await opened?.target.close();
+  });
+  const current = (): PipelineUnderTest => {
+    if (!opened) throw new Error("the pipeline under test is read before the suite's before hook ran");
+    return opened;
+  };
+  return {
+    get target() {
+      return current().target;
+    },
+    get client() {
+      return current().client;
     },
   };
 }
