@@ -66,14 +66,21 @@ export interface LocalStack {
   stop(): Promise<void>;
 }
 
+/** The URL outputs of an API at `apiUrl`, as the IngestApi component exports them. */
+export function ingestApiUrls(apiUrl: string) {
+  return {
+    apiUrl,
+    webhookUrl: `${apiUrl}/webhook`,
+    uploadUrl: `${apiUrl}/upload`,
+    uploadsUrl: `${apiUrl}/uploads`,
+    filesUrl: `${apiUrl}/files`,
+  };
+}
+
 export function localStackOutputs(url: string, pipeline: LocalPipeline): LocalStackOutputs {
   const { dynamoDbEndpoint, messagingEndpoint } = pipeline.emulators;
   return {
-    apiUrl: url,
-    webhookUrl: `${url}/webhook`,
-    uploadUrl: `${url}/upload`,
-    uploadsUrl: `${url}/uploads`,
-    filesUrl: `${url}/files`,
+    ...ingestApiUrls(url),
     transactionsTableName: localResourceNames.transactionsTable,
     intakeTableName: localResourceNames.intakeTable,
     fileStatusTableName: localResourceNames.fileStatusTable,

@@ -10,7 +10,7 @@
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
 import { localProviderName, readLocalCredentials } from "../local/localCredentials";
-import { startLocalStack, type LocalStack } from "../local/localStack";
+import { ingestApiUrls, startLocalStack, type LocalStack } from "../local/localStack";
 import { PipelineClient, type PipelineEndpoint } from "./pipelineClient";
 import { demoScenarios } from "./demo/demoScenarios";
 import { resultsTable, type ResultRow } from "./demo/resultsTable";
@@ -47,13 +47,7 @@ async function main(): Promise<number> {
     apiUrl = ownStack.url;
   }
   const endpoint: PipelineEndpoint = {
-    outputs: {
-      apiUrl,
-      webhookUrl: `${apiUrl}/webhook`,
-      uploadUrl: `${apiUrl}/upload`,
-      uploadsUrl: `${apiUrl}/uploads`,
-      filesUrl: `${apiUrl}/files`,
-    },
+    outputs: ingestApiUrls(apiUrl),
     apiKey: credentials.apiKey,
     webhookSecret: credentials.webhookSecret,
     providerName: localProviderName,

@@ -248,7 +248,7 @@ describe("DataStores component", () => {
       );
     });
 
-    it("topic policy lets events and cloudwatch only sns:Publish, only with aws:SourceAccount", () => {
+    it("topic policy lets EventBridge only sns:Publish, only with aws:SourceAccount", () => {
       const policy = JSON.parse(String(recorder.one(topicPolicyType, "core-alerts-policy").inputs.policy));
       expect(policy.Statement).to.deep.equal([
         {
