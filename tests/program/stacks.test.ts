@@ -139,9 +139,9 @@ for (const stack of ["dev", "prod"]) {
 
     it(`reserves concurrency for each state machine step ${stack === "prod" ? "(100)" : "(none in dev)"}, not for the HTTP functions`, () => {
       for (const fn of recorder.ofType("aws:lambda/function:Function")) {
-        // One archival run at a time: two would write the same partition's manifest.
+        // One archival run at a time in prod: two would write the same partition's manifest.
         if (fn.name === "archival-function") {
-          expect(fn.inputs.reservedConcurrentExecutions).to.equal(1);
+          expect(fn.inputs.reservedConcurrentExecutions).to.equal(stack === "prod" ? 1 : undefined);
           continue;
         }
         const step = ["validation-function", "fraud-detection-function", "compliance-function"].includes(
@@ -222,7 +222,7 @@ for (const stack of ["dev", "prod"]) {
       ]);
     });
 
-    it("has exactly two topics (business alerts, ops), seven dead-letter queues, six event rules, one REST API and one dashboard", () => {
+    it("has exactly two topics (business alerts, ops), eight dead-letter queues and the on-failure queue, six event rules, one REST API and one dashboard", () => {
       expect(recorder.ofType("aws:sns/topic:Topic").map((topic) => topic.name)).to.have.members([
         "data-alerts",
         "ops-topic",
@@ -246,6 +246,8 @@ for (const stack of ["dev", "prod"]) {
         "routing-high-alert-dlq",
         "csv-decisions-dlq",
         "csv-load-continued-dlq",
+        "archival-schedule-dlq",
+        "async-failures-queue",
       ]);
       expect(recorder.ofType("aws:cloudwatch/eventRule:EventRule").map((rule) => rule.name)).to.have.members([
         "routing-high",
@@ -262,12 +264,15 @@ for (const stack of ["dev", "prod"]) {
       expect(dashboard.inputs.dashboardName).to.equal(`${project}-program-${stack}`);
     });
 
-    it("has exactly 33 alarms: error rate and throttles per function (10), the state machine's two, one per dead-letter queue, the API's two, webhook signatures and the archival no-run alarm", () => {
+    it("has exactly 41 alarms: error rate and throttles per function (10), the state machine's two, one per queue (9), one per rule's dead-letter delivery (6), the API's two, webhook signatures and the archival no-run alarm", () => {
       const alarms = recorder.ofType("aws:cloudwatch/metricAlarm:MetricAlarm");
-      expect(alarms).to.have.length(10 * 2 + 2 + 7 + 2 + 1 + 1);
+      expect(alarms).to.have.length(10 * 2 + 2 + 9 + 6 + 2 + 1 + 1);
       expect(alarms.filter((alarm) => alarm.name.endsWith("-error-rate"))).to.have.length(10);
       expect(alarms.filter((alarm) => alarm.name.endsWith("-throttles"))).to.have.length(10);
-      expect(alarms.filter((alarm) => alarm.name.startsWith("monitoring-dlq-"))).to.have.length(7);
+      expect(
+        alarms.filter((alarm) => alarm.name.startsWith("monitoring-dlq-delivery-failed-")),
+      ).to.have.length(6);
+      expect(alarms.filter((alarm) => alarm.name.startsWith("monitoring-dlq-"))).to.have.length(9 + 6);
       // The any-error alarms ContainerFunction used to create are gone: the error rate replaces them.
       expect(alarms.filter((alarm) => /-errors$/.test(alarm.name))).to.have.length(0);
     });
@@ -382,7 +387,7 @@ for (const stack of ["dev", "prod"]) {
       });
     });
 
-    it("has exactly ten Lambda invoke permissions and six dead-letter queue policies", () => {
+    it("has exactly ten Lambda invoke permissions and seven dead-letter queue policies", () => {
       expect(recorder.ofType("aws:lambda/permission:Permission").map((grant) => grant.name)).to.have.members([
         "csv-decisions-invoke",
         "csv-load-continued-invoke",
@@ -398,6 +403,7 @@ for (const stack of ["dev", "prod"]) {
       // The state machine's queue is written by its role; every rule target's queue by EventBridge.
       expect(recorder.ofType("aws:sqs/queuePolicy:QueuePolicy").map((policy) => policy.name)).to.have.members(
         [
+          "archival-schedule-dlq-policy",
           "routing-high-dlq-policy",
           "routing-medium-dlq-policy",
           "routing-low-dlq-policy",
@@ -454,10 +460,12 @@ for (const stack of ["dev", "prod"]) {
       expect(recorder.ofType("aws:ec2/natGateway:NatGateway")).to.have.length(0);
     });
 
-    it("deploys one EXPRESS state machine with logging ALL and X-Ray", () => {
+    it("deploys one EXPRESS state machine with X-Ray, logging at the stack's level (dev ALL, prod ERROR)", () => {
       const machine = recorder.one("aws:sfn/stateMachine:StateMachine");
       expect(machine.inputs.type).to.equal("EXPRESS");
-      expect((machine.inputs.loggingConfiguration as { level: string }).level).to.equal("ALL");
+      expect((machine.inputs.loggingConfiguration as { level: string }).level).to.equal(
+        stack === "prod" ? "ERROR" : "ALL",
+      );
       expect(machine.inputs.tracingConfiguration).to.deep.equal({ enabled: true });
     });
 
