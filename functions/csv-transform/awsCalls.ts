@@ -1,4 +1,4 @@
-import type { FunctionAwsCalls } from "../shared/awsCallDeclaration";
+import { publishOnly, type FunctionAwsCalls } from "../shared/awsCallDeclaration";
 import { DetailType, intakeEventSource } from "../shared/eventRouting";
 
 /** What csv-transform calls (README: "Declared AWS calls"). */
@@ -16,12 +16,7 @@ export const awsCalls: FunctionAwsCalls = [
     sid: "PublishRowsAndContinuations",
     actions: ["events:PutEvents"],
     resources: ["eventBus"],
-    condition: {
-      StringEquals: {
-        "events:source": intakeEventSource,
-        "events:detail-type": [DetailType.received, DetailType.csvLoadContinued],
-      },
-    },
+    condition: publishOnly([intakeEventSource], [DetailType.received, DetailType.csvLoadContinued]),
   },
   { sid: "SendFileSummary", actions: ["sns:Publish"], resources: ["alertsTopic"] },
   // Tables (DynamoDB), objects (S3) and the topic (SNS) are encrypted with the pipeline key.

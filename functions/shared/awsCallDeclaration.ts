@@ -44,3 +44,19 @@ export interface DeclaredCall {
 
 /** A function's whole declaration. */
 export type FunctionAwsCalls = readonly DeclaredCall[];
+
+/**
+ * The condition of an events:PutEvents grant: every entry's source and detail type among those
+ * listed. Both keys are multivalued (one value per entry of the call), so a set operator
+ * (ForAllValues) with a Null guard, as the IAM User Guide asks for multivalued context keys; plain
+ * StringEquals does not match a multivalued key.
+ */
+export function publishOnly(
+  sources: readonly string[],
+  detailTypes: readonly string[],
+): NonNullable<DeclaredCall["condition"]> {
+  return {
+    "ForAllValues:StringEquals": { "events:source": [...sources], "events:detail-type": [...detailTypes] },
+    Null: { "events:source": "false", "events:detail-type": "false" },
+  };
+}

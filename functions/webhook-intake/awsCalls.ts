@@ -1,4 +1,4 @@
-import type { FunctionAwsCalls } from "../shared/awsCallDeclaration";
+import { publishOnly, type FunctionAwsCalls } from "../shared/awsCallDeclaration";
 import { DetailType, intakeEventSource } from "../shared/eventRouting";
 
 /** What the webhook intake calls (README: "Declared AWS calls"). */
@@ -14,9 +14,7 @@ export const awsCalls: FunctionAwsCalls = [
     sid: "PublishTransactionReceived",
     actions: ["events:PutEvents"],
     resources: ["eventBus"],
-    condition: {
-      StringEquals: { "events:source": intakeEventSource, "events:detail-type": DetailType.received },
-    },
+    condition: publishOnly([intakeEventSource], [DetailType.received]),
   },
   // The intake table (DynamoDB) and the secret (Secrets Manager) are encrypted with the pipeline key.
   {

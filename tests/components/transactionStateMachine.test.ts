@@ -181,10 +181,11 @@ describe("transaction state machine role statements", () => {
         Action: ["events:PutEvents"],
         Resource: [busArn],
         Condition: {
-          StringEquals: {
+          "ForAllValues:StringEquals": {
             "events:source": [decisionEventSource],
             "events:detail-type": [DetailType.processed],
           },
+          Null: { "events:source": "false", "events:detail-type": "false" },
         },
       },
     ]);

@@ -428,10 +428,11 @@ for (const stack of ["dev", "prod"]) {
           Action: ["events:PutEvents"],
           Resource: [`arn:aws:events:eu-west-1:123456789012:event-bus/${project}-program-${stack}`],
           Condition: {
-            StringEquals: {
-              "events:source": intakeEventSource,
+            "ForAllValues:StringEquals": {
+              "events:source": [intakeEventSource],
               "events:detail-type": [DetailType.received, DetailType.csvLoadContinued],
             },
+            Null: { "events:source": "false", "events:detail-type": "false" },
           },
         },
       ]);
