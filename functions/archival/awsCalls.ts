@@ -38,6 +38,6 @@ export const awsCalls: FunctionAwsCalls = [
     sid: "UseArchiveKey",
     actions: ["kms:Decrypt", "kms:GenerateDataKey"],
     resources: ["pipelineKey"],
-    via: "dynamodb",
+    via: ["dynamodb", "s3"],
   },
 ];

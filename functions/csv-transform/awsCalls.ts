@@ -24,6 +24,6 @@ export const awsCalls: FunctionAwsCalls = [
     sid: "UseTableKey",
     actions: ["kms:Decrypt", "kms:GenerateDataKey"],
     resources: ["pipelineKey"],
-    via: "dynamodb",
+    via: ["dynamodb", "s3", "sns"],
   },
 ];

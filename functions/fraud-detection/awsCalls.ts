@@ -12,6 +12,6 @@ export const awsCalls: FunctionAwsCalls = [
     sid: "UseTableKey",
     actions: ["kms:Decrypt", "kms:GenerateDataKey"],
     resources: ["pipelineKey"],
-    via: "dynamodb",
+    via: ["dynamodb"],
   },
 ];

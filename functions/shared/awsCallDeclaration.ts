@@ -35,11 +35,11 @@ export interface DeclaredCall {
   /** IAM condition block; the simulation sends the request context that satisfies it. */
   readonly condition?: Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
   /**
-   * Set when an AWS service makes the request with the function's role rather than its code (KMS
-   * through DynamoDB, S3, SNS or Secrets Manager): the service's name, as in `kms:ViaService`
+   * Set when AWS services make the request with the function's role rather than its code (KMS
+   * through DynamoDB, S3, SNS or Secrets Manager): each service's name, as in `kms:ViaService`
    * ("dynamodb"). Unset: the code sends it, through the VPC endpoint of the action's service.
    */
-  readonly via?: string;
+  readonly via?: readonly string[];
 }
 
 /** A function's whole declaration. */

@@ -7,5 +7,5 @@ export const awsCalls: FunctionAwsCalls = [
     actions: ["dynamodb:GetItem"],
     resources: ["transactionsTable", "intakeTable", "archivedTransactionsTable"],
   },
-  { sid: "UseTableKey", actions: ["kms:Decrypt"], resources: ["pipelineKey"], via: "dynamodb" },
+  { sid: "UseTableKey", actions: ["kms:Decrypt"], resources: ["pipelineKey"], via: ["dynamodb"] },
 ];

@@ -19,6 +19,6 @@ export const awsCalls: FunctionAwsCalls = [
     sid: "UseTableKey",
     actions: ["kms:Decrypt", "kms:GenerateDataKey"],
     resources: ["pipelineKey"],
-    via: "dynamodb",
+    via: ["dynamodb"],
   },
 ];

@@ -21,6 +21,6 @@ export const awsCalls: FunctionAwsCalls = [
     sid: "UsePipelineKey",
     actions: ["kms:Decrypt", "kms:GenerateDataKey"],
     resources: ["pipelineKey"],
-    via: "dynamodb",
+    via: ["dynamodb", "secretsmanager"],
   },
 ];

@@ -97,7 +97,7 @@ describe("generated role statements and endpoints (pure)", () => {
     expect(
       interfaceEndpointServicesFor([
         [
-          { sid: "A", actions: ["kms:Decrypt"], resources: ["pipelineKey"], via: "dynamodb" },
+          { sid: "A", actions: ["kms:Decrypt"], resources: ["pipelineKey"], via: ["dynamodb"] },
           { sid: "B", actions: ["dynamodb:GetItem", "sqs:SendMessage"], resources: ["intakeTable"] },
         ],
       ]),

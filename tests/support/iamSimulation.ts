@@ -260,12 +260,17 @@ export function functionCalls(
       for (const action of call.actions) {
         // KMS through a service: the service calls KMS with the caller's credentials and says so
         // in kms:ViaService (AWS KMS Developer Guide, "kms:ViaService").
-        const via: Record<string, string> =
+        const vias: Record<string, string>[] =
           call.via === undefined
-            ? {}
-            : { "kms:ViaService": `${call.via}.${region}.amazonaws.com`, "kms:CallerAccount": accountId };
-        for (const context of contextsFor(call.condition))
-          push(call.sid, action, arn, { ...via, ...context });
+            ? [{}]
+            : call.via.map((service) => ({
+                "kms:ViaService": `${service}.${region}.amazonaws.com`,
+                "kms:CallerAccount": accountId,
+              }));
+        for (const via of vias) {
+          for (const context of contextsFor(call.condition))
+            push(call.sid, action, arn, { ...via, ...context });
+        }
       }
     }
   }
