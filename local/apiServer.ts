@@ -10,8 +10,9 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { Logger } from "@aws-lambda-powertools/logger";
+import type { Logger } from "@aws-lambda-powertools/logger";
 import type { APIGatewayProxyResult } from "aws-lambda";
+import { createMaskingLogger } from "../functions/shared/cardMaskingLogFormatter";
 import { ingestApiRoutes, type IngestApiRoute, type IngestApiRouteName } from "../components/ingestApiRoutes";
 import { splitRequestUrl, toApiGatewayEvent, type RouteMatch } from "./apiGatewayEvent";
 import type { HttpHandler, LocalPipeline } from "./localPipeline";
@@ -146,7 +147,7 @@ function presentedApiKey(request: IncomingMessage): string | undefined {
 export async function startLocalApiServer(options: LocalApiServerOptions): Promise<LocalApiServer> {
   const host = options.host ?? "127.0.0.1";
   const stage = options.stage ?? "local";
-  const logger = options.logger ?? new Logger({ serviceName: "local-api" });
+  const logger = options.logger ?? createMaskingLogger({ serviceName: "local-api" });
   let pipeline: ApiPipeline | undefined;
   const ready = Promise.resolve(options.pipeline).then((resolved) => (pipeline = resolved));
   // Until the pipeline is up, requests wait for it; a failed start is reported by the caller.

@@ -5,7 +5,7 @@
  */
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
-import { Logger } from "@aws-lambda-powertools/logger";
+import { createMaskingLogger } from "../functions/shared/cardMaskingLogFormatter";
 import type { LogLevel } from "@aws-lambda-powertools/logger/types";
 import { localRegion } from "./awsClients";
 import { startLocalApiServer, type LocalApiServer } from "./apiServer";
@@ -117,7 +117,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     pipeline: pipelineReady,
     apiKey: options.apiKey,
     port: options.port,
-    logger: new Logger({ serviceName: "local-api", logLevel: options.apiLogLevel ?? "INFO" }),
+    logger: createMaskingLogger({ serviceName: "local-api", logLevel: options.apiLogLevel ?? "INFO" }),
   });
   let pipeline: LocalPipeline;
   try {
