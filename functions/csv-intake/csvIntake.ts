@@ -27,6 +27,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context, S3Event } fr
 import type { CsvSource } from "../shared/csvTransactions";
 import { correlateInvocation, observeInvocation } from "../shared/handlerObservability";
 import { errorResponse } from "../shared/httpResponses";
+import { panInRequest } from "../shared/requestPans";
 import { redactPanText } from "../shared/pan";
 import { logger, metrics } from "../shared/powertools";
 import type { CsvIntakeConfig } from "./config";
@@ -217,6 +218,11 @@ export function createCsvIntakeHandler(dependencies: CsvIntakeDependencies): Csv
 
   async function handleApiRequest(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
     correlateInvocation({ apiRequestId: event.requestContext?.requestId });
+    const panError = panInRequest(event);
+    if (panError) {
+      count("UploadRequestsWithPan");
+      return errorResponse(400, panError);
+    }
     const routes: Record<string, () => Promise<APIGatewayProxyResult>> = {
       "/upload": () => acceptUpload(event),
       "/uploads": issueUploadUrl,

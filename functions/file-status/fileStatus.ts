@@ -8,6 +8,7 @@ import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import { correlateInvocation, observeInvocation } from "../shared/handlerObservability";
 import { errorResponse, jsonResponse } from "../shared/httpResponses";
+import { panInRequest } from "../shared/requestPans";
 import { MetricDimension } from "../shared/metricNames";
 import { logger, publishDimensionedCount } from "../shared/powertools";
 import type { FileStatusConfig } from "./config";
@@ -63,6 +64,12 @@ export function createFileStatusHandler(dependencies: FileStatusDependencies): F
         countLookup("InvalidRequest");
         logger.info("File id rejected", { code: parameter.error.code });
         return errorResponse(400, parameter.error);
+      }
+      const panError = panInRequest(event);
+      if (panError) {
+        countLookup("InvalidRequest");
+        logger.info("Request refused", { code: panError.code, field: panError.field });
+        return errorResponse(400, panError);
       }
       correlateInvocation({ correlationId: parameter.fileId, fileId: parameter.fileId });
       try {

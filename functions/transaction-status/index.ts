@@ -8,6 +8,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-l
 import { documentClient } from "../shared/dynamoDb";
 import { correlateInvocation, observeInvocation } from "../shared/handlerObservability";
 import { errorResponse, jsonResponse } from "../shared/httpResponses";
+import { panInRequest } from "../shared/requestPans";
 import { MetricDimension } from "../shared/metricNames";
 import { logger, publishDimensionedCount } from "../shared/powertools";
 import { loadTransactionStatusConfig } from "./config";
@@ -62,6 +63,12 @@ export const handler = async (
       countLookup("InvalidRequest");
       logger.info("Transaction id rejected", { code: parameter.error.code });
       return errorResponse(400, parameter.error);
+    }
+    const panError = panInRequest(event);
+    if (panError) {
+      countLookup("InvalidRequest");
+      logger.info("Request refused", { code: panError.code, field: panError.field });
+      return errorResponse(400, panError);
     }
     // Already refused if it held a card number; masked anyway, as every correlation id is.
     correlateInvocation({ correlationId: parameter.transactionId, transactionId: parameter.transactionId });

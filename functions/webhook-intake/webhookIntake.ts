@@ -15,6 +15,7 @@ import { correlateInvocation, observeInvocation } from "../shared/handlerObserva
 import { errorResponse, jsonResponse, replayedJsonResponse } from "../shared/httpResponses";
 import type { StoredResponse } from "../shared/intakeRecord";
 import { redactPanText } from "../shared/pan";
+import { panInRequest } from "../shared/requestPans";
 import { MetricName } from "../shared/metricNames";
 import { logger, metrics } from "../shared/powertools";
 import { publishTransactionReceived, transactionReceivedDetail } from "../shared/transactionReceivedEvent";
@@ -145,6 +146,12 @@ export function createWebhookIntakeHandler(dependencies: WebhookIntakeDependenci
       // is correlated by the transaction id once the body is valid.
       if (deliveryId !== undefined) correlateInvocation({ correlationId: deliveryId, webhookId: deliveryId });
       const logKeys = { provider: verification.provider };
+      const panError = panInRequest(event);
+      if (panError) {
+        count("WebhooksInvalid");
+        logger.info("Webhook refused", { ...logKeys, code: panError.code, field: panError.field });
+        return errorResponse(400, panError);
+      }
 
       if (raw.bytes > config.maxBodyBytes) {
         count("WebhooksTooLarge");

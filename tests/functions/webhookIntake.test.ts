@@ -393,11 +393,19 @@ describe("webhook-intake handler", function () {
       expect((await intakeRecord(`acme#${String(body.transaction_id)}`))?.state).to.equal("PENDING");
     });
 
-    it("masks a card number in the webhook-id before storing it", async () => {
+    it("refuses a card number in the webhook-id header, storing nothing and echoing nothing", async () => {
       const body = uniqueBody();
-      await handle(signed(body, { deliveryId: "msg_4111111111111111" }));
-      const record = await intakeRecord(`acme#${String(body.transaction_id)}`);
-      expect(record?.deliveryId).to.be.a("string").and.not.include("4111111111111111");
+      const result = await handle(signed(body, { deliveryId: "msg_4111.1111.1111.1111" }));
+      expect(result.statusCode).to.equal(400);
+      expect(JSON.parse(result.body)).to.deep.equal({
+        error: {
+          code: "PAN_DETECTED",
+          message: "A request header must not contain a full card number (PAN)",
+          field: "headers",
+        },
+      });
+      expect(await intakeRecord(`acme#${String(body.transaction_id)}`)).to.equal(undefined);
+      expect(eventBridgeMock.commandCalls(PutEventsCommand)).to.have.length(0);
     });
 
     it("treats the same content with other key order and whitespace as the same delivery", async () => {
