@@ -29,7 +29,8 @@ const freeText = (maxLength: number) =>
     .string()
     .min(1, { error: "must not be empty" })
     .max(maxLength, { error: `must be at most ${maxLength} characters` })
-    .regex(/^[^\p{Cc}]*$/u, { error: "must not contain control characters" });
+    .regex(/^[^\p{Cc}]*$/u, { error: "must not contain control characters" })
+    .regex(/[^\s\p{Cf}]/u, { error: "must not be only whitespace" });
 
 const countryCode = z
   .string()
@@ -38,10 +39,17 @@ const countryCode = z
   })
   .transform((value) => normaliseCountryCode(value) ?? value);
 
+/** No card transaction this pipeline takes predates it; earlier years are typos or epoch zero. */
+export const earliestOccurredAt = new Date("2000-01-01T00:00:00Z");
+
 const occurredAt = z
   .string()
   .refine((value) => parseTimestamp(value) !== undefined, {
     error: 'must be an ISO 8601 date-time with an offset, e.g. "2025-11-14T09:30:00Z"',
+    abort: true,
+  })
+  .refine((value) => (parseTimestamp(value)?.getTime() ?? 0) >= earliestOccurredAt.getTime(), {
+    error: `must not be before ${earliestOccurredAt.toISOString()}`,
   })
   .transform((value) => {
     const instant = parseTimestamp(value);
