@@ -5,7 +5,7 @@ import { serviceAssumeRolePolicy } from "./iamPolicy";
 import { ingestApiAccessLogFormat } from "./ingestApiAccessLog";
 import { csvUploadModel, uploadRequestParameters, uploadRequestValidator } from "./ingestApiUpload";
 import { allowedLogRetentionDays } from "./logRetention";
-import { ingestApiRoutes } from "./ingestApiRoutes";
+import { ingestApiBinaryMediaTypes, ingestApiRoutes } from "./ingestApiRoutes";
 
 /** Arguments of {@link IngestApi}. */
 export interface IngestApiArgs {
@@ -276,6 +276,7 @@ export class IngestApi extends pulumi.ComponentResource {
         description: `${name}: transaction intake (POST /webhook) and status (GET /transactions/{transactionId})`,
         endpointConfiguration: { types: "REGIONAL" },
         apiKeySource: "HEADER",
+        binaryMediaTypes: [...ingestApiBinaryMediaTypes],
       },
       { parent: this },
     );

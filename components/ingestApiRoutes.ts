@@ -59,3 +59,10 @@ export const ingestApiRoutes = {
 } as const satisfies Record<string, IngestApiRoute>;
 
 export type IngestApiRouteName = keyof typeof ingestApiRoutes;
+
+/**
+ * Content types API Gateway hands to the functions base64-encoded, byte for byte (parameters such
+ * as charset are ignored when matching): webhook signatures are verified over the exact bytes the
+ * provider signed, which a text body re-encoded by API Gateway would not be.
+ */
+export const ingestApiBinaryMediaTypes: readonly string[] = ["application/json"];

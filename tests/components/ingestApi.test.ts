@@ -117,12 +117,14 @@ describe("IngestApi component", () => {
   after(() => settledResources(recorder));
 
   describe("REST API", () => {
-    it("is REGIONAL, reads API keys from the x-api-key header, and says what it serves", () => {
+    it("is REGIONAL, reads API keys from the x-api-key header, hands JSON bodies over as bytes, and says what it serves", () => {
       expect(exact(restApiType, "ingest-api").inputs).to.deep.equal({
         description:
           "ingest: transaction intake (POST /webhook) and status (GET /transactions/{transactionId})",
         endpointConfiguration: { types: "REGIONAL" },
         apiKeySource: "HEADER",
+        // Webhook signatures are verified over the exact bytes: base64 through API Gateway, never re-encoded.
+        binaryMediaTypes: ["application/json"],
       });
     });
   });
