@@ -30,6 +30,10 @@ export interface ApiContext {
   readonly stage: string;
   /** The API key the caller presented, when the route required one. */
   readonly apiKey?: string;
+  /** The id API Gateway would give that key. */
+  readonly apiKeyId?: string;
+  /** The stage's variables (each scope's key id). */
+  readonly stageVariables?: Readonly<Record<string, string>>;
   readonly now?: Date;
 }
 
@@ -96,7 +100,7 @@ export function toApiGatewayEvent(
     multiValueHeaders,
     ...queryMaps(search),
     pathParameters: route.pathParameters ? { ...route.pathParameters } : null,
-    stageVariables: null,
+    stageVariables: context.stageVariables ? { ...context.stageVariables } : null,
     body: request.body.length === 0 ? null : request.body.toString(binary ? "base64" : "utf8"),
     isBase64Encoded: binary && request.body.length > 0,
     requestContext: {
@@ -115,7 +119,7 @@ export function toApiGatewayEvent(
         accessKey: null,
         accountId: null,
         apiKey: context.apiKey ?? null,
-        apiKeyId: context.apiKey === undefined ? null : "local",
+        apiKeyId: context.apiKey === undefined ? null : (context.apiKeyId ?? null),
         caller: null,
         clientCert: null,
         cognitoAuthenticationProvider: null,

@@ -83,6 +83,7 @@ async function main(): Promise<void> {
 
   const stack: LocalStack = await startLocalStack({
     apiKey: credentials.apiKey,
+    uploadApiKey: credentials.uploadApiKey,
     webhookSecret: credentials.webhookSecret,
     providerName: localProviderName,
     port: options.port,

@@ -28,6 +28,7 @@ import type { CsvSource } from "../shared/csvTransactions";
 import { correlateInvocation, observeInvocation } from "../shared/handlerObservability";
 import { errorResponse } from "../shared/httpResponses";
 import { panInRequest } from "../shared/requestPans";
+import { keyNotAllowedOnRoute } from "../shared/apiKeyScopes";
 import { redactPanText } from "../shared/pan";
 import { logger, metrics } from "../shared/powertools";
 import type { CsvIntakeConfig } from "./config";
@@ -218,6 +219,12 @@ export function createCsvIntakeHandler(dependencies: CsvIntakeDependencies): Csv
 
   async function handleApiRequest(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
     correlateInvocation({ apiRequestId: event.requestContext?.requestId });
+    const keyError = keyNotAllowedOnRoute(event, "upload");
+    if (keyError) {
+      count("UploadRequestsKeyNotAllowed");
+      logger.warn("API key not allowed on this route");
+      return errorResponse(403, keyError);
+    }
     const panError = panInRequest(event);
     if (panError) {
       count("UploadRequestsWithPan");

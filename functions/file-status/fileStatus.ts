@@ -9,6 +9,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-l
 import { correlateInvocation, observeInvocation } from "../shared/handlerObservability";
 import { errorResponse, jsonResponse } from "../shared/httpResponses";
 import { panInRequest } from "../shared/requestPans";
+import { keyNotAllowedOnRoute } from "../shared/apiKeyScopes";
 import { MetricDimension } from "../shared/metricNames";
 import { logger, publishDimensionedCount } from "../shared/powertools";
 import type { FileStatusConfig } from "./config";
@@ -27,7 +28,8 @@ export type FileStatusHandler = (
 ) => Promise<APIGatewayProxyResult>;
 
 /** Values of the `outcome` dimension of the FileStatusLookups metric. */
-type LookupOutcome = "Found" | "NotFound" | "InvalidRequest" | "StoreError" | "InternalError";
+type LookupOutcome =
+  "Found" | "NotFound" | "InvalidRequest" | "KeyNotAllowed" | "StoreError" | "InternalError";
 
 /** Seconds a client should wait before asking again after a 503. */
 const retryAfterSeconds = "1";
@@ -59,6 +61,12 @@ export function createFileStatusHandler(dependencies: FileStatusDependencies): F
   return (event, context) =>
     observeInvocation(context, async () => {
       correlateInvocation({ apiRequestId: event.requestContext?.requestId });
+      const keyError = keyNotAllowedOnRoute(event, "upload");
+      if (keyError) {
+        countLookup("KeyNotAllowed");
+        logger.warn("API key not allowed on this route");
+        return errorResponse(403, keyError);
+      }
       const parameter = parseFileIdParameter(event.pathParameters?.file_id);
       if (!parameter.valid) {
         countLookup("InvalidRequest");

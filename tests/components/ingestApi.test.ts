@@ -435,12 +435,14 @@ describe("IngestApi component", () => {
   });
 
   describe("stage", () => {
-    it("deploys the deployment as stageName (default v1) with X-Ray tracing and JSON access logs", () => {
+    it("deploys the deployment as stageName (default v1) with X-Ray tracing, JSON access logs and each route's key id", () => {
       expect(exact(stageType, "ingest-stage").inputs).to.deep.equal({
         restApi: "ingest-api-id",
         deployment: "ingest-deployment-id",
         stageName: "prod",
         xrayTracingEnabled: true,
+        // The handlers admit only the key their route is for (API Gateway admits any key of the stage's plans).
+        variables: { statusApiKeyId: "ingest-status-key-id", uploadApiKeyId: "ingest-upload-key-id" },
         accessLogSettings: {
           destinationArn: String(exact(logGroupType, "ingest-access-logs").state.arn),
           format: ingestApiAccessLogFormat(),

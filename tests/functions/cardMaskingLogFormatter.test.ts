@@ -64,7 +64,12 @@ describe("card-masking log formatter", () => {
       },
     };
     const captured = await captureOutput(async () => {
-      const server = await startLocalApiServer({ pipeline, apiKey: "key-12345678", port: 0 });
+      const server = await startLocalApiServer({
+        pipeline,
+        apiKey: "key-12345678",
+        uploadApiKey: "upload-12345678",
+        port: 0,
+      });
       try {
         for (const path of [
           "/transactions/4100282491748633",

@@ -46,6 +46,7 @@ describe("local API server", () => {
     server = await startLocalApiServer({
       pipeline,
       apiKey: "key-12345678",
+      uploadApiKey: "upload-key-12345678",
       port: 0,
       logger: new Logger({ logLevel: "SILENT" }),
     });
