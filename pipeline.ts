@@ -249,6 +249,13 @@ export function deployPipeline(region: string, config: StackConfig): PipelineOut
         resources: [uploadObjects("uploads/")],
       },
       { sid: "StoreValidatedFiles", actions: ["s3:PutObject"], resources: [uploadObjects("validated/")] },
+      // A refused upload (a card number in it, say) is removed with every version.
+      {
+        sid: "RemoveRefusedUploads",
+        actions: ["s3:DeleteObject", "s3:DeleteObjectVersion"],
+        resources: [uploadObjects("uploads/")],
+      },
+      { sid: "ListUploadVersions", actions: ["s3:ListBucketVersions"], resources: [uploads.bucketArn] },
       useTableKey,
     ],
     "file-status": [

@@ -309,6 +309,8 @@ export function createCsvIntakeHandler(dependencies: CsvIntakeDependencies): Csv
         await storage.copyToValidated(fileId, object.etag);
         marked = await store.markValidated({ ...attempt, now: clock() }, validation.summary);
       } else {
+        // A refused file is of no further use and may hold a card number: it is not kept at rest.
+        await storage.removeIncoming(fileId);
         marked = await store.markRejected(
           { ...attempt, now: clock() },
           validation.rejection,

@@ -530,6 +530,7 @@ describe("CSV transactions: summary", () => {
       ],
       errorCount: 13,
       duplicateIds: 0,
+      firstCardNumberLine: 13,
     });
   });
 
