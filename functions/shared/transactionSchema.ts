@@ -24,12 +24,17 @@ const printableId = z
   .max(128, { error: "must be at most 128 characters" })
   .regex(/^[\x21-\x7E]*$/, { error: "must be printable ASCII without spaces" });
 
-const freeText = (maxLength: number) =>
+/** Ids are one line; names may span lines (a quoted CSV field may hold a line break). */
+const freeText = (maxLength: number, lineBreaks = false) =>
   z
     .string()
     .min(1, { error: "must not be empty" })
     .max(maxLength, { error: `must be at most ${maxLength} characters` })
-    .regex(/^[^\p{Cc}]*$/u, { error: "must not contain control characters" })
+    .regex(lineBreaks ? /^(?:[^\p{Cc}]|\r?\n)*$/u : /^[^\p{Cc}]*$/u, {
+      error: lineBreaks
+        ? "must not contain control characters other than line breaks"
+        : "must not contain control characters",
+    })
     .regex(/[^\s\p{Cf}]/u, { error: "must not be only whitespace" });
 
 const countryCode = z
@@ -123,8 +128,8 @@ export const candidateTransactionSchema = z.object(
       .nullish(),
     customerCountry: countryCode.nullish(),
     merchantCountry: countryCode.nullish(),
-    customerName: freeText(200).nullish(),
-    merchantName: freeText(200).nullish(),
+    customerName: freeText(200, true).nullish(),
+    merchantName: freeText(200, true).nullish(),
     card: cardSummary.nullish(),
     metadata: metadata.nullish(),
   },
