@@ -134,10 +134,10 @@ describe("hostile input end to end", function () {
     }
   });
 
-  it("300 ids holding a millisecond timestamp are accepted: no false card-number refusals", async () => {
+  it("150 ids holding a millisecond timestamp are accepted: no false card-number refusals", async () => {
     const start = 1_765_081_191_000;
     const refused: string[] = [];
-    for (let index = 0; index < 300; index += 1) {
+    for (let index = 0; index < 150; index += 1) {
       const id = `p${start + index * 7919}_${index}`;
       const answer = await pipeline.client.postWebhook(transactionBody(`${pipeline.target.runId}-${id}`));
       if (answer.status !== 202) refused.push(`${id}: ${answer.status} ${answer.text}`);
