@@ -11,6 +11,7 @@
  */
 import { machineInfo, say, writeResults } from "./lib/report";
 import { csvGrowthTable, csvTable, defaultCsvSizes, runCsvSuite } from "./csv/suite";
+import { defaultPanRows, panTable, runPanSuite } from "./pan/suite";
 import {
   defaultDomainCount,
   defaultDomainSeed,
@@ -70,6 +71,14 @@ const suites: Record<string, Suite> = {
           : "WARNING: the implementations disagree on what they found; the comparison is void (see the JSON).",
       );
       return { results: result, ok: result.outcomesAgree };
+    },
+  },
+  pan: {
+    async run(options) {
+      const result = runPanSuite(options.quick ? 10_000 : defaultPanRows);
+      say();
+      say(panTable(result));
+      return { results: result, ok: result.rowsWithCardNumbers === 0 };
     },
   },
   domain: {

@@ -5,7 +5,8 @@ import { serviceAssumeRolePolicy } from "./iamPolicy";
 import { ingestApiAccessLogFormat } from "./ingestApiAccessLog";
 import { uploadRequestParameters, uploadRequestValidator } from "./ingestApiUpload";
 import { allowedLogRetentionDays } from "./logRetention";
-import { ingestApiRoutes } from "./ingestApiRoutes";
+import { apiKeyStageVariables } from "../functions/shared/apiKeyScopes";
+import { ingestApiBinaryMediaTypes, ingestApiRoutes } from "./ingestApiRoutes";
 
 /** Arguments of {@link IngestApi}. */
 export interface IngestApiArgs {
@@ -161,9 +162,12 @@ function modelFingerprints(models: Readonly<Record<string, aws.apigateway.Model>
  * method and path, a stage traced by X-Ray with JSON access logs and throttling, and the log
  * groups API Gateway writes to, with retention.
  *
- * API keys identify and meter callers; they do not authorize routes. Any key in a usage plan of
- * the stage passes every `apiKeyRequired` method, so the status key can upload and the upload key
- * can read transactions; each is held to its own plan's quota and throttle.
+ * API keys identify and meter callers; API Gateway lets any key in a usage plan of the stage pass
+ * every `apiKeyRequired` method. Routes are scoped in the handlers instead: the stage variables
+ * name the status key and the upload key, and each handler compares the caller's
+ * `requestContext.identity.apiKeyId` with the key of its route, so the status key only reads
+ * transactions and the upload key only uploads and reads file status. Each key is held to its own
+ * plan's quota and throttle.
  */
 export class IngestApi extends pulumi.ComponentResource {
   public readonly restApiId: pulumi.Output<string>;
@@ -276,6 +280,7 @@ export class IngestApi extends pulumi.ComponentResource {
         description: `${name}: transaction intake (POST /webhook) and status (GET /transactions/{transactionId})`,
         endpointConfiguration: { types: "REGIONAL" },
         apiKeySource: "HEADER",
+        binaryMediaTypes: [...ingestApiBinaryMediaTypes],
       },
       { parent: this },
     );
@@ -409,6 +414,19 @@ export class IngestApi extends pulumi.ComponentResource {
       { parent: this },
     );
 
+    const apiKey = new aws.apigateway.ApiKey(
+      `${name}-status-key`,
+      { description: `${name}: reads transaction status (GET /transactions/{transactionId})`, enabled: true },
+      { parent: this },
+    );
+    const uploadApiKey = new aws.apigateway.ApiKey(
+      `${name}-upload-key`,
+      {
+        description: `${name}: back-office CSV uploads (POST /upload, POST /uploads, GET /files/{file_id})`,
+        enabled: true,
+      },
+      { parent: this },
+    );
     const stage = new aws.apigateway.Stage(
       `${name}-stage`,
       {
@@ -417,6 +435,11 @@ export class IngestApi extends pulumi.ComponentResource {
         stageName,
         xrayTracingEnabled: true,
         accessLogSettings: { destinationArn: accessLogGroup.arn, format: ingestApiAccessLogFormat() },
+        // Each key-protected handler admits only the key its route is for (shared/apiKeyScopes.ts).
+        variables: {
+          [apiKeyStageVariables.status]: apiKey.id,
+          [apiKeyStageVariables.upload]: uploadApiKey.id,
+        },
       },
       { parent: this, dependsOn: [...accountDependencies, executionLogGroup] },
     );
@@ -492,11 +515,6 @@ export class IngestApi extends pulumi.ComponentResource {
       { parent: this, dependsOn: [uploadSettings] },
     );
 
-    const apiKey = new aws.apigateway.ApiKey(
-      `${name}-status-key`,
-      { description: `${name}: reads transaction status (GET /transactions/{transactionId})`, enabled: true },
-      { parent: this },
-    );
     const usagePlan = new aws.apigateway.UsagePlan(
       `${name}-usage-plan`,
       {
@@ -515,14 +533,6 @@ export class IngestApi extends pulumi.ComponentResource {
 
     // The back office's key, in a plan of its own: a key may belong to one plan per stage, and a
     // stage to several plans. Its quota counts every request made with the key.
-    const uploadApiKey = new aws.apigateway.ApiKey(
-      `${name}-upload-key`,
-      {
-        description: `${name}: back-office CSV uploads (POST /upload, POST /uploads, GET /files/{file_id})`,
-        enabled: true,
-      },
-      { parent: this },
-    );
     const uploadUsagePlan = new aws.apigateway.UsagePlan(
       `${name}-upload-usage-plan`,
       {

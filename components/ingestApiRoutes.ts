@@ -2,8 +2,9 @@
  * The ingest API's routes: method, path template, whether an API key is required and which
  * function answers. The IngestApi component deploys exactly these, and the local HTTP server
  * (`npm start`) serves the same table, so the two cannot disagree on a path or on which routes
- * need a key.
+ * need a key, and which key.
  */
+import type { ApiKeyScope } from "../functions/shared/apiKeyScopes";
 
 export interface IngestApiRoute {
   /** Names the route's children in the stack (`${name}-${key}`); a shipped key never changes. */
@@ -12,6 +13,8 @@ export interface IngestApiRoute {
   readonly resourcePath: string;
   readonly httpMethod: "GET" | "POST";
   readonly apiKeyRequired: boolean;
+  /** Which key opens the route when one is required (checked by its handler, see apiKeyScopes.ts). */
+  readonly apiKeyScope?: ApiKeyScope;
   /** The folder under functions/ of the Lambda behind the route. */
   readonly functionFolder: string;
 }
@@ -31,6 +34,7 @@ export const ingestApiRoutes = {
     httpMethod: "GET",
     // It answers stored transaction data.
     apiKeyRequired: true,
+    apiKeyScope: "status",
     functionFolder: "transaction-status",
   },
   upload: {
@@ -38,6 +42,7 @@ export const ingestApiRoutes = {
     resourcePath: "/upload",
     httpMethod: "POST",
     apiKeyRequired: true,
+    apiKeyScope: "upload",
     functionFolder: "csv-intake",
   },
   uploads: {
@@ -46,6 +51,7 @@ export const ingestApiRoutes = {
     httpMethod: "POST",
     // A presigned URL lets its holder write into the uploads bucket.
     apiKeyRequired: true,
+    apiKeyScope: "upload",
     functionFolder: "csv-intake",
   },
   fileStatus: {
@@ -54,8 +60,16 @@ export const ingestApiRoutes = {
     httpMethod: "GET",
     // A file's status and row errors are back-office data.
     apiKeyRequired: true,
+    apiKeyScope: "upload",
     functionFolder: "file-status",
   },
 } as const satisfies Record<string, IngestApiRoute>;
 
 export type IngestApiRouteName = keyof typeof ingestApiRoutes;
+
+/**
+ * Content types API Gateway hands to the functions base64-encoded, byte for byte (parameters such
+ * as charset are ignored when matching): webhook signatures are verified over the exact bytes the
+ * provider signed, which a text body re-encoded by API Gateway would not be.
+ */
+export const ingestApiBinaryMediaTypes: readonly string[] = ["application/json"];

@@ -2,11 +2,13 @@
  * Turns an HTTP request into the event API Gateway's REST Lambda-proxy integration sends, so the
  * local server calls the handlers with what they receive in AWS: header names as the client sent
  * them (last value in `headers`, all in `multiValueHeaders`), path parameters as they appear in
- * the URL (REST APIs do not decode them), null for absent query strings, the body as text (the
- * API declares no binary media types) and a request context with stage, resource path and caller.
+ * the URL (REST APIs do not decode them), null for absent query strings, the body base64-encoded
+ * when its Content-Type is one of the API's binary media types and as text otherwise, and a
+ * request context with stage, resource path and caller.
  */
 import { randomUUID } from "node:crypto";
 import type { APIGatewayProxyEvent } from "aws-lambda";
+import { ingestApiBinaryMediaTypes } from "../components/ingestApiRoutes";
 
 export interface HttpRequestParts {
   readonly method: string;
@@ -28,6 +30,10 @@ export interface ApiContext {
   readonly stage: string;
   /** The API key the caller presented, when the route required one. */
   readonly apiKey?: string;
+  /** The id API Gateway would give that key. */
+  readonly apiKeyId?: string;
+  /** The stage's variables (each scope's key id). */
+  readonly stageVariables?: Readonly<Record<string, string>>;
   readonly now?: Date;
 }
 
@@ -69,6 +75,13 @@ export function splitRequestUrl(url: string): { path: string; search: URLSearchP
     : { path: url.slice(0, queryStart), search: new URLSearchParams(url.slice(queryStart + 1)) };
 }
 
+/** API Gateway matches the media type alone, ignoring parameters such as charset. */
+function isBinaryMediaType(headers: Readonly<Record<string, string>>): boolean {
+  const contentType = Object.entries(headers).find(([name]) => name.toLowerCase() === "content-type")?.[1];
+  const mediaType = contentType?.split(";")[0]?.trim().toLowerCase();
+  return mediaType !== undefined && ingestApiBinaryMediaTypes.includes(mediaType);
+}
+
 export function toApiGatewayEvent(
   request: HttpRequestParts,
   route: RouteMatch,
@@ -77,6 +90,7 @@ export function toApiGatewayEvent(
   const { path, search } = splitRequestUrl(request.url);
   const { headers, multiValueHeaders } = headerMaps(request.rawHeaders);
   const now = context.now ?? new Date();
+  const binary = isBinaryMediaType(headers);
   const userAgent = Object.entries(headers).find(([name]) => name.toLowerCase() === "user-agent")?.[1];
   return {
     resource: route.resourcePath,
@@ -86,9 +100,9 @@ export function toApiGatewayEvent(
     multiValueHeaders,
     ...queryMaps(search),
     pathParameters: route.pathParameters ? { ...route.pathParameters } : null,
-    stageVariables: null,
-    body: request.body.length === 0 ? null : request.body.toString("utf8"),
-    isBase64Encoded: false,
+    stageVariables: context.stageVariables ? { ...context.stageVariables } : null,
+    body: request.body.length === 0 ? null : request.body.toString(binary ? "base64" : "utf8"),
+    isBase64Encoded: binary && request.body.length > 0,
     requestContext: {
       accountId: "000000000000",
       apiId: "local",
@@ -105,7 +119,7 @@ export function toApiGatewayEvent(
         accessKey: null,
         accountId: null,
         apiKey: context.apiKey ?? null,
-        apiKeyId: context.apiKey === undefined ? null : "local",
+        apiKeyId: context.apiKey === undefined ? null : (context.apiKeyId ?? null),
         caller: null,
         clientCert: null,
         cognitoAuthenticationProvider: null,

@@ -3,15 +3,18 @@
  * (components/ingestApiRoutes.ts) by turning each request into an API Gateway REST proxy event and
  * calling the real handler. It answers the way API Gateway does where the handler is not reached:
  * 403 "Missing Authentication Token" for an unknown route or method, 403 "Forbidden" for a missing
- * or wrong API key, 413 above the 10 MB payload quota and 502 when the handler throws.
+ * or unknown API key (either of the two keys passes, as any key of a usage plan does in AWS; the
+ * handler then admits only its route's key), 413 above the 10 MB payload quota and 502 when the handler throws.
  *
  * Two local-only routes, behind the same API key: POST /admin/archive runs the archival job once
  * (in AWS, its schedule does), and GET /admin/health answers 200 once the pipeline is ready.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { Logger } from "@aws-lambda-powertools/logger";
+import type { Logger } from "@aws-lambda-powertools/logger";
 import type { APIGatewayProxyResult } from "aws-lambda";
+import { apiKeyStageVariables, type ApiKeyScope } from "../functions/shared/apiKeyScopes";
+import { createMaskingLogger } from "../functions/shared/cardMaskingLogFormatter";
 import { ingestApiRoutes, type IngestApiRoute, type IngestApiRouteName } from "../components/ingestApiRoutes";
 import { splitRequestUrl, toApiGatewayEvent, type RouteMatch } from "./apiGatewayEvent";
 import type { HttpHandler, LocalPipeline } from "./localPipeline";
@@ -24,8 +27,10 @@ export type ApiPipeline = Pick<LocalPipeline, IngestApiRouteName | "archive">;
 export interface LocalApiServerOptions {
   /** The pipeline whose handlers answer; a promise while it is still starting. */
   readonly pipeline: ApiPipeline | Promise<ApiPipeline>;
-  /** The value of `x-api-key` the key-protected routes accept. */
+  /** The status key: `x-api-key` for GET /transactions/{id} (and the local admin routes). */
   readonly apiKey: string;
+  /** The upload (back-office) key: `x-api-key` for POST /upload, POST /uploads, GET /files/{id}. */
+  readonly uploadApiKey: string;
   /** 0 picks a free port. */
   readonly port: number;
   /** Default 127.0.0.1: the local stack is for this machine only. */
@@ -143,10 +148,22 @@ function presentedApiKey(request: IncomingMessage): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
+/** The ids API Gateway would give the two keys, and the stage variables naming them. */
+const localApiKeyIds: Readonly<Record<ApiKeyScope, string>> = {
+  status: "local-status-key",
+  upload: "local-upload-key",
+};
+const localStageVariables: Readonly<Record<string, string>> = Object.fromEntries(
+  (Object.keys(localApiKeyIds) as ApiKeyScope[]).map((scope) => [
+    apiKeyStageVariables[scope],
+    localApiKeyIds[scope],
+  ]),
+);
+
 export async function startLocalApiServer(options: LocalApiServerOptions): Promise<LocalApiServer> {
   const host = options.host ?? "127.0.0.1";
   const stage = options.stage ?? "local";
-  const logger = options.logger ?? new Logger({ serviceName: "local-api" });
+  const logger = options.logger ?? createMaskingLogger({ serviceName: "local-api" });
   let pipeline: ApiPipeline | undefined;
   const ready = Promise.resolve(options.pipeline).then((resolved) => (pipeline = resolved));
   // Until the pipeline is up, requests wait for it; a failed start is reported by the caller.
@@ -155,7 +172,11 @@ export async function startLocalApiServer(options: LocalApiServerOptions): Promi
   async function answer(request: IncomingMessage, response: ServerResponse): Promise<number> {
     const method = request.method ?? "GET";
     const { path } = splitRequestUrl(request.url ?? "/");
-    const keyOk = presentedApiKey(request) === options.apiKey;
+    // As API Gateway does: any key of the stage passes; the handler checks it is the route's key.
+    const presented = presentedApiKey(request);
+    const presentedScope: ApiKeyScope | undefined =
+      presented === options.apiKey ? "status" : presented === options.uploadApiKey ? "upload" : undefined;
+    const keyOk = presentedScope !== undefined;
 
     if (path === "/admin/health" && method === "GET") {
       send(response, 200, JSON.stringify({ status: pipeline ? "ready" : "starting" }));
@@ -198,7 +219,13 @@ export async function startLocalApiServer(options: LocalApiServerOptions): Promi
         sourceIp: request.socket.remoteAddress ?? "127.0.0.1",
       },
       found.match,
-      { stage, apiKey: found.route.route.apiKeyRequired ? options.apiKey : undefined },
+      {
+        stage,
+        stageVariables: localStageVariables,
+        ...(found.route.route.apiKeyRequired && presentedScope !== undefined
+          ? { apiKey: presented, apiKeyId: localApiKeyIds[presentedScope] }
+          : {}),
+      },
     );
     try {
       const result = await handler(event);
@@ -220,7 +247,7 @@ export async function startLocalApiServer(options: LocalApiServerOptions): Promi
       .then((statusCode) => {
         logger.info("Request answered", {
           method: request.method,
-          // The path only: ids are harmless, and query strings are not used by any route.
+          // The path only (query strings are not used by any route); the formatter masks card numbers.
           path: splitRequestUrl(request.url ?? "/").path,
           statusCode,
           durationMs: Math.round(performance.now() - started),

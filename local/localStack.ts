@@ -5,7 +5,7 @@
  */
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
-import { Logger } from "@aws-lambda-powertools/logger";
+import { createMaskingLogger } from "../functions/shared/cardMaskingLogFormatter";
 import type { LogLevel } from "@aws-lambda-powertools/logger/types";
 import { localRegion } from "./awsClients";
 import { startLocalApiServer, type LocalApiServer } from "./apiServer";
@@ -49,8 +49,10 @@ export type LocalStackOutputs = {
 };
 
 export interface LocalStackOptions extends LocalPipelineOptions {
-  /** The value of `x-api-key` for the key-protected routes. */
+  /** The status key: `x-api-key` for GET /transactions/{id} and the local admin routes. */
   readonly apiKey: string;
+  /** The upload key: `x-api-key` for POST /upload, POST /uploads and GET /files/{id}. */
+  readonly uploadApiKey: string;
   /** 0 picks a free port. */
   readonly port: number;
   /** Level of the API's own request log lines. Default INFO. */
@@ -116,8 +118,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const server: LocalApiServer = await startLocalApiServer({
     pipeline: pipelineReady,
     apiKey: options.apiKey,
+    uploadApiKey: options.uploadApiKey,
     port: options.port,
-    logger: new Logger({ serviceName: "local-api", logLevel: options.apiLogLevel ?? "INFO" }),
+    logger: createMaskingLogger({ serviceName: "local-api", logLevel: options.apiLogLevel ?? "INFO" }),
   });
   let pipeline: LocalPipeline;
   try {

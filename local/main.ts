@@ -9,7 +9,7 @@
  */
 import { parseArgs } from "node:util";
 import { relative, resolve } from "node:path";
-import { Logger } from "@aws-lambda-powertools/logger";
+import { createMaskingLogger } from "../functions/shared/cardMaskingLogFormatter";
 import { PortInUseError } from "./apiServer";
 import { InvalidLocalSettingError, localProviderName, readLocalCredentials } from "./localCredentials";
 import { localOutputsPath, startLocalStack, type LocalStack } from "./localStack";
@@ -78,11 +78,12 @@ async function main(): Promise<void> {
   const options = readOptions(process.argv.slice(2));
   const credentials = readLocalCredentials();
   if (process.stdout.isTTY) renderLogsForTerminal(process.stdout);
-  const logger = new Logger({ serviceName: "local" });
+  const logger = createMaskingLogger({ serviceName: "local" });
   logger.info("Starting the local pipeline", { port: options.port, dataDirectory: options.dataDirectory });
 
   const stack: LocalStack = await startLocalStack({
     apiKey: credentials.apiKey,
+    uploadApiKey: credentials.uploadApiKey,
     webhookSecret: credentials.webhookSecret,
     providerName: localProviderName,
     port: options.port,

@@ -18,11 +18,16 @@ export function startBanner({ url, credentials, dataDirectory, outputsPath }: Ba
     : "(from WEBHOOK_SECRET)";
   const keyNote = credentials.apiKeyIsDefault ? "(default; set API_KEY to change)" : "(from API_KEY)";
   const key = credentials.apiKey;
+  const uploadKey = credentials.uploadApiKey;
+  const uploadKeyNote = credentials.uploadApiKeyIsDefault
+    ? "(default; set UPLOAD_API_KEY to change)"
+    : "(from UPLOAD_API_KEY)";
   return `
 Transaction pipeline running locally at ${url}
 
   WEBHOOK_SECRET  ${credentials.webhookSecret}  ${secretNote}
-  API_KEY         ${key}  ${keyNote}
+  API_KEY         ${key}  ${keyNote}  reads transactions
+  UPLOAD_API_KEY  ${uploadKey}  ${uploadKeyNote}  uploads files and reads their status
   Provider        ${localProviderName}   (transaction ids are stored as ${localProviderName}#<transaction_id>)
   DynamoDB data   ${dataDirectory ? `persisted in ${dataDirectory}` : "in memory (--data-dir <folder> keeps it across restarts)"}
   Stack outputs   ${outputsPath}
@@ -34,11 +39,11 @@ Read it back (# is %23 in a URL):
   curl -s -H 'x-api-key: ${key}' ${url}/transactions/${localProviderName}%23tx-approved-1
 
 Upload a CSV file, then follow it:
-  curl -s -H 'x-api-key: ${key}' -H 'Content-Type: text/csv' --data-binary @examples/transactions.csv ${url}/upload
-  curl -s -H 'x-api-key: ${key}' ${url}/files/<file_id>
+  curl -s -H 'x-api-key: ${uploadKey}' -H 'Content-Type: text/csv' --data-binary @examples/transactions.csv ${url}/upload
+  curl -s -H 'x-api-key: ${uploadKey}' ${url}/files/<file_id>
 
 Ask for a presigned URL for a large file:
-  curl -s -X POST -H 'x-api-key: ${key}' ${url}/uploads
+  curl -s -X POST -H 'x-api-key: ${uploadKey}' ${url}/uploads
 
 Run the archival job now (decided transactions older than --archive-after-hours):
   curl -s -X POST -H 'x-api-key: ${key}' ${url}/admin/archive

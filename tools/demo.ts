@@ -38,6 +38,7 @@ async function main(): Promise<number> {
     process.stdout.write(`Nothing answers at ${url}; starting a local pipeline for this run…\n`);
     ownStack = await startLocalStack({
       apiKey: credentials.apiKey,
+      uploadApiKey: credentials.uploadApiKey,
       webhookSecret: credentials.webhookSecret,
       providerName: localProviderName,
       port: 0,
@@ -49,6 +50,7 @@ async function main(): Promise<number> {
   const endpoint: PipelineEndpoint = {
     outputs: ingestApiUrls(apiUrl),
     apiKey: credentials.apiKey,
+    uploadApiKey: credentials.uploadApiKey,
     webhookSecret: credentials.webhookSecret,
     providerName: localProviderName,
     runId: `demo-${runId}`,

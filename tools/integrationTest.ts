@@ -5,7 +5,8 @@
  * without --stack, the local stack (started in process, as `npm test` does); with --stack, a
  * deployed stack read through `pulumi stack output --json`, which needs the Pulumi CLI, AWS
  * credentials for the stack's account and, because they are not outputs:
- *   PIPELINE_TEST_API_KEY         the value of an API key of the stack's usage plans
+ *   PIPELINE_TEST_API_KEY         the value of the stack's status API key
+ *   PIPELINE_TEST_UPLOAD_API_KEY  the value of the stack's upload API key
  *   PIPELINE_TEST_WEBHOOK_SECRET  a Standard Webhooks signing secret of one of its providers
  *   PIPELINE_TEST_PROVIDER        that provider's name (default "acme")
  */
@@ -24,9 +25,11 @@ function main(): void {
     process.exit(2);
   }
   if (stack !== undefined && stack !== "local") {
-    const missing = ["PIPELINE_TEST_API_KEY", "PIPELINE_TEST_WEBHOOK_SECRET"].filter(
-      (name) => !process.env[name],
-    );
+    const missing = [
+      "PIPELINE_TEST_API_KEY",
+      "PIPELINE_TEST_UPLOAD_API_KEY",
+      "PIPELINE_TEST_WEBHOOK_SECRET",
+    ].filter((name) => !process.env[name]);
     if (missing.length > 0) {
       process.stderr.write(
         `testing the deployed stack "${stack}" needs ${missing.join(" and ")} set\n${usage}\n`,

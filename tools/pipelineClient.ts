@@ -17,7 +17,10 @@ export interface PipelineEndpoint {
     readonly filesUrl?: string;
     readonly deadLetterQueueUrl?: string;
   };
+  /** The status key (GET /transactions/{id}). */
   readonly apiKey: string;
+  /** The upload key (POST /upload, POST /uploads, GET /files/{id}). */
+  readonly uploadApiKey: string;
   readonly webhookSecret: string;
   /** The Standard Webhooks provider the secret belongs to: ids are stored as `<provider>#<id>`. */
   readonly providerName: string;
@@ -129,7 +132,7 @@ export class PipelineClient {
     return answer(
       await fetch(url, {
         method: "POST",
-        headers: { "x-api-key": this.target.apiKey, "Content-Type": contentType },
+        headers: { "x-api-key": this.target.uploadApiKey, "Content-Type": contentType },
         body: csv,
       }),
     );
@@ -137,13 +140,15 @@ export class PipelineClient {
 
   async requestUploadUrl(): Promise<HttpAnswer> {
     const url = this.target.outputs.uploadsUrl ?? `${this.target.outputs.apiUrl}/uploads`;
-    return answer(await fetch(url, { method: "POST", headers: { "x-api-key": this.target.apiKey } }));
+    return answer(await fetch(url, { method: "POST", headers: { "x-api-key": this.target.uploadApiKey } }));
   }
 
   async getFile(fileId: string): Promise<HttpAnswer<FileView>> {
     const base = this.target.outputs.filesUrl ?? `${this.target.outputs.apiUrl}/files`;
     return answer(
-      await fetch(`${base}/${encodeURIComponent(fileId)}`, { headers: { "x-api-key": this.target.apiKey } }),
+      await fetch(`${base}/${encodeURIComponent(fileId)}`, {
+        headers: { "x-api-key": this.target.uploadApiKey },
+      }),
     );
   }
 

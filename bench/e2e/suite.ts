@@ -16,6 +16,7 @@ import { join, resolve } from "node:path";
 import { mapWithConcurrency } from "../../functions/shared/concurrency";
 import {
   defaultLocalApiKey,
+  defaultLocalUploadApiKey,
   defaultLocalWebhookSecret,
   localProviderName,
 } from "../../local/localCredentials";
@@ -93,6 +94,7 @@ export async function runEndToEndSuite(options: {
         ...process.env,
         WEBHOOK_SECRET: "",
         API_KEY: "",
+        UPLOAD_API_KEY: "",
         POWERTOOLS_LOG_LEVEL: "ERROR",
         POWERTOOLS_METRICS_DISABLED: "true",
       },
@@ -108,6 +110,7 @@ export async function runEndToEndSuite(options: {
     const client = new PipelineClient({
       outputs,
       apiKey: defaultLocalApiKey,
+      uploadApiKey: defaultLocalUploadApiKey,
       webhookSecret: defaultLocalWebhookSecret,
       providerName: localProviderName,
       runId: `bench-${Date.now().toString(36)}`,

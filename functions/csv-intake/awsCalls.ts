@@ -15,6 +15,13 @@ export const awsCalls: FunctionAwsCalls = [
     resources: ["uploadsBucket/uploads/*"],
   },
   { sid: "StoreValidatedFiles", actions: ["s3:PutObject"], resources: ["uploadsBucket/validated/*"] },
+  // A refused upload (a card number in it, say) is removed with every version.
+  {
+    sid: "RemoveRefusedUploads",
+    actions: ["s3:DeleteObject", "s3:DeleteObjectVersion"],
+    resources: ["uploadsBucket/uploads/*"],
+  },
+  { sid: "ListUploadVersions", actions: ["s3:ListBucketVersions"], resources: ["uploadsBucket"] },
   // Without ListBucket, S3 answers a missing key with 403 instead of 404 (NoSuchKey), and a
   // presigned upload that never arrived could not be told from a permissions fault.
   { sid: "TellMissingUploads", actions: ["s3:ListBucket"], resources: ["uploadsBucket"] },

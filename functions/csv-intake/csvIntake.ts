@@ -27,6 +27,8 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context, S3Event } fr
 import type { CsvSource } from "../shared/csvTransactions";
 import { correlateInvocation, observeInvocation } from "../shared/handlerObservability";
 import { errorResponse } from "../shared/httpResponses";
+import { panInRequest } from "../shared/requestPans";
+import { keyNotAllowedOnRoute } from "../shared/apiKeyScopes";
 import { redactPanText } from "../shared/pan";
 import { logger, metrics } from "../shared/powertools";
 import type { CsvIntakeConfig } from "./config";
@@ -217,6 +219,17 @@ export function createCsvIntakeHandler(dependencies: CsvIntakeDependencies): Csv
 
   async function handleApiRequest(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
     correlateInvocation({ apiRequestId: event.requestContext?.requestId });
+    const keyError = keyNotAllowedOnRoute(event, "upload");
+    if (keyError) {
+      count("UploadRequestsKeyNotAllowed");
+      logger.warn("API key not allowed on this route");
+      return errorResponse(403, keyError);
+    }
+    const panError = panInRequest(event);
+    if (panError) {
+      count("UploadRequestsWithPan");
+      return errorResponse(400, panError);
+    }
     const routes: Record<string, () => Promise<APIGatewayProxyResult>> = {
       "/upload": () => acceptUpload(event),
       "/uploads": issueUploadUrl,
@@ -296,6 +309,8 @@ export function createCsvIntakeHandler(dependencies: CsvIntakeDependencies): Csv
         await storage.copyToValidated(fileId, object.etag);
         marked = await store.markValidated({ ...attempt, now: clock() }, validation.summary);
       } else {
+        // A refused file is of no further use and may hold a card number: it is not kept at rest.
+        await storage.removeIncoming(fileId);
         marked = await store.markRejected(
           { ...attempt, now: clock() },
           validation.rejection,

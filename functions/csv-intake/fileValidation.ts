@@ -1,14 +1,16 @@
 /**
  * Judges one uploaded file with the shared streaming reader (summarizeCsv), the same one the
  * loader uses, so a file accepted here is read the same way there. The file is accepted when it
- * has a usable header, is well-formed CSV to its end, and has at least one valid row; otherwise it
- * is rejected as a whole, with the reason. Errors of the source stream itself (S3, network) are
+ * has a usable header, is well-formed CSV to its end, holds no card number in any cell, and has at
+ * least one valid row; otherwise it is rejected as a whole, with the reason. Errors of the source stream itself (S3, network) are
  * rethrown unchanged: they say nothing about the file.
  */
 import { CsvFileError, summarizeCsv, type CsvSource, type CsvSummary } from "../shared/csvTransactions";
+import { ValidationReasonCode } from "../shared/reasonCodes";
 
 /** File-level rejection codes: the shared CsvFileErrorCode values, and NO_VALID_ROWS. */
-export type FileRejectionCode = CsvFileError["code"] | "NO_VALID_ROWS" | "UPLOAD_NOT_FOUND";
+export type FileRejectionCode =
+  CsvFileError["code"] | "NO_VALID_ROWS" | "UPLOAD_NOT_FOUND" | typeof ValidationReasonCode.panDetected;
 
 export interface FileRejection {
   readonly code: FileRejectionCode;
@@ -42,6 +44,15 @@ function noValidRows(summary: CsvSummary): FileRejection {
   };
 }
 
+/** A file holding a card number is never kept, not even with the row rejected: it is refused whole. */
+function cardNumberFound(line: number): FileRejection {
+  return {
+    code: ValidationReasonCode.panDetected,
+    message: `Line ${line} contains a full card number (PAN), so the file was refused and not stored; remove it (a file may carry at most the first 6-8 and last 4 digits) and upload the file again.`,
+    line,
+  };
+}
+
 export async function validateCsvFile(
   source: CsvSource,
   options: FileValidationOptions,
@@ -59,6 +70,9 @@ export async function validateCsvFile(
         ...(error.line === undefined ? {} : { line: error.line }),
       },
     };
+  }
+  if (summary.firstCardNumberLine !== undefined) {
+    return { accepted: false, rejection: cardNumberFound(summary.firstCardNumberLine), summary };
   }
   if (summary.validRows === 0) return { accepted: false, rejection: noValidRows(summary), summary };
   return { accepted: true, summary };

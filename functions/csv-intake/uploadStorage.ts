@@ -8,7 +8,15 @@
  *   of the version that was read (a client may PUT again while its URL is valid).
  */
 import { Readable } from "node:stream";
-import { CopyObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import {
+  CopyObjectCommand,
+  DeleteObjectCommand,
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  ListObjectVersionsCommand,
+  PutObjectCommand,
+  type S3Client,
+} from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { incomingKey, validatedKey } from "../shared/fileStatus";
 
@@ -91,6 +99,44 @@ export class UploadStorage {
       });
     }
     return { body, etag: answer.ETag };
+  }
+
+  /**
+   * Removes a presigned upload for good: the bucket is versioned, so a plain delete would only
+   * hide it behind a delete marker. The delete comes first (in a versioned bucket it adds a
+   * marker, so no later reader sees the file), then every version of the key, marker included.
+   */
+  async removeIncoming(fileId: string): Promise<void> {
+    const key = incomingKey(fileId);
+    try {
+      await this.s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
+      let keyMarker: string | undefined;
+      let versionIdMarker: string | undefined;
+      do {
+        const page = await this.s3.send(
+          new ListObjectVersionsCommand({
+            Bucket: this.bucket,
+            Prefix: key,
+            KeyMarker: keyMarker,
+            VersionIdMarker: versionIdMarker,
+          }),
+        );
+        const versions = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])]
+          .filter((version) => version.Key === key && version.VersionId !== undefined)
+          .map((version) => ({ Key: key, VersionId: version.VersionId }));
+        if (versions.length > 0) {
+          const deleted = await this.s3.send(
+            new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: versions, Quiet: true } }),
+          );
+          if ((deleted.Errors ?? []).length > 0)
+            throw new Error(`${deleted.Errors?.length} versions not deleted`);
+        }
+        keyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
+        versionIdMarker = page.IsTruncated ? page.NextVersionIdMarker : undefined;
+      } while (keyMarker !== undefined);
+    } catch (error) {
+      throw new UploadStorageError("remove", { cause: error });
+    }
   }
 
   /** Copies the validated version of a presigned upload to validated/ (server-side, any size up to 5 GB). */

@@ -8,6 +8,8 @@ import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import { correlateInvocation, observeInvocation } from "../shared/handlerObservability";
 import { errorResponse, jsonResponse } from "../shared/httpResponses";
+import { panInRequest } from "../shared/requestPans";
+import { keyNotAllowedOnRoute } from "../shared/apiKeyScopes";
 import { MetricDimension } from "../shared/metricNames";
 import { logger, publishDimensionedCount } from "../shared/powertools";
 import type { FileStatusConfig } from "./config";
@@ -26,7 +28,8 @@ export type FileStatusHandler = (
 ) => Promise<APIGatewayProxyResult>;
 
 /** Values of the `outcome` dimension of the FileStatusLookups metric. */
-type LookupOutcome = "Found" | "NotFound" | "InvalidRequest" | "StoreError" | "InternalError";
+type LookupOutcome =
+  "Found" | "NotFound" | "InvalidRequest" | "KeyNotAllowed" | "StoreError" | "InternalError";
 
 /** Seconds a client should wait before asking again after a 503. */
 const retryAfterSeconds = "1";
@@ -58,11 +61,23 @@ export function createFileStatusHandler(dependencies: FileStatusDependencies): F
   return (event, context) =>
     observeInvocation(context, async () => {
       correlateInvocation({ apiRequestId: event.requestContext?.requestId });
+      const keyError = keyNotAllowedOnRoute(event, "upload");
+      if (keyError) {
+        countLookup("KeyNotAllowed");
+        logger.warn("API key not allowed on this route");
+        return errorResponse(403, keyError);
+      }
       const parameter = parseFileIdParameter(event.pathParameters?.file_id);
       if (!parameter.valid) {
         countLookup("InvalidRequest");
         logger.info("File id rejected", { code: parameter.error.code });
         return errorResponse(400, parameter.error);
+      }
+      const panError = panInRequest(event);
+      if (panError) {
+        countLookup("InvalidRequest");
+        logger.info("Request refused", { code: panError.code, field: panError.field });
+        return errorResponse(400, panError);
       }
       correlateInvocation({ correlationId: parameter.fileId, fileId: parameter.fileId });
       try {

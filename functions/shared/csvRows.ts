@@ -133,15 +133,24 @@ export function emptyFileError(): CsvHeaderError {
   );
 }
 
+/**
+ * The text a spreadsheet reads the start of: leading spaces (of any width) and format characters
+ * are skipped by some programs, and fullwidth ＝＋－＠ are read as = + - @ after NFKC.
+ */
+function formulaLead(text: string): string {
+  return text.normalize("NFKC").replace(/^[\p{Zs}\p{Cf} ]+/u, "");
+}
+
 /** Spreadsheets start a formula with these (OWASP "CSV injection"). */
 function startsLikeFormula(text: string): boolean {
-  return /^[=+\-@\t\r]/.test(text);
+  return /^[\t\r]/.test(text) || /^[=+\-@]/.test(formulaLead(text));
 }
 
 function describeFirstCharacter(text: string): string {
   if (text.startsWith("\t")) return "a tab";
   if (text.startsWith("\r")) return "a carriage return";
-  return `"${text[0]}"`;
+  const lead = formulaLead(text);
+  return lead === text ? `"${text[0]}"` : `"${lead[0]}" (after leading spaces or as a fullwidth form)`;
 }
 
 export function parseCsvHeader(fields: readonly string[], line: number): CsvHeader {

@@ -23,6 +23,7 @@
  */
 import type { CanonicalTransaction, Reason } from "./stepContracts";
 import { describeValue } from "./money";
+import { ValidationReasonCode } from "./reasonCodes";
 import { readCsvRecords, type CsvSource } from "./csvRecords";
 import { CsvReasonCode, checkCsvRow, emptyFileError, parseCsvHeader, type CsvHeader } from "./csvRows";
 
@@ -143,6 +144,8 @@ export interface CsvSummary {
   readonly errorCount: number;
   /** Rows rejected because their transaction_id already appeared earlier in the file. */
   readonly duplicateIds: number;
+  /** The first line with a full card number in a cell, when there is one. */
+  readonly firstCardNumberLine?: number;
 }
 
 export const defaultMaxRowErrors = 100;
@@ -158,6 +161,7 @@ export async function summarizeCsv(source: CsvSource, options: CsvReadOptions): 
   let validRows = 0;
   let errorCount = 0;
   let duplicateIds = 0;
+  let firstCardNumberLine: number | undefined;
   for await (const row of readCsvTransactions(source, options)) {
     rows += 1;
     if (row.valid) {
@@ -167,9 +171,18 @@ export async function summarizeCsv(source: CsvSource, options: CsvReadOptions): 
     for (const error of row.errors) {
       errorCount += 1;
       if (error.code === CsvReasonCode.duplicateInFile) duplicateIds += 1;
+      if (error.code === ValidationReasonCode.panDetected) firstCardNumberLine ??= row.line;
       if (errors.length < maxRowErrors)
         errors.push({ line: row.line, code: error.code, message: error.message });
     }
   }
-  return { rows, validRows, invalidRows: rows - validRows, errors, errorCount, duplicateIds };
+  return {
+    rows,
+    validRows,
+    invalidRows: rows - validRows,
+    errors,
+    errorCount,
+    duplicateIds,
+    ...(firstCardNumberLine === undefined ? {} : { firstCardNumberLine }),
+  };
 }

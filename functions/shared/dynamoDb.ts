@@ -15,7 +15,12 @@ const baseClient = endpoint
   ? new DynamoDBClient({ endpoint })
   : tracer.captureAWSv3Client(new DynamoDBClient({}));
 
+/** Optional fields are simply absent; class instances are never expected, so never silently mapped. */
+export const documentMarshallOptions = {
+  removeUndefinedValues: true,
+  convertClassInstanceToMap: false,
+} as const;
+
 export const documentClient: DynamoDBDocumentClient = DynamoDBDocumentClient.from(baseClient, {
-  // Optional fields are simply absent; class instances are never expected, so never silently mapped.
-  marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+  marshallOptions: documentMarshallOptions,
 });

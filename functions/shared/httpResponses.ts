@@ -4,6 +4,7 @@
  * secret, a signature or a card number.
  */
 import type { APIGatewayProxyResult } from "aws-lambda";
+import { redactPans } from "./pan";
 
 export interface WireError {
   readonly code: string;
@@ -28,7 +29,8 @@ export function jsonResponse(
   body: unknown,
   headers: Readonly<Record<string, string>> = {},
 ): APIGatewayProxyResult {
-  return { statusCode, headers: { ...jsonHeaders, ...headers }, body: JSON.stringify(body) };
+  // The last check before anything leaves: a card number that reached an answer is masked.
+  return { statusCode, headers: { ...jsonHeaders, ...headers }, body: JSON.stringify(redactPans(body)) };
 }
 
 export function errorResponse(

@@ -1,8 +1,9 @@
 /**
- * Finds full card numbers (PANs) so they can be rejected before anything is stored or logged
- * (PCI DSS: at most BIN + last four may be kept). A PAN here is 13-19 digits, possibly written in
- * groups separated by single spaces or dashes, that passes the Luhn check. Findings carry the JSON
- * path only, never the digits.
+ * Finds full card numbers (PANs) in text and in JSON-like values (strings, numbers and property
+ * names at any depth) so they can be rejected before anything is stored, and masks them in
+ * anything that is logged or answered (PCI DSS: at most BIN + last four may be kept). What counts
+ * as a card number is decided in panDetection.ts. Findings carry the JSON path only, never the
+ * digits.
  */
 
 export interface PanFinding {
@@ -12,78 +13,33 @@ export interface PanFinding {
   readonly inKey: boolean;
 }
 
-interface TextWindow {
-  readonly start: number;
-  readonly end: number;
-}
-
-const minPanDigits = 13;
-const maxPanDigits = 19;
-
-/** Runs of digit groups joined by single spaces or dashes ("4111 1111-1111 1111"). */
-const digitRun = /\d+(?:[ -]\d+)*/g;
-
-function passesLuhn(digits: string): boolean {
-  let sum = 0;
-  for (let index = 0; index < digits.length; index += 1) {
-    let digit = digits.charCodeAt(digits.length - 1 - index) - 48;
-    if (index % 2 === 1) {
-      digit *= 2;
-      if (digit > 9) digit -= 9;
-    }
-    sum += digit;
-  }
-  return sum % 10 === 0;
-}
-
-/**
- * Where PANs sit in `text`. Every sequence of whole consecutive groups is tried, not just the whole
- * run, so "4111 1111 1111 1111 12/25" (a PAN followed by an expiry) is still caught. A single
- * group longer than 19 digits is some other identifier and is not searched inside: every long
- * number contains Luhn-valid slices, so searching them would reject every order reference.
- */
-function panWindows(text: string): TextWindow[] {
-  const windows: TextWindow[] = [];
-  for (const run of text.matchAll(digitRun)) {
-    const groups: TextWindow[] = [];
-    const runStart = run.index ?? 0;
-    for (const group of run[0].matchAll(/\d+/g)) {
-      const start = runStart + (group.index ?? 0);
-      groups.push({ start, end: start + group[0].length });
-    }
-    for (let first = 0; first < groups.length; first += 1) {
-      let digits = "";
-      for (let last = first; last < groups.length; last += 1) {
-        digits += text.slice(groups[last].start, groups[last].end);
-        if (digits.length > maxPanDigits) break;
-        if (digits.length >= minPanDigits && passesLuhn(digits)) {
-          windows.push({ start: groups[first].start, end: groups[last].end });
-        }
-      }
-    }
-  }
-  return windows;
-}
+import { cardNumberWindows, normaliseForPanScan } from "./panDetection";
 
 /** The digits of a JSON number as a person would write them (no exponent for integers). */
 function numberText(value: number): string {
   return Number.isInteger(value) ? BigInt(value).toString() : String(value);
 }
 
-/** True when `text` contains a full card number. NFKC first, so full-width digits count too. */
+/** True when `text` contains a full card number, however it is rendered. */
 export function containsPan(text: string): boolean {
-  return panWindows(text.normalize("NFKC")).length > 0;
+  return cardNumberWindows(normaliseForPanScan(text)).length > 0;
 }
 
-/** Masks every PAN digit except the last four: "4111 1111 1111 1111" -> "**** **** **** 1111". */
+/**
+ * Masks every card-number digit except the last four: "4111 1111 1111 1111" -> "**** **** ****
+ * 1111". Text holding a card number comes back normalised (the rendering that hid it is gone);
+ * other text comes back unchanged.
+ */
 export function redactPanText(text: string): string {
-  const normalised = text.normalize("NFKC");
+  const normalised = normaliseForPanScan(text);
+  const windows = cardNumberWindows(normalised);
+  if (windows.length === 0) return text;
   // Window positions are UTF-16 offsets, so split by code unit, not by code point.
   const characters = normalised.split("");
-  for (const window of panWindows(normalised)) {
+  for (const window of windows) {
     let keep = 4;
     for (let index = window.end - 1; index >= window.start; index -= 1) {
-      if (!/\d/.test(characters[index])) continue;
+      if (!/[0-9]/.test(characters[index])) continue;
       if (keep > 0) keep -= 1;
       else characters[index] = "*";
     }

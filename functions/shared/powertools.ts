@@ -9,44 +9,20 @@
  * labels every metric of the invocation's flush, which would split them.
  *
  * Logs: never log a raw event: it is untrusted and may hold a card number. Log ids and reason
- * codes. Every log line still passes through maskCardNumbers, the last line of defence for a card
- * number that reached a message, an error or an attribute some other way.
+ * codes. Every log line still passes through CardMaskingLogFormatter, the last line of defence for a
+ * card number that reached a message, an error or an attribute some other way.
  */
-import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import { Tracer } from "@aws-lambda-powertools/tracer";
 import { EnvironmentName } from "./environmentNames";
 import { optionalEnvironment } from "./environment";
-import { containsPan, redactPanText } from "./pan";
+import { createMaskingLogger } from "./cardMaskingLogFormatter";
 
 /** Namespace used when the deployment sets none, so metrics are never published without one. */
 export const defaultMetricsNamespace = "TransactionPipeline";
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
-  const prototype: unknown = Object.getPrototypeOf(value);
-  return prototype === Object.prototype || prototype === null;
-}
-
-/**
- * JSON.stringify replacer for log lines: masks card numbers in strings, in integers and in the
- * property names of plain objects. JSON.stringify calls it again for every nested value, errors
- * included once Powertools has turned them into objects, so one level at a time is enough.
- */
-function maskCardNumbers(_key: string, value: unknown): unknown {
-  if (typeof value === "string") return containsPan(value) ? redactPanText(value) : value;
-  if (typeof value === "number" && Number.isSafeInteger(value)) {
-    const digits = String(value);
-    return containsPan(digits) ? redactPanText(digits) : value;
-  }
-  if (isPlainObject(value) && Object.keys(value).some(containsPan)) {
-    return Object.fromEntries(Object.entries(value).map(([name, child]) => [redactPanText(name), child]));
-  }
-  return value;
-}
-
 /** Service name comes from POWERTOOLS_SERVICE_NAME; level from POWERTOOLS_LOG_LEVEL. */
-export const logger = new Logger({ jsonReplacerFn: maskCardNumbers });
+export const logger = createMaskingLogger();
 
 export const metrics = new Metrics({
   namespace: optionalEnvironment(EnvironmentName.metricsNamespace) ?? defaultMetricsNamespace,

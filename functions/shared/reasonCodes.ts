@@ -29,6 +29,8 @@ export const ValidationReasonCode = {
   panDetected: "PAN_DETECTED",
   /** CVV, PIN or track data appears somewhere in the input. */
   sensitiveDataPresent: "SENSITIVE_DATA_PRESENT",
+  /** The transaction store refused the transaction as sent (its content, not its availability). */
+  notStorable: "NOT_STORABLE",
 } as const;
 
 export type ValidationReasonCode = (typeof ValidationReasonCode)[keyof typeof ValidationReasonCode];

@@ -24,12 +24,18 @@ const printableId = z
   .max(128, { error: "must be at most 128 characters" })
   .regex(/^[\x21-\x7E]*$/, { error: "must be printable ASCII without spaces" });
 
-const freeText = (maxLength: number) =>
+/** Ids are one line; names may span lines (a quoted CSV field may hold a line break). */
+const freeText = (maxLength: number, lineBreaks = false) =>
   z
     .string()
     .min(1, { error: "must not be empty" })
     .max(maxLength, { error: `must be at most ${maxLength} characters` })
-    .regex(/^[^\p{Cc}]*$/u, { error: "must not contain control characters" });
+    .regex(lineBreaks ? /^(?:[^\p{Cc}]|\r?\n)*$/u : /^[^\p{Cc}]*$/u, {
+      error: lineBreaks
+        ? "must not contain control characters other than line breaks"
+        : "must not contain control characters",
+    })
+    .regex(/[^\s\p{Cf}]/u, { error: "must not be only whitespace" });
 
 const countryCode = z
   .string()
@@ -38,10 +44,17 @@ const countryCode = z
   })
   .transform((value) => normaliseCountryCode(value) ?? value);
 
+/** No card transaction this pipeline takes predates it; earlier years are typos or epoch zero. */
+export const earliestOccurredAt = new Date("2000-01-01T00:00:00Z");
+
 const occurredAt = z
   .string()
   .refine((value) => parseTimestamp(value) !== undefined, {
     error: 'must be an ISO 8601 date-time with an offset, e.g. "2025-11-14T09:30:00Z"',
+    abort: true,
+  })
+  .refine((value) => (parseTimestamp(value)?.getTime() ?? 0) >= earliestOccurredAt.getTime(), {
+    error: `must not be before ${earliestOccurredAt.toISOString()}`,
   })
   .transform((value) => {
     const instant = parseTimestamp(value);
@@ -115,8 +128,8 @@ export const candidateTransactionSchema = z.object(
       .nullish(),
     customerCountry: countryCode.nullish(),
     merchantCountry: countryCode.nullish(),
-    customerName: freeText(200).nullish(),
-    merchantName: freeText(200).nullish(),
+    customerName: freeText(200, true).nullish(),
+    merchantName: freeText(200, true).nullish(),
     card: cardSummary.nullish(),
     metadata: metadata.nullish(),
   },

@@ -9,6 +9,7 @@ import { formatMinor, parseDecimalAmount, toMinorUnits, currencyMinorDigits, des
 import { findPans, redactPanText, type PanFinding } from "./pan";
 import { ValidationReasonCode } from "./reasonCodes";
 import { hasReferenceRate, toUsdMinor, unsupportedCurrencyMessage } from "./referenceRates";
+import { findReservedPropertyNames } from "./reservedPropertyNames";
 import { findSensitiveData } from "./sensitiveData";
 import type { CanonicalTransaction, Reason } from "./stepContracts";
 import { parseTimestamp, toUtcTimestamp } from "./timestamps";
@@ -213,10 +214,21 @@ function withoutPans(reasons: readonly Reason[]): Reason[] {
   }));
 }
 
+function reservedNameReason(path: string): Reason {
+  return reason(
+    ValidationReasonCode.invalidField,
+    path,
+    `"${path.slice(path.lastIndexOf(".") + 1)}" is a property name reserved by JavaScript and cannot be stored; rename it`,
+  );
+}
+
 export function validateTransaction(candidate: unknown, options: ValidationOptions): TransactionValidation {
   const reasons: Reason[] = [
     ...findPans(candidate).map(panReason),
     ...findSensitiveData(candidate).map(sensitiveDataReason),
+    ...(isRecord(candidate) ? findReservedPropertyNames(candidate.metadata, "metadata") : []).map(
+      reservedNameReason,
+    ),
   ];
   const parsed = candidateTransactionSchema.safeParse(candidate);
   if (!parsed.success) reasons.push(...parsed.error.issues.map((issue) => reasonFromIssue(issue, candidate)));

@@ -8,6 +8,8 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-l
 import { documentClient } from "../shared/dynamoDb";
 import { correlateInvocation, observeInvocation } from "../shared/handlerObservability";
 import { errorResponse, jsonResponse } from "../shared/httpResponses";
+import { panInRequest } from "../shared/requestPans";
+import { keyNotAllowedOnRoute } from "../shared/apiKeyScopes";
 import { MetricDimension } from "../shared/metricNames";
 import { logger, publishDimensionedCount } from "../shared/powertools";
 import { loadTransactionStatusConfig } from "./config";
@@ -17,7 +19,8 @@ import { parseTransactionIdParameter } from "./transactionIdParameter";
 const config = loadTransactionStatusConfig();
 
 /** Values of the `outcome` dimension of the StatusLookups metric. */
-type LookupOutcome = StatusLookup["outcome"] | "InvalidRequest" | "StoreError" | "InternalError";
+type LookupOutcome =
+  StatusLookup["outcome"] | "InvalidRequest" | "KeyNotAllowed" | "StoreError" | "InternalError";
 
 /** Seconds a client should wait before asking again after a 503. */
 const retryAfterSeconds = "1";
@@ -57,11 +60,23 @@ export const handler = async (
 ): Promise<APIGatewayProxyResult> =>
   observeInvocation(context, async () => {
     correlateInvocation({ apiRequestId: event.requestContext?.requestId });
+    const keyError = keyNotAllowedOnRoute(event, "status");
+    if (keyError) {
+      countLookup("KeyNotAllowed");
+      logger.warn("API key not allowed on this route");
+      return errorResponse(403, keyError);
+    }
     const parameter = parseTransactionIdParameter(event.pathParameters?.transactionId);
     if (!parameter.valid) {
       countLookup("InvalidRequest");
       logger.info("Transaction id rejected", { code: parameter.error.code });
       return errorResponse(400, parameter.error);
+    }
+    const panError = panInRequest(event);
+    if (panError) {
+      countLookup("InvalidRequest");
+      logger.info("Request refused", { code: panError.code, field: panError.field });
+      return errorResponse(400, panError);
     }
     // Already refused if it held a card number; masked anyway, as every correlation id is.
     correlateInvocation({ correlationId: parameter.transactionId, transactionId: parameter.transactionId });

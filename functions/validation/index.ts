@@ -50,6 +50,11 @@ export const handler = async (detail: unknown, context: Context): Promise<Valida
       receivedAt: now,
       occurredAtDefaulted: result.occurredAtDefaulted,
     });
+    if (!saved.stored) {
+      metrics.addMetric("TransactionsNotStorable", MetricUnit.Count, 1);
+      logger.warn("Transaction refused by the store", { reasonCodes: [saved.reason.code] });
+      return invalidOutcome(result.transaction.transactionId, [saved.reason]);
+    }
     if (
       config.archivedTransactionsTable &&
       (await isArchived(documentClient, config.archivedTransactionsTable, saved.transaction.transactionId))

@@ -1,11 +1,16 @@
 /**
  * Writes a validated transaction once. The conditional put makes a repeated delivery (Express
  * state machines run at least once) or an item the intake already wrote a success, not a
- * duplicate and not an overwrite of a decision already recorded.
+ * duplicate and not an overwrite of a decision already recorded. A write refused because of the
+ * transaction's content is answered as a refusal with a reason, not thrown: retrying it would only
+ * carry it to the dead-letter queue.
  */
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { TransactionStoreError } from "../shared/errors";
-import type { CanonicalTransaction, TransactionStatus } from "../shared/stepContracts";
+import { marshall } from "@aws-sdk/util-dynamodb";
+import { documentMarshallOptions } from "../shared/dynamoDb";
+import { ValidationReasonCode } from "../shared/reasonCodes";
+import type { CanonicalTransaction, Reason, TransactionStatus } from "../shared/stepContracts";
 import { transactionsTableDefinition } from "../shared/tableDefinitions";
 import { isConditionFailure } from "../shared/dynamoDbErrors";
 
@@ -14,11 +19,32 @@ export interface StoredTransactionItem extends CanonicalTransaction {
   readonly receivedAt: string;
 }
 
-export interface SaveResult {
-  /** False when the item was already there (retry, or written by the intake). */
-  readonly created: boolean;
-  /** The transaction as the pipeline should carry on with it (see occurredAt below). */
-  readonly transaction: CanonicalTransaction;
+export type SaveResult =
+  | {
+      readonly stored: true;
+      /** False when the item was already there (retry, or written by the intake). */
+      readonly created: boolean;
+      /** The transaction as the pipeline should carry on with it (see occurredAt below). */
+      readonly transaction: CanonicalTransaction;
+    }
+  | {
+      /** The store cannot hold the transaction as sent: a retry would fail the same way. */
+      readonly stored: false;
+      readonly reason: Reason;
+    };
+
+/** Refused because of the item's content; retrying the same item can only fail again. */
+const contentRefusals = new Set(["ValidationException", "ItemCollectionSizeLimitExceededException"]);
+
+function refusal(cause: string): SaveResult {
+  return {
+    stored: false,
+    reason: {
+      code: ValidationReasonCode.notStorable,
+      field: "transaction",
+      message: `transaction: the transaction store refused it as sent (${cause})`,
+    },
+  };
 }
 
 export interface SaveOptions {
@@ -63,6 +89,13 @@ export async function saveReceivedTransaction(
     receivedAt: options.receivedAt.toISOString(),
   };
   try {
+    // The document client would throw the same error while sending; judged here, it is about the
+    // content and never reaches the retry path.
+    marshall(item, documentMarshallOptions);
+  } catch {
+    return refusal("not representable as a DynamoDB item");
+  }
+  try {
     await client.send(
       new PutCommand({
         TableName: options.tableName,
@@ -71,11 +104,16 @@ export async function saveReceivedTransaction(
         ExpressionAttributeNames: { "#key": transactionsTableDefinition.partitionKey },
       }),
     );
-    return { created: true, transaction };
+    return { stored: true, created: true, transaction };
   } catch (error) {
+    if (error instanceof Error && contentRefusals.has(error.name)) return refusal(error.name);
     if (!isConditionFailure(error)) throw new TransactionStoreError("conditional put", { cause: error });
   }
-  if (!options.occurredAtDefaulted) return { created: false, transaction };
+  if (!options.occurredAtDefaulted) return { stored: true, created: false, transaction };
   const occurredAt = await storedOccurredAt(client, options.tableName, transaction.transactionId);
-  return { created: false, transaction: occurredAt ? { ...transaction, occurredAt } : transaction };
+  return {
+    stored: true,
+    created: false,
+    transaction: occurredAt ? { ...transaction, occurredAt } : transaction,
+  };
 }

@@ -29,6 +29,13 @@ export type HeaderLookup = (name: string) => string | undefined;
 
 const failed = (reason: SignatureFailureReason): SignatureVerification => ({ verified: false, reason });
 
+/**
+ * Unix seconds written the one canonical way. The libraries read the header as a number, so
+ * "00<ts>" or "+<ts>" would verify against a signature over "<ts>"; refusing other spellings keeps
+ * the header that was signed and the header that was sent the same text.
+ */
+const canonicalSeconds = /^(?:0|[1-9][0-9]{0,11})$/;
+
 function withinTolerance(timestampSeconds: number, now: Date): boolean {
   return Math.abs(Math.floor(now.getTime() / 1000) - timestampSeconds) <= signatureToleranceSeconds;
 }
@@ -44,7 +51,7 @@ function verifyStandardWebhooks(
   const signature = header("webhook-signature");
   if (!id || !timestamp || !signature) return failed("MISSING_HEADERS");
   // Checked here too so a stale delivery is reported as such, not as a mismatch.
-  if (!/^\d{1,12}$/.test(timestamp) || !withinTolerance(Number(timestamp), now)) {
+  if (!canonicalSeconds.test(timestamp) || !withinTolerance(Number(timestamp), now)) {
     return failed("TIMESTAMP_OUT_OF_TOLERANCE");
   }
   const headers = { "webhook-id": id, "webhook-timestamp": timestamp, "webhook-signature": signature };
@@ -73,7 +80,7 @@ function stripeTimestamp(header: string): number | undefined {
     .map((part) => part.split("=", 2))
     .filter(([key]) => key?.trim() === "t")
     .map(([, value]) => value?.trim() ?? "");
-  if (timestamps.length !== 1 || !/^\d{1,12}$/.test(timestamps[0] ?? "")) return undefined;
+  if (timestamps.length !== 1 || !canonicalSeconds.test(timestamps[0] ?? "")) return undefined;
   return Number(timestamps[0]);
 }
 

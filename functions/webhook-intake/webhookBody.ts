@@ -81,6 +81,17 @@ function nestingExceeds(text: string, limit: number): boolean {
   return false;
 }
 
+/**
+ * The number a JSON number's text names, or NaN (which validation refuses as not storable) when a
+ * binary float would name another one: exponent notation ("1e-400" would become 0) and decimals
+ * that underflow to zero.
+ */
+function exactNumber(text: string): number {
+  const value = Number(text);
+  if (/e/i.test(text) || (value === 0 && /[1-9]/.test(text))) return Number.NaN;
+  return value;
+}
+
 export function parseWebhookBody(rawBody: string): WebhookBodyParse {
   if (rawBody.trim() === "") return { ok: false, message: "The body is empty; send a JSON object." };
   if (nestingExceeds(rawBody, maxNestingDepth)) {
@@ -101,7 +112,7 @@ export function parseWebhookBody(rawBody: string): WebhookBodyParse {
   const textView = mapNumbers(parsed, (text) => text, []) as Record<string, unknown>;
   const valueView = mapNumbers(
     parsed,
-    (text, path) => (path.length === 1 && path[0] === "amount" ? text : Number(text)),
+    (text, path) => (path.length === 1 && path[0] === "amount" ? text : exactNumber(text)),
     [],
   ) as Record<string, unknown>;
   return { ok: true, textView, valueView };

@@ -15,6 +15,8 @@ import { correlateInvocation, observeInvocation } from "../shared/handlerObserva
 import { errorResponse, jsonResponse, replayedJsonResponse } from "../shared/httpResponses";
 import type { StoredResponse } from "../shared/intakeRecord";
 import { redactPanText } from "../shared/pan";
+import { headerValue, unsupportedMediaType } from "../shared/mediaType";
+import { panInRequest } from "../shared/requestPans";
 import { MetricName } from "../shared/metricNames";
 import { logger, metrics } from "../shared/powertools";
 import { publishTransactionReceived, transactionReceivedDetail } from "../shared/transactionReceivedEvent";
@@ -54,12 +56,32 @@ function headerLookup(event: APIGatewayProxyEvent): HeaderLookup {
   return (name) => headers.get(name.toLowerCase());
 }
 
-function rawBodyOf(event: APIGatewayProxyEvent): { text: string; bytes: number } {
+/** Fails on bytes that are not UTF-8 instead of replacing them; keeps a byte-order mark as U+FEFF. */
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+/**
+ * The body exactly as received. The webhook route is a binary media type, so API Gateway hands it
+ * over base64-encoded and byte for byte. The signature libraries sign text, so the bytes are
+ * decoded strictly: valid UTF-8 decodes one way only, which makes verifying the text the same as
+ * verifying the bytes, and any other bytes (which a lossy decoding would merge, 0xFF and 0xFE
+ * alike) are undefined and never verify.
+ */
+function rawBodyOf(event: APIGatewayProxyEvent): { text: string | undefined; bytes: number } {
   if (event.body === null || event.body === undefined) return { text: "", bytes: 0 };
   if (!event.isBase64Encoded) return { text: event.body, bytes: Buffer.byteLength(event.body, "utf8") };
   const buffer = Buffer.from(event.body, "base64");
-  return { text: buffer.toString("utf8"), bytes: buffer.length };
+  try {
+    return { text: strictUtf8.decode(buffer), bytes: buffer.length };
+  } catch {
+    return { text: undefined, bytes: buffer.length };
+  }
 }
+
+const webhookJson = {
+  mediaType: "application/json",
+  advice: "Send the transaction with Content-Type: application/json (optionally ; charset=utf-8).",
+  notUtf8: "Only UTF-8 JSON is accepted.",
+};
 
 const unavailable = (code: string, message: string, retryAfterSeconds = 5): APIGatewayProxyResult =>
   errorResponse(503, { code, message }, {}, { "Retry-After": String(retryAfterSeconds) });
@@ -116,7 +138,22 @@ export function createWebhookIntakeHandler(dependencies: WebhookIntakeDependenci
     observeInvocation(context, async () => {
       correlateInvocation({ apiRequestId: event.requestContext?.requestId });
       const now = clock();
+      // Says nothing about the request's content or signature, so it comes first.
+      const mediaError = unsupportedMediaType(headerValue(event, "content-type"), webhookJson);
+      if (mediaError) {
+        count("WebhooksUnsupportedMediaType");
+        return errorResponse(415, mediaError);
+      }
       const raw = rawBodyOf(event);
+      if (raw.text === undefined) {
+        count(MetricName.webhookSignatureFailures);
+        logger.warn("Webhook signature rejected", { reason: "BODY_NOT_UTF8" });
+        return errorResponse(401, {
+          code: "UNAUTHORIZED",
+          message: "The webhook signature could not be verified.",
+        });
+      }
+      const rawText = raw.text;
 
       let providers;
       try {
@@ -129,7 +166,7 @@ export function createWebhookIntakeHandler(dependencies: WebhookIntakeDependenci
           "The webhook endpoint cannot verify signatures right now; retry later.",
         );
       }
-      const verification = verifyWebhookSignature(raw.text, headerLookup(event), providers, now);
+      const verification = verifyWebhookSignature(rawText, headerLookup(event), providers, now);
       if (!verification.verified) {
         count(MetricName.webhookSignatureFailures);
         logger.warn("Webhook signature rejected", { reason: verification.reason });
@@ -145,6 +182,12 @@ export function createWebhookIntakeHandler(dependencies: WebhookIntakeDependenci
       // is correlated by the transaction id once the body is valid.
       if (deliveryId !== undefined) correlateInvocation({ correlationId: deliveryId, webhookId: deliveryId });
       const logKeys = { provider: verification.provider };
+      const panError = panInRequest(event);
+      if (panError) {
+        count("WebhooksInvalid");
+        logger.info("Webhook refused", { ...logKeys, code: panError.code, field: panError.field });
+        return errorResponse(400, panError);
+      }
 
       if (raw.bytes > config.maxBodyBytes) {
         count("WebhooksTooLarge");
@@ -154,7 +197,7 @@ export function createWebhookIntakeHandler(dependencies: WebhookIntakeDependenci
           message: `The body is ${raw.bytes} bytes; at most ${config.maxBodyBytes} are accepted.`,
         });
       }
-      const parsed = parseWebhookBody(raw.text);
+      const parsed = parseWebhookBody(rawText);
       if (!parsed.ok) {
         count("WebhooksInvalid");
         return errorResponse(400, { code: "INVALID_JSON", message: parsed.message });

@@ -112,12 +112,14 @@ describe("IngestApi component", () => {
   after(() => settledResources(recorder));
 
   describe("REST API", () => {
-    it("is REGIONAL, reads API keys from the x-api-key header, and says what it serves", () => {
+    it("is REGIONAL, reads API keys from the x-api-key header, hands JSON bodies over as bytes, and says what it serves", () => {
       expect(exact(restApiType, "ingest-api").inputs).to.deep.equal({
         description:
           "ingest: transaction intake (POST /webhook) and status (GET /transactions/{transactionId})",
         endpointConfiguration: { types: "REGIONAL" },
         apiKeySource: "HEADER",
+        // Webhook signatures are verified over the exact bytes: base64 through API Gateway, never re-encoded.
+        binaryMediaTypes: ["application/json"],
       });
     });
   });
@@ -411,12 +413,14 @@ describe("IngestApi component", () => {
   });
 
   describe("stage", () => {
-    it("deploys the deployment as stageName (default v1) with X-Ray tracing and JSON access logs", () => {
+    it("deploys the deployment as stageName (default v1) with X-Ray tracing, JSON access logs and each route's key id", () => {
       expect(exact(stageType, "ingest-stage").inputs).to.deep.equal({
         restApi: "ingest-api-id",
         deployment: "ingest-deployment-id",
         stageName: "prod",
         xrayTracingEnabled: true,
+        // The handlers admit only the key their route is for (API Gateway admits any key of the stage's plans).
+        variables: { statusApiKeyId: "ingest-status-key-id", uploadApiKeyId: "ingest-upload-key-id" },
         accessLogSettings: {
           destinationArn: String(exact(logGroupType, "ingest-access-logs").state.arn),
           format: ingestApiAccessLogFormat(),

@@ -231,6 +231,16 @@ describe("file-status handler", function () {
     });
   });
 
+  it("answers 403 to the status key: it does not open the upload routes", async () => {
+    const event = getFileEvent(randomUUID());
+    event.requestContext.identity.apiKeyId = "t8k2m4n6p0";
+    const result = await fileStatus(event, context);
+    expect(result.statusCode).to.equal(403);
+    const uploadAttempt = uploadEvent(fixtureBytes("valid.csv"));
+    uploadAttempt.requestContext.identity.apiKeyId = "t8k2m4n6p0";
+    expect((await intake(uploadAttempt, context)).statusCode).to.equal(403);
+  });
+
   it("answers 404 for an unknown file id", async () => {
     const result = await lookUp(randomUUID());
 

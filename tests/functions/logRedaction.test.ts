@@ -340,21 +340,22 @@ describe("log redaction and correlation ids", function () {
         metadata: { note: dashedVisa, [mastercard]: "as a key", nested: { card: visa } },
       });
 
-      it("masks a card number in the webhook id it correlates by, and accepts the delivery", async () => {
+      it("masks a card number in the webhook id it correlates by, and refuses the delivery", async () => {
         const request = standardWebhooksRequest(JSON.stringify(cleanBody()), acmeSecret, {
           deliveryId: `msg_${spacedVisa}`,
         });
 
         const captured = await captureOutput(() => handle(request, lambdaContext("webhook-intake")));
 
-        expect(answerOf(captured).statusCode).to.equal(202);
+        expect(answerOf(captured).statusCode).to.equal(400);
         expectNothingSensitive(captured, [...secrets, ...signatureParts(request)]);
         expectCorrelatedBy(captured, "msg_**** **** **** 1111");
         expect(captured.logs.at(-1)).to.include({
           webhookId: "msg_**** **** **** 1111",
-          transactionId: `acme#tx-redaction-${sequence}`,
+          code: "PAN_DETECTED",
+          field: "headers",
         });
-        expect(emfWith(captured, "WebhooksAccepted")).to.have.length(1);
+        expect(emfWith(captured, "WebhooksAccepted")).to.have.length(0);
       });
 
       it("writes no card number of a body full of them, signed by either scheme", async () => {
@@ -482,7 +483,7 @@ describe("log redaction and correlation ids", function () {
       expectCorrelatedBy(ignored, ignoredContext.awsRequestId);
     });
 
-    it("GET /files: correlates by the masked file id; the outcome dimension stays on FileStatusLookups", async () => {
+    it("GET /files: refuses a card number in the file id without logging it; the outcome dimension stays on FileStatusLookups", async () => {
       // One at a time: each capture replaces the stream writers for its own call only.
       const dashed = await captureOutput(() =>
         fileStatus(getFileEvent(dashedVisa), lambdaContext("file-status")),
@@ -492,18 +493,17 @@ describe("log redaction and correlation ids", function () {
         fileStatus(getFileEvent(spacedVisa), lambdaContext("file-status")),
       );
 
-      expect(answerOf(dashed).statusCode).to.equal(404);
-      expect(answerOf(plain).statusCode).to.equal(404);
+      // A card number in the path is refused before the file id is looked up or correlated by.
+      expect(answerOf(dashed).statusCode).to.equal(400);
+      expect(answerOf(plain).statusCode).to.equal(400);
       expect(answerOf(spaced).statusCode).to.equal(400);
-      expectCorrelatedBy(dashed, "****-****-****-1111");
-      expectCorrelatedBy(plain, "************1111");
       for (const captured of [dashed, plain, spaced]) {
         expectNothingSensitive(captured);
         correlationIds(captured);
         const [document] = emfWith(captured, "FileStatusLookups");
         expect(dimensionsOf(document)).to.deep.equal([["service", "outcome"]]);
       }
-      expect(emfWith(dashed, "FileStatusLookups")[0]).to.include({ outcome: "NotFound" });
+      expect(emfWith(dashed, "FileStatusLookups")[0]).to.include({ outcome: "InvalidRequest" });
       expect(emfWith(spaced, "FileStatusLookups")[0]).to.include({ outcome: "InvalidRequest" });
     });
   });

@@ -248,6 +248,14 @@ describe("TransactionStatus handler (dynalite)", function () {
     expect((bodyOf(result) as WireErrorBody).error.code).to.equal("NOT_FOUND");
   });
 
+  it("answers 403 to the upload key: it does not open the status route", async () => {
+    const event = getEvent("acme%23tx-any");
+    event.requestContext.identity.apiKeyId = "u3j5h7g9f1";
+    const result = await handler(event, context);
+    expect(result.statusCode).to.equal(403);
+    expect(bodyOf(result)).to.have.nested.property("error.code", "FORBIDDEN");
+  });
+
   it("answers 404 NOT_FOUND for a key neither table knows", async () => {
     // Act
     const result = await handler(getEvent(encodeURIComponent(uniqueKey("unknown"))), context);

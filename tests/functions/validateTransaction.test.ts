@@ -2,6 +2,8 @@ import { expect } from "chai";
 import { ValidationReasonCode } from "../../functions/shared/reasonCodes";
 import type { Reason } from "../../functions/shared/stepContracts";
 import { validateTransaction, type ValidationOptions } from "../../functions/shared/validateTransaction";
+import { parseWebhookBody } from "../../functions/webhook-intake/webhookBody";
+import { validateWebhookBody } from "../../functions/webhook-intake/webhookValidation";
 import { candidate } from "./support/transactions";
 
 const now = new Date("2025-11-14T12:00:00.000Z");
@@ -405,9 +407,11 @@ describe("validateTransaction: every reason code, each message naming its field"
     });
   }
 
-  it("covers every reason code the pipeline defines", () => {
+  it("covers every reason code the pipeline defines (NOT_STORABLE is the store's, see transactionStoreRefusals)", () => {
     expect(new Set(cases.map((testCase) => testCase.code))).to.deep.equal(
-      new Set(Object.values(ValidationReasonCode)),
+      new Set(
+        Object.values(ValidationReasonCode).filter((code) => code !== ValidationReasonCode.notStorable),
+      ),
     );
   });
 });
@@ -453,5 +457,72 @@ describe("validateTransaction: collecting problems and protecting card numbers",
     const text = JSON.stringify(result);
     expect(text).not.to.match(/4111[ -]?1111[ -]?1111|5555[ -]?5555[ -]?5555/);
     expect(text).to.contain("PAN_DETECTED");
+  });
+});
+
+describe("validateTransaction: hostile input is decided, never thrown or silently changed", () => {
+  /** As the intake hands it over: JSON.parse makes `__proto__` an own property, as lossless-json does. */
+  const fromJson = (metadataJson: string) => candidate({ metadata: JSON.parse(metadataJson) as unknown });
+
+  for (const [title, json, field] of [
+    ["constructor at the top", '{"constructor":{"a":1}}', "metadata.constructor"],
+    ["constructor as a string", '{"constructor":"x"}', "metadata.constructor"],
+    ["constructor nested", '{"a":{"b":[{"constructor":{"name":"Set"}}]}}', "metadata.a.b[0].constructor"],
+    ["__proto__ at the top", '{"__proto__":{"polluted":true}}', "metadata.__proto__"],
+    ["__proto__ nested", '{"a":{"__proto__":{"x":1}}}', "metadata.a.__proto__"],
+    ["prototype", '{"prototype":{"x":1}}', "metadata.prototype"],
+  ] as const) {
+    it(`refuses a metadata property named ${title} with a reason naming it`, () => {
+      const reasons = reasonsFor(fromJson(json));
+      expect(reasons.map((reason) => [reason.code, reason.field])).to.deep.include([
+        ValidationReasonCode.invalidField,
+        field,
+      ]);
+    });
+  }
+
+  it("keeps other names JavaScript objects carry (toString, valueOf, hasOwnProperty) faithfully", () => {
+    const metadata = { toString: "a", valueOf: 1, hasOwnProperty: true, nested: { isPrototypeOf: [null] } };
+    const result = validateTransaction(fromJson(JSON.stringify(metadata)), options);
+    expect(result.valid && result.transaction.metadata).to.deep.equal(metadata);
+  });
+
+  it("refuses a customer_id or merchant_id of only whitespace", () => {
+    for (const blank of [" ", "\u00a0\u3000", "   "]) {
+      const reasons = reasonsFor(candidate({ customerId: blank, merchantId: blank }));
+      expect(reasons.map((reason) => reason.field)).to.include.members(["customerId", "merchantId"]);
+    }
+  });
+
+  it("refuses a timestamp before 2000", () => {
+    const reasons = reasonsFor(candidate({ occurredAt: "1999-12-31T23:59:59Z" }));
+    expect(reasons.map((reason) => [reason.code, reason.field])).to.deep.equal([
+      [ValidationReasonCode.invalidTimestamp, "occurredAt"],
+    ]);
+    expect(validateTransaction(candidate({ occurredAt: "2000-01-01T00:00:00Z" }), options).valid).to.equal(
+      true,
+    );
+  });
+});
+
+describe("webhook metadata numbers are stored as sent or refused", () => {
+  const wire = (metadataNumber: string) =>
+    `{"transaction_id":"tx-n","amount":"1.00","currency":"USD","customer_id":"c","merchant_id":"m","metadata":{"n":${metadataNumber}}}`;
+
+  for (const text of ["1e-400", "1E+400", "1.5e2", `0.${"0".repeat(400)}1`, "-0.0000e0"]) {
+    it(`refuses metadata ${text.length > 20 ? `${text.slice(0, 12)}…` : text} rather than storing another number`, () => {
+      const parsed = parseWebhookBody(wire(text));
+      if (!parsed.ok) throw new Error(parsed.message);
+      const result = validateWebhookBody(parsed.textView, parsed.valueView, "acme", options);
+      expect(result.valid).to.equal(false);
+      expect(!result.valid && result.reasons.map((reason) => reason.field)).to.deep.equal(["metadata"]);
+    });
+  }
+
+  it("keeps plain decimals", () => {
+    const parsed = parseWebhookBody(wire("-12.5"));
+    if (!parsed.ok) throw new Error(parsed.message);
+    const result = validateWebhookBody(parsed.textView, parsed.valueView, "acme", options);
+    expect(result.valid && result.transaction.metadata).to.deep.equal({ n: -12.5 });
   });
 });

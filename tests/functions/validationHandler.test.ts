@@ -176,6 +176,31 @@ describe("ValidateTransaction handler (dynalite)", function () {
       "MISSING_FIELD:transactionId",
     );
   });
+  for (const metadataJson of [
+    '{"constructor":{"a":1}}',
+    '{"a":{"constructor":"x"}}',
+    '{"__proto__":{"polluted":true}}',
+    '{"a":[{"__proto__":null}]}',
+  ]) {
+    it(`decides metadata ${metadataJson} as invalid with a reason, never a store failure`, async () => {
+      // Prepare: as the bus delivers it, JSON-parsed (own __proto__ properties included).
+      const detail = uniqueDetail({ metadata: JSON.parse(metadataJson) as unknown });
+      // Act
+      const outcome = await handler(detail, context);
+      // Assess
+      expect(outcome.valid).to.equal(false);
+      expect(outcome.reasons.map((reason) => reason.code)).to.deep.equal(["INVALID_FIELD"]);
+      expect(await stored(detail.transactionId)).to.equal(undefined);
+    });
+  }
+
+  it("stores metadata named like Object.prototype members exactly as sent", async () => {
+    const metadata = { toString: "a", valueOf: 2, hasOwnProperty: [true], nested: { isPrototypeOf: null } };
+    const detail = uniqueDetail({ metadata });
+    const outcome = await handler(detail, context);
+    expect(outcome.valid).to.equal(true);
+    expect((await stored(detail.transactionId))?.metadata).to.deep.equal(metadata);
+  });
 });
 
 describe("ValidateTransaction handler cold start", function () {

@@ -9,7 +9,7 @@ import { EventBridgeClient, PutEventsCommand, type PutEventsCommandInput } from 
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { mockClient, type AwsClientStub } from "aws-sdk-client-mock";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
-import { randomBytes } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
 import { localCredentials, localRegion } from "../../local/awsClients";
 import { localLambdaContext } from "../../local/lambdaInvokeShim";
 import type { IntakeRecord } from "../../functions/shared/intakeRecord";
@@ -118,6 +118,97 @@ describe("webhook-intake handler", function () {
   });
 
   describe("signature", () => {
+    /** A Standard Webhooks signature computed over exact bytes, as a sender's HMAC library would. */
+    function signBytes(deliveryId: string, timestampText: string, bytes: Buffer): string {
+      const key = Buffer.from(acmeSecret.slice("whsec_".length), "base64");
+      const mac = createHmac("sha256", key)
+        .update(Buffer.concat([Buffer.from(`${deliveryId}.${timestampText}.`), bytes]))
+        .digest("base64");
+      return `v1,${mac}`;
+    }
+
+    function bytesEvent(bytes: Buffer, headers: Record<string, string>): APIGatewayProxyEvent {
+      const event = signed("{}", { base64: true });
+      event.headers = { "Content-Type": "application/json", ...headers };
+      event.multiValueHeaders = Object.fromEntries(
+        Object.entries(event.headers).map(([k, v]) => [k, [v ?? ""]]),
+      );
+      event.body = bytes.toString("base64");
+      return event;
+    }
+
+    it("verifies over the bytes received: bytes 0xFF and 0xFE are not the same body (401)", async () => {
+      // Prepare
+      const body = uniqueBody({ customer_name: "Zo~" });
+      const signedBytes = Buffer.from(JSON.stringify(body), "utf8");
+      signedBytes[signedBytes.indexOf("~")] = 0xff;
+      const sentBytes = Buffer.from(signedBytes);
+      sentBytes[sentBytes.indexOf(0xff)] = 0xfe;
+      const timestamp = String(Math.floor(Date.now() / 1000));
+      const headers = {
+        "webhook-id": "msg_bytes_1",
+        "webhook-timestamp": timestamp,
+        // Signed over what a lossy UTF-8 decoding makes of the bytes (U+FFFD for the 0xFF byte),
+        // which 0xFE decodes to as well.
+        "webhook-signature": signBytes("msg_bytes_1", timestamp, Buffer.from(signedBytes.toString("utf8"))),
+      };
+      // Act
+      const result = await handle(bytesEvent(sentBytes, headers));
+      // Assess
+      expect(result.statusCode).to.equal(401);
+      expect(eventBridgeMock.commandCalls(PutEventsCommand)).to.have.length(0);
+    });
+
+    it("verifies a base64-encoded body over its decoded bytes, multi-byte characters included", async () => {
+      const body = uniqueBody({ customer_name: "Zoë Ünal 東京" });
+      const bytes = Buffer.from(JSON.stringify(body), "utf8");
+      const timestamp = String(Math.floor(Date.now() / 1000));
+      const headers = {
+        "webhook-id": "msg_bytes_2",
+        "webhook-timestamp": timestamp,
+        "webhook-signature": signBytes("msg_bytes_2", timestamp, bytes),
+      };
+      const result = await handle(bytesEvent(bytes, headers));
+      expect(result.statusCode).to.equal(202);
+    });
+
+    for (const spelling of ["00{ts}", "+{ts}", " {ts}", "{ts}.0", "0{ts}", "{ts} "]) {
+      it(`answers 401 for a non-canonical webhook-timestamp "${spelling}"`, async () => {
+        // Prepare: signed over the canonical number, the header spelled otherwise.
+        const event = signed(uniqueBody());
+        const ts = event.headers["webhook-timestamp"] ?? "";
+        event.headers["webhook-timestamp"] = spelling.replace("{ts}", ts);
+        // Act
+        const result = await handle(event);
+        // Assess
+        expect(result.statusCode).to.equal(401);
+      });
+    }
+
+    for (const contentType of [
+      undefined,
+      "text/plain",
+      "application/x-www-form-urlencoded",
+      "application/json; charset=latin1",
+      "application/jsonp",
+    ]) {
+      it(`answers 415 for Content-Type ${String(contentType)}`, async () => {
+        const event = signed(uniqueBody());
+        delete event.headers["Content-Type"];
+        if (contentType !== undefined) event.headers["content-type"] = contentType;
+        event.multiValueHeaders = {};
+        const result = await handle(event);
+        expect(result.statusCode).to.equal(415);
+        expect(JSON.parse(result.body)).to.have.nested.property("error.code", "UNSUPPORTED_MEDIA_TYPE");
+      });
+    }
+
+    it("accepts application/json with a UTF-8 charset, in any letter case", async () => {
+      const event = signed(uniqueBody());
+      event.headers["Content-Type"] = "Application/JSON; charset=UTF-8";
+      expect((await handle(event)).statusCode).to.equal(202);
+    });
+
     it("accepts a valid Standard Webhooks signature: 202, an ACCEPTED record and one event", async () => {
       // Prepare
       const body = uniqueBody();
@@ -393,11 +484,19 @@ describe("webhook-intake handler", function () {
       expect((await intakeRecord(`acme#${String(body.transaction_id)}`))?.state).to.equal("PENDING");
     });
 
-    it("masks a card number in the webhook-id before storing it", async () => {
+    it("refuses a card number in the webhook-id header, storing nothing and echoing nothing", async () => {
       const body = uniqueBody();
-      await handle(signed(body, { deliveryId: "msg_4111111111111111" }));
-      const record = await intakeRecord(`acme#${String(body.transaction_id)}`);
-      expect(record?.deliveryId).to.be.a("string").and.not.include("4111111111111111");
+      const result = await handle(signed(body, { deliveryId: "msg_4111.1111.1111.1111" }));
+      expect(result.statusCode).to.equal(400);
+      expect(JSON.parse(result.body)).to.deep.equal({
+        error: {
+          code: "PAN_DETECTED",
+          message: "A request header must not contain a full card number (PAN)",
+          field: "headers",
+        },
+      });
+      expect(await intakeRecord(`acme#${String(body.transaction_id)}`)).to.equal(undefined);
+      expect(eventBridgeMock.commandCalls(PutEventsCommand)).to.have.length(0);
     });
 
     it("treats the same content with other key order and whitespace as the same delivery", async () => {

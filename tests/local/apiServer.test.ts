@@ -46,6 +46,7 @@ describe("local API server", () => {
     server = await startLocalApiServer({
       pipeline,
       apiKey: "key-12345678",
+      uploadApiKey: "upload-key-12345678",
       port: 0,
       logger: new Logger({ logLevel: "SILENT" }),
     });
@@ -78,16 +79,27 @@ describe("local API server", () => {
     expect(event.body).to.equal(null);
   });
 
-  it("passes the body as text, byte for byte, with isBase64Encoded false", async () => {
-    const body = '{"transaction_id":"tx-é","amount":"1.00"}';
+  it("passes a JSON body base64-encoded, byte for byte, as the API's binary media type", async () => {
+    const body = Buffer.from([
+      ...Buffer.from('{"transaction_id":"tx-\u00e9","x":"'),
+      0xff,
+      ...Buffer.from('"}'),
+    ]);
     await fetch(`${server.url}/webhook`, {
       method: "POST",
       body,
-      headers: { "Content-Type": "application/json" },
+      headers: { "Content-Type": "application/json; charset=utf-8" },
     });
+    expect(seen[0].isBase64Encoded).to.equal(true);
+    expect(Buffer.from(seen[0].body ?? "", "base64").equals(body)).to.equal(true);
+    expect(seen[0].requestContext.identity.apiKey, "no key on an open route").to.equal(null);
+  });
+
+  it("passes other bodies as text with isBase64Encoded false", async () => {
+    const body = "plain é";
+    await fetch(`${server.url}/webhook`, { method: "POST", body, headers: { "Content-Type": "text/plain" } });
     expect(seen[0].body).to.equal(body);
     expect(seen[0].isBase64Encoded).to.equal(false);
-    expect(seen[0].requestContext.identity.apiKey, "no key on an open route").to.equal(null);
   });
 
   it("answers 403 Forbidden without the key and 403 Missing Authentication Token off the route table", async () => {

@@ -11,10 +11,12 @@ import { PipelineClient } from "../../tools/pipelineClient";
 
 const webhookSecret = `whsec_${Buffer.from("data-directory-test-secret-32-bytes!").toString("base64")}`;
 const apiKey = "data-dir-test-key";
+const uploadApiKey = "data-dir-test-upload-key";
 
 function start(dataDirectory: string): Promise<LocalStack> {
   return startLocalStack({
     apiKey,
+    uploadApiKey,
     webhookSecret,
     port: 0,
     dataDirectory,
@@ -27,6 +29,7 @@ function clientOf(stack: LocalStack): PipelineClient {
   return new PipelineClient({
     outputs: stack.outputs,
     apiKey,
+    uploadApiKey,
     webhookSecret,
     providerName: "local",
     runId: "data-dir",

@@ -8,6 +8,7 @@
  */
 import { expect } from "chai";
 import fc from "fast-check";
+import { isUtf8 } from "node:buffer";
 import { randomBytes } from "node:crypto";
 import referenceRates from "../../functions/shared/data/reference-fx-rates.json";
 import { currencyMinorDigits, formatMinor } from "../../functions/shared/money";
@@ -242,12 +243,14 @@ describe("webhook intake answers to arbitrary bytes", function () {
     await fc.assert(
       fc.asyncProperty(bytes, async (body) => {
         const raw = Buffer.from(body);
-        // The handler verifies the signature over the decoded text, so that is what is signed.
+        // Signed over the decoded text: for UTF-8 bytes that is signing the bytes themselves.
         const event = standardWebhooksRequest(raw.toString("utf8"), secret);
         event.body = raw.toString("base64");
         event.isBase64Encoded = true;
         const answer = await intake.handle(event);
-        expect([202, 400, 413], `${answer.statusCode} ${answer.body}`).to.include(answer.statusCode);
+        // Bytes that are not UTF-8 cannot be verified exactly by a scheme that signs text: 401.
+        const expected = isUtf8(raw) ? [202, 400, 413] : [401];
+        expect(expected, `${answer.statusCode} ${answer.body}`).to.include(answer.statusCode);
         if (answer.statusCode === 202) return;
         const { error } = JSON.parse(answer.body) as ErrorAnswer;
         expect(error.code).to.be.a("string");

@@ -94,6 +94,38 @@ describe("ingest API routes end to end", function () {
     expect(file.body, file.text).to.include({ status: "COMPLETED", decided_rows: 1 });
   });
 
+  it("each API key opens its own routes only: 403 FORBIDDEN for the other key's", async () => {
+    const { apiUrl } = pipeline.target.outputs;
+    const { apiKey: statusKey, uploadApiKey: uploadKey } = pipeline.target;
+    const id = pipeline.client.transactionId("route-keys");
+    const csv = `transaction_id,amount,currency,timestamp,merchant,status\n${id},1.00,EUR,2026-01-15T09:30:00Z,Bakery,completed\n`;
+    const attempts = await Promise.all([
+      fetch(`${apiUrl}/transactions/${encodeURIComponent(pipeline.client.key(id))}`, {
+        headers: { "x-api-key": uploadKey },
+      }),
+      fetch(`${apiUrl}/upload`, {
+        method: "POST",
+        headers: { "x-api-key": statusKey, "Content-Type": "text/csv" },
+        body: csv,
+      }),
+      fetch(`${apiUrl}/uploads`, { method: "POST", headers: { "x-api-key": statusKey } }),
+      fetch(`${apiUrl}/files/00000000-0000-4000-8000-000000000000`, { headers: { "x-api-key": statusKey } }),
+    ]);
+    for (const answer of attempts) {
+      expect(answer.status, answer.url).to.equal(403);
+      expect(await answer.json()).to.deep.equal({
+        error: { code: "FORBIDDEN", message: "This API key is not allowed on this route." },
+      });
+    }
+    const own = await Promise.all([
+      fetch(`${apiUrl}/transactions/${encodeURIComponent(pipeline.client.key(id))}`, {
+        headers: { "x-api-key": statusKey },
+      }),
+      fetch(`${apiUrl}/files/00000000-0000-4000-8000-000000000000`, { headers: { "x-api-key": uploadKey } }),
+    ]);
+    expect(own.map((answer) => answer.status)).to.deep.equal([404, 404]);
+  });
+
   it("POST /admin/archive runs the archival job once (local stack only)", async function () {
     if (pipeline.target.name !== "local") this.skip();
     const answer = await fetch(`${pipeline.target.outputs.apiUrl}/admin/archive`, {

@@ -2,8 +2,9 @@
  * The pipeline the end-to-end API suite drives, described by stack outputs. By default the local
  * stack of `npm start`, started in process on a free port; with PIPELINE_TEST_STACK set (what
  * `npm run test:integration -- --stack <name>` does) a deployed stack read through
- * `pulumi stack output --json`, whose API key and webhook signing secret come from
- * PIPELINE_TEST_API_KEY and PIPELINE_TEST_WEBHOOK_SECRET (they are not stack outputs).
+ * `pulumi stack output --json`, whose API keys and webhook signing secret come from
+ * PIPELINE_TEST_API_KEY, PIPELINE_TEST_UPLOAD_API_KEY and PIPELINE_TEST_WEBHOOK_SECRET (they are
+ * not stack outputs).
  */
 import { randomBytes } from "node:crypto";
 import { SQSClient } from "@aws-sdk/client-sqs";
@@ -36,6 +37,7 @@ export async function openPipelineTarget(): Promise<PipelineTarget> {
       name: stack,
       outputs,
       apiKey: requiredVariable("PIPELINE_TEST_API_KEY", stack),
+      uploadApiKey: requiredVariable("PIPELINE_TEST_UPLOAD_API_KEY", stack),
       webhookSecret: requiredVariable("PIPELINE_TEST_WEBHOOK_SECRET", stack),
       providerName: process.env.PIPELINE_TEST_PROVIDER ?? "acme",
       runId,
@@ -48,8 +50,10 @@ export async function openPipelineTarget(): Promise<PipelineTarget> {
   }
   const webhookSecret = `whsec_${randomBytes(32).toString("base64")}`;
   const apiKey = `test-key-${runId}`;
+  const uploadApiKey = `test-upload-key-${runId}`;
   const stack_ = await startLocalStack({
     apiKey,
+    uploadApiKey,
     webhookSecret,
     port: 0,
     apiLogLevel: "SILENT",
@@ -63,6 +67,7 @@ export async function openPipelineTarget(): Promise<PipelineTarget> {
     name: "local",
     outputs,
     apiKey,
+    uploadApiKey,
     webhookSecret,
     providerName: "local",
     runId,

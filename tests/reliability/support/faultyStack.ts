@@ -25,8 +25,10 @@ export async function startFaultyStack(options: FaultyStackOptions = {}): Promis
   const runId = `rel-${randomBytes(4).toString("hex")}`;
   const webhookSecret = `whsec_${randomBytes(32).toString("base64")}`;
   const apiKey = `test-key-${runId}`;
+  const uploadApiKey = `test-upload-key-${runId}`;
   const stack = await startLocalStack({
     apiKey,
+    uploadApiKey,
     webhookSecret,
     port: 0,
     apiLogLevel: "SILENT",
@@ -42,6 +44,7 @@ export async function startFaultyStack(options: FaultyStackOptions = {}): Promis
   const client = new PipelineClient({
     outputs: stack.outputs,
     apiKey,
+    uploadApiKey,
     webhookSecret,
     providerName: "local",
     runId,
