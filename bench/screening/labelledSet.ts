@@ -133,7 +133,7 @@ const transliterationRules: ReadonlyArray<readonly [RegExp, string]> = [
   [/EE/, "I"],
   [/SH/, "CH"],
   [/Y(?=[AEIOU])/, "I"],
-  [/J/, "DZH"],
+  [/J(?=[AEIOU])/, "DZH"],
   [/PH/, "F"],
   [/Q/, "K"],
   [/W/, "V"],

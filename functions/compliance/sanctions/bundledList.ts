@@ -9,6 +9,7 @@ import path from "path";
 import { gunzipSync } from "zlib";
 import { parseOfacSdnCsv } from "./ofacSdnCsv";
 import type { SanctionsList } from "./sanctionsList";
+import { buildScreeningIndex, type ScreeningIndex } from "./screeningIndex";
 
 export const bundledSdnFileName = "sdn-2024-05-03.csv.gz";
 export const bundledSdnPublishedAt = "2024-05-03";
@@ -27,4 +28,9 @@ function bundledSdnPath(): string {
 export function loadBundledSdnList(): SanctionsList {
   const bytes = gunzipSync(readFileSync(bundledSdnPath()));
   return parseOfacSdnCsv(bytes, { publishedAt: bundledSdnPublishedAt });
+}
+
+/** The bundled list as a screening index; its build time is the publication date, so it never varies. */
+export function bundledScreeningIndex(): ScreeningIndex {
+  return buildScreeningIndex([loadBundledSdnList()], new Date(`${bundledSdnPublishedAt}T00:00:00Z`));
 }

@@ -21,8 +21,11 @@ const pairingFloor = 0.75;
 const foldedEqualSimilarity = 0.98;
 /** Share of the screened name's letters a listed name must reach by blocking to be scored at all. */
 const minimumSharedShare = 0.5;
-/** Multiplier per listed middle name missing from the screened name. */
-const missingMiddleNameFactor = 0.97;
+/**
+ * Multiplier per listed middle name missing from the screened name: below the default block
+ * threshold, so a name that matches only without its middle name is reviewed, not blocked.
+ */
+const missingMiddleNameFactor = 0.955;
 
 interface IndexedName {
   readonly partyIndex: number;

@@ -62,8 +62,10 @@ const honorifics: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * Words that say nothing about which party it is (articles, connecting particles, legal forms):
- * "Anglo-Caribbean Co., Ltd." and "Anglo Caribbean Company Limited" are the same name.
+ * Words that say nothing about which party it is (articles, connecting particles, legal forms and
+ * their common shortenings): "Anglo-Caribbean Co., Ltd." and "Anglo Caribbean Company Limited"
+ * are the same name. Matched exactly: folding spellings here would drop real names ("Sik" folds
+ * like "Sheik").
  */
 const noiseWords: ReadonlySet<string> = new Set([
   "the",
@@ -113,6 +115,8 @@ const noiseWords: ReadonlySet<string> = new Set([
   "llp",
   "lp",
   "ooo",
+  "oo",
+  "lc",
   "zao",
   "oao",
   "fze",
@@ -155,7 +159,7 @@ export function normaliseName(name: string): string {
 
 /**
  * The words that identify a name, in their written order. Honorifics and noise words are dropped
- * (also when misspelt or transliterated: "Compnay", "OO" for OOO) unless nothing else is left
+ * (long legal-form words also when misspelt: "Compnay", "Limted") unless nothing else is left
  * ("The Company" is still a name).
  */
 export function nameTokens(name: string): string[] {
@@ -164,22 +168,32 @@ export function nameTokens(name: string): string[] {
   const words = normaliseName(name)
     .split(" ")
     .filter((word) => word !== "");
-  const untitled = words.filter((word) => !isListed(word, honorifics, foldedHonorifics));
+  const untitled = words.filter((word) => !isHonorific(word));
   return untitled.length > 0 ? untitled : words;
+}
+
+/** Runs of single letters become one word: "S.A." and "SA", "C. V." and "CV" read the same. */
+function joinedInitials(words: readonly string[]): string[] {
+  const joined: string[] = [];
+  let previousWasLetter = false;
+  for (const word of words) {
+    if (word.length === 1 && previousWasLetter) joined[joined.length - 1] += word;
+    else joined.push(word);
+    previousWasLetter = word.length === 1;
+  }
+  return joined;
+}
+
+function normalisedWords(name: string): string[] {
+  const normalised = normaliseName(name);
+  return normalised === "" ? [] : joinedInitials(normalised.split(" "));
 }
 
 /** The words of a name without honorifics and noise words, possibly none ("The Company"). */
 export function meaningfulWords(name: string): string[] {
-  const normalised = normaliseName(name);
-  if (normalised === "") return [];
-  return normalised
-    .split(" ")
-    .filter(
-      (word) =>
-        !isListed(word, honorifics, foldedHonorifics) &&
-        !isListed(word, noiseWords, foldedNoiseWords) &&
-        !isMisspeltNoise(word),
-    );
+  return normalisedWords(name).filter(
+    (word) => !isHonorific(word) && !isNoise(word) && !isMisspeltNoise(word),
+  );
 }
 
 /** Whole-word spellings of one name, mapped to one form before the letter rules run. */
@@ -196,7 +210,7 @@ const nameVariants: ReadonlyArray<readonly [string, readonly string[]]> = [
   ["aleksandr", ["alexander", "aleksander", "alexandr"]],
 ];
 const canonicalName = new Map(
-  nameVariants.flatMap(([canonical, forms]) => forms.map((form) => [form, canonical])),
+  nameVariants.flatMap(([canonical, forms]) => [canonical, ...forms].map((form) => [form, canonical])),
 );
 
 /**
@@ -248,15 +262,6 @@ export function foldSpelling(token: string): string {
   return canonicalName.get(folded) ?? folded;
 }
 
-const foldedHonorifics: ReadonlySet<string> = new Set([...honorifics].map(foldSpelling));
-const foldedNoiseWords: ReadonlySet<string> = new Set([...noiseWords].map(foldSpelling));
-/** Longest listed honorific or noise word once folded: longer words need no folding to check. */
-const longestFolded = Math.max(...[...foldedHonorifics, ...foldedNoiseWords].map((word) => word.length)) + 2;
-
-function isListed(word: string, words: ReadonlySet<string>, folded: ReadonlySet<string>): boolean {
-  return words.has(word) || (word.length <= longestFolded && folded.has(foldSpelling(word)));
-}
-
 function oneLetterDeleted(word: string): string[] {
   const keys: string[] = [];
   for (let index = 0; index < word.length; index += 1)
@@ -276,4 +281,24 @@ function isMisspeltNoise(word: string): boolean {
   if (word.length < 5 || word.length > 13) return false;
   if (longNoiseDeletions.has(word)) return true;
   return oneLetterDeleted(word).some((key) => longNoiseWords.has(key) || longNoiseDeletions.has(key));
+}
+
+/**
+ * Only words of five letters or more are also compared in their folded spelling ("Dzhoint" for
+ * JOINT, "Hadzhi" for HAJI): a short real name can fold like a title ("Sik" like "Sheik").
+ */
+const foldedMinimumLength = 5;
+const foldedHonorifics: ReadonlySet<string> = new Set([...honorifics].map(foldSpelling));
+const foldedNoiseWords: ReadonlySet<string> = new Set([...noiseWords].map(foldSpelling));
+
+function isHonorific(word: string): boolean {
+  return (
+    honorifics.has(word) || (word.length >= foldedMinimumLength && foldedHonorifics.has(foldSpelling(word)))
+  );
+}
+
+function isNoise(word: string): boolean {
+  return (
+    noiseWords.has(word) || (word.length >= foldedMinimumLength && foldedNoiseWords.has(foldSpelling(word)))
+  );
 }
