@@ -11,14 +11,12 @@ import { correlateInvocation, observeInvocation } from "../shared/handlerObserva
 import { logger, metrics } from "../shared/powertools";
 import { s3Client } from "../shared/s3";
 import { readRefreshConfig } from "./config";
+import { screeningListsRefreshedMetricName } from "./refreshMetric";
 import {
   refreshScreeningLists,
   ScreeningListRefusedError,
   type RefreshOutcome,
 } from "./refreshScreeningLists";
-
-/** Emitted (value 1) by every refresh that ended with the bucket holding the current lists. */
-export const screeningListsRefreshedMetric = "ScreeningListsRefreshed";
 
 const config = readRefreshConfig();
 
@@ -38,7 +36,7 @@ export const handler = async (
         // Leave time to write before the function's own timeout.
         downloadTimeoutMs: Math.max(10_000, context.getRemainingTimeInMillis() - 60_000),
       });
-      metrics.addMetric(screeningListsRefreshedMetric, MetricUnit.Count, 1);
+      metrics.addMetric(screeningListsRefreshedMetricName, MetricUnit.Count, 1);
       logger.info("Screening lists refreshed", { ...outcome });
       return outcome;
     } catch (error) {
