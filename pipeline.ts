@@ -18,6 +18,8 @@ import { Monitoring } from "./components/monitoring";
 import { eventRuleNameFromArn } from "./components/monitoringResources";
 import { MonitoringTopic } from "./components/monitoringTopic";
 import { Network } from "./components/network";
+import { ScreeningListsRefresh } from "./components/screeningListsRefresh";
+import { screeningReaderStatements } from "./components/screeningListsPolicies";
 import { TransactionStateMachine } from "./components/transactionStateMachine";
 import { WebhookSigningSecret } from "./components/webhookSigningSecret";
 import { EnvironmentName } from "./functions/shared/environmentNames";
@@ -145,6 +147,26 @@ export function deployPipeline(region: string, config: StackConfig): PipelineOut
     opts,
   );
 
+  // Outside the VPC (it downloads from the list publishers); the screening functions read its bucket.
+  const screeningLists = new ScreeningListsRefresh(
+    "screening-lists",
+    {
+      kmsKeyArn: data.kmsKeyArn,
+      metricsNamespace: config.metricsNamespace,
+      scheduleExpression: config.sanctions.refreshSchedule,
+      staleAfterHours: config.sanctions.staleAfterHours,
+      minimumRetainedShare: config.sanctions.minimumRetainedShare,
+      ...(config.sanctions.sources === undefined
+        ? {}
+        : { listSources: JSON.stringify(config.sanctions.sources) }),
+      logRetentionDays: config.logRetentionDays,
+      logKmsKeyArn: data.kmsKeyArn,
+      imagesToKeep: config.imagesToKeep,
+      alarmActions: [ops.topicArn],
+    },
+    opts,
+  );
+
   const uploads = new UploadStore(
     "uploads",
     {
@@ -211,6 +233,7 @@ export function deployPipeline(region: string, config: StackConfig): PipelineOut
     compliance: [
       { sid: "ReadCustomerHistory", actions: ["dynamodb:Query"], resources: [customerIndexArn] },
       useTableKey,
+      ...screeningReaderStatements({ bucketArn: screeningLists.bucketArn, kmsKeyArn: data.kmsKeyArn }),
     ],
     "webhook-intake": [
       // Claim (put), read back, mark accepted (update), release after a failed publish (delete).
@@ -293,7 +316,13 @@ export function deployPipeline(region: string, config: StackConfig): PipelineOut
       [EnvironmentName.archivedTransactionsTable]: archival.archivedTransactionsTableName,
     },
     "fraud-detection": { [EnvironmentName.transactionsTable]: data.transactionsTableName },
-    compliance: { [EnvironmentName.transactionsTable]: data.transactionsTableName },
+    compliance: {
+      [EnvironmentName.transactionsTable]: data.transactionsTableName,
+      [EnvironmentName.sanctionsReviewScore]: String(config.sanctions.reviewScore),
+      [EnvironmentName.sanctionsBlockScore]: String(config.sanctions.blockScore),
+      [EnvironmentName.screeningListsBucket]: screeningLists.bucketName,
+      [EnvironmentName.screeningListsRecheckSeconds]: String(config.sanctions.recheckSeconds),
+    },
     "webhook-intake": {
       [EnvironmentName.intakeTable]: data.intakeTableName,
       [EnvironmentName.eventBusName]: eventBusName,
@@ -477,6 +506,7 @@ export function deployPipeline(region: string, config: StackConfig): PipelineOut
       functionNames: {
         ...Object.fromEntries(Object.entries(functions).map(([folder, fn]) => [folder, fn.functionName])),
         archival: archival.functionName,
+        "screening-lists-refresh": screeningLists.functionName,
       },
       deadLetterQueueUrls: {
         "state-machine": data.deadLetterQueueUrl,
@@ -494,7 +524,10 @@ export function deployPipeline(region: string, config: StackConfig): PipelineOut
         "csv-decisions": decisions.ruleArn.apply(eventRuleNameFromArn),
         "csv-load-continued": loadContinued.ruleArn.apply(eventRuleNameFromArn),
       },
-      scheduleRuleNames: { archival: archival.scheduleRuleArn.apply(eventRuleNameFromArn) },
+      scheduleRuleNames: {
+        archival: archival.scheduleRuleArn.apply(eventRuleNameFromArn),
+        "screening-lists-refresh": screeningLists.scheduleRuleArn.apply(eventRuleNameFromArn),
+      },
       lambdaErrorRatePercent: config.monitoring.lambdaErrorRatePercent,
       apiServerErrorRatePercent: config.monitoring.apiServerErrorRatePercent,
       apiLatencyP99Milliseconds: config.monitoring.apiLatencyP99Milliseconds,
