@@ -7,14 +7,19 @@ import { createHash } from "crypto";
 import { readFileSync } from "fs";
 import path from "path";
 import { loadBundledSdnList } from "../../functions/compliance/sanctions/bundledList";
-import { parseOfacSdnCsv, remarksAliases, sdnPrograms } from "../../functions/compliance/sanctions/ofacSdnCsv";
+import {
+  parseOfacSdnCsv,
+  remarksAliases,
+  sdnPrograms,
+} from "../../functions/compliance/sanctions/ofacSdnCsv";
 
 const excerpt = readFileSync(path.join(__dirname, "..", "fixtures", "sanctions", "sdn-excerpt.csv"));
 const parse = (bytes: Buffer) => parseOfacSdnCsv(bytes, { publishedAt: "2024-05-03" });
 
 describe("OFAC sdn.csv parser", () => {
   const list = parse(excerpt);
-  const entry = (entryNumber: string) => list.entries.find((candidate) => candidate.entryNumber === entryNumber);
+  const entry = (entryNumber: string) =>
+    list.entries.find((candidate) => candidate.entryNumber === entryNumber);
 
   it("reads every entry of the excerpt and versions the list by its bytes", () => {
     expect(list.entries.map((candidate) => candidate.entryNumber)).to.deep.equal([
@@ -90,12 +95,16 @@ describe("OFAC sdn.csv parser", () => {
 
   it("refuses a file cut short in the middle of a line", () => {
     const cut = excerpt.subarray(0, excerpt.indexOf("15076,") + 40);
-    expect(() => parse(cut)).to.throw(/cut short/).with.property("name", "SanctionsListFormatError");
+    expect(() => parse(cut))
+      .to.throw(/cut short/)
+      .with.property("name", "SanctionsListFormatError");
   });
 
   it("refuses a file that is not sdn.csv: wrong column count, a non-numeric ent_num, an unknown type", () => {
     expect(() => parse(Buffer.from('1,"A",-0-\r\n'))).to.throw(/3 columns/);
-    expect(() => parse(Buffer.from('x,"A",-0- ,"P",-0-,-0-,-0-,-0-,-0-,-0-,-0-,-0-\r\n'))).to.throw(/ent_num/);
+    expect(() => parse(Buffer.from('x,"A",-0- ,"P",-0-,-0-,-0-,-0-,-0-,-0-,-0-,-0-\r\n'))).to.throw(
+      /ent_num/,
+    );
     expect(() => parse(Buffer.from('1,"A","ship","P",-0-,-0-,-0-,-0-,-0-,-0-,-0-,-0-\r\n'))).to.throw(
       /unknown SDN_Type "ship"/,
     );
@@ -112,7 +121,12 @@ describe("OFAC sdn.csv parser", () => {
     });
     const types = new Map<string, number>();
     for (const party of bundled.entries) types.set(party.type, (types.get(party.type) ?? 0) + 1);
-    expect(Object.fromEntries(types)).to.deep.equal({ entity: 6884, individual: 6854, vessel: 851, aircraft: 376 });
+    expect(Object.fromEntries(types)).to.deep.equal({
+      entity: 6884,
+      individual: 6854,
+      vessel: 851,
+      aircraft: 376,
+    });
     const aliases = bundled.entries.reduce((sum, party) => sum + party.aliases.length, 0);
     expect(aliases).to.be.within(3600, 3700);
   });
