@@ -39,8 +39,15 @@ const screenerSource: ScreenerSource =
         fallback: bundledScreeningIndex,
         warn: (message, details) => logger.warn(message, details),
       });
-// Start loading during the init phase; a failure here is retried by the first invocation.
-screenerSource.screener(new Date()).catch(() => undefined);
+// In Lambda, load and index the lists during the init phase (a failure is retried by the first
+// invocation); elsewhere (the local runtime, tests) the name index is built when a name first
+// needs screening.
+if (process.env.AWS_EXECUTION_ENV !== undefined) {
+  screenerSource
+    .screener(new Date())
+    .then((screener) => screener.warm())
+    .catch(() => undefined);
+}
 
 const metricByDecision = {
   CLEAR: "ComplianceClear",

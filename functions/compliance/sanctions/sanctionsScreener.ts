@@ -46,7 +46,7 @@ export function checkThresholds(thresholds: ScreeningThresholds): ScreeningThres
 }
 
 export class SanctionsScreener {
-  private readonly matcher: NameMatcher;
+  private builtMatcher?: NameMatcher;
   readonly thresholds: ScreeningThresholds;
 
   constructor(
@@ -54,7 +54,20 @@ export class SanctionsScreener {
     thresholds: ScreeningThresholds,
   ) {
     this.thresholds = checkThresholds(thresholds);
-    this.matcher = new NameMatcher(index.parties);
+  }
+
+  /**
+   * Builds the name index now rather than at the first name screened: a deployed function calls
+   * this during its init phase, so no transaction waits for it.
+   */
+  warm(): this {
+    this.matcher();
+    return this;
+  }
+
+  private matcher(): NameMatcher {
+    this.builtMatcher ??= new NameMatcher(this.index.parties);
+    return this.builtMatcher;
   }
 
   get version(): string {
@@ -66,7 +79,7 @@ export class SanctionsScreener {
   }
 
   screen(name: string): SanctionsMatch | undefined {
-    const match = this.matcher.screen(name, this.thresholds.review);
+    const match = this.matcher().screen(name, this.thresholds.review);
     if (match === undefined) return undefined;
     const party = this.index.parties[match.partyIndex];
     return {

@@ -85,7 +85,8 @@ export class BucketScreenerSource implements ScreenerSource {
       const index = parseScreeningIndex(JSON.parse(gunzipSync(bytes).toString("utf8")));
       if (index.version !== pointer.version)
         throw new Error(`${pointer.key} holds ${index.version}, not ${pointer.version}`);
-      this.current = new SanctionsScreener(index, thresholds);
+      // Indexed before it is swapped in: no transaction waits for a refreshed list.
+      this.current = new SanctionsScreener(index, thresholds).warm();
       return this.current;
     } catch (error) {
       if (this.current === undefined) throw error;
