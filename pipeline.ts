@@ -9,6 +9,13 @@ import { BusFunctionSubscription } from "./components/busFunctionSubscription";
 import { UploadNotifications } from "./components/uploadNotifications";
 import { UploadStore } from "./components/uploadStore";
 import { ContainerFunction } from "./components/containerFunction";
+import {
+  declaredStatements,
+  interfaceEndpointServicesFor,
+  type PipelineResourceArns,
+} from "./components/declaredCalls";
+import { FailureQueue } from "./components/failureQueue";
+import { functionAwsCalls, vpcFunctionAwsCalls, type DeclaredFunction } from "./components/functionAwsCalls";
 import { DataStores } from "./components/dataStores";
 import { EventRouting } from "./components/eventRouting";
 import { routingTargetKeys, type RoutingTargetKey } from "./components/eventRoutingPolicies";
@@ -19,18 +26,14 @@ import { eventRuleNameFromArn } from "./components/monitoringResources";
 import { MonitoringTopic } from "./components/monitoringTopic";
 import { Network } from "./components/network";
 import { ScreeningListsRefresh } from "./components/screeningListsRefresh";
-import { screeningReaderStatements } from "./components/screeningListsPolicies";
 import { TransactionStateMachine } from "./components/transactionStateMachine";
 import { WebhookSigningSecret } from "./components/webhookSigningSecret";
 import { EnvironmentName } from "./functions/shared/environmentNames";
 import {
   amountLanes,
   csvLoadContinuedPattern,
-  DetailType,
-  intakeEventSource,
   transactionProcessedPattern,
 } from "./functions/shared/eventRouting";
-import { customerActivityIndex } from "./functions/shared/tableDefinitions";
 import { webhookSigningDocument, type StackConfig } from "./stackConfig";
 
 export interface PipelineOutputs {
@@ -65,20 +68,35 @@ export interface PipelineOutputs {
   readonly opsTopicArn: pulumi.Output<string>;
 }
 
-/** The functions: folder under functions/ and what each may do beyond logs and traces. */
-type PipelineFunction =
-  | "validation"
-  | "fraud-detection"
-  | "compliance"
-  | "webhook-intake"
-  | "transaction-status"
-  | "csv-intake"
-  | "file-status"
-  | "csv-transform"
-  | "notifier";
+/** The functions deployed here, by folder under functions/ (archival is the Archival component's). */
+const pipelineFunctions = [
+  "validation",
+  "fraud-detection",
+  "compliance",
+  "webhook-intake",
+  "transaction-status",
+  "csv-intake",
+  "file-status",
+  "csv-transform",
+  "notifier",
+] as const satisfies readonly DeclaredFunction[];
+type PipelineFunction = (typeof pipelineFunctions)[number];
+
+/** Functions that S3 notifications or bus rules invoke asynchronously: each gets an on-failure queue. */
+const asynchronouslyInvoked: readonly PipelineFunction[] = ["csv-intake", "csv-transform", "notifier"];
 
 /** The state machine's steps: these get the reserved concurrency; the HTTP functions are throttled by the API. */
 const stepFunctions: readonly PipelineFunction[] = ["validation", "fraud-detection", "compliance"];
+
+/**
+ * A function's Lambda timeout. The file functions run asynchronously on S3 and bus events and
+ * handle files of any size; the others answer HTTP requests or state machine steps.
+ */
+function functionTimeoutSeconds(folder: PipelineFunction, config: StackConfig): number {
+  if (folder === "csv-transform") return config.upload.loadTimeoutSeconds;
+  if (folder === "csv-intake") return config.upload.intakeTimeoutSeconds;
+  return config.functions.timeoutSeconds;
+}
 
 export function deployPipeline(region: string, config: StackConfig): PipelineOutputs {
   // Every taggable resource carries the stack's tags through the provider's default tags.
@@ -88,7 +106,16 @@ export function deployPipeline(region: string, config: StackConfig): PipelineOut
   });
   const opts: pulumi.ComponentResourceOptions = { providers: { aws: provider } };
 
-  const network = new Network("network", { cidrBlock: config.vpcCidr }, opts);
+  // Interface endpoints for exactly the services some function's code calls (gateway endpoints
+  // serve DynamoDB and S3); AWS services acting with a role reach KMS, logs and SQS themselves.
+  const network = new Network(
+    "network",
+    {
+      cidrBlock: config.vpcCidr,
+      interfaceEndpointServices: interfaceEndpointServicesFor(vpcFunctionAwsCalls()),
+    },
+    opts,
+  );
   const data = new DataStores(
     "data",
     {
@@ -122,6 +149,8 @@ export function deployPipeline(region: string, config: StackConfig): PipelineOut
     opts,
   );
 
+  const failures = new FailureQueue("async-failures", { kmsKeyArn: data.kmsKeyArn }, opts);
+
   const archival = new Archival(
     "archival",
     {
@@ -142,6 +171,8 @@ export function deployPipeline(region: string, config: StackConfig): PipelineOut
       transitionToGlacierDays: config.archive.transitionToGlacierDays,
       expireAfterDays: config.archive.expireAfterDays,
       objectLockRetentionDays: config.archive.objectLockRetentionDays,
+      reservedConcurrency: config.archive.reservedConcurrency,
+      onFailureDestinationArn: failures.queueArn,
       deletionProtection: config.deletionProtection,
     },
     opts,
@@ -163,6 +194,8 @@ export function deployPipeline(region: string, config: StackConfig): PipelineOut
       logKmsKeyArn: data.kmsKeyArn,
       imagesToKeep: config.imagesToKeep,
       alarmActions: [ops.topicArn],
+      reservedConcurrency: config.sanctions.reservedConcurrency,
+      onFailureDestinationArn: failures.queueArn,
     },
     opts,
   );
@@ -176,135 +209,25 @@ export function deployPipeline(region: string, config: StackConfig): PipelineOut
     },
     opts,
   );
-  const uploadObjects = (prefix: string) => pulumi.interpolate`${uploads.bucketArn}/${prefix}*`;
-  const publishReceived: PolicyStatementSpec = {
-    sid: "PublishTransactionReceived",
-    actions: ["events:PutEvents"],
-    resources: [eventBusArn],
-    condition: {
-      StringEquals: { "events:source": intakeEventSource, "events:detail-type": DetailType.received },
-    },
+  // The ARNs the functions' declared calls (functions/<name>/awsCalls.ts) may name.
+  const resourceArns: PipelineResourceArns = {
+    transactionsTable: data.transactionsTableArn,
+    archivedTransactionsTable: archival.archivedTransactionsTableArn,
+    intakeTable: data.intakeTableArn,
+    fileStatusTable: uploads.statusTableArn,
+    uploadsBucket: uploads.bucketArn,
+    eventBus: eventBusArn,
+    alertsTopic: data.alertsTopicArn,
+    pipelineKey: data.kmsKeyArn,
+    signingSecret: signingSecret.secretArn,
+    screeningListsBucket: screeningLists.bucketArn,
   };
-  // csv-transform also hands the rest of a file to its next run through the bus.
-  const publishRowsAndContinuations: PolicyStatementSpec = {
-    sid: "PublishRowsAndContinuations",
-    actions: ["events:PutEvents"],
-    resources: [eventBusArn],
-    condition: {
-      StringEquals: {
-        "events:source": intakeEventSource,
-        "events:detail-type": [DetailType.received, DetailType.csvLoadContinued],
-      },
-    },
-  };
-  const sendFileSummary: PolicyStatementSpec = {
-    sid: "SendFileSummary",
-    actions: ["sns:Publish"],
-    resources: [data.alertsTopicArn],
-  };
-
-  const customerIndexArn = pulumi.interpolate`${data.transactionsTableArn}/index/${customerActivityIndex.name}`;
-  // The table is encrypted with the customer-managed key, so every reader and writer needs it.
-  const useTableKey: PolicyStatementSpec = {
-    sid: "UseTableKey",
-    actions: ["kms:Decrypt", "kms:GenerateDataKey"],
-    resources: [data.kmsKeyArn],
-  };
-  const statements: Record<PipelineFunction, PolicyStatementSpec[]> = {
-    validation: [
-      // PutItem stores once; GetItem reads the stored copy back when a redelivery finds it there;
-      // DeleteItem removes a copy re-created for a transaction that is already archived.
-      {
-        sid: "StoreTransaction",
-        actions: ["dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:DeleteItem"],
-        resources: [data.transactionsTableArn],
-      },
-      {
-        sid: "RecogniseArchivedTransactions",
-        actions: ["dynamodb:GetItem"],
-        resources: [archival.archivedTransactionsTableArn],
-      },
-      useTableKey,
-    ],
-    "fraud-detection": [
-      { sid: "ReadCustomerHistory", actions: ["dynamodb:Query"], resources: [customerIndexArn] },
-      useTableKey,
-    ],
-    compliance: [
-      { sid: "ReadCustomerHistory", actions: ["dynamodb:Query"], resources: [customerIndexArn] },
-      useTableKey,
-      ...screeningReaderStatements({ bucketArn: screeningLists.bucketArn, kmsKeyArn: data.kmsKeyArn }),
-    ],
-    "webhook-intake": [
-      // Claim (put), read back, mark accepted (update), release after a failed publish (delete).
-      {
-        sid: "RecordDeliveries",
-        actions: ["dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
-        resources: [data.intakeTableArn],
-      },
-      {
-        sid: "ReadSigningSecrets",
-        actions: ["secretsmanager:GetSecretValue"],
-        resources: [signingSecret.secretArn],
-      },
-      publishReceived,
-      // The intake table and the secret are encrypted with the pipeline key.
-      { ...useTableKey, sid: "UsePipelineKey" },
-    ],
-    "transaction-status": [
-      {
-        sid: "ReadTransactionsAndDeliveries",
-        actions: ["dynamodb:GetItem"],
-        resources: [data.transactionsTableArn, data.intakeTableArn, archival.archivedTransactionsTableArn],
-      },
-      { sid: "UseTableKey", actions: ["kms:Decrypt"], resources: [data.kmsKeyArn] },
-    ],
-    "csv-intake": [
-      {
-        sid: "TrackFiles",
-        actions: ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:GetItem"],
-        resources: [uploads.statusTableArn],
-      },
-      // Reads presigned uploads; the presigned PUT itself runs with this role's PutObject.
-      {
-        sid: "ReadAndSignUploads",
-        actions: ["s3:GetObject", "s3:PutObject"],
-        resources: [uploadObjects("uploads/")],
-      },
-      { sid: "StoreValidatedFiles", actions: ["s3:PutObject"], resources: [uploadObjects("validated/")] },
-      useTableKey,
-    ],
-    "file-status": [
-      { sid: "ReadFileStatus", actions: ["dynamodb:GetItem"], resources: [uploads.statusTableArn] },
-      { sid: "UseTableKey", actions: ["kms:Decrypt"], resources: [data.kmsKeyArn] },
-    ],
-    "csv-transform": [
-      { sid: "ReadValidatedFiles", actions: ["s3:GetObject"], resources: [uploadObjects("validated/")] },
-      // Which rows were received already (BatchGet), and the dedupe records of those published (BatchWrite).
-      {
-        sid: "RecordDeliveries",
-        actions: ["dynamodb:BatchGetItem", "dynamodb:BatchWriteItem"],
-        resources: [data.intakeTableArn],
-      },
-      {
-        sid: "TrackFiles",
-        actions: ["dynamodb:GetItem", "dynamodb:UpdateItem"],
-        resources: [uploads.statusTableArn],
-      },
-      publishRowsAndContinuations,
-      sendFileSummary,
-      useTableKey,
-    ],
-    notifier: [
-      {
-        sid: "CountDecisionsOnce",
-        actions: ["dynamodb:GetItem", "dynamodb:UpdateItem"],
-        resources: [data.intakeTableArn, uploads.statusTableArn],
-      },
-      sendFileSummary,
-      useTableKey,
-    ],
-  };
+  const statements = Object.fromEntries(
+    pipelineFunctions.map((folder) => [
+      folder,
+      declaredStatements(folder, functionAwsCalls[folder], resourceArns),
+    ]),
+  ) as Record<PipelineFunction, PolicyStatementSpec[]>;
 
   const commonEnvironment = {
     [EnvironmentName.metricsNamespace]: config.metricsNamespace,
@@ -359,14 +282,13 @@ export function deployPipeline(region: string, config: StackConfig): PipelineOut
   };
 
   const functions = {} as Record<PipelineFunction, ContainerFunction>;
-  for (const folder of Object.keys(statements) as PipelineFunction[]) {
+  for (const folder of pipelineFunctions) {
     functions[folder] = new ContainerFunction(
       folder,
       {
         functionDirectory: folder,
         memorySize: config.functions.memoryMb,
-        timeout:
-          folder === "csv-transform" ? config.upload.loadTimeoutSeconds : config.functions.timeoutSeconds,
+        timeout: functionTimeoutSeconds(folder, config),
         reservedConcurrency: stepFunctions.includes(folder)
           ? config.functions.reservedConcurrency
           : undefined,
@@ -376,6 +298,7 @@ export function deployPipeline(region: string, config: StackConfig): PipelineOut
         subnetIds: network.privateSubnetIds,
         securityGroupIds: [network.lambdaSecurityGroupId],
         policyStatements: statements[folder],
+        onFailureDestinationArn: asynchronouslyInvoked.includes(folder) ? failures.queueArn : undefined,
         environment: {
           ...commonEnvironment,
           ...environments[folder],
@@ -402,6 +325,7 @@ export function deployPipeline(region: string, config: StackConfig): PipelineOut
       functionTimeoutSeconds: config.functions.timeoutSeconds,
       logRetentionDays: config.logRetentionDays,
       includeExecutionData: config.includeExecutionData,
+      logLevel: config.stateMachineLogLevel,
       eventBusName,
       eventBusArn,
     },
@@ -515,6 +439,9 @@ export function deployPipeline(region: string, config: StackConfig): PipelineOut
         ),
         "csv-decisions": decisions.deadLetterQueueUrl,
         "csv-load-continued": loadContinued.deadLetterQueueUrl,
+        "async-failures": failures.queueUrl,
+        "archival-schedule": archival.scheduleDeadLetterQueueUrl,
+        "screening-lists-schedule": screeningLists.scheduleDeadLetterQueueUrl,
       },
       eventBusName: routing.eventBusName,
       eventRuleNames: {

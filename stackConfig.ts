@@ -108,6 +108,12 @@ const uploadSettingsSchema = z.strictObject({
    * event, so a file may take any number of runs; a longer timeout means fewer of them.
    */
   loadTimeoutSeconds: z.number().int().min(60).max(900).default(900),
+  /**
+   * Lambda timeout of csv-intake. Its S3-event path validates a presigned upload of any size
+   * (up to 5 GB); at the functions' 30 s a large file would time out on all three asynchronous
+   * attempts. API Gateway still ends the HTTP routes' requests at 29 s.
+   */
+  intakeTimeoutSeconds: z.number().int().min(30).max(900).default(900),
 });
 
 const archiveSettingsSchema = z
@@ -134,6 +140,11 @@ const archiveSettingsSchema = z
     expireAfterDays: z.number().int().positive().default(365),
     /** S3 Object Lock (COMPLIANCE) retention in days; unset: no lock. Irreversible once objects are written. */
     objectLockRetentionDays: z.number().int().positive().optional(),
+    /**
+     * Reserved concurrency of the archival function (1 keeps runs from overlapping). Unset: none,
+     * so a new account with a concurrency quota of 10 can deploy (100 must stay unreserved).
+     */
+    reservedConcurrency: z.number().int().min(1).optional(),
   })
   .superRefine((archive, context) => {
     // S3 refuses a rule that keeps objects in STANDARD_IA for less than 30 days.
@@ -198,6 +209,12 @@ const sanctionsSettingsSchema = z
     minimumRetainedShare: z.number().gt(0).max(1).default(0.9),
     /** The official files to download; default: OFAC's SDN list (sdn.csv). */
     sources: listSourcesSchema.optional(),
+    /**
+     * Reserved concurrency of the refresh function (1 keeps two runs from racing on latest.json).
+     * Unset: none, so a new account with a concurrency quota of 10 can deploy (100 must stay
+     * unreserved).
+     */
+    reservedConcurrency: z.number().int().min(1).optional(),
   })
   .refine((sanctions) => sanctions.reviewScore <= sanctions.blockScore, {
     path: ["reviewScore"],
@@ -242,8 +259,17 @@ export const stackConfigSchema = z.strictObject({
   maxTransactionUsd: z.number().int().positive().max(1_000_000_000).default(1_000_000),
   /** Whether execution logs include inputs/outputs (they carry customer data). */
   includeExecutionData: z.boolean().default(false),
-  /** Metrics namespace every function publishes to. */
-  metricsNamespace: z.string().min(1).default("TransactionPipeline"),
+  /**
+   * Metrics namespace every function publishes to and the alarms watch. One per stack: stacks
+   * sharing an account would otherwise feed each other's alarms.
+   */
+  metricsNamespace: z
+    .string()
+    .regex(/^[A-Za-z0-9._#:/-]{1,255}$/, "must be a CloudWatch namespace (letters, digits, . _ - / # :)")
+    .refine((namespace) => !namespace.startsWith("AWS/"), "must not start with AWS/ (reserved)")
+    .default("TransactionPipeline"),
+  /** What the state machine logs: ALL (every state), ERROR, FATAL or OFF. */
+  stateMachineLogLevel: z.enum(["ALL", "ERROR", "FATAL", "OFF"]).default("ERROR"),
   /** Payment providers allowed to post webhooks, and how each signs. */
   webhookProviders: z.array(webhookProviderSchema).min(1),
   /**
@@ -347,5 +373,7 @@ export function loadStackConfig(): StackConfig {
       raw[key] = text;
     }
   }
+  // Unset, the namespace still names the stack, so two stacks in one account never share one.
+  raw.metricsNamespace ??= `TransactionPipeline/${pulumi.getStack()}`;
   return parseStackConfig(raw);
 }

@@ -13,6 +13,7 @@ import {
   checkLifecycleDays,
 } from "./archivalPolicies";
 import { ContainerFunction } from "./containerFunction";
+import { scheduleDeadLetters } from "./scheduleDeadLetters";
 import { configureSecureBucket } from "./secureBucket";
 import { pipelineTableArgs } from "./tableArgs";
 
@@ -64,6 +65,17 @@ export interface ArchivalArgs {
   readonly objectLockRetentionDays?: number;
   /** Let `pulumi destroy` delete a bucket that still holds objects (locked versions stay regardless). Default false. */
   readonly forceDestroy?: boolean;
+  /**
+   * Reserved concurrency of the function; 1 keeps two runs from writing a partition's manifest at
+   * once (a second invocation is throttled and retried). Default none: a new account's quota may
+   * be too small to reserve anything.
+   */
+  readonly reservedConcurrency?: number;
+  /**
+   * SQS queue ARN that gets a run still failing after Lambda's two asynchronous retries. Default
+   * none: such a run's event is discarded (the no-run alarm still fires two days later).
+   */
+  readonly onFailureDestinationArn?: pulumi.Input<string>;
   /** Refuse to delete the archived-transactions table; turn on in production. Default false. */
   readonly deletionProtection?: pulumi.Input<boolean>;
 }
@@ -99,6 +111,8 @@ export class Archival extends pulumi.ComponentResource {
   /** `<repository>@sha256:...`, the exact image the function runs. */
   public readonly imageDigest: pulumi.Output<string>;
   public readonly scheduleRuleArn: pulumi.Output<string>;
+  /** Dead-letter queue of the schedule's target (events EventBridge could not deliver). */
+  public readonly scheduleDeadLetterQueueUrl: pulumi.Output<string>;
   /** The "no successful archival run" alarm (the function's error rate is watched by Monitoring). */
   public readonly alarmArn: pulumi.Output<string>;
 
@@ -202,9 +216,8 @@ export class Archival extends pulumi.ComponentResource {
         buildContext: args.buildContext,
         memorySize: memoryMb,
         timeout: timeoutSeconds,
-        // One run at a time: two runs must never write the same partition's manifest at once. A
-        // second invocation is throttled and Lambda retries it once the first has finished.
-        reservedConcurrency: 1,
+        reservedConcurrency: args.reservedConcurrency,
+        onFailureDestinationArn: args.onFailureDestinationArn,
         logRetentionDays: args.logRetentionDays,
         logKmsKeyArn: args.logKmsKeyArn,
         imagesToKeep: args.imagesToKeep,
@@ -252,6 +265,13 @@ export class Archival extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+    // Where EventBridge puts a scheduled event it could not deliver after its retries.
+    const { queue: scheduleDeadLetterQueue, policy: scheduleDeadLettersPolicy } = scheduleDeadLetters(
+      name,
+      args.kmsKeyArn,
+      rule.arn,
+      this,
+    );
     new aws.cloudwatch.EventTarget(
       `${name}-schedule-target`,
       {
@@ -259,9 +279,10 @@ export class Archival extends pulumi.ComponentResource {
         targetId: "archival-function",
         arn: fn.functionArn,
         retryPolicy: scheduleRetryPolicy,
+        deadLetterConfig: { arn: scheduleDeadLetterQueue.arn },
       },
       // The first run finds the bucket fully configured and the permission in place.
-      { parent: this, dependsOn: [permission, ...bucketConfiguration] },
+      { parent: this, dependsOn: [permission, scheduleDeadLettersPolicy, ...bucketConfiguration] },
     );
 
     const alarmActions = args.alarmActions ?? [];
@@ -295,6 +316,7 @@ export class Archival extends pulumi.ComponentResource {
     this.functionRoleArn = fn.roleArn;
     this.imageDigest = fn.imageDigest;
     this.scheduleRuleArn = rule.arn;
+    this.scheduleDeadLetterQueueUrl = scheduleDeadLetterQueue.url;
     this.alarmArn = alarm.arn;
     this.registerOutputs({
       bucketName: this.bucketName,
@@ -306,6 +328,7 @@ export class Archival extends pulumi.ComponentResource {
       functionRoleArn: this.functionRoleArn,
       imageDigest: this.imageDigest,
       scheduleRuleArn: this.scheduleRuleArn,
+      scheduleDeadLetterQueueUrl: this.scheduleDeadLetterQueueUrl,
       alarmArn: this.alarmArn,
     });
   }

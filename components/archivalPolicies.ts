@@ -3,14 +3,14 @@
  * rules, the archival function's IAM statements, and the argument rules. Nothing here creates a
  * resource, so the exact documents are unit-tested without Pulumi mocks.
  */
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
+import { archiveStatePrefix, awsCalls as archivalAwsCalls } from "../functions/archival/awsCalls";
 import { archivePrefix, type ArchivedTransactionRecord } from "../functions/shared/archiveLayout";
-import { decidedDayIndex } from "../functions/shared/tableDefinitions";
 import { kmsOnlyTlsOnlyBucketPolicy } from "./bucketPolicy";
+import { declaredStatements } from "./declaredCalls";
 import type { PolicyStatementSpec } from "./iamPolicy";
 
-/** Prefix of the archival job's own progress objects (its resume point between runs). */
-export const archiveStatePrefix = "state/";
+export { archiveStatePrefix };
 
 /** POWERTOOLS_SERVICE_NAME of the archival function: EMF puts it on every metric as `service`. */
 export const archivalServiceName = "archival";
@@ -121,47 +121,14 @@ export interface ArchivalFunctionResources {
 }
 
 /**
- * The archival function's statements beyond logs, traces and VPC networking. It pages through the
- * day index (never a Scan of the table), reads each item by key, deletes it conditionally once
- * archived, records where it went, and reads and writes only the archive and state prefixes.
+ * The archival function's statements beyond logs, traces and VPC networking, generated from its
+ * declared calls (functions/archival/awsCalls.ts).
  */
 export function archivalFunctionStatements(resources: ArchivalFunctionResources): PolicyStatementSpec[] {
-  const { transactionsTableArn, bucketArn } = resources;
-  return [
-    {
-      sid: "QueryDecidedDayIndex",
-      actions: ["dynamodb:Query"],
-      resources: [pulumi.interpolate`${transactionsTableArn}/index/${decidedDayIndex.name}`],
-    },
-    {
-      sid: "ReadAndDeleteArchivedItems",
-      actions: ["dynamodb:BatchGetItem", "dynamodb:DeleteItem"],
-      resources: [transactionsTableArn],
-    },
-    {
-      sid: "RecordArchiveLocations",
-      actions: ["dynamodb:PutItem"],
-      resources: [resources.archivedTransactionsTableArn],
-    },
-    {
-      sid: "ReadAndWriteArchiveObjects",
-      actions: ["s3:PutObject", "s3:GetObject"],
-      resources: [
-        pulumi.interpolate`${bucketArn}/${archivePrefix}*`,
-        pulumi.interpolate`${bucketArn}/${archiveStatePrefix}*`,
-      ],
-    },
-    {
-      sid: "ListArchivePrefixes",
-      actions: ["s3:ListBucket"],
-      resources: [bucketArn],
-      condition: { StringLike: { "s3:prefix": [`${archivePrefix}*`, `${archiveStatePrefix}*`] } },
-    },
-    {
-      // The tables and the bucket are encrypted with the customer-managed key.
-      sid: "UseArchiveKey",
-      actions: ["kms:Decrypt", "kms:GenerateDataKey"],
-      resources: [resources.kmsKeyArn],
-    },
-  ];
+  return declaredStatements("archival", archivalAwsCalls, {
+    transactionsTable: resources.transactionsTableArn,
+    archivedTransactionsTable: resources.archivedTransactionsTableArn,
+    archiveBucket: resources.bucketArn,
+    pipelineKey: resources.kmsKeyArn,
+  });
 }

@@ -77,7 +77,25 @@ export interface ContainerFunctionArgs {
   readonly outsideVpc?: boolean;
   /** Images the ECR lifecycle policy keeps (older ones expire), 1–1000. Default 10. */
   readonly imagesToKeep?: pulumi.Input<number>;
+  /**
+   * SQS queue ARN that gets each asynchronous invocation still failing after Lambda's two retries
+   * (the role is granted sqs:SendMessage on it). Default none: such an event is discarded, so set
+   * it for every function an S3 notification, a bus rule or a schedule invokes.
+   */
+  readonly onFailureDestinationArn?: pulumi.Input<string>;
+  /** Buildx builder the image is built with (a docker-container builder). Default "pipeline-builder". */
+  readonly imageBuilder?: string;
 }
+
+/**
+ * The Buildx builder images are built with. A docker-container builder honours `provenance` and
+ * `sbom` and targets arm64 through QEMU: `docker buildx create --name pipeline-builder --driver
+ * docker-container --bootstrap` (README: First deploy).
+ */
+export const defaultImageBuilder = "pipeline-builder";
+
+/** Sid of the statement that lets Lambda deliver a failed asynchronous invocation with the role. */
+export const onFailureDeliverySid = "DeliverFailedInvocations";
 
 function checkInteger(
   argument: string,
@@ -153,7 +171,15 @@ export class ContainerFunction extends pulumi.ComponentResource {
       }
     }
     const callerStatements = args.policyStatements ?? [];
-    validatePolicyStatements(callerStatements, "policyStatements", lambdaBaseStatementSids);
+    validatePolicyStatements(callerStatements, "policyStatements", [
+      ...lambdaBaseStatementSids,
+      onFailureDeliverySid,
+    ]);
+    const onFailure = args.onFailureDestinationArn;
+    const deliveryStatements: PolicyStatementSpec[] =
+      onFailure === undefined
+        ? []
+        : [{ sid: onFailureDeliverySid, actions: ["sqs:SendMessage"], resources: [onFailure] }];
 
     const repository = new aws.ecr.Repository(
       `${name}-repo`,
@@ -193,26 +219,37 @@ export class ContainerFunction extends pulumi.ComponentResource {
       { registryId: repository.registryId },
       { parent: this },
     );
-    const image = new docker.Image(
+    // RegistryImage builds through the named Buildx builder and pushes in the same update, with
+    // provenance and SBOM attestations off: with them Buildx pushes an OCI index, which Lambda
+    // rejects ("image manifest … media type is not supported"). README: "Container images".
+    const image = new docker.RegistryImage(
       `${name}-image`,
       {
-        imageName: pulumi.interpolate`${repository.repositoryUrl}:${directory}`,
+        name: pulumi.interpolate`${repository.repositoryUrl}:${directory}`,
         build: {
           context: buildContext,
-          dockerfile: path.join(buildContext, "functions", "Dockerfile"),
+          dockerfile: path.join("functions", "Dockerfile"),
           platform: imagePlatform,
-          builderVersion: "BuilderBuildKit",
-          args: { FUNCTION: directory },
+          builder: args.imageBuilder ?? defaultImageBuilder,
+          provenance: "false",
+          sbom: "false",
+          buildArgs: { FUNCTION: directory },
         },
-        registry: {
-          server: credentials.proxyEndpoint,
+        authConfig: {
+          // The registry host the image name starts with (the token's endpoint is a URL).
+          address: credentials.proxyEndpoint.apply((endpoint) => endpoint.replace(/^https:\/\//, "")),
           username: credentials.userName,
           password: pulumi.secret(credentials.password),
         },
-        skipPush: false,
+        // Old digests stay until the repository's lifecycle policy expires them: a rollback
+        // (or a function not yet updated) may still run one.
+        keepRemotely: true,
       },
       { parent: this },
     );
+    // The digest, never the tag: Lambda resolves a tag once and would keep running the old image
+    // after the tag moves.
+    const imageDigest = pulumi.interpolate`${repository.repositoryUrl}@${image.sha256Digest}`;
 
     const logGroup = new aws.cloudwatch.LogGroup(
       `${name}-logs`,
@@ -244,6 +281,7 @@ export class ContainerFunction extends pulumi.ComponentResource {
                 (statement) => !(outsideVpc && statement.sid === "ManageVpcNetworkInterfaces"),
               ),
               ...callerStatements,
+              ...deliveryStatements,
             ]),
           ),
         ),
@@ -255,9 +293,7 @@ export class ContainerFunction extends pulumi.ComponentResource {
       `${name}-function`,
       {
         packageType: "Image",
-        // The digest, never the tag: Lambda resolves a tag once and would keep running the old
-        // image after the tag moves.
-        imageUri: image.repoDigest,
+        imageUri: imageDigest,
         architectures: [lambdaArchitecture],
         role: role.arn,
         memorySize: args.memorySize ?? 1024,
@@ -285,11 +321,24 @@ export class ContainerFunction extends pulumi.ComponentResource {
       { parent: this, dependsOn: [logGroup, rolePolicy] },
     );
 
+    if (onFailure !== undefined) {
+      // Lambda checks the role may send to the destination when the configuration is saved.
+      new aws.lambda.FunctionEventInvokeConfig(
+        `${name}-async`,
+        {
+          functionName: fn.name,
+          maximumRetryAttempts: 2,
+          destinationConfig: { onFailure: { destination: onFailure } },
+        },
+        { parent: this, dependsOn: [rolePolicy] },
+      );
+    }
+
     this.functionName = fn.name;
     this.functionArn = fn.arn;
     this.roleArn = role.arn;
     this.roleName = role.name;
-    this.imageDigest = image.repoDigest;
+    this.imageDigest = imageDigest;
     this.logGroupName = logGroup.name;
     this.registerOutputs({
       functionName: this.functionName,

@@ -34,6 +34,12 @@ const e164Pattern = /^\+[1-9]\d{6,14}$/;
  * The pipeline's state and messaging, all encrypted with one customer-managed key: the
  * transactions table, the intake-records (dedupe) table, the alerts topic and the dead-letter queue.
  */
+/**
+ * Which alerts are texted: the state machine's alert carries the decision as its `status` message
+ * attribute, and a REVIEW holds a transaction until a person decides.
+ */
+export const smsAlertFilterPolicy = { status: ["REVIEW"] };
+
 export class DataStores extends pulumi.ComponentResource {
   public readonly kmsKeyArn: pulumi.Output<string>;
   public readonly kmsKeyId: pulumi.Output<string>;
@@ -134,9 +140,18 @@ export class DataStores extends pulumi.ComponentResource {
       { parent: this },
     );
     if (args.alertSmsNumber !== undefined) {
+      // Texts are most of the stack's cost and SNS's default monthly SMS spend limit stops them
+      // after about a hundred: only what needs a person now (a held REVIEW decision) is texted.
+      // High-value and file alerts carry no status attribute and go by email only.
       new aws.sns.TopicSubscription(
         `${name}-alerts-sms`,
-        { topic: topic.arn, protocol: "sms", endpoint: args.alertSmsNumber },
+        {
+          topic: topic.arn,
+          protocol: "sms",
+          endpoint: args.alertSmsNumber,
+          filterPolicyScope: "MessageAttributes",
+          filterPolicy: JSON.stringify(smsAlertFilterPolicy),
+        },
         { parent: this },
       );
     }

@@ -3,7 +3,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { serviceAssumeRolePolicy } from "./iamPolicy";
 import { ingestApiAccessLogFormat } from "./ingestApiAccessLog";
-import { csvUploadModel, uploadRequestParameters, uploadRequestValidator } from "./ingestApiUpload";
+import { uploadRequestParameters, uploadRequestValidator } from "./ingestApiUpload";
 import { allowedLogRetentionDays } from "./logRetention";
 import { ingestApiRoutes } from "./ingestApiRoutes";
 
@@ -324,11 +324,6 @@ export class IngestApi extends pulumi.ComponentResource {
       { restApi: api.id, ...uploadRequestValidator },
       { parent: this },
     );
-    const csvModel = new aws.apigateway.Model(
-      `${name}-csv-model`,
-      { restApi: api.id, ...csvUploadModel },
-      { parent: this },
-    );
 
     const routes = [
       this.addLambdaProxyRoute(context, {
@@ -351,7 +346,6 @@ export class IngestApi extends pulumi.ComponentResource {
         resource: uploadResource,
         requestParameters: uploadRequestParameters,
         requestValidator: uploadValidator,
-        requestModels: { [csvUploadModel.contentType]: csvModel },
         functionName: args.csvIntakeFunctionName,
         functionArn: args.csvIntakeFunctionArn,
         sourceArnPath: "POST/upload",

@@ -8,8 +8,13 @@
  *   through their own role policies, never through this document.
  * - CloudWatch Logs (regional service principal), only for log groups of this account and
  *   region, bound by the `aws:logs:arn` encryption context.
- * - CloudWatch alarms and EventBridge, which publish to the encrypted alerts topic and dead-letter
- *   queue as service principals (no role of ours is involved), only for this account.
+ * - CloudWatch alarms, which publish to the encrypted ops topic as a service principal (no role of
+ *   ours is involved), only for this account.
+ * - EventBridge, which publishes to the encrypted alerts topic and dead-letter queues as a service
+ *   principal, with no condition at all: the SNS Developer Guide ("Key management",
+ *   compatibility) says aws:SourceAccount, aws:SourceArn and aws:SourceOrgID in a key policy are
+ *   not supported for EventBridge-to-encrypted-topic delivery, and with them every high-value
+ *   alert is dropped. The topic and queue policies still admit only this account's rules.
  *
  * DynamoDB, SNS and SQS need no statement of their own: they use the key on behalf of the
  * caller (DynamoDB through grants created with the deployer's IAM permissions).
@@ -37,8 +42,11 @@ export interface KeyPolicyDocument {
   readonly Statement: KeyPolicyStatement[];
 }
 
-/** Service principals that publish to the key's encrypted topic and queue themselves. */
+/** Service principals that publish to the key's encrypted topics and queues themselves. */
 export const publishingServicePrincipals = ["cloudwatch.amazonaws.com", "events.amazonaws.com"];
+
+/** What a publishing service principal may do with the key: encrypt a message's data key. */
+export const publishingKeyActions = ["kms:Decrypt", "kms:GenerateDataKey"];
 
 /** Builds the key policy. In a key policy `Resource: "*"` means "this key". */
 export function pipelineKeyPolicy(context: KeyPolicyContext): KeyPolicyDocument {
@@ -74,12 +82,19 @@ export function pipelineKeyPolicy(context: KeyPolicyContext): KeyPolicyDocument 
         },
       },
       {
-        Sid: "AlarmsAndRulesPublishToEncryptedTopicAndQueue",
+        Sid: "AlarmsPublishToEncryptedTopics",
         Effect: "Allow",
-        Principal: { Service: [...publishingServicePrincipals] },
-        Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+        Principal: { Service: "cloudwatch.amazonaws.com" },
+        Action: [...publishingKeyActions],
         Resource: "*",
         Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+      },
+      {
+        Sid: "RulesPublishToEncryptedTopicsAndQueues",
+        Effect: "Allow",
+        Principal: { Service: "events.amazonaws.com" },
+        Action: [...publishingKeyActions],
+        Resource: "*",
       },
     ],
   };

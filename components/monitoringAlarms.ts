@@ -184,6 +184,31 @@ export function operationalAlarms(
     });
   }
 
+  // A rule's dead-letter queue catches what EventBridge could not deliver; when even that send
+  // fails (queue policy, key policy), the event is gone and only this metric says so.
+  const dlqDeliveryFailures = (key: string, dimensions: Dimensions): AlarmSpec => ({
+    key: `dlq-delivery-failed-${key}`,
+    inputs: {
+      alarmDescription: `EventBridge could not put an undeliverable ${key} event into its dead-letter queue: the event is lost`,
+      namespace: "AWS/Events",
+      metricName: "InvocationsFailedToBeSentToDlq",
+      dimensions: { ...dimensions },
+      statistic: "Sum",
+      period: 60,
+      evaluationPeriods: 1,
+      threshold: 0,
+      comparisonOperator: "GreaterThanThreshold",
+      // Emitted only when a send fails.
+      treatMissingData: "notBreaching",
+    },
+  });
+  for (const [key, ruleName] of Object.entries(resources.eventRuleNames)) {
+    specs.push(dlqDeliveryFailures(key, { EventBusName: resources.eventBusName, RuleName: ruleName }));
+  }
+  for (const [key, ruleName] of Object.entries(resources.scheduleRuleNames)) {
+    specs.push(dlqDeliveryFailures(key, { RuleName: ruleName }));
+  }
+
   const api = { ApiName: resources.apiName, Stage: resources.apiStageName };
   specs.push({
     key: "api-5xx-rate",

@@ -1,55 +1,14 @@
 /**
- * Pure builders of the screening-lists pieces: the refresh function's and the screening reader's
- * IAM statements (written from their declared AWS calls, functions/screening-lists-refresh/
- * awsCalls.ts and functions/compliance/awsCalls.ts) and the bucket's lifecycle rules.
+ * Pure pieces of the screening-lists component: the bucket's lifecycle rules and the names its
+ * stale-list alarm watches. The function roles' statements are generated from the declared calls
+ * (functions/screening-lists-refresh/awsCalls.ts, functions/compliance/awsCalls.ts).
  */
-import * as pulumi from "@pulumi/pulumi";
-import type { PolicyStatementSpec } from "./iamPolicy";
+import { indexObjectPrefix, latestPointerKey } from "../functions/compliance/sanctions/indexStoreLayout";
 
 export {
   screeningListsRefreshedMetricName,
   screeningListsRefreshServiceName,
 } from "../functions/screening-lists-refresh/refreshMetric";
-
-export interface ScreeningListsResources {
-  readonly bucketArn: pulumi.Input<string>;
-  readonly kmsKeyArn: pulumi.Input<string>;
-}
-
-/** Reads the current pointer, writes index versions and the pointer: nothing else in the bucket. */
-export function refreshFunctionStatements(resources: ScreeningListsResources): PolicyStatementSpec[] {
-  return [
-    {
-      sid: "ReadLatestVersion",
-      actions: ["s3:GetObject"],
-      resources: [pulumi.interpolate`${resources.bucketArn}/latest.json`],
-    },
-    {
-      sid: "WriteIndexVersions",
-      actions: ["s3:PutObject"],
-      resources: [
-        pulumi.interpolate`${resources.bucketArn}/latest.json`,
-        pulumi.interpolate`${resources.bucketArn}/indexes/*`,
-      ],
-    },
-    { sid: "UseListsKey", actions: ["kms:Decrypt", "kms:GenerateDataKey"], resources: [resources.kmsKeyArn] },
-  ];
-}
-
-/** The compliance function reads the pointer and the versions it names. */
-export function screeningReaderStatements(resources: ScreeningListsResources): PolicyStatementSpec[] {
-  return [
-    {
-      sid: "ReadScreeningLists",
-      actions: ["s3:GetObject"],
-      resources: [
-        pulumi.interpolate`${resources.bucketArn}/latest.json`,
-        pulumi.interpolate`${resources.bucketArn}/indexes/*`,
-      ],
-    },
-    { sid: "DecryptScreeningLists", actions: ["kms:Decrypt"], resources: [resources.kmsKeyArn] },
-  ];
-}
 
 /**
  * Index versions are kept as long as a decision may be questioned (they say what a transaction was
@@ -60,7 +19,7 @@ export function screeningListsLifecycleRules(keepVersionsDays: number) {
     {
       id: "keep-index-versions",
       status: "Enabled",
-      filter: { prefix: "indexes/" },
+      filter: { prefix: indexObjectPrefix },
       expiration: { days: keepVersionsDays },
       noncurrentVersionExpiration: { noncurrentDays: 30 },
       abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
@@ -68,7 +27,7 @@ export function screeningListsLifecycleRules(keepVersionsDays: number) {
     {
       id: "replaced-pointers",
       status: "Enabled",
-      filter: { prefix: "latest.json" },
+      filter: { prefix: latestPointerKey },
       noncurrentVersionExpiration: { noncurrentDays: 30 },
       abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
     },

@@ -1,10 +1,12 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { awsCalls as refreshAwsCalls } from "../functions/screening-lists-refresh/awsCalls";
 import { EnvironmentName } from "../functions/shared/environmentNames";
 import { checkInteger } from "./archivalPolicies";
 import { ContainerFunction } from "./containerFunction";
+import { scheduleDeadLetters } from "./scheduleDeadLetters";
+import { declaredStatements } from "./declaredCalls";
 import {
-  refreshFunctionStatements,
   screeningListsLifecycleRules,
   screeningListsRefreshedMetricName,
   screeningListsRefreshServiceName,
@@ -37,6 +39,17 @@ export interface ScreeningListsRefreshArgs {
   readonly alarmActions?: pulumi.Input<pulumi.Input<string>[]>;
   /** Docker build context holding package.json and functions/. Default: the repository root. */
   readonly buildContext?: string;
+  /**
+   * Reserved concurrency of the function; 1 keeps two refreshes from racing on latest.json (a
+   * second invocation is throttled and retried). Default none: a new account's quota may be too
+   * small to reserve anything, and the scheduled runs are hours apart.
+   */
+  readonly reservedConcurrency?: number;
+  /**
+   * SQS queue ARN that gets a scheduled run still failing after Lambda's two asynchronous retries.
+   * Default none: such a run's event is discarded (the stale-list alarm still fires later).
+   */
+  readonly onFailureDestinationArn?: pulumi.Input<string>;
   /** Let `pulumi destroy` delete the bucket while it holds versions. Default false. */
   readonly forceDestroy?: boolean;
 }
@@ -60,6 +73,8 @@ export class ScreeningListsRefresh extends pulumi.ComponentResource {
   public readonly functionName: pulumi.Output<string>;
   public readonly functionArn: pulumi.Output<string>;
   public readonly scheduleRuleArn: pulumi.Output<string>;
+  /** Where EventBridge puts a scheduled event it could not deliver to the function. */
+  public readonly scheduleDeadLetterQueueUrl: pulumi.Output<string>;
   /** The stale-list alarm (the function's error rate is watched by Monitoring). */
   public readonly staleAlarmArn: pulumi.Output<string>;
 
@@ -111,13 +126,16 @@ export class ScreeningListsRefresh extends pulumi.ComponentResource {
         buildContext: args.buildContext,
         memorySize: 1024,
         timeout: 300,
-        // One refresh at a time: two must never race on latest.json.
-        reservedConcurrency: 1,
+        reservedConcurrency: args.reservedConcurrency,
         logRetentionDays: args.logRetentionDays,
         logKmsKeyArn: args.logKmsKeyArn,
         imagesToKeep: args.imagesToKeep,
         outsideVpc: true,
-        policyStatements: refreshFunctionStatements({ bucketArn: bucket.arn, kmsKeyArn: args.kmsKeyArn }),
+        onFailureDestinationArn: args.onFailureDestinationArn,
+        policyStatements: declaredStatements("screening-lists-refresh", refreshAwsCalls, {
+          screeningListsBucket: bucket.arn,
+          pipelineKey: args.kmsKeyArn,
+        }),
         environment: {
           [EnvironmentName.screeningListsBucket]: bucket.bucket,
           [EnvironmentName.screeningListsMinimumRetainedShare]: String(share),
@@ -146,6 +164,13 @@ export class ScreeningListsRefresh extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+    // Where EventBridge puts a scheduled event it could not deliver after its retries.
+    const { queue: scheduleDeadLetterQueue, policy: scheduleDeadLettersPolicy } = scheduleDeadLetters(
+      name,
+      args.kmsKeyArn,
+      rule.arn,
+      this,
+    );
     new aws.cloudwatch.EventTarget(
       `${name}-schedule-target`,
       {
@@ -153,8 +178,9 @@ export class ScreeningListsRefresh extends pulumi.ComponentResource {
         targetId: "refresh-function",
         arn: fn.functionArn,
         retryPolicy: scheduleRetryPolicy,
+        deadLetterConfig: { arn: scheduleDeadLetterQueue.arn },
       },
-      { parent: this, dependsOn: [permission, ...bucketConfiguration] },
+      { parent: this, dependsOn: [permission, scheduleDeadLettersPolicy, ...bucketConfiguration] },
     );
 
     const alarmActions = args.alarmActions ?? [];
@@ -185,6 +211,7 @@ export class ScreeningListsRefresh extends pulumi.ComponentResource {
     this.functionName = fn.functionName;
     this.functionArn = fn.functionArn;
     this.scheduleRuleArn = rule.arn;
+    this.scheduleDeadLetterQueueUrl = scheduleDeadLetterQueue.url;
     this.staleAlarmArn = alarm.arn;
     this.registerOutputs({
       bucketName: this.bucketName,
@@ -192,6 +219,7 @@ export class ScreeningListsRefresh extends pulumi.ComponentResource {
       functionName: this.functionName,
       functionArn: this.functionArn,
       scheduleRuleArn: this.scheduleRuleArn,
+      scheduleDeadLetterQueueUrl: this.scheduleDeadLetterQueueUrl,
       staleAlarmArn: this.staleAlarmArn,
     });
   }

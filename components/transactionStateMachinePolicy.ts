@@ -3,13 +3,14 @@
  * so the exact grants are testable without mocks.
  */
 import { decisionEventSource, DetailType } from "../functions/shared/eventRouting";
+import { publishOnly } from "../functions/shared/awsCallDeclaration";
 
 export interface PolicyStatement {
   readonly Sid: string;
   readonly Effect: "Allow";
   readonly Action: string[];
   readonly Resource: string[];
-  readonly Condition?: Record<string, Record<string, string[]>>;
+  readonly Condition?: Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
 }
 
 export interface TransactionStateMachinePolicyArgs {
@@ -80,12 +81,7 @@ export function transactionStateMachinePolicyStatements(
       Effect: "Allow",
       Action: ["events:PutEvents"],
       Resource: [args.eventBusArn],
-      Condition: {
-        StringEquals: {
-          "events:source": [decisionEventSource],
-          "events:detail-type": [DetailType.processed],
-        },
-      },
+      Condition: publishOnly([decisionEventSource], [DetailType.processed]),
     },
     {
       // The topic, queue and table are encrypted with this key.

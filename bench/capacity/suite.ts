@@ -14,7 +14,8 @@ import path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { buildTransactionStateMachineDefinition } from "../../components/transactionStateMachineDefinition";
-import { pipelineInterfaceEndpointServices } from "../../components/network";
+import { interfaceEndpointServicesFor } from "../../components/declaredCalls";
+import { functionAwsCalls } from "../../components/functionAwsCalls";
 import { parseStackConfig, type StackConfig } from "../../stackConfig";
 import { formatTable, resultsDirectory, say } from "../lib/report";
 import { runDomainSuite, defaultDomainSeed, quickDomainCount } from "../domain/suite";
@@ -467,7 +468,7 @@ export async function runCapacitySuite(): Promise<CapacitySuiteResult> {
       headroom: estimate.sustainableTransactionsPerSecond / (target / 60),
     };
   });
-  const endpointServices = pipelineInterfaceEndpointServices.length;
+  const endpointServices = interfaceEndpointServicesFor(Object.values(functionAwsCalls)).length;
   return {
     domainResults: path.relative(repositoryRoot, domain.file),
     bundlesResults: bundles ? path.relative(repositoryRoot, bundles.file) : undefined,

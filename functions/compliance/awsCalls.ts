@@ -1,11 +1,26 @@
-/**
- * The compliance function's AWS calls beyond the transactions-table query it always made: reading
- * the screening-index versions, through the S3 gateway endpoint.
- */
-import type { AwsCall } from "../screening-lists-refresh/awsCalls";
+import type { FunctionAwsCalls } from "../shared/awsCallDeclaration";
+import { customerActivityIndex } from "../shared/tableDefinitions";
+import { indexObjectPrefix, latestPointerKey } from "./sanctions/indexStoreLayout";
 
-export const screeningReaderAwsCalls: readonly AwsCall[] = [
-  { operation: "s3:GetObject", resource: "screening-lists bucket: latest.json" },
-  { operation: "s3:GetObject", resource: "screening-lists bucket: indexes/*" },
-  { operation: "kms:Decrypt", resource: "pipeline KMS key" },
+/** What this screening step calls (README: "Declared AWS calls"). */
+export const awsCalls: FunctionAwsCalls = [
+  {
+    sid: "ReadCustomerHistory",
+    actions: ["dynamodb:Query"],
+    resources: [`transactionsTable/index/${customerActivityIndex.name}`],
+  },
+  {
+    sid: "UseTableKey",
+    actions: ["kms:Decrypt", "kms:GenerateDataKey"],
+    resources: ["pipelineKey"],
+    via: ["dynamodb"],
+  },
+  // The screening-index pointer and the versions it names, through the S3 gateway endpoint.
+  {
+    sid: "ReadScreeningLists",
+    actions: ["s3:GetObject"],
+    resources: [`screeningListsBucket/${latestPointerKey}`, `screeningListsBucket/${indexObjectPrefix}*`],
+  },
+  // The lists bucket is SSE-KMS with the pipeline key: reading an object decrypts its data key.
+  { sid: "DecryptScreeningLists", actions: ["kms:Decrypt"], resources: ["pipelineKey"], via: ["s3"] },
 ];

@@ -1,19 +1,27 @@
-/**
- * Every AWS call the refresh function makes, with the resource it touches: the source its role
- * statements are written from (components/screeningListsRefreshPolicies.ts).
- */
-export interface AwsCall {
-  readonly operation: string;
-  /** What the call acts on, in the words of the component that wires it. */
-  readonly resource:
-    "screening-lists bucket: latest.json" | "screening-lists bucket: indexes/*" | "pipeline KMS key";
-}
+import { indexObjectPrefix, latestPointerKey } from "../compliance/sanctions/indexStoreLayout";
+import type { FunctionAwsCalls } from "../shared/awsCallDeclaration";
 
-export const refreshAwsCalls: readonly AwsCall[] = [
-  { operation: "s3:GetObject", resource: "screening-lists bucket: latest.json" },
-  { operation: "s3:PutObject", resource: "screening-lists bucket: latest.json" },
-  { operation: "s3:PutObject", resource: "screening-lists bucket: indexes/*" },
+/**
+ * What the refresh calls (README: "Declared AWS calls"): it reads the current pointer, writes
+ * index versions and the pointer, nothing else in the bucket. The list downloads go to the
+ * publishers over the internet (the function runs outside the VPC), not to AWS.
+ */
+export const awsCalls: FunctionAwsCalls = [
+  {
+    sid: "ReadLatestVersion",
+    actions: ["s3:GetObject"],
+    resources: [`screeningListsBucket/${latestPointerKey}`],
+  },
+  {
+    sid: "WriteIndexVersions",
+    actions: ["s3:PutObject"],
+    resources: [`screeningListsBucket/${latestPointerKey}`, `screeningListsBucket/${indexObjectPrefix}*`],
+  },
   // SSE-KMS: reading an object decrypts its data key, writing one generates it.
-  { operation: "kms:Decrypt", resource: "pipeline KMS key" },
-  { operation: "kms:GenerateDataKey", resource: "pipeline KMS key" },
+  {
+    sid: "UseListsKey",
+    actions: ["kms:Decrypt", "kms:GenerateDataKey"],
+    resources: ["pipelineKey"],
+    via: ["s3"],
+  },
 ];

@@ -28,6 +28,16 @@ function platformOfImage(image: PolicyResource): string | undefined | typeof unk
   return built === unknownValue || typeof built === "string" ? built : undefined;
 }
 
+/** The `<repository>@sha256:…` reference a function runs the image by. */
+function imageReference(image: PolicyResource): unknown {
+  if (image.props.repoDigest !== undefined) return image.props.repoDigest;
+  const name = image.props.name;
+  const digest = image.props.sha256Digest;
+  return typeof name === "string" && typeof digest === "string"
+    ? `${name.split(":")[0]}@${digest}`
+    : undefined;
+}
+
 /**
  * An image built for one CPU and run on another fails at the first invocation ("exec format
  * error"), long after `pulumi up` succeeded. The function and its image are two resources, so this
@@ -40,15 +50,19 @@ export const imagePlatformMatchesArchitecture: StackValidationPolicy = {
   enforcementLevel: "mandatory",
   validateStack: (args, reportViolation) => {
     const functions = args.resources.filter((resource) => resource.isType(aws.lambda.Function));
-    const images = args.resources.filter((resource) => resource.isType(docker.Image));
+    const images = args.resources.filter(
+      (resource) => resource.isType(docker.Image) || resource.isType(docker.RegistryImage),
+    );
     if (functions.length === 0 || images.length === 0) {
-      return args.notApplicable("no Lambda function built from a docker.Image in this stack");
+      return args.notApplicable(
+        "no Lambda function built from a docker.Image or docker.RegistryImage in this stack",
+      );
     }
     for (const fn of functions) {
       const architecture = architectureOf(fn);
       if (architecture === unknownValue) continue;
       const expected = platformOf[architecture];
-      for (const image of referencedBy(fn, "imageUri", images, (image) => image.props.repoDigest)) {
+      for (const image of referencedBy(fn, "imageUri", images, imageReference)) {
         const given = platformOfImage(image);
         if (given === unknownValue) continue;
         // "linux/arm64/v8" names the same platform as "linux/arm64".

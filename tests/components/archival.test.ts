@@ -112,6 +112,7 @@ describe("Archival component", () => {
       objectLockRetentionDays: 400,
       forceDestroy: true,
       deletionProtection: true,
+      reservedConcurrency: 1,
     });
     await settledResources(recorder);
   });
@@ -135,7 +136,7 @@ describe("Archival component", () => {
         [publicAccessType, "archival-bucket-public-access"],
         [versioningType, "archival-bucket-versioning"],
         [functionType, "archival-function"],
-        ["docker:index/image:Image", "archival-image"],
+        ["docker:index/registryImage:RegistryImage", "archival-image"],
         ["aws:cloudwatch/logGroup:LogGroup", "archival-logs"],
         [alarmType, "archival-no-successful-run"],
         [rolePolicyType, "archival-policy"],
@@ -143,6 +144,8 @@ describe("Archival component", () => {
         ["aws:ecr/lifecyclePolicy:LifecyclePolicy", "archival-repo-lifecycle"],
         ["aws:iam/role:Role", "archival-role"],
         [ruleType, "archival-schedule"],
+        ["aws:sqs/queue:Queue", "archival-schedule-dlq"],
+        ["aws:sqs/queuePolicy:QueuePolicy", "archival-schedule-dlq-policy"],
         [permissionType, "archival-schedule-permission"],
         [targetType, "archival-schedule-target"],
       ]);
@@ -320,8 +323,8 @@ describe("Archival component", () => {
 
   describe("archival function", () => {
     it("is built from functions/archival and named after the component", () => {
-      const image = exact("docker:index/image:Image", "archival-image").inputs;
-      expect((image.build as { args: unknown; context: string }).args).to.deep.equal({
+      const image = exact("docker:index/registryImage:RegistryImage", "archival-image").inputs;
+      expect((image.build as { buildArgs: unknown; context: string }).buildArgs).to.deep.equal({
         FUNCTION: "archival",
       });
       expect((image.build as { context: string }).context).to.equal(buildContext);
@@ -351,14 +354,19 @@ describe("Archival component", () => {
       expect(variables[EnvironmentName.archivedRecordRetentionDays]).to.equal("765");
     });
 
-    it("memory 1024 MB and timeout 900 s by default; one run at a time (reserved concurrency 1)", () => {
+    it("memory 1024 MB and timeout 900 s by default, and no reserved concurrency unless asked", () => {
       const fn = exact(functionType, "archival-function").inputs;
-      expect([fn.memorySize, fn.timeout, fn.reservedConcurrentExecutions]).to.deep.equal([1024, 900, 1]);
+      expect([fn.memorySize, fn.timeout, fn.reservedConcurrentExecutions]).to.deep.equal([
+        1024,
+        900,
+        undefined,
+      ]);
     });
 
-    it("functionMemoryMb, functionTimeoutSeconds, logRetentionDays, logKmsKeyArn and imagesToKeep are passed on", () => {
+    it("functionMemoryMb, functionTimeoutSeconds, reservedConcurrency, logRetentionDays, logKmsKeyArn and imagesToKeep are passed on", () => {
       const fn = exact(functionType, "vault-function").inputs;
       expect([fn.memorySize, fn.timeout]).to.deep.equal([2048, 600]);
+      expect(fn.reservedConcurrentExecutions).to.equal(1);
       const logs = exact("aws:cloudwatch/logGroup:LogGroup", "vault-logs").inputs;
       expect([logs.retentionInDays, logs.kmsKeyId]).to.deep.equal([90, kmsKeyArn]);
       const lifecycle = JSON.parse(
@@ -466,6 +474,18 @@ describe("Archival component", () => {
         targetId: "archival-function",
         arn: mockArn("lambda", "archival-function"),
         retryPolicy: { maximumRetryAttempts: 185, maximumEventAgeInSeconds: 43_200 },
+        deadLetterConfig: { arn: mockArn("sqs", "archival-schedule-dlq") },
+      });
+    });
+
+    it("the schedule's dead-letter queue is encrypted and admits only this rule", () => {
+      const queue = exact("aws:sqs/queue:Queue", "archival-schedule-dlq").inputs;
+      expect(queue.kmsMasterKeyId).to.equal(kmsKeyArn);
+      const policy = JSON.parse(
+        String(exact("aws:sqs/queuePolicy:QueuePolicy", "archival-schedule-dlq-policy").inputs.policy),
+      ) as { Statement: { Condition: unknown }[] };
+      expect(policy.Statement[0].Condition).to.deep.equal({
+        ArnEquals: { "aws:SourceArn": exact(ruleType, "archival-schedule").state.arn },
       });
     });
 

@@ -14,7 +14,7 @@ import { settledResources } from "../support/settled";
 
 const repositoryType = "aws:ecr/repository:Repository";
 const lifecycleType = "aws:ecr/lifecyclePolicy:LifecyclePolicy";
-const imageType = "docker:index/image:Image";
+const imageType = "docker:index/registryImage:RegistryImage";
 const logGroupType = "aws:cloudwatch/logGroup:LogGroup";
 const roleType = "aws:iam/role:Role";
 const rolePolicyType = "aws:iam/rolePolicy:RolePolicy";
@@ -92,28 +92,30 @@ describe("ContainerFunction component", () => {
   });
 
   describe("docker image", () => {
-    it("is built for linux/arm64 from functions/Dockerfile with build arg FUNCTION", () => {
+    it("is built by Buildx for linux/arm64 from functions/Dockerfile, without provenance or SBOM attestations", () => {
       const inputs = exact(imageType, "validate-image").inputs;
       expect(inputs.build).to.deep.equal({
         context: repositoryRoot,
-        dockerfile: path.join(repositoryRoot, "functions", "Dockerfile"),
+        dockerfile: path.join("functions", "Dockerfile"),
         platform: "linux/arm64",
-        builderVersion: "BuilderBuildKit",
-        args: { FUNCTION: "validation" },
+        builder: "pipeline-builder",
+        provenance: "false",
+        sbom: "false",
+        buildArgs: { FUNCTION: "validation" },
       });
-      expect(inputs.imageName).to.equal(`${ecrHost}/validate-repo:validation`);
-      expect(inputs.skipPush).to.equal(false);
+      expect(inputs.name).to.equal(`${ecrHost}/validate-repo:validation`);
+      expect(inputs.keepRemotely).to.equal(true);
     });
 
     it("pushes with the ECR token, the password kept secret", () => {
       const image = exact(imageType, "validate-image");
-      expect(image.inputs.registry).to.deep.equal({
-        server: `https://${ecrHost}`,
+      expect(image.inputs.authConfig).to.deep.equal({
+        address: ecrHost,
         username: "AWS",
         password: "mock-password",
       });
-      // The secret password makes the whole registry input secret (Pulumi wraps it as one value).
-      expect((image.state.registry as Record<string, unknown>)[secretSignature]).to.be.a("string");
+      // The secret password makes the whole auth input secret (Pulumi wraps it as one value).
+      expect((image.state.authConfig as Record<string, unknown>)[secretSignature]).to.be.a("string");
     });
 
     it("asks for the token of the repository's own registry", () => {

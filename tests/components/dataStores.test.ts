@@ -303,6 +303,8 @@ describe("DataStores component", () => {
         topic: "arn:aws:sns:eu-west-1:123456789012:prod-alerts",
         protocol: "sms",
         endpoint: "+447700900123",
+        filterPolicyScope: "MessageAttributes",
+        filterPolicy: JSON.stringify({ status: ["REVIEW"] }),
       });
     });
   });
@@ -396,19 +398,29 @@ describe("pipelineKeyPolicy", () => {
     });
   });
 
-  it("lets alarms and EventBridge of this account publish to the encrypted topic and queue", () => {
+  it("lets this account's alarms publish to the encrypted ops topic", () => {
     expect(policy.Statement[2]).to.deep.equal({
-      Sid: "AlarmsAndRulesPublishToEncryptedTopicAndQueue",
+      Sid: "AlarmsPublishToEncryptedTopics",
       Effect: "Allow",
-      Principal: { Service: ["cloudwatch.amazonaws.com", "events.amazonaws.com"] },
+      Principal: { Service: "cloudwatch.amazonaws.com" },
       Action: ["kms:Decrypt", "kms:GenerateDataKey"],
       Resource: "*",
       Condition: { StringEquals: { "aws:SourceAccount": "111122223333" } },
     });
   });
 
+  it("lets EventBridge publish to the encrypted topic and queues without aws:Source* conditions it does not send", () => {
+    expect(policy.Statement[3]).to.deep.equal({
+      Sid: "RulesPublishToEncryptedTopicsAndQueues",
+      Effect: "Allow",
+      Principal: { Service: "events.amazonaws.com" },
+      Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+      Resource: "*",
+    });
+  });
+
   it("has no other statement", () => {
-    expect(policy.Statement).to.have.length(3);
+    expect(policy.Statement).to.have.length(4);
   });
 });
 

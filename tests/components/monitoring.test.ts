@@ -133,13 +133,29 @@ describe("monitoring builders (pure)", () => {
 
   describe("operationalAlarms", () => {
     const specs = operationalAlarms(resources);
+
+    it("alarm when EventBridge cannot put an event into a rule's dead-letter queue (the event is lost)", () => {
+      expect(byKey("dlq-delivery-failed-routing-high").inputs).to.deep.include({
+        namespace: "AWS/Events",
+        metricName: "InvocationsFailedToBeSentToDlq",
+        statistic: "Sum",
+        threshold: 0,
+        comparisonOperator: "GreaterThanThreshold",
+        treatMissingData: "notBreaching",
+      });
+      expect(byKey("dlq-delivery-failed-routing-high").inputs.dimensions).to.have.keys(
+        "EventBusName",
+        "RuleName",
+      );
+      expect(byKey("dlq-delivery-failed-archival").inputs.dimensions).to.have.keys("RuleName");
+    });
     const byKey = (key: string): AlarmSpec => {
       const spec = specs.find((candidate) => candidate.key === key);
       if (spec === undefined) throw new Error(`no alarm ${key}`);
       return spec;
     };
 
-    it("are exactly two per function, two for the state machine, one per queue, two for the API and one for webhook signatures", () => {
+    it("are exactly two per function, two for the state machine, one per queue, one per rule's DLQ delivery, two for the API and one for webhook signatures", () => {
       expect(specs.map((spec) => spec.key)).to.deep.equal([
         "validation-error-rate",
         "validation-throttles",
@@ -153,6 +169,8 @@ describe("monitoring builders (pure)", () => {
         "state-machine-timed-out",
         "dlq-state-machine",
         "dlq-routing-high",
+        "dlq-delivery-failed-routing-high",
+        "dlq-delivery-failed-archival",
         "api-5xx-rate",
         "api-latency-p99",
         "webhook-signature-failures",
@@ -668,7 +686,7 @@ describe("Monitoring components under mocks", () => {
         `${dashboardType} monitoring-dashboard`,
         ...expected,
       ]);
-      expect(alarmsOf("monitoring")).to.have.length(15);
+      expect(alarmsOf("monitoring")).to.have.length(17);
     });
 
     it("every alarm notifies the ops topic on alarm and on recovery (alarmActions, okActions)", () => {

@@ -27,8 +27,8 @@ describe("Network component", () => {
 
   before(async () => {
     recorder = await installMocks("network-test");
-    network = new Network("net", {});
-    new Network("wide", { cidrBlock: "10.30.0.0/20", extraInterfaceEndpointServices: ["ecr.api", "sqs"] });
+    network = new Network("net", { interfaceEndpointServices: ["events", "secretsmanager", "sns"] });
+    new Network("wide", { cidrBlock: "10.30.0.0/20", interfaceEndpointServices: ["ecr.api", "sqs", "sqs"] });
     await settledResources(recorder);
   });
 
@@ -104,21 +104,11 @@ describe("Network component", () => {
   });
 
   describe("interface endpoints", () => {
-    it("one per pipeline service, with private DNS, in the isolated subnets behind the endpoint group", () => {
+    it("one per service asked for, with private DNS, in the isolated subnets behind the endpoint group", () => {
       const interfaces = endpointsOf("net").filter(
         (endpoint) => endpoint.inputs.vpcEndpointType === "Interface",
       );
-      const services = [
-        "states",
-        "sns",
-        "sqs",
-        "events",
-        "logs",
-        "kms",
-        "secretsmanager",
-        "monitoring",
-        "xray",
-      ];
+      const services = ["events", "secretsmanager", "sns"];
       expect(interfaces.map((endpoint) => endpoint.inputs)).to.deep.equal(
         services.map((service) => ({
           vpcId: "vpc-net-vpc",
@@ -131,11 +121,11 @@ describe("Network component", () => {
       );
     });
 
-    it("extraInterfaceEndpointServices adds endpoints once each (no duplicate of a built-in one)", () => {
+    it("interfaceEndpointServices adds endpoints once each (a service named twice gets one)", () => {
       const names = endpointsOf("wide").map((endpoint) => endpoint.name);
       expect(names).to.include("wide-ecr-api-endpoint");
       expect(names.filter((name) => name === "wide-sqs-endpoint")).to.have.length(1);
-      expect(names).to.have.length(2 + 9 + 1);
+      expect(names).to.have.length(2 + 2);
       expect(recorder.one(endpointType, "wide-ecr-api-endpoint").inputs.serviceName).to.equal(
         "com.amazonaws.eu-west-1.ecr.api",
       );
@@ -159,13 +149,16 @@ describe("Network component", () => {
       expect(() => new Network("bad-text", { cidrBlock: "ten" })).to.throw(/cidrBlock/);
     });
 
-    it("an extraInterfaceEndpointServices entry that is not a service suffix is rejected", () => {
+    it("an interfaceEndpointServices entry that is not a service suffix, or a gateway service, is rejected", () => {
       expect(
-        () => new Network("bad-svc", { extraInterfaceEndpointServices: ["com.amazonaws.eu-west-1.ssm"] }),
-      ).to.throw(/extraInterfaceEndpointServices\[0\] "com\.amazonaws\.eu-west-1\.ssm"/);
-      expect(
-        () => new Network("bad-svc2", { extraInterfaceEndpointServices: ["ssm", "SSM Endpoint"] }),
-      ).to.throw(/extraInterfaceEndpointServices\[1\]/);
+        () => new Network("bad-svc", { interfaceEndpointServices: ["com.amazonaws.eu-west-1.ssm"] }),
+      ).to.throw(/interfaceEndpointServices\[0\] "com\.amazonaws\.eu-west-1\.ssm"/);
+      expect(() => new Network("bad-svc2", { interfaceEndpointServices: ["ssm", "SSM Endpoint"] })).to.throw(
+        /interfaceEndpointServices\[1\]/,
+      );
+      expect(() => new Network("bad-svc3", { interfaceEndpointServices: ["dynamodb"] })).to.throw(
+        /interfaceEndpointServices\[0\] "dynamodb" is served by a gateway endpoint/,
+      );
     });
   });
 });

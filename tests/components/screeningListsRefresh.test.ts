@@ -15,9 +15,7 @@ import {
   ScreeningListsRefresh,
   type ScreeningListsRefreshArgs,
 } from "../../components/screeningListsRefresh";
-import { screeningReaderStatements } from "../../components/screeningListsPolicies";
-import { screeningReaderAwsCalls } from "../../functions/compliance/awsCalls";
-import { refreshAwsCalls } from "../../functions/screening-lists-refresh/awsCalls";
+import { awsCalls as refreshAwsCalls } from "../../functions/screening-lists-refresh/awsCalls";
 import { EnvironmentName } from "../../functions/shared/environmentNames";
 import { installMocks, promiseOf, type MockRecorder, type RecordedResource } from "../support/pulumiMocks";
 import { settledResources } from "../support/settled";
@@ -31,6 +29,7 @@ const encryptionType =
 const accountId = "123456789012";
 const kmsKeyArn = `arn:aws:kms:eu-west-1:${accountId}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
 const topicArn = `arn:aws:sns:eu-west-1:${accountId}:ops`;
+const failureQueueArn = `arn:aws:sqs:eu-west-1:${accountId}:async-failures`;
 
 interface Statement {
   readonly Sid?: string;
@@ -63,6 +62,8 @@ describe("ScreeningListsRefresh component", () => {
       minimumRetainedShare: 0.95,
       listSources: '[{"list":"OFAC-SDN","url":"https://example.test/sdn.csv","format":"ofac-sdn-csv"}]',
       alarmActions: [topicArn],
+      reservedConcurrency: 1,
+      onFailureDestinationArn: failureQueueArn,
     });
     await settledResources(recorder);
   });
@@ -75,7 +76,9 @@ describe("ScreeningListsRefresh component", () => {
   it("runs the refresh function outside the VPC (no vpcConfig): the VPC has no route to the publishers", () => {
     const fn = exact(functionType, "lists-function");
     expect(fn.inputs).not.to.have.property("vpcConfig");
-    expect(fn.inputs.reservedConcurrentExecutions).to.equal(1);
+    // None by default: a new account's concurrency quota may be too small to reserve any.
+    expect(fn.inputs.reservedConcurrentExecutions).to.equal(undefined);
+    expect(exact(functionType, "lists-custom-function").inputs.reservedConcurrentExecutions).to.equal(1);
     expect((fn.inputs.environment as { variables: Record<string, string> }).variables).to.deep.include({
       [EnvironmentName.screeningListsBucket]: "lists-lists-0123abcd",
       [EnvironmentName.screeningListsMinimumRetainedShare]: "0.9",
@@ -100,44 +103,35 @@ describe("ScreeningListsRefresh component", () => {
     expect(policy.Statement.map((statement) => statement.Sid)).to.deep.equal([
       "WriteOwnLogGroup",
       "SendTraces",
-      "ReadLatestVersion",
-      "WriteIndexVersions",
-      "UseListsKey",
+      ...refreshAwsCalls.map((call) => call.sid),
     ]);
     const bucketArn = "arn:aws:s3:::lists-lists-0123abcd";
     const granted = policy.Statement.slice(2).flatMap((statement) =>
       statement.Action.flatMap((action) => statement.Resource.map((resource) => `${action} ${resource}`)),
     );
-    const declared = refreshAwsCalls.map(({ operation, resource }) => {
-      const arn =
-        resource === "pipeline KMS key"
-          ? kmsKeyArn
-          : resource.endsWith("latest.json")
-            ? `${bucketArn}/latest.json`
-            : `${bucketArn}/indexes/*`;
-      return `${operation} ${arn}`;
-    });
-    expect([...granted].sort()).to.deep.equal([...declared].sort());
+    expect([...granted].sort()).to.deep.equal([
+      "kms:Decrypt " + kmsKeyArn,
+      "kms:GenerateDataKey " + kmsKeyArn,
+      `s3:GetObject ${bucketArn}/latest.json`,
+      `s3:PutObject ${bucketArn}/indexes/*`,
+      `s3:PutObject ${bucketArn}/latest.json`,
+    ]);
   });
 
-  it("the compliance reader's statements are its declared calls: GetObject on the pointer and versions, Decrypt", async () => {
-    const statements = screeningReaderStatements({ bucketArn: "arn:aws:s3:::b", kmsKeyArn });
-    const granted = await Promise.all(
-      statements.flatMap((statement) =>
-        statement.actions.flatMap((action) =>
-          statement.resources.map(async (resource) => `${action} ${await promiseOf(resource)}`),
-        ),
-      ),
-    );
-    expect(granted.sort()).to.deep.equal(
-      screeningReaderAwsCalls
-        .map(({ operation, resource }) =>
-          resource === "pipeline KMS key"
-            ? `${operation} ${kmsKeyArn}`
-            : `${operation} arn:aws:s3:::b/${resource.endsWith("latest.json") ? "latest.json" : "indexes/*"}`,
-        )
-        .sort(),
-    );
+  it("sends a scheduled run that still fails after Lambda's retries to the on-failure queue, when given one", () => {
+    const configs = recorder
+      .ofType("aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig")
+      .map((config) => [config.name, config.inputs.destinationConfig]);
+    expect(configs).to.deep.equal([["lists-custom-async", { onFailure: { destination: failureQueueArn } }]]);
+    const policy = JSON.parse(String(exact(rolePolicyType, "lists-custom-policy").inputs.policy)) as {
+      Statement: Statement[];
+    };
+    expect(
+      policy.Statement.find((statement) => statement.Sid === "DeliverFailedInvocations"),
+    ).to.deep.include({
+      Action: ["sqs:SendMessage"],
+      Resource: [failureQueueArn],
+    });
   });
 
   it("encrypts the lists bucket with the pipeline key", () => {

@@ -42,11 +42,11 @@ describe("TransactionStateMachine component", () => {
     expect(machine.tracingConfiguration).to.deep.equal({ enabled: true });
   });
 
-  it("logs ALL events to its own KMS-encrypted log group, without execution data by default", () => {
+  it("logs ERROR events by default to its own KMS-encrypted log group, without execution data", () => {
     const machine = recorder.one("aws:sfn/stateMachine:StateMachine").inputs;
     const logGroup = recorder.one("aws:cloudwatch/logGroup:LogGroup", "transactions-logs");
     expect(machine.loggingConfiguration).to.deep.equal({
-      level: "ALL",
+      level: "ERROR",
       includeExecutionData: false,
       logDestination: `${String(logGroup.state.arn)}:*`,
     });
@@ -181,10 +181,11 @@ describe("transaction state machine role statements", () => {
         Action: ["events:PutEvents"],
         Resource: [busArn],
         Condition: {
-          StringEquals: {
+          "ForAllValues:StringEquals": {
             "events:source": [decisionEventSource],
             "events:detail-type": [DetailType.processed],
           },
+          Null: { "events:source": "false", "events:detail-type": "false" },
         },
       },
     ]);

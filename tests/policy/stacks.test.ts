@@ -64,7 +64,7 @@ for (const stack of ["dev", "prod"]) {
     // The stack policies relate resources; these prove they find each other in the real graph.
     it("links every function to its image: built for amd64, each arm64 function is reported", async () => {
       const amd64 = subjects.map((resource) =>
-        resource.type === "docker:index/image:Image"
+        resource.type === "docker:index/registryImage:RegistryImage"
           ? { ...resource, outputs: { ...resource.outputs, build: { platform: "linux/amd64" } } }
           : resource,
       );

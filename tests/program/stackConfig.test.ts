@@ -78,6 +78,57 @@ describe("stack configuration", () => {
     });
   });
 
+  it("sanctions.reservedConcurrency: none by default (a new account may reserve nothing), a positive integer when set", () => {
+    expect(
+      parseStackConfig({ ...valid, sanctions: { reservedConcurrency: 1 } }).sanctions.reservedConcurrency,
+    ).to.equal(1);
+    expect(() => parseStackConfig({ ...valid, sanctions: { reservedConcurrency: 0 } })).to.throw(
+      StackConfigError,
+      /sanctions\.reservedConcurrency/,
+    );
+  });
+
+  it("upload.intakeTimeoutSeconds: csv-intake's timeout, 900 s by default, 30 to 900", () => {
+    expect(parseStackConfig(valid).upload.intakeTimeoutSeconds).to.equal(900);
+    for (const bad of [29, 901]) {
+      expect(() => parseStackConfig({ ...valid, upload: { intakeTimeoutSeconds: bad } })).to.throw(
+        StackConfigError,
+        /upload\.intakeTimeoutSeconds/,
+      );
+    }
+  });
+
+  it("stateMachineLogLevel: ERROR by default, one of ALL, ERROR, FATAL, OFF", () => {
+    expect(parseStackConfig(valid).stateMachineLogLevel).to.equal("ERROR");
+    expect(parseStackConfig({ ...valid, stateMachineLogLevel: "ALL" }).stateMachineLogLevel).to.equal("ALL");
+    expect(() => parseStackConfig({ ...valid, stateMachineLogLevel: "DEBUG" })).to.throw(
+      StackConfigError,
+      /stateMachineLogLevel/,
+    );
+  });
+
+  it("archive.reservedConcurrency: none by default, a positive integer when set", () => {
+    expect(parseStackConfig(valid).archive.reservedConcurrency).to.equal(undefined);
+    expect(
+      parseStackConfig({ ...valid, archive: { reservedConcurrency: 1 } }).archive.reservedConcurrency,
+    ).to.equal(1);
+    expect(() => parseStackConfig({ ...valid, archive: { reservedConcurrency: 0 } })).to.throw(
+      StackConfigError,
+      /archive\.reservedConcurrency/,
+    );
+  });
+
+  it("metricsNamespace: a CloudWatch namespace outside AWS/", () => {
+    expect(() => parseStackConfig({ ...valid, metricsNamespace: "AWS/Lambda" })).to.throw(
+      StackConfigError,
+      /metricsNamespace: must not start with AWS\//,
+    );
+    expect(() => parseStackConfig({ ...valid, metricsNamespace: "bad namespace!" })).to.throw(
+      StackConfigError,
+      /metricsNamespace/,
+    );
+  });
+
   it("monitoring: fills the thresholds left out and keeps those given, bounds included", () => {
     const config = parseStackConfig({
       ...valid,
@@ -242,5 +293,15 @@ describe("stack configuration", () => {
       "transaction-pipeline:logRetentionDay": "30",
     });
     expect(() => loadStackConfig()).to.throw(StackConfigError, /logRetentionDay/);
+  });
+
+  it("names the metrics namespace after the stack when the stack file sets none", async () => {
+    await installMocks("config-namespace", {
+      "transaction-pipeline:tags": JSON.stringify(valid.tags),
+      "transaction-pipeline:alertEmail": valid.alertEmail,
+      "transaction-pipeline:webhookProviders": JSON.stringify(valid.webhookProviders),
+      "transaction-pipeline:webhookSigningSecrets": JSON.stringify(valid.webhookSigningSecrets),
+    });
+    expect(loadStackConfig().metricsNamespace).to.equal("TransactionPipeline/config-namespace");
   });
 });

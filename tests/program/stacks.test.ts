@@ -140,10 +140,10 @@ for (const stack of ["dev", "prod"]) {
 
     it(`reserves concurrency for each state machine step ${stack === "prod" ? "(100)" : "(none in dev)"}, not for the HTTP functions`, () => {
       for (const fn of recorder.ofType("aws:lambda/function:Function")) {
-        // One archival run at a time: two would write the same partition's manifest; one list
-        // refresh at a time: two would race on latest.json.
+        // One archival run at a time in prod: two would write the same partition's manifest; one
+        // list refresh at a time in prod: two would race on latest.json.
         if (fn.name === "archival-function" || fn.name === "screening-lists-function") {
-          expect(fn.inputs.reservedConcurrentExecutions).to.equal(1);
+          expect(fn.inputs.reservedConcurrentExecutions).to.equal(stack === "prod" ? 1 : undefined);
           continue;
         }
         const step = ["validation-function", "fraud-detection-function", "compliance-function"].includes(
@@ -224,7 +224,7 @@ for (const stack of ["dev", "prod"]) {
       ]);
     });
 
-    it("has exactly two topics (business alerts, ops), seven dead-letter queues, six event rules, one REST API and one dashboard", () => {
+    it("has exactly two topics (business alerts, ops), nine dead-letter queues and the on-failure queue, seven event rules, one REST API and one dashboard", () => {
       expect(recorder.ofType("aws:sns/topic:Topic").map((topic) => topic.name)).to.have.members([
         "data-alerts",
         "ops-topic",
@@ -248,6 +248,9 @@ for (const stack of ["dev", "prod"]) {
         "routing-high-alert-dlq",
         "csv-decisions-dlq",
         "csv-load-continued-dlq",
+        "archival-schedule-dlq",
+        "screening-lists-schedule-dlq",
+        "async-failures-queue",
       ]);
       expect(recorder.ofType("aws:cloudwatch/eventRule:EventRule").map((rule) => rule.name)).to.have.members([
         "routing-high",
@@ -265,13 +268,16 @@ for (const stack of ["dev", "prod"]) {
       expect(dashboard.inputs.dashboardName).to.equal(`${project}-program-${stack}`);
     });
 
-    it("has exactly 36 alarms: error rate and throttles per function (11), the state machine's two, one per dead-letter queue, the API's two, webhook signatures, the archival no-run and the stale-list alarms", () => {
+    it("has exactly 46 alarms: error rate and throttles per function (11), the state machine's two, one per queue (10), one per rule's dead-letter delivery (7), the API's two, webhook signatures, the archival no-run and the stale-list alarms", () => {
       const alarms = recorder.ofType("aws:cloudwatch/metricAlarm:MetricAlarm");
-      expect(alarms).to.have.length(11 * 2 + 2 + 7 + 2 + 1 + 1 + 1);
+      expect(alarms).to.have.length(11 * 2 + 2 + 10 + 7 + 2 + 1 + 1 + 1);
       expect(alarms.filter((alarm) => alarm.name.endsWith("-error-rate"))).to.have.length(11);
       expect(alarms.filter((alarm) => alarm.name.endsWith("-throttles"))).to.have.length(11);
       expect(alarms.filter((alarm) => alarm.name === "screening-lists-stale-lists")).to.have.length(1);
-      expect(alarms.filter((alarm) => alarm.name.startsWith("monitoring-dlq-"))).to.have.length(7);
+      expect(
+        alarms.filter((alarm) => alarm.name.startsWith("monitoring-dlq-delivery-failed-")),
+      ).to.have.length(7);
+      expect(alarms.filter((alarm) => alarm.name.startsWith("monitoring-dlq-"))).to.have.length(10 + 7);
       // The any-error alarms ContainerFunction used to create are gone: the error rate replaces them.
       expect(alarms.filter((alarm) => /-errors$/.test(alarm.name))).to.have.length(0);
     });
@@ -386,7 +392,7 @@ for (const stack of ["dev", "prod"]) {
       });
     });
 
-    it("has exactly eleven Lambda invoke permissions and six dead-letter queue policies", () => {
+    it("has exactly eleven Lambda invoke permissions and eight dead-letter queue policies", () => {
       expect(recorder.ofType("aws:lambda/permission:Permission").map((grant) => grant.name)).to.have.members([
         "csv-decisions-invoke",
         "csv-load-continued-invoke",
@@ -403,6 +409,8 @@ for (const stack of ["dev", "prod"]) {
       // The state machine's queue is written by its role; every rule target's queue by EventBridge.
       expect(recorder.ofType("aws:sqs/queuePolicy:QueuePolicy").map((policy) => policy.name)).to.have.members(
         [
+          "archival-schedule-dlq-policy",
+          "screening-lists-schedule-dlq-policy",
           "routing-high-dlq-policy",
           "routing-medium-dlq-policy",
           "routing-low-dlq-policy",
@@ -427,10 +435,11 @@ for (const stack of ["dev", "prod"]) {
           Action: ["events:PutEvents"],
           Resource: [`arn:aws:events:eu-west-1:123456789012:event-bus/${project}-program-${stack}`],
           Condition: {
-            StringEquals: {
-              "events:source": intakeEventSource,
+            "ForAllValues:StringEquals": {
+              "events:source": [intakeEventSource],
               "events:detail-type": [DetailType.received, DetailType.csvLoadContinued],
             },
+            Null: { "events:source": "false", "events:detail-type": "false" },
           },
         },
       ]);
@@ -459,10 +468,12 @@ for (const stack of ["dev", "prod"]) {
       expect(recorder.ofType("aws:ec2/natGateway:NatGateway")).to.have.length(0);
     });
 
-    it("deploys one EXPRESS state machine with logging ALL and X-Ray", () => {
+    it("deploys one EXPRESS state machine with X-Ray, logging at the stack's level (dev ALL, prod ERROR)", () => {
       const machine = recorder.one("aws:sfn/stateMachine:StateMachine");
       expect(machine.inputs.type).to.equal("EXPRESS");
-      expect((machine.inputs.loggingConfiguration as { level: string }).level).to.equal("ALL");
+      expect((machine.inputs.loggingConfiguration as { level: string }).level).to.equal(
+        stack === "prod" ? "ERROR" : "ALL",
+      );
       expect(machine.inputs.tracingConfiguration).to.deep.equal({ enabled: true });
     });
 

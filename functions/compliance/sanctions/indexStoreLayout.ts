@@ -7,14 +7,17 @@ import { z } from "zod";
 
 export const latestPointerKey = "latest.json";
 
+/** Where the index versions go; the refresh may write only here and the pointer. */
+export const indexObjectPrefix = "indexes/";
+
 export function indexObjectKey(version: string, builtAt: string): string {
   // The build time keeps two refreshes of the same lists apart in the bucket's history.
-  return `indexes/${builtAt.replace(/[:.]/g, "-")}-${version.replace(/[^A-Za-z0-9@#+-]/g, "_")}.json.gz`;
+  return `${indexObjectPrefix}${builtAt.replace(/[:.]/g, "-")}-${version.replace(/[^A-Za-z0-9@#+-]/g, "_")}.json.gz`;
 }
 
 export const latestPointerSchema = z.strictObject({
   version: z.string().min(1),
-  key: z.string().startsWith("indexes/"),
+  key: z.string().startsWith(indexObjectPrefix),
   /** SHA-256 (hex) of the gzip object's bytes. */
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
   builtAt: z.iso.datetime(),

@@ -1,0 +1,28 @@
+import type { FunctionAwsCalls } from "../shared/awsCallDeclaration";
+
+/** What csv-intake calls (README: "Declared AWS calls"). */
+export const awsCalls: FunctionAwsCalls = [
+  {
+    sid: "TrackFiles",
+    actions: ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:GetItem"],
+    resources: ["fileStatusTable"],
+  },
+  // Reads presigned uploads (and copies them: CopyObject reads the source); the presigned PUT
+  // itself runs with this role's PutObject.
+  {
+    sid: "ReadAndSignUploads",
+    actions: ["s3:GetObject", "s3:PutObject"],
+    resources: ["uploadsBucket/uploads/*"],
+  },
+  { sid: "StoreValidatedFiles", actions: ["s3:PutObject"], resources: ["uploadsBucket/validated/*"] },
+  // Without ListBucket, S3 answers a missing key with 403 instead of 404 (NoSuchKey), and a
+  // presigned upload that never arrived could not be told from a permissions fault.
+  { sid: "TellMissingUploads", actions: ["s3:ListBucket"], resources: ["uploadsBucket"] },
+  // The status table (DynamoDB) and the objects (S3, SSE-KMS) are encrypted with the pipeline key.
+  {
+    sid: "UseTableKey",
+    actions: ["kms:Decrypt", "kms:GenerateDataKey"],
+    resources: ["pipelineKey"],
+    via: ["dynamodb", "s3"],
+  },
+];

@@ -1,0 +1,11 @@
+import type { FunctionAwsCalls } from "../shared/awsCallDeclaration";
+
+/** What GET /transactions/{id} calls (README: "Declared AWS calls"). */
+export const awsCalls: FunctionAwsCalls = [
+  {
+    sid: "ReadTransactionsAndDeliveries",
+    actions: ["dynamodb:GetItem"],
+    resources: ["transactionsTable", "intakeTable", "archivedTransactionsTable"],
+  },
+  { sid: "UseTableKey", actions: ["kms:Decrypt"], resources: ["pipelineKey"], via: ["dynamodb"] },
+];
