@@ -15,7 +15,7 @@ import {
   type PipelineResourceArns,
 } from "./components/declaredCalls";
 import { FailureQueue } from "./components/failureQueue";
-import { functionAwsCalls, type DeclaredFunction } from "./components/functionAwsCalls";
+import { functionAwsCalls, vpcFunctionAwsCalls, type DeclaredFunction } from "./components/functionAwsCalls";
 import { DataStores } from "./components/dataStores";
 import { EventRouting } from "./components/eventRouting";
 import { routingTargetKeys, type RoutingTargetKey } from "./components/eventRoutingPolicies";
@@ -25,6 +25,7 @@ import { Monitoring } from "./components/monitoring";
 import { eventRuleNameFromArn } from "./components/monitoringResources";
 import { MonitoringTopic } from "./components/monitoringTopic";
 import { Network } from "./components/network";
+import { ScreeningListsRefresh } from "./components/screeningListsRefresh";
 import { TransactionStateMachine } from "./components/transactionStateMachine";
 import { WebhookSigningSecret } from "./components/webhookSigningSecret";
 import { EnvironmentName } from "./functions/shared/environmentNames";
@@ -111,7 +112,7 @@ export function deployPipeline(region: string, config: StackConfig): PipelineOut
     "network",
     {
       cidrBlock: config.vpcCidr,
-      interfaceEndpointServices: interfaceEndpointServicesFor(Object.values(functionAwsCalls)),
+      interfaceEndpointServices: interfaceEndpointServicesFor(vpcFunctionAwsCalls()),
     },
     opts,
   );
@@ -177,6 +178,28 @@ export function deployPipeline(region: string, config: StackConfig): PipelineOut
     opts,
   );
 
+  // Outside the VPC (it downloads from the list publishers); the screening functions read its bucket.
+  const screeningLists = new ScreeningListsRefresh(
+    "screening-lists",
+    {
+      kmsKeyArn: data.kmsKeyArn,
+      metricsNamespace: config.metricsNamespace,
+      scheduleExpression: config.sanctions.refreshSchedule,
+      staleAfterHours: config.sanctions.staleAfterHours,
+      minimumRetainedShare: config.sanctions.minimumRetainedShare,
+      ...(config.sanctions.sources === undefined
+        ? {}
+        : { listSources: JSON.stringify(config.sanctions.sources) }),
+      logRetentionDays: config.logRetentionDays,
+      logKmsKeyArn: data.kmsKeyArn,
+      imagesToKeep: config.imagesToKeep,
+      alarmActions: [ops.topicArn],
+      reservedConcurrency: config.sanctions.reservedConcurrency,
+      onFailureDestinationArn: failures.queueArn,
+    },
+    opts,
+  );
+
   const uploads = new UploadStore(
     "uploads",
     {
@@ -197,6 +220,7 @@ export function deployPipeline(region: string, config: StackConfig): PipelineOut
     alertsTopic: data.alertsTopicArn,
     pipelineKey: data.kmsKeyArn,
     signingSecret: signingSecret.secretArn,
+    screeningListsBucket: screeningLists.bucketArn,
   };
   const statements = Object.fromEntries(
     pipelineFunctions.map((folder) => [
@@ -215,7 +239,13 @@ export function deployPipeline(region: string, config: StackConfig): PipelineOut
       [EnvironmentName.archivedTransactionsTable]: archival.archivedTransactionsTableName,
     },
     "fraud-detection": { [EnvironmentName.transactionsTable]: data.transactionsTableName },
-    compliance: { [EnvironmentName.transactionsTable]: data.transactionsTableName },
+    compliance: {
+      [EnvironmentName.transactionsTable]: data.transactionsTableName,
+      [EnvironmentName.sanctionsReviewScore]: String(config.sanctions.reviewScore),
+      [EnvironmentName.sanctionsBlockScore]: String(config.sanctions.blockScore),
+      [EnvironmentName.screeningListsBucket]: screeningLists.bucketName,
+      [EnvironmentName.screeningListsRecheckSeconds]: String(config.sanctions.recheckSeconds),
+    },
     "webhook-intake": {
       [EnvironmentName.intakeTable]: data.intakeTableName,
       [EnvironmentName.eventBusName]: eventBusName,
@@ -400,6 +430,7 @@ export function deployPipeline(region: string, config: StackConfig): PipelineOut
       functionNames: {
         ...Object.fromEntries(Object.entries(functions).map(([folder, fn]) => [folder, fn.functionName])),
         archival: archival.functionName,
+        "screening-lists-refresh": screeningLists.functionName,
       },
       deadLetterQueueUrls: {
         "state-machine": data.deadLetterQueueUrl,
@@ -410,6 +441,7 @@ export function deployPipeline(region: string, config: StackConfig): PipelineOut
         "csv-load-continued": loadContinued.deadLetterQueueUrl,
         "async-failures": failures.queueUrl,
         "archival-schedule": archival.scheduleDeadLetterQueueUrl,
+        "screening-lists-schedule": screeningLists.scheduleDeadLetterQueueUrl,
       },
       eventBusName: routing.eventBusName,
       eventRuleNames: {
@@ -419,7 +451,10 @@ export function deployPipeline(region: string, config: StackConfig): PipelineOut
         "csv-decisions": decisions.ruleArn.apply(eventRuleNameFromArn),
         "csv-load-continued": loadContinued.ruleArn.apply(eventRuleNameFromArn),
       },
-      scheduleRuleNames: { archival: archival.scheduleRuleArn.apply(eventRuleNameFromArn) },
+      scheduleRuleNames: {
+        archival: archival.scheduleRuleArn.apply(eventRuleNameFromArn),
+        "screening-lists-refresh": screeningLists.scheduleRuleArn.apply(eventRuleNameFromArn),
+      },
       lambdaErrorRatePercent: config.monitoring.lambdaErrorRatePercent,
       apiServerErrorRatePercent: config.monitoring.apiServerErrorRatePercent,
       apiLatencyP99Milliseconds: config.monitoring.apiLatencyP99Milliseconds,

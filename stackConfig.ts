@@ -7,6 +7,8 @@ import { z } from "zod";
 import { allowedLogRetentionDays } from "./components/logRetention";
 import { checkAmountLaneThresholds } from "./functions/shared/eventRouting";
 import { minimumRetentionHours } from "./functions/webhook-intake/config";
+import { defaultScreeningThresholds } from "./functions/compliance/sanctions/sanctionsScreener";
+import { listSourcesSchema } from "./functions/screening-lists-refresh/listSources";
 import {
   providerNamePattern,
   signatureSchemes,
@@ -191,6 +193,34 @@ const monitoringSettingsSchema = z.strictObject({
   webhookSignatureFailuresPer5Minutes: z.number().int().min(1).max(1_000_000).default(20),
 });
 
+const sanctionsSettingsSchema = z
+  .strictObject({
+    /** Name-match score (0–1) at or above which a transaction is sent to review. */
+    reviewScore: z.number().gt(0).max(1).default(defaultScreeningThresholds.review),
+    /** Name-match score (0–1) at or above which a transaction is blocked. */
+    blockScore: z.number().gt(0).max(1).default(defaultScreeningThresholds.block),
+    /** When the lists are refreshed from their publishers (EventBridge cron/rate, UTC). */
+    refreshSchedule: z.string().default("rate(6 hours)"),
+    /** Hours without a successful refresh before the stale-list alarm fires (CloudWatch allows up to 168). */
+    staleAfterHours: z.number().int().min(1).max(168).default(36),
+    /** Seconds between a warm compliance function's checks for a newer list version. */
+    recheckSeconds: z.number().int().min(30).max(3600).default(300),
+    /** Share of a list's entries a new file must keep to be accepted (guards against cut files). */
+    minimumRetainedShare: z.number().gt(0).max(1).default(0.9),
+    /** The official files to download; default: OFAC's SDN list (sdn.csv). */
+    sources: listSourcesSchema.optional(),
+    /**
+     * Reserved concurrency of the refresh function (1 keeps two runs from racing on latest.json).
+     * Unset: none, so a new account with a concurrency quota of 10 can deploy (100 must stay
+     * unreserved).
+     */
+    reservedConcurrency: z.number().int().min(1).optional(),
+  })
+  .refine((sanctions) => sanctions.reviewScore <= sanctions.blockScore, {
+    path: ["reviewScore"],
+    message: "must not be above blockScore",
+  });
+
 export const stackConfigSchema = z.strictObject({
   /** Tags every taggable resource carries, through the AWS provider's default tags. */
   tags: z.strictObject({
@@ -256,6 +286,8 @@ export const stackConfigSchema = z.strictObject({
   archive: archiveSettingsSchema.default(archiveSettingsSchema.parse({})),
   /** The ops topic's subscribers and the operational alarms' thresholds. */
   monitoring: monitoringSettingsSchema.default(monitoringSettingsSchema.parse({})),
+  /** Sanctioned-party screening: match thresholds and how the official lists are kept current. */
+  sanctions: sanctionsSettingsSchema.default(sanctionsSettingsSchema.parse({})),
 });
 
 export type StackConfig = z.infer<typeof stackConfigSchema>;

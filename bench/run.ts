@@ -29,6 +29,16 @@ import {
   runEndToEndSuite,
 } from "./e2e/suite";
 import {
+  defaultScreeningNegatives,
+  defaultScreeningSample,
+  defaultScreeningSeed,
+  quickScreeningNegatives,
+  quickScreeningSample,
+  runScreeningSuite,
+  screeningKindTable,
+  screeningSummaryLines,
+} from "./screening/suite";
+import {
   capacityBoundsTable,
   capacityCostTable,
   capacityDurationTable,
@@ -43,6 +53,8 @@ interface BenchOptions {
   /** Domain suite: transactions generated and measured, and the generator's seed. */
   readonly count: number;
   readonly seed: number;
+  /** Whether --seed was given (suites other than domain keep their own default otherwise). */
+  readonly seedGiven: boolean;
   /** Bundles suite: fresh processes per function and variant. */
   readonly runs: number;
   /** e2e suite: signed webhooks sent through the local stack. */
@@ -110,6 +122,20 @@ const suites: Record<string, Suite> = {
       const complete = result.accepted === result.requests && result.decided === result.accepted;
       if (!complete) say("WARNING: not every request was accepted and decided; see the JSON.");
       return { results: result, ok: complete };
+    },
+  },
+  screening: {
+    async run(options) {
+      const result = runScreeningSuite({
+        seed: options.seedGiven ? options.seed : defaultScreeningSeed,
+        sample: options.quick ? quickScreeningSample : defaultScreeningSample,
+        negatives: options.quick ? quickScreeningNegatives : defaultScreeningNegatives,
+      });
+      say();
+      say(screeningKindTable(result));
+      say();
+      for (const line of screeningSummaryLines(result)) say(line);
+      return { results: result, ok: result.meetsTargets };
     },
   },
   capacity: {
@@ -192,6 +218,7 @@ function parseOptions(args: readonly string[]): BenchOptions {
     quick,
     count: wholeNumber(args, "--count", quick ? quickDomainCount : defaultDomainCount, 1),
     seed: wholeNumber(args, "--seed", defaultDomainSeed, 0),
+    seedGiven: valueOf(args, "--seed") !== undefined,
     runs: wholeNumber(args, "--runs", quick ? quickInitRuns : defaultInitRuns, 1),
     requests: wholeNumber(args, "--requests", quick ? quickEndToEndRequests : defaultEndToEndRequests, 1),
   };

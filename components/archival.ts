@@ -13,8 +13,7 @@ import {
   checkLifecycleDays,
 } from "./archivalPolicies";
 import { ContainerFunction } from "./containerFunction";
-import { deadLetterRetentionSeconds } from "./dataStores";
-import { deadLetterQueuePolicy } from "./eventRoutingPolicies";
+import { scheduleDeadLetters } from "./scheduleDeadLetters";
 import { configureSecureBucket } from "./secureBucket";
 import { pipelineTableArgs } from "./tableArgs";
 
@@ -267,22 +266,11 @@ export class Archival extends pulumi.ComponentResource {
       { parent: this },
     );
     // Where EventBridge puts a scheduled event it could not deliver after its retries.
-    const scheduleDeadLetters = new aws.sqs.Queue(
-      `${name}-schedule-dlq`,
-      {
-        messageRetentionSeconds: deadLetterRetentionSeconds,
-        kmsMasterKeyId: args.kmsKeyArn,
-        kmsDataKeyReusePeriodSeconds: 300,
-      },
-      { parent: this },
-    );
-    const scheduleDeadLettersPolicy = new aws.sqs.QueuePolicy(
-      `${name}-schedule-dlq-policy`,
-      {
-        queueUrl: scheduleDeadLetters.url,
-        policy: pulumi.jsonStringify(deadLetterQueuePolicy(scheduleDeadLetters.arn, rule.arn)),
-      },
-      { parent: this },
+    const { queue: scheduleDeadLetterQueue, policy: scheduleDeadLettersPolicy } = scheduleDeadLetters(
+      name,
+      args.kmsKeyArn,
+      rule.arn,
+      this,
     );
     new aws.cloudwatch.EventTarget(
       `${name}-schedule-target`,
@@ -291,7 +279,7 @@ export class Archival extends pulumi.ComponentResource {
         targetId: "archival-function",
         arn: fn.functionArn,
         retryPolicy: scheduleRetryPolicy,
-        deadLetterConfig: { arn: scheduleDeadLetters.arn },
+        deadLetterConfig: { arn: scheduleDeadLetterQueue.arn },
       },
       // The first run finds the bucket fully configured and the permission in place.
       { parent: this, dependsOn: [permission, scheduleDeadLettersPolicy, ...bucketConfiguration] },
@@ -328,7 +316,7 @@ export class Archival extends pulumi.ComponentResource {
     this.functionRoleArn = fn.roleArn;
     this.imageDigest = fn.imageDigest;
     this.scheduleRuleArn = rule.arn;
-    this.scheduleDeadLetterQueueUrl = scheduleDeadLetters.url;
+    this.scheduleDeadLetterQueueUrl = scheduleDeadLetterQueue.url;
     this.alarmArn = alarm.arn;
     this.registerOutputs({
       bucketName: this.bucketName,

@@ -66,10 +66,15 @@ export interface ContainerFunctionArgs {
   readonly environment?: Readonly<Record<string, pulumi.Input<string>>>;
   /** IAM statements beyond logs, X-Ray and VPC networking, which every function gets. Default none. */
   readonly policyStatements?: readonly PolicyStatementSpec[];
-  /** Subnets the function runs in. Required. */
-  readonly subnetIds: pulumi.Input<pulumi.Input<string>[]>;
-  /** Security groups of the function's network interfaces. Required. */
-  readonly securityGroupIds: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * Subnets the function runs in. Required unless `outsideVpc`: only a function that must reach
+   * the internet (the VPC has no route out) runs outside it.
+   */
+  readonly subnetIds?: pulumi.Input<pulumi.Input<string>[]>;
+  /** Security groups of the function's network interfaces. Required unless `outsideVpc`. */
+  readonly securityGroupIds?: pulumi.Input<pulumi.Input<string>[]>;
+  /** Run outside the VPC, with Lambda's own internet access and no network interfaces. Default false. */
+  readonly outsideVpc?: boolean;
   /** Images the ECR lifecycle policy keeps (older ones expire), 1–1000. Default 10. */
   readonly imagesToKeep?: pulumi.Input<number>;
   /**
@@ -127,6 +132,13 @@ export class ContainerFunction extends pulumi.ComponentResource {
       throw new Error(
         `name "${name}" must be lowercase letters, digits and single dashes, at most 40 characters`,
       );
+    }
+    const outsideVpc = args.outsideVpc ?? false;
+    if (outsideVpc && (args.subnetIds !== undefined || args.securityGroupIds !== undefined)) {
+      throw new Error("subnetIds and securityGroupIds must be left out when outsideVpc is true");
+    }
+    if (!outsideVpc && (args.subnetIds === undefined || args.securityGroupIds === undefined)) {
+      throw new Error("subnetIds and securityGroupIds are required (or set outsideVpc)");
     }
     const buildContext = args.buildContext ?? repositoryRoot;
     const directory = args.functionDirectory;
@@ -264,7 +276,10 @@ export class ContainerFunction extends pulumi.ComponentResource {
         policy: pulumi.jsonStringify(
           pulumi.output(
             policyDocument([
-              ...lambdaBaseStatements(logGroup.arn),
+              ...lambdaBaseStatements(logGroup.arn).filter(
+                // Network interfaces are for functions in the VPC only.
+                (statement) => !(outsideVpc && statement.sid === "ManageVpcNetworkInterfaces"),
+              ),
               ...callerStatements,
               ...deliveryStatements,
             ]),
@@ -291,7 +306,11 @@ export class ContainerFunction extends pulumi.ComponentResource {
           applicationLogLevel: args.logLevel ?? "INFO",
           systemLogLevel: "WARN",
         },
-        vpcConfig: { subnetIds: args.subnetIds, securityGroupIds: args.securityGroupIds },
+        ...(outsideVpc
+          ? {}
+          : {
+              vpcConfig: { subnetIds: args.subnetIds ?? [], securityGroupIds: args.securityGroupIds ?? [] },
+            }),
         environment: {
           // The bundle ships a source map (functions/build.ts); the caller may override.
           variables: { NODE_OPTIONS: "--enable-source-maps", ...args.environment },

@@ -10,6 +10,7 @@ import { awsCalls as csvTransform } from "../functions/csv-transform/awsCalls";
 import { awsCalls as fileStatus } from "../functions/file-status/awsCalls";
 import { awsCalls as fraudDetection } from "../functions/fraud-detection/awsCalls";
 import { awsCalls as notifier } from "../functions/notifier/awsCalls";
+import { awsCalls as screeningListsRefresh } from "../functions/screening-lists-refresh/awsCalls";
 import type { FunctionAwsCalls } from "../functions/shared/awsCallDeclaration";
 import { awsCalls as transactionStatus } from "../functions/transaction-status/awsCalls";
 import { awsCalls as validation } from "../functions/validation/awsCalls";
@@ -26,6 +27,20 @@ export const functionAwsCalls = {
   "csv-transform": csvTransform,
   notifier,
   archival,
+  "screening-lists-refresh": screeningListsRefresh,
 } as const satisfies Record<string, FunctionAwsCalls>;
 
 export type DeclaredFunction = keyof typeof functionAwsCalls;
+
+/**
+ * Functions that run outside the VPC (they download from the internet, which the VPC has no route
+ * to): their calls need no interface endpoint and their roles no network-interface statements.
+ */
+export const outsideVpcFunctions: readonly DeclaredFunction[] = ["screening-lists-refresh"];
+
+/** The declarations of the functions in the VPC: what its interface endpoints serve. */
+export function vpcFunctionAwsCalls(): FunctionAwsCalls[] {
+  return (Object.keys(functionAwsCalls) as DeclaredFunction[])
+    .filter((folder) => !outsideVpcFunctions.includes(folder))
+    .map((folder) => functionAwsCalls[folder]);
+}

@@ -17,6 +17,14 @@ export const functionsRoot = __dirname;
 /** Where bundles go unless told otherwise. */
 export const defaultOutputRoot = path.resolve(__dirname, "..", "dist", "functions");
 
+/**
+ * Data files a function reads at run time, copied beside its bundle (same relative path) instead
+ * of being inlined: the compressed sanctions list would triple the bundle and slow every init.
+ */
+export const bundledDataDirectories: Readonly<Record<string, readonly string[]>> = {
+  compliance: ["lists/ofac"],
+};
+
 /** What one bundle came to. */
 export interface BundleResult {
   readonly functionDirectory: string;
@@ -74,6 +82,11 @@ export async function bundleFunction(
     legalComments: "linked",
     logLevel: "warning",
   });
+  for (const directory of bundledDataDirectories[functionDirectory] ?? []) {
+    fs.cpSync(path.join(sourceRoot, functionDirectory, directory), path.join(outputDirectory, directory), {
+      recursive: true,
+    });
+  }
   return {
     functionDirectory,
     outputFile,

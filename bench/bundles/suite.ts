@@ -36,6 +36,7 @@ const dummyValues: Readonly<Record<string, string>> = {
   [EnvironmentName.intakeRecordRetentionHours]: "120",
   [EnvironmentName.archiveBucket]: "bench-audit-archive",
   [EnvironmentName.uploadsBucket]: "bench-uploads",
+  [EnvironmentName.screeningListsBucket]: "bench-screening-lists",
   [EnvironmentName.alertsTopicArn]: "arn:aws:sns:us-east-1:123456789012:bench-alerts",
   [EnvironmentName.maxAmountUsdMinor]: "100000000",
   [EnvironmentName.metricsNamespace]: "TransactionPipelineBench",
@@ -45,7 +46,10 @@ const dummyValues: Readonly<Record<string, string>> = {
 const initEnvironment: Readonly<Record<string, readonly string[]>> = {
   validation: [EnvironmentName.transactionsTable, EnvironmentName.archivedTransactionsTable],
   "fraud-detection": [EnvironmentName.transactionsTable],
+  // No lists bucket: the bundled list is built at init, which is the cold start a first
+  // invocation pays when the bucket's version is read instead (less its download).
   compliance: [EnvironmentName.transactionsTable],
+  "screening-lists-refresh": [EnvironmentName.screeningListsBucket],
   "webhook-intake": [
     EnvironmentName.intakeTable,
     EnvironmentName.eventBusName,

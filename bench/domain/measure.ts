@@ -16,6 +16,11 @@ import { Webhook } from "standardwebhooks";
 import Stripe from "stripe";
 import { assessCompliance, needsStructuringHistory } from "../../functions/compliance/assessCompliance";
 import { loadScreeningLists } from "../../functions/compliance/screeningLists";
+import { bundledScreeningIndex } from "../../functions/compliance/sanctions/bundledList";
+import {
+  defaultScreeningThresholds,
+  SanctionsScreener,
+} from "../../functions/compliance/sanctions/sanctionsScreener";
 import { assessFraud } from "../../functions/fraud-detection/assessFraud";
 import { loadFraudRules } from "../../functions/fraud-detection/fraudRules";
 import type { CustomerActivityItem } from "../../functions/shared/customerActivity";
@@ -156,6 +161,7 @@ function providersOf(seed: number): SigningProvider[] {
 
 const fraudRules = loadFraudRules(undefined);
 const screeningLists = loadScreeningLists();
+const sanctionsScreener = new SanctionsScreener(bundledScreeningIndex(), defaultScreeningThresholds);
 
 /** What each handler computes, from the JSON it receives to the JSON it answers. */
 const stageWork = {
@@ -192,7 +198,7 @@ const stageWork = {
     const { transaction } = parseScreeningInput(JSON.parse(input), "ComplianceCheck");
     // The handler reads the 24 hours only when the structuring rule can use them.
     const activity = needsStructuringHistory(transaction, screeningLists) ? history : [];
-    const assessment = assessCompliance(transaction, activity, screeningLists);
+    const assessment = assessCompliance(transaction, activity, screeningLists, sanctionsScreener);
     return JSON.stringify({ ...assessment, record: toAttributeMap(assessment) });
   },
 };

@@ -10,8 +10,9 @@ import type {
   ComplianceAssessment,
   ComplianceDecision,
   ComplianceRuleHit,
+  SanctionsMatchRecord,
 } from "../shared/stepContracts";
-import { namesMatch } from "./nameMatching";
+import type { SanctionsScreener } from "./sanctions/sanctionsScreener";
 import type { ScreeningLists } from "./screeningLists";
 
 export type ComplianceAssessmentResult = Omit<ComplianceAssessment, "record">;
@@ -49,19 +50,41 @@ function sanctionedCountries(transaction: CanonicalTransaction, lists: Screening
   });
 }
 
-function sanctionedParties(transaction: CanonicalTransaction, lists: ScreeningLists): ComplianceRuleHit[] {
-  return nameFields.flatMap((field) => {
+interface PartyHit {
+  readonly rule: ComplianceRuleHit;
+  readonly match: SanctionsMatchRecord;
+}
+
+function sanctionedParties(transaction: CanonicalTransaction, screener: SanctionsScreener): PartyHit[] {
+  const { review, block } = screener.thresholds;
+  return nameFields.flatMap((field): PartyHit[] => {
     const name = transaction[field];
     if (!name) return [];
-    const entry = lists.sanctionedParties.entries.find((candidate) =>
-      [candidate.name, ...candidate.aliases].some((listed) => namesMatch(listed, name)),
-    );
-    if (!entry) return [];
+    const match = screener.screen(name);
+    if (match === undefined) return [];
+    const spelling = match.alias ? ` (alias "${match.matchedName}")` : "";
+    const threshold = match.outcome === "BLOCK" ? `block threshold ${block}` : `review threshold ${review}`;
     return [
       {
-        ruleId: ComplianceRuleId.sanctionedParty,
-        outcome: "BLOCK" as const,
-        message: `${field} matches sanctioned party "${entry.name}" (${entry.id}, program ${entry.program})`,
+        rule: {
+          ruleId: ComplianceRuleId.sanctionedParty,
+          outcome: match.outcome,
+          message:
+            `${field} matches ${match.list} entry ${match.entryNumber} "${match.listedName}"${spelling} ` +
+            `with score ${match.score} (${threshold}; programs ${match.programs.join(", ") || "none"})`,
+        },
+        match: {
+          field,
+          list: match.list,
+          entryNumber: match.entryNumber,
+          listedName: match.listedName,
+          matchedName: match.matchedName,
+          alias: match.alias,
+          score: match.score,
+          reviewThreshold: review,
+          blockThreshold: block,
+          programs: match.programs,
+        },
       },
     ];
   });
@@ -163,10 +186,12 @@ export function assessCompliance(
   transaction: CanonicalTransaction,
   activity: readonly CustomerActivityItem[],
   lists: ScreeningLists,
+  screener: SanctionsScreener,
 ): ComplianceAssessmentResult {
+  const partyHits = sanctionedParties(transaction, screener);
   const rules = [
     ...sanctionedCountries(transaction, lists),
-    ...sanctionedParties(transaction, lists),
+    ...partyHits.map((hit) => hit.rule),
     ...highRiskJurisdictions(transaction, lists),
     ...currencyTransactionReport(transaction, lists),
     ...structuring(transaction, activity, lists),
@@ -176,5 +201,13 @@ export function assessCompliance(
     rules,
     reportRequired: rules.some((rule) => rule.outcome === "REPORT"),
     listVersion: lists.version,
+    screeningIndexVersion: screener.version,
+    screenedLists: screener.lists.map(({ list, publishedAt, entryCount, contentHash }) => ({
+      list,
+      publishedAt,
+      entryCount,
+      contentHash,
+    })),
+    sanctionsMatches: partyHits.map((hit) => hit.match),
   };
 }

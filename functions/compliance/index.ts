@@ -8,19 +8,46 @@ import type { Context } from "aws-lambda";
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import { findCustomerActivity } from "../shared/customerActivity";
 import { documentClient } from "../shared/dynamoDb";
-import { EnvironmentName } from "../shared/environmentNames";
-import { requireEnvironment } from "../shared/environment";
 import { correlateInvocation, observeInvocation, stringAt } from "../shared/handlerObservability";
 import { toAttributeMap } from "../shared/marshalRecord";
 import { logger, metrics } from "../shared/powertools";
 import { parseScreeningInput } from "../shared/screeningInput";
 import type { ComplianceAssessment } from "../shared/stepContracts";
 import { toUtcTimestamp } from "../shared/timestamps";
+import { s3Client } from "../shared/s3";
 import { assessCompliance, needsStructuringHistory, structuringWindowStart } from "./assessCompliance";
+import { readComplianceConfig } from "./config";
+import { bundledScreeningIndex } from "./sanctions/bundledList";
+import {
+  BucketScreenerSource,
+  FixedScreenerSource,
+  type ScreenerSource,
+} from "./sanctions/screeningIndexSource";
 import { loadScreeningLists } from "./screeningLists";
 
-const tableName = requireEnvironment(EnvironmentName.transactionsTable);
+const config = readComplianceConfig();
+const tableName = config.transactionsTable;
 const lists = loadScreeningLists();
+const screenerSource: ScreenerSource =
+  config.screeningListsBucket === undefined
+    ? new FixedScreenerSource(bundledScreeningIndex, config.thresholds)
+    : new BucketScreenerSource({
+        s3: s3Client,
+        bucket: config.screeningListsBucket,
+        thresholds: config.thresholds,
+        recheckMs: config.recheckMs,
+        fallback: bundledScreeningIndex,
+        warn: (message, details) => logger.warn(message, details),
+      });
+// In Lambda, load and index the lists during the init phase (a failure is retried by the first
+// invocation); elsewhere (the local runtime, tests) the name index is built when a name first
+// needs screening.
+if (process.env.AWS_EXECUTION_ENV !== undefined) {
+  screenerSource
+    .screener(new Date())
+    .then((screener) => screener.warm())
+    .catch(() => undefined);
+}
 
 const metricByDecision = {
   CLEAR: "ComplianceClear",
@@ -44,13 +71,21 @@ export const handler = async (input: unknown, context: Context): Promise<Complia
         })
       : { items: [], truncated: false };
     if (activity.truncated) logger.warn("Customer history truncated");
-    const assessment = assessCompliance(transaction, activity.items, lists);
+    const screener = await screenerSource.screener(new Date());
+    const assessment = assessCompliance(transaction, activity.items, lists, screener);
     metrics.addMetric(metricByDecision[assessment.decision], MetricUnit.Count, 1);
     if (assessment.reportRequired) metrics.addMetric("ComplianceReportRequired", MetricUnit.Count, 1);
     logger.info("Compliance assessed", {
       decision: assessment.decision,
       rules: assessment.rules.map((rule) => rule.ruleId),
       listVersion: assessment.listVersion,
+      screeningIndexVersion: assessment.screeningIndexVersion,
+      sanctionsMatches: assessment.sanctionsMatches.map(({ field, list, entryNumber, score }) => ({
+        field,
+        list,
+        entryNumber,
+        score,
+      })),
     });
     return { ...assessment, record: toAttributeMap(assessment) };
   });

@@ -1,6 +1,8 @@
 /**
- * The compliance screening lists (lists/screening-lists.json), validated once at cold start. They
- * change with every FATF plenary and OFAC update, so they are data with a version, not code.
+ * The compliance rule lists (lists/screening-lists.json): sanctioned countries, FATF high-risk
+ * jurisdictions, the reporting threshold and the structuring window, validated once at cold
+ * start. They change with every FATF plenary, so they are data with a version, not code. Sanctioned
+ * parties come from the official lists instead (sanctions/).
  */
 import { z } from "zod";
 import { InvalidReferenceDataError } from "../shared/errors";
@@ -28,20 +30,6 @@ const screeningListsSchema = z.strictObject({
     notes: z.string().optional(),
     callForAction: countryMap,
     increasedMonitoring: countryMap,
-  }),
-  sanctionedParties: z.strictObject({
-    sample: z.boolean(),
-    source: z.string(),
-    matching: z.string().optional(),
-    entries: z.array(
-      z.strictObject({
-        id: z.string().min(1),
-        name: z.string().min(1),
-        aliases: z.array(z.string().min(1)),
-        type: z.string(),
-        program: z.string(),
-      }),
-    ),
   }),
   currencyTransactionReport: z.strictObject({ thresholdUsdMinor: usdMinor, source: z.string() }),
   structuring: z.strictObject({

@@ -14,6 +14,7 @@ export type PipelineResource =
   | "fileStatusTable"
   | "uploadsBucket"
   | "archiveBucket"
+  | "screeningListsBucket"
   | "eventBus"
   | "alertsTopic"
   | "pipelineKey"

@@ -50,6 +50,18 @@ export const EnvironmentName = {
   uploadUrlExpirySeconds: "UPLOAD_URL_EXPIRY_SECONDS",
   /** SNS topic the file-completed summaries go to. */
   alertsTopicArn: "ALERTS_TOPIC_ARN",
+  /** Sanctions screening score (0–1) at or above which a name match is sent to review. */
+  sanctionsReviewScore: "SANCTIONS_REVIEW_SCORE",
+  /** Sanctions screening score (0–1) at or above which a name match is blocked. */
+  sanctionsBlockScore: "SANCTIONS_BLOCK_SCORE",
+  /** Bucket holding the screening-index versions; unset: the list bundled with the code. */
+  screeningListsBucket: "SCREENING_LISTS_BUCKET_NAME",
+  /** Seconds between checks for a newer screening-index version (default 300). */
+  screeningListsRecheckSeconds: "SCREENING_LISTS_RECHECK_SECONDS",
+  /** Smallest share (0–1) of the previous entry count a refreshed list may have (default 0.9). */
+  screeningListsMinimumRetainedShare: "SCREENING_LISTS_MINIMUM_RETAINED_SHARE",
+  /** JSON array of the official list files the refresh downloads (`{list, url, format}`). */
+  screeningListsSources: "SCREENING_LISTS_SOURCES",
   /** Custom SNS endpoint, used only by the local runtime and tests. */
   snsEndpoint: "SNS_ENDPOINT",
   /** Custom S3 endpoint (path-style), used only by the local runtime and tests. */

@@ -113,17 +113,49 @@ export interface FraudAssessment {
 
 export type ComplianceDecision = "CLEAR" | "REVIEW" | "BLOCK";
 
+/** Why a name hit a sanctions list: enough for an analyst to find the entry in the list itself. */
+export interface SanctionsMatchRecord {
+  /** The screened transaction field: customerName or merchantName. */
+  readonly field: string;
+  /** The list ("OFAC-SDN") and its own number for the entry. */
+  readonly list: string;
+  readonly entryNumber: string;
+  /** The entry's primary name, and the spelling that matched (that name or one alias). */
+  readonly listedName: string;
+  readonly matchedName: string;
+  readonly alias: boolean;
+  /** Similarity 0–1 and the thresholds it was judged by. */
+  readonly score: number;
+  readonly reviewThreshold: number;
+  readonly blockThreshold: number;
+  readonly programs: readonly string[];
+}
+
 export interface ComplianceRuleHit {
   readonly ruleId: string;
   readonly outcome: "BLOCK" | "REVIEW" | "REPORT";
   readonly message: string;
 }
 
+/** A sanctions list as screened: which edition, how many entries, and the hash of its file. */
+export interface ScreenedListVersion {
+  readonly list: string;
+  readonly publishedAt: string;
+  readonly entryCount: number;
+  readonly contentHash: string;
+}
+
 export interface ComplianceAssessment {
   readonly decision: ComplianceDecision;
   readonly rules: readonly ComplianceRuleHit[];
   readonly reportRequired: boolean;
+  /** Version of the country and threshold rules (lists/screening-lists.json). */
   readonly listVersion: string;
+  /** The screening index the names were screened against, and each list in it. */
+  readonly screeningIndexVersion: string;
+  readonly screenedLists: readonly ScreenedListVersion[];
+  /** One per SANCTIONED_PARTY rule hit, in the same order: what matched and how closely. */
+  readonly sanctionsMatches: readonly SanctionsMatchRecord[];
   /** The assessment (without `record`) marshalled for the decision record. */
   readonly record: AttributeMap;
 }

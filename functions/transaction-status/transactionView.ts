@@ -38,11 +38,35 @@ export interface WireComplianceRule {
   readonly message: string;
 }
 
+/** Why a name hit a sanctions list: the entry, the spelling that matched and the score. */
+export interface WireSanctionsMatch {
+  readonly field: string;
+  readonly list: string;
+  readonly entry_number: string;
+  readonly listed_name: string;
+  readonly matched_name: string;
+  readonly alias: boolean;
+  readonly score: number;
+  readonly review_threshold?: number;
+  readonly block_threshold?: number;
+  readonly programs: readonly string[];
+}
+
+export interface WireScreenedList {
+  readonly list: string;
+  readonly published_at: string;
+  readonly entry_count: number;
+  readonly content_hash: string;
+}
+
 export interface WireCompliance {
   readonly decision: string;
   readonly rules: readonly WireComplianceRule[];
   readonly report_required?: boolean;
   readonly list_version?: string;
+  readonly screening_index_version?: string;
+  readonly screened_lists?: readonly WireScreenedList[];
+  readonly sanctions_matches?: readonly WireSanctionsMatch[];
 }
 
 export interface WireDecision {
@@ -190,6 +214,58 @@ function complianceRules(compliance: Item): WireComplianceRule[] {
   });
 }
 
+function sanctionsMatches(compliance: Item): WireSanctionsMatch[] {
+  return records(compliance.sanctionsMatches).flatMap((match) => {
+    const field = text(match.field);
+    const list = text(match.list);
+    const entryNumber = text(match.entryNumber);
+    const listedName = text(match.listedName);
+    const matchedName = text(match.matchedName);
+    const score = finiteNumber(match.score);
+    if (
+      field === undefined ||
+      list === undefined ||
+      entryNumber === undefined ||
+      listedName === undefined ||
+      matchedName === undefined ||
+      score === undefined
+    ) {
+      return [];
+    }
+    return [
+      {
+        field,
+        list,
+        entry_number: entryNumber,
+        listed_name: listedName,
+        matched_name: matchedName,
+        alias: match.alias === true,
+        score,
+        ...optional("review_threshold", finiteNumber(match.reviewThreshold)),
+        ...optional("block_threshold", finiteNumber(match.blockThreshold)),
+        programs: Array.isArray(match.programs)
+          ? match.programs.flatMap((program) => text(program) ?? [])
+          : [],
+      },
+    ];
+  });
+}
+
+function screenedLists(compliance: Item): WireScreenedList[] {
+  return records(compliance.screenedLists).flatMap((list) => {
+    const name = text(list.list);
+    const publishedAt = text(list.publishedAt);
+    const entryCount = finiteNumber(list.entryCount);
+    const contentHash = text(list.contentHash);
+    return name === undefined ||
+      publishedAt === undefined ||
+      entryCount === undefined ||
+      contentHash === undefined
+      ? []
+      : [{ list: name, published_at: publishedAt, entry_count: entryCount, content_hash: contentHash }];
+  });
+}
+
 function complianceAssessment(value: unknown): WireCompliance | undefined {
   if (!isRecord(value)) return undefined;
   const decision = text(value.decision);
@@ -202,6 +278,12 @@ function complianceAssessment(value: unknown): WireCompliance | undefined {
       typeof value.reportRequired === "boolean" ? value.reportRequired : undefined,
     ),
     ...optional("list_version", text(value.listVersion)),
+    ...optional("screening_index_version", text(value.screeningIndexVersion)),
+    ...optional("screened_lists", Array.isArray(value.screenedLists) ? screenedLists(value) : undefined),
+    ...optional(
+      "sanctions_matches",
+      Array.isArray(value.sanctionsMatches) ? sanctionsMatches(value) : undefined,
+    ),
   };
 }
 

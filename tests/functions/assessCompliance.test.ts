@@ -1,15 +1,28 @@
 import { expect } from "chai";
 import { assessCompliance } from "../../functions/compliance/assessCompliance";
 import { loadScreeningLists } from "../../functions/compliance/screeningLists";
+import { bundledScreeningIndex } from "../../functions/compliance/sanctions/bundledList";
+import {
+  defaultScreeningThresholds,
+  SanctionsScreener,
+} from "../../functions/compliance/sanctions/sanctionsScreener";
 import listsFile from "../../functions/compliance/lists/screening-lists.json";
 import type { CustomerActivityItem } from "../../functions/shared/customerActivity";
 import type { CanonicalTransaction } from "../../functions/shared/stepContracts";
 import { canonicalTransaction, historyItem } from "./support/transactions";
 
 const lists = loadScreeningLists();
+const screener = new SanctionsScreener(bundledScreeningIndex(), defaultScreeningThresholds);
+
+function assess(
+  transaction: CanonicalTransaction,
+  history: readonly CustomerActivityItem[] = [],
+): ReturnType<typeof assessCompliance> {
+  return assessCompliance(transaction, history, lists, screener);
+}
 
 function ruleIds(transaction: CanonicalTransaction, history: readonly CustomerActivityItem[] = []): string[] {
-  return assessCompliance(transaction, history, lists).rules.map((rule) => rule.ruleId);
+  return assess(transaction, history).rules.map((rule) => rule.ruleId);
 }
 
 function usdTransaction(amountUsdMinor: number): CanonicalTransaction {
@@ -23,27 +36,28 @@ function usdTransaction(amountUsdMinor: number): CanonicalTransaction {
 describe("compliance assessment", () => {
   it("clears an ordinary domestic transaction and stamps the list version", () => {
     // Act
-    const assessment = assessCompliance(canonicalTransaction(), [], lists);
+    const assessment = assess(canonicalTransaction());
     // Assess
-    expect(assessment).to.deep.equal({
+    expect(assessment).to.deep.include({
       decision: "CLEAR",
       rules: [],
       reportRequired: false,
       listVersion: listsFile.version,
+      sanctionsMatches: [],
     });
   });
 
   describe("SANCTIONED_COUNTRY (BLOCK)", () => {
     for (const country of ["CU", "IR", "KP", "SY"]) {
       it(`blocks a customer in ${country}`, () => {
-        const assessment = assessCompliance(canonicalTransaction({ customerCountry: country }), [], lists);
+        const assessment = assess(canonicalTransaction({ customerCountry: country }), []);
         expect(assessment.decision).to.equal("BLOCK");
         expect(assessment.rules.map((rule) => rule.ruleId)).to.include("SANCTIONED_COUNTRY");
       });
     }
 
     it("blocks a merchant in a sanctioned country and names the field", () => {
-      const [hit] = assessCompliance(canonicalTransaction({ merchantCountry: "CU" }), [], lists).rules;
+      const [hit] = assess(canonicalTransaction({ merchantCountry: "CU" }), []).rules;
       expect(hit).to.deep.include({ ruleId: "SANCTIONED_COUNTRY", outcome: "BLOCK" });
       expect(hit.message).to.match(/^merchantCountry CU /);
     });
@@ -58,24 +72,68 @@ describe("compliance assessment", () => {
     });
   });
 
-  describe("SANCTIONED_PARTY (BLOCK)", () => {
-    it("blocks a customer whose name matches a listed party in any word order", () => {
+  describe("SANCTIONED_PARTY (BLOCK or REVIEW, on the OFAC SDN list)", () => {
+    it("blocks a customer named as a listed individual in natural word order, and records the match", () => {
       // Act
-      const assessment = assessCompliance(canonicalTransaction({ customerName: "Jong-Un KIM" }), [], lists);
+      const assessment = assess(canonicalTransaction({ customerName: "Mousa Mohammed Abu Marzook" }));
       // Assess
       expect(assessment.decision).to.equal("BLOCK");
-      expect(assessment.rules[0]).to.deep.include({ ruleId: "SANCTIONED_PARTY", outcome: "BLOCK" });
-      expect(assessment.rules[0].message).to.contain('customerName matches sanctioned party "KIM JONG UN"');
+      expect(assessment.rules).to.deep.equal([
+        {
+          ruleId: "SANCTIONED_PARTY",
+          outcome: "BLOCK",
+          message:
+            'customerName matches OFAC-SDN entry 3754 "ABU MARZOOK, Mousa Mohammed" with score 1 ' +
+            "(block threshold 0.97; programs SDGT)",
+        },
+      ]);
+      expect(assessment.sanctionsMatches).to.deep.equal([
+        {
+          field: "customerName",
+          list: "OFAC-SDN",
+          entryNumber: "3754",
+          listedName: "ABU MARZOOK, Mousa Mohammed",
+          matchedName: "ABU MARZOOK, Mousa Mohammed",
+          alias: false,
+          score: 1,
+          reviewThreshold: 0.91,
+          blockThreshold: 0.97,
+          programs: ["SDGT"],
+        },
+      ]);
     });
 
-    it("blocks a merchant matching a listed alias, after removing diacritics", () => {
-      expect(ruleIds(canonicalTransaction({ merchantName: "Banco Nacional de Cuba" }))).to.deep.equal([
-        "SANCTIONED_PARTY",
+    it("names the alias that matched a merchant", () => {
+      const assessment = assess(canonicalTransaction({ merchantName: "Seastar III" }));
+      expect(assessment.decision).to.equal("BLOCK");
+      expect(assessment.sanctionsMatches[0]).to.deep.include({
+        field: "merchantName",
+        entryNumber: "15076",
+        listedName: "SEA STAR III",
+        matchedName: "SEASTAR III",
+        alias: true,
+      });
+    });
+
+    it("sends a near match (one typo) to REVIEW, not BLOCK", () => {
+      const assessment = assess(canonicalTransaction({ merchantName: "Banco Nacional de Kuba" }));
+      expect(assessment.decision).to.equal("REVIEW");
+      expect(assessment.rules[0]).to.deep.include({ ruleId: "SANCTIONED_PARTY", outcome: "REVIEW" });
+      expect(assessment.sanctionsMatches[0].entryNumber).to.equal("306");
+      expect(assessment.sanctionsMatches[0].score).to.be.within(0.91, 0.97);
+    });
+
+    it("stamps every assessment with the screened lists' versions", () => {
+      const assessment = assess(canonicalTransaction());
+      expect(assessment.screeningIndexVersion).to.equal("OFAC-SDN@2024-05-03#210ca6b4a818");
+      expect(assessment.screenedLists).to.deep.equal([
+        {
+          list: "OFAC-SDN",
+          publishedAt: "2024-05-03",
+          entryCount: 14965,
+          contentHash: "210ca6b4a8187a34e0850be69ecc6e918f23ad7778b8b5b2f9c9d5fbbaf4e0cb",
+        },
       ]);
-      expect(ruleIds(canonicalTransaction({ merchantName: "Eclair Holdings Sarl" }))).to.deep.equal([
-        "SANCTIONED_PARTY",
-      ]);
-      expect(ruleIds(canonicalTransaction({ merchantName: "IRISL" }))).to.deep.equal(["SANCTIONED_PARTY"]);
     });
 
     it("does not fire for unlisted names or absent names", () => {
@@ -88,7 +146,7 @@ describe("compliance assessment", () => {
 
   describe("HIGH_RISK_JURISDICTION (REVIEW)", () => {
     it("sends a FATF call-for-action country to REVIEW", () => {
-      const assessment = assessCompliance(canonicalTransaction({ merchantCountry: "MM" }), [], lists);
+      const assessment = assess(canonicalTransaction({ merchantCountry: "MM" }), []);
       expect(assessment.decision).to.equal("REVIEW");
       expect(assessment.rules[0].message).to.equal(
         "merchantCountry MM is on the FATF call-for-action list (FATF-2025-10)",
@@ -96,9 +154,7 @@ describe("compliance assessment", () => {
     });
 
     it("sends an increased-monitoring country to REVIEW", () => {
-      expect(assessCompliance(canonicalTransaction({ customerCountry: "VN" }), [], lists).decision).to.equal(
-        "REVIEW",
-      );
+      expect(assess(canonicalTransaction({ customerCountry: "VN" }), []).decision).to.equal("REVIEW");
     });
 
     it("no longer flags countries removed at the October 2025 plenary", () => {
@@ -108,7 +164,7 @@ describe("compliance assessment", () => {
     });
 
     it("blocks a country that is both sanctioned and on the FATF list, reporting both rules", () => {
-      const assessment = assessCompliance(canonicalTransaction({ customerCountry: "IR" }), [], lists);
+      const assessment = assess(canonicalTransaction({ customerCountry: "IR" }), []);
       expect(assessment.decision).to.equal("BLOCK");
       expect(assessment.rules.map((rule) => rule.ruleId)).to.deep.equal([
         "SANCTIONED_COUNTRY",
@@ -120,7 +176,7 @@ describe("compliance assessment", () => {
   describe("CTR_THRESHOLD (REPORT)", () => {
     it("flags more than 10,000 USD for a report without changing CLEAR", () => {
       // Act
-      const assessment = assessCompliance(usdTransaction(1_000_001), [], lists);
+      const assessment = assess(usdTransaction(1_000_001), []);
       // Assess
       expect(assessment.decision).to.equal("CLEAR");
       expect(assessment.reportRequired).to.equal(true);
@@ -129,13 +185,13 @@ describe("compliance assessment", () => {
     });
 
     it("does not flag exactly 10,000.00 USD", () => {
-      const assessment = assessCompliance(usdTransaction(1_000_000), [], lists);
+      const assessment = assess(usdTransaction(1_000_000), []);
       expect(assessment.reportRequired).to.equal(false);
       expect(assessment.rules).to.deep.equal([]);
     });
 
     it("keeps REVIEW or BLOCK from other rules while also requiring a report", () => {
-      const assessment = assessCompliance({ ...usdTransaction(2_000_000), customerCountry: "KP" }, [], lists);
+      const assessment = assess({ ...usdTransaction(2_000_000), customerCountry: "KP" }, []);
       expect(assessment).to.include({ decision: "BLOCK", reportRequired: true });
     });
   });
@@ -145,7 +201,7 @@ describe("compliance assessment", () => {
       // Prepare: 6,000 + 5,000 earlier today, 1,000 now
       const history = [historyItem(60, 600_000), historyItem(60 * 20, 500_000)];
       // Act
-      const assessment = assessCompliance(usdTransaction(100_000), history, lists);
+      const assessment = assess(usdTransaction(100_000), history);
       // Assess
       expect(assessment.decision).to.equal("REVIEW");
       expect(assessment.rules).to.have.length(1);
@@ -195,9 +251,7 @@ describe("compliance assessment", () => {
   it("is deterministic: the same transaction and history give the same answer", () => {
     const history = [historyItem(60, 600_000), historyItem(120, 500_000)];
     const transaction = { ...usdTransaction(100_000), customerCountry: "VN" };
-    expect(assessCompliance(transaction, [...history].reverse(), lists)).to.deep.equal(
-      assessCompliance(transaction, history, lists),
-    );
+    expect(assess(transaction, [...history].reverse())).to.deep.equal(assess(transaction, history));
   });
 
   it("rejects a malformed list file at load time", () => {

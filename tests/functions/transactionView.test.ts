@@ -111,6 +111,62 @@ describe("transaction status rendering", () => {
     ]);
   });
 
+  it("shows an analyst why a name was blocked: list, entry, matched alias, score and list versions", () => {
+    // Prepare: the compliance record as the ComplianceCheck step stores it
+    const decision = {
+      status: "REJECTED",
+      compliance: {
+        decision: "BLOCK",
+        rules: [{ ruleId: "SANCTIONED_PARTY", outcome: "BLOCK", message: "m" }],
+        listVersion: "2026-12-07.1",
+        screeningIndexVersion: "OFAC-SDN@2024-05-03#210ca6b4a818",
+        screenedLists: [
+          { list: "OFAC-SDN", publishedAt: "2024-05-03", entryCount: 14965, contentHash: "210ca6b4" },
+        ],
+        sanctionsMatches: [
+          {
+            field: "merchantName",
+            list: "OFAC-SDN",
+            entryNumber: "15076",
+            listedName: "SEA STAR III",
+            matchedName: "SEASTAR III",
+            alias: true,
+            score: 0.98,
+            reviewThreshold: 0.91,
+            blockThreshold: 0.97,
+            programs: ["IRAN"],
+          },
+        ],
+      },
+    };
+    // Act
+    const compliance = renderDecision(decision)?.compliance;
+    // Assess
+    expect(compliance).to.deep.equal({
+      decision: "BLOCK",
+      rules: [{ rule_id: "SANCTIONED_PARTY", outcome: "BLOCK", message: "m" }],
+      list_version: "2026-12-07.1",
+      screening_index_version: "OFAC-SDN@2024-05-03#210ca6b4a818",
+      screened_lists: [
+        { list: "OFAC-SDN", published_at: "2024-05-03", entry_count: 14965, content_hash: "210ca6b4" },
+      ],
+      sanctions_matches: [
+        {
+          field: "merchantName",
+          list: "OFAC-SDN",
+          entry_number: "15076",
+          listed_name: "SEA STAR III",
+          matched_name: "SEASTAR III",
+          alias: true,
+          score: 0.98,
+          review_threshold: 0.91,
+          block_threshold: 0.97,
+          programs: ["IRAN"],
+        },
+      ],
+    });
+  });
+
   it("renders a transaction rejected at validation with its reasons only (no fraud, no compliance)", () => {
     // Act
     const view = renderTransaction(rejectedItemFixture.transactionId, structuredClone(rejectedItemFixture));

@@ -82,7 +82,7 @@ for (const stack of ["dev", "prod"]) {
       ];
       const bare = subjects.filter((resource) => !configurationTypes.includes(resource.type));
       const buckets = recorder.ofType("aws:s3/bucket:Bucket").map((bucket) => bucket.name);
-      expect(buckets).to.have.length(2);
+      expect(buckets).to.have.length(3);
       for (const policy of [s3BucketEncrypted, s3PublicAccessBlocked]) {
         const outcome = await runPolicy(policy, bare);
         expect(outcome.violations.map((violation) => violation.resource)).to.have.members(buckets);

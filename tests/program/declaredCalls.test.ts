@@ -8,7 +8,12 @@
  * aggregated client `client.putItem(...)`). The code base uses none, and the scan would miss it.
  */
 import { expect } from "chai";
-import { functionAwsCalls, type DeclaredFunction } from "../../components/functionAwsCalls";
+import {
+  functionAwsCalls,
+  outsideVpcFunctions,
+  vpcFunctionAwsCalls,
+  type DeclaredFunction,
+} from "../../components/functionAwsCalls";
 import {
   declaredStatements,
   interfaceEndpointServicesFor,
@@ -89,7 +94,7 @@ describe("generated role statements and endpoints (pure)", () => {
   });
 
   it("derive interface endpoints from what code sends, leaving out gateway services and calls made via a service", () => {
-    expect(interfaceEndpointServicesFor(Object.values(functionAwsCalls))).to.deep.equal([
+    expect(interfaceEndpointServicesFor(vpcFunctionAwsCalls())).to.deep.equal([
       "events",
       "secretsmanager",
       "sns",
@@ -102,5 +107,12 @@ describe("generated role statements and endpoints (pure)", () => {
         ],
       ]),
     ).to.deep.equal(["sqs"]);
+  });
+
+  it("leave the functions outside the VPC out of the endpoints: the refresh reaches AWS over the internet", () => {
+    expect(outsideVpcFunctions).to.deep.equal(["screening-lists-refresh"]);
+    const refresh = functionAwsCalls["screening-lists-refresh"];
+    expect(vpcFunctionAwsCalls()).to.not.include(refresh);
+    expect(vpcFunctionAwsCalls()).to.have.length(Object.keys(functionAwsCalls).length - 1);
   });
 });

@@ -31,8 +31,11 @@ function statementsOf(resource: RecordedResource): Statement[] {
   return document.Statement;
 }
 
-/** The functions Lambda invokes asynchronously (S3 notifications, EventBridge rules and schedules). */
-const asynchronouslyInvoked = ["csv-intake", "csv-transform", "notifier", "archival"];
+/**
+ * The functions Lambda invokes asynchronously (S3 notifications, EventBridge rules and schedules),
+ * by ContainerFunction name ("screening-lists" runs functions/screening-lists-refresh).
+ */
+const asynchronouslyInvoked = ["csv-intake", "csv-transform", "notifier", "archival", "screening-lists"];
 
 describe("the key policy lets EventBridge publish to the encrypted alerts topic", () => {
   it("has no aws:SourceAccount, aws:SourceArn or aws:SourceOrgID on the events.amazonaws.com statement", () => {
@@ -105,11 +108,13 @@ for (const stack of ["dev", "prod"]) {
         expect(reserved).to.deep.equal([]);
       } else {
         expect(config.archive.reservedConcurrency).to.equal(1);
+        expect(config.sanctions.reservedConcurrency).to.equal(1);
         expect(Object.fromEntries(reserved)).to.deep.equal({
           "validation-function": 100,
           "fraud-detection-function": 100,
           "compliance-function": 100,
           "archival-function": 1,
+          "screening-lists-function": 1,
         });
       }
     });
@@ -117,7 +122,7 @@ for (const stack of ["dev", "prod"]) {
     it("builds each image as one linux/arm64 manifest without provenance or SBOM attestations", () => {
       expect(recorder.ofType("docker:index/image:Image")).to.deep.equal([]);
       const images = recorder.ofType("docker:index/registryImage:RegistryImage");
-      expect(images).to.have.length(10);
+      expect(images).to.have.length(11);
       for (const image of images) {
         const build = image.inputs.build as Record<string, unknown>;
         expect(build.platform, image.name).to.equal("linux/arm64");
@@ -172,9 +177,11 @@ for (const stack of ["dev", "prod"]) {
       }
     });
 
-    it("gives the archival schedule's target a dead-letter queue", () => {
-      const target = recorder.one("aws:cloudwatch/eventTarget:EventTarget", "archival-schedule-target");
-      expect(target.inputs.deadLetterConfig).to.have.property("arn").that.is.a("string");
+    it("gives the archival and list-refresh schedules' targets a dead-letter queue", () => {
+      for (const name of ["archival-schedule-target", "screening-lists-schedule-target"]) {
+        const target = recorder.one("aws:cloudwatch/eventTarget:EventTarget", name);
+        expect(target.inputs.deadLetterConfig, name).to.have.property("arn").that.is.a("string");
+      }
     });
 
     it("alarms when EventBridge cannot put an event into a rule's dead-letter queue", () => {
@@ -188,7 +195,7 @@ for (const stack of ["dev", "prod"]) {
       const alarms = recorder
         .ofType("aws:cloudwatch/metricAlarm:MetricAlarm")
         .filter((alarm) => alarm.inputs.metricName === "InvocationsFailedToBeSentToDlq");
-      expect(rulesWithQueues.size).to.equal(6);
+      expect(rulesWithQueues.size).to.equal(7);
       expect(
         new Set(alarms.map((alarm) => String((alarm.inputs.dimensions as Record<string, string>).RuleName))),
       ).to.deep.equal(rulesWithQueues);

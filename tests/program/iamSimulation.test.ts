@@ -126,6 +126,23 @@ for (const stack of ["dev", "prod"]) {
       ]);
     });
 
+    it("simulates the list refresh outside the VPC: its declared calls and on-failure delivery, no network interfaces", () => {
+      const calls = functionCalls(graph, "screening-lists-refresh");
+      const bucket = graph.arnOf("aws:s3/bucket:Bucket", "screening-lists-bucket");
+      const actions = calls.map((call) => `${call.action} ${call.resource}`);
+      expect(actions).to.include.members([
+        `s3:GetObject ${bucket}/latest.json`,
+        `s3:PutObject ${bucket}/latest.json`,
+        `sqs:SendMessage ${graph.arnOf("aws:sqs/queue:Queue", "async-failures-queue")}`,
+      ]);
+      expect(actions.some((action) => action.startsWith(`s3:PutObject ${bucket}/indexes/`))).to.equal(true);
+      expect(calls.filter((call) => call.action.startsWith("ec2:"))).to.deep.equal([]);
+      const policy = graph.documentOf<PolicyDocument>(
+        graph.one("aws:iam/rolePolicy:RolePolicy", "screening-lists-policy"),
+      );
+      expect(policy.Statement.map((statement) => statement.Sid)).to.not.include("ManageVpcNetworkInterfaces");
+    });
+
     it("catches the key policy that dropped high-value alerts: aws:SourceAccount on EventBridge's statement denies its KMS calls", async () => {
       const keyPolicy = graph.documentOf<PolicyDocument>(graph.one("aws:kms/key:Key", "data-key"));
       const conditioned = {

@@ -67,6 +67,27 @@ describe("stack configuration", () => {
     }
   });
 
+  it("sanctions: screening thresholds and list refresh settings default to what the benchmark chose", () => {
+    expect(parseStackConfig(valid).sanctions).to.deep.equal({
+      reviewScore: 0.91,
+      blockScore: 0.97,
+      refreshSchedule: "rate(6 hours)",
+      staleAfterHours: 36,
+      recheckSeconds: 300,
+      minimumRetainedShare: 0.9,
+    });
+  });
+
+  it("sanctions.reservedConcurrency: none by default (a new account may reserve nothing), a positive integer when set", () => {
+    expect(
+      parseStackConfig({ ...valid, sanctions: { reservedConcurrency: 1 } }).sanctions.reservedConcurrency,
+    ).to.equal(1);
+    expect(() => parseStackConfig({ ...valid, sanctions: { reservedConcurrency: 0 } })).to.throw(
+      StackConfigError,
+      /sanctions\.reservedConcurrency/,
+    );
+  });
+
   it("upload.intakeTimeoutSeconds: csv-intake's timeout, 900 s by default, 30 to 900", () => {
     expect(parseStackConfig(valid).upload.intakeTimeoutSeconds).to.equal(900);
     for (const bad of [29, 901]) {
@@ -233,6 +254,24 @@ describe("stack configuration", () => {
       /monitoring\.webhookSignatureFailuresPer5Minutes/,
     ],
     ["an unknown monitoring key", { ...valid, monitoring: { errorRate: 5 } }, /monitoring: .*errorRate/],
+    [
+      "a sanctions review score above the block score",
+      { ...valid, sanctions: { reviewScore: 0.98, blockScore: 0.95 } },
+      /sanctions\.reviewScore/,
+    ],
+    [
+      "a stale-list window CloudWatch cannot evaluate",
+      { ...valid, sanctions: { staleAfterHours: 200 } },
+      /sanctions\.staleAfterHours/,
+    ],
+    [
+      "a list source of an unknown format",
+      {
+        ...valid,
+        sanctions: { sources: [{ list: "UN", url: "https://example.test/un.xml", format: "un-xml" }] },
+      },
+      /sanctions\.sources/,
+    ],
     [
       "an unknown key (a typo would otherwise be ignored)",
       { ...valid, alertEmial: "x@example.com" },

@@ -118,6 +118,7 @@ for (const stack of ["dev", "prod"]) {
         "csv-transform-function",
         "notifier-function",
         "archival-function",
+        "screening-lists-function",
       ]);
       const logGroups = recorder.ofType("aws:cloudwatch/logGroup:LogGroup");
       for (const fn of functions) {
@@ -139,8 +140,9 @@ for (const stack of ["dev", "prod"]) {
 
     it(`reserves concurrency for each state machine step ${stack === "prod" ? "(100)" : "(none in dev)"}, not for the HTTP functions`, () => {
       for (const fn of recorder.ofType("aws:lambda/function:Function")) {
-        // One archival run at a time in prod: two would write the same partition's manifest.
-        if (fn.name === "archival-function") {
+        // One archival run at a time in prod: two would write the same partition's manifest; one
+        // list refresh at a time in prod: two would race on latest.json.
+        if (fn.name === "archival-function" || fn.name === "screening-lists-function") {
           expect(fn.inputs.reservedConcurrentExecutions).to.equal(stack === "prod" ? 1 : undefined);
           continue;
         }
@@ -155,8 +157,8 @@ for (const stack of ["dev", "prod"]) {
 
     it("gives every log group a retention period", () => {
       const logGroups = recorder.ofType("aws:cloudwatch/logGroup:LogGroup");
-      // Ten functions, the state machine, and the API's access and execution logs.
-      expect(logGroups).to.have.length(13);
+      // Eleven functions, the state machine, and the API's access and execution logs.
+      expect(logGroups).to.have.length(14);
       for (const group of logGroups)
         expect(group.inputs.retentionInDays, group.name).to.equal(config.logRetentionDays);
       if (stack === "prod") expect(config.logRetentionDays).to.equal(30);
@@ -165,8 +167,8 @@ for (const stack of ["dev", "prod"]) {
     it("grants no wildcard IAM action, and '*' resources only where AWS requires them", () => {
       const stateMachineLogDelivery = new Set([...logDeliveryActions, ...tracingActions]);
       const policies = recorder.ofType("aws:iam/rolePolicy:RolePolicy");
-      // Ten functions, the state machine, and EventRouting's target role.
-      expect(policies).to.have.length(12);
+      // Eleven functions, the state machine, and EventRouting's target role.
+      expect(policies).to.have.length(13);
       for (const policy of policies) {
         for (const statement of policyStatements(policy)) {
           for (const action of asList(statement.Action)) expect(action, policy.name).not.to.contain("*");
@@ -222,7 +224,7 @@ for (const stack of ["dev", "prod"]) {
       ]);
     });
 
-    it("has exactly two topics (business alerts, ops), eight dead-letter queues and the on-failure queue, six event rules, one REST API and one dashboard", () => {
+    it("has exactly two topics (business alerts, ops), nine dead-letter queues and the on-failure queue, seven event rules, one REST API and one dashboard", () => {
       expect(recorder.ofType("aws:sns/topic:Topic").map((topic) => topic.name)).to.have.members([
         "data-alerts",
         "ops-topic",
@@ -247,6 +249,7 @@ for (const stack of ["dev", "prod"]) {
         "csv-decisions-dlq",
         "csv-load-continued-dlq",
         "archival-schedule-dlq",
+        "screening-lists-schedule-dlq",
         "async-failures-queue",
       ]);
       expect(recorder.ofType("aws:cloudwatch/eventRule:EventRule").map((rule) => rule.name)).to.have.members([
@@ -256,6 +259,7 @@ for (const stack of ["dev", "prod"]) {
         "csv-decisions-rule",
         "csv-load-continued-rule",
         "archival-schedule",
+        "screening-lists-schedule",
       ]);
       expect(recorder.ofType("aws:apigateway/restApi:RestApi").map((api) => api.name)).to.deep.equal([
         "ingest-api",
@@ -264,15 +268,16 @@ for (const stack of ["dev", "prod"]) {
       expect(dashboard.inputs.dashboardName).to.equal(`${project}-program-${stack}`);
     });
 
-    it("has exactly 41 alarms: error rate and throttles per function (10), the state machine's two, one per queue (9), one per rule's dead-letter delivery (6), the API's two, webhook signatures and the archival no-run alarm", () => {
+    it("has exactly 46 alarms: error rate and throttles per function (11), the state machine's two, one per queue (10), one per rule's dead-letter delivery (7), the API's two, webhook signatures, the archival no-run and the stale-list alarms", () => {
       const alarms = recorder.ofType("aws:cloudwatch/metricAlarm:MetricAlarm");
-      expect(alarms).to.have.length(10 * 2 + 2 + 9 + 6 + 2 + 1 + 1);
-      expect(alarms.filter((alarm) => alarm.name.endsWith("-error-rate"))).to.have.length(10);
-      expect(alarms.filter((alarm) => alarm.name.endsWith("-throttles"))).to.have.length(10);
+      expect(alarms).to.have.length(11 * 2 + 2 + 10 + 7 + 2 + 1 + 1 + 1);
+      expect(alarms.filter((alarm) => alarm.name.endsWith("-error-rate"))).to.have.length(11);
+      expect(alarms.filter((alarm) => alarm.name.endsWith("-throttles"))).to.have.length(11);
+      expect(alarms.filter((alarm) => alarm.name === "screening-lists-stale-lists")).to.have.length(1);
       expect(
         alarms.filter((alarm) => alarm.name.startsWith("monitoring-dlq-delivery-failed-")),
-      ).to.have.length(6);
-      expect(alarms.filter((alarm) => alarm.name.startsWith("monitoring-dlq-"))).to.have.length(9 + 6);
+      ).to.have.length(7);
+      expect(alarms.filter((alarm) => alarm.name.startsWith("monitoring-dlq-"))).to.have.length(10 + 7);
       // The any-error alarms ContainerFunction used to create are gone: the error rate replaces them.
       expect(alarms.filter((alarm) => /-errors$/.test(alarm.name))).to.have.length(0);
     });
@@ -387,13 +392,14 @@ for (const stack of ["dev", "prod"]) {
       });
     });
 
-    it("has exactly ten Lambda invoke permissions and seven dead-letter queue policies", () => {
+    it("has exactly eleven Lambda invoke permissions and eight dead-letter queue policies", () => {
       expect(recorder.ofType("aws:lambda/permission:Permission").map((grant) => grant.name)).to.have.members([
         "csv-decisions-invoke",
         "csv-load-continued-invoke",
         "uploads-notifications-intake-permission",
         "uploads-notifications-transform-permission",
         "archival-schedule-permission",
+        "screening-lists-schedule-permission",
         "ingest-webhook-post-permission",
         "ingest-transaction-get-permission",
         "ingest-upload-post-permission",
@@ -404,6 +410,7 @@ for (const stack of ["dev", "prod"]) {
       expect(recorder.ofType("aws:sqs/queuePolicy:QueuePolicy").map((policy) => policy.name)).to.have.members(
         [
           "archival-schedule-dlq-policy",
+          "screening-lists-schedule-dlq-policy",
           "routing-high-dlq-policy",
           "routing-medium-dlq-policy",
           "routing-low-dlq-policy",

@@ -140,6 +140,7 @@ export function pipelineResourceArns(graph: StackGraph): Record<PipelineResource
     fileStatusTable: table("uploads-file-status"),
     uploadsBucket: graph.arnOf("aws:s3/bucket:Bucket", "uploads-bucket"),
     archiveBucket: graph.arnOf("aws:s3/bucket:Bucket", "archival-bucket"),
+    screeningListsBucket: graph.arnOf("aws:s3/bucket:Bucket", "screening-lists-bucket"),
     eventBus: `arn:aws:events:${region}:${accountId}:event-bus/${graph.eventBusName}`,
     alertsTopic: graph.arnOf("aws:sns/topic:Topic", "data-alerts"),
     pipelineKey: graph.arnOf("aws:kms/key:Key", "data-key"),
@@ -230,16 +231,39 @@ function contextsFor(condition: PolicyStatement["Condition"]): Record<string, st
   return contexts;
 }
 
+/**
+ * The name of a function folder's ContainerFunction in the graph (its role `<name>-role`, policy
+ * `<name>-policy`, log group `<name>-logs`), found by the image built from that folder.
+ */
+export function functionResourceName(graph: StackGraph, folder: DeclaredFunction): string {
+  const image = graph
+    .ofType("docker:index/registryImage:RegistryImage")
+    .find(
+      (candidate) =>
+        (candidate.inputs.build as { buildArgs?: Record<string, string> } | undefined)?.buildArgs
+          ?.FUNCTION === folder,
+    );
+  if (image === undefined) throw new Error(`no image is built from functions/${folder}`);
+  return image.name.replace(/-image$/, "");
+}
+
+/** Whether the graph's function of that name runs in the VPC (has subnets). */
+export function inVpc(graph: StackGraph, name: string): boolean {
+  const fn = graph.one("aws:lambda/function:Function", `${name}-function`);
+  const vpcConfig = fn.inputs.vpcConfig as { subnetIds?: readonly unknown[] } | undefined;
+  return (vpcConfig?.subnetIds?.length ?? 0) > 0;
+}
+
 /** Calls of one function: its declared calls, plus what Lambda does with its role. */
 export function functionCalls(
   graph: StackGraph,
   folder: DeclaredFunction,
   policy?: PolicyDocument,
 ): SimulatedCall[] {
+  const name = functionResourceName(graph, folder);
   const rolePolicy =
-    policy ??
-    graph.documentOf<PolicyDocument>(graph.one("aws:iam/rolePolicy:RolePolicy", `${folder}-policy`));
-  const principal = sessionOf(`${folder}-role`);
+    policy ?? graph.documentOf<PolicyDocument>(graph.one("aws:iam/rolePolicy:RolePolicy", `${name}-policy`));
+  const principal = sessionOf(`${name}-role`);
   const arns = pipelineResourceArns(graph);
   const calls: SimulatedCall[] = [];
   const push = (sid: string, action: string, resource: string, context: Record<string, string | string[]>) =>
@@ -279,7 +303,7 @@ export function functionCalls(
   // (Lambda Developer Guide, "Defining Lambda function permissions with an execution role").
   const logGroup = graph.rewrite(
     String(
-      graph.ofType("aws:cloudwatch/logGroup:LogGroup").find((group) => group.name === `${folder}-logs`)?.state
+      graph.ofType("aws:cloudwatch/logGroup:LogGroup").find((group) => group.name === `${name}-logs`)?.state
         .arn,
     ),
   );
@@ -288,17 +312,20 @@ export function functionCalls(
   }
   for (const action of ["xray:PutTraceSegments", "xray:PutTelemetryRecords"])
     push("SendTraces", action, "*", {});
-  const eni = `arn:aws:ec2:${region}:${accountId}:network-interface/eni-0123456789abcdef0`;
-  for (const action of ["ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets"]) {
-    push("ManageVpcNetworkInterfaces", action, "*", {});
-  }
-  for (const action of [
-    "ec2:CreateNetworkInterface",
-    "ec2:DeleteNetworkInterface",
-    "ec2:AssignPrivateIpAddresses",
-    "ec2:UnassignPrivateIpAddresses",
-  ]) {
-    push("ManageVpcNetworkInterfaces", action, eni, {});
+  // A function outside the VPC has no network interfaces for Lambda to manage.
+  if (inVpc(graph, name)) {
+    const eni = `arn:aws:ec2:${region}:${accountId}:network-interface/eni-0123456789abcdef0`;
+    for (const action of ["ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets"]) {
+      push("ManageVpcNetworkInterfaces", action, "*", {});
+    }
+    for (const action of [
+      "ec2:CreateNetworkInterface",
+      "ec2:DeleteNetworkInterface",
+      "ec2:AssignPrivateIpAddresses",
+      "ec2:UnassignPrivateIpAddresses",
+    ]) {
+      push("ManageVpcNetworkInterfaces", action, eni, {});
+    }
   }
 
   // A failed asynchronous invocation goes to the on-failure queue, sent by Lambda with the role
@@ -306,7 +333,7 @@ export function functionCalls(
   // and SQS encrypts it with the key on the role's behalf.
   const invokeConfig = graph
     .ofType("aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig")
-    .find((config) => config.name === `${folder}-async`);
+    .find((config) => config.name === `${name}-async`);
   if (invokeConfig !== undefined) {
     const destination = graph.rewrite(
       (invokeConfig.inputs.destinationConfig as { onFailure: { destination: string } }).onFailure.destination,
