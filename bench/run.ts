@@ -19,7 +19,14 @@ import {
   quickDomainCount,
   runDomainSuite,
 } from "./domain/suite";
-import { bundlesTable, defaultInitRuns, quickInitRuns, runBundlesSuite } from "./bundles/suite";
+import {
+  bundlesTable,
+  bundleTargets,
+  defaultInitRuns,
+  meetsTargets,
+  quickInitRuns,
+  runBundlesSuite,
+} from "./bundles/suite";
 import {
   defaultEndToEndConcurrency,
   defaultEndToEndRequests,
@@ -87,6 +94,11 @@ const suites: Record<string, Suite> = {
       const result = await runBundlesSuite({ runs: options.runs });
       say();
       say(bundlesTable(result));
+      const met = result.bundles.filter((bundle) => meetsTargets(bundle) === "yes").length;
+      say();
+      say(
+        `${met} of ${result.bundles.length} functions meet the targets (≤ ${bundleTargets.maxBytes / 1024} KiB, ≤ ${bundleTargets.maxInitMedianMs} ms init median, source maps on as deployed).`,
+      );
       return { results: result, ok: true };
     },
   },
