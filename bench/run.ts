@@ -37,6 +37,7 @@ import {
 import {
   capacityBoundsTable,
   capacityCostTable,
+  archivalRunTable,
   capacityDurationTable,
   capacitySummaryTable,
   runCapacitySuite,
@@ -124,6 +125,9 @@ const suites: Record<string, Suite> = {
       say(capacityCostTable(result));
       say();
       say(capacityDurationTable(result));
+      say();
+      say("Archival, one hourly run at the target rate (BatchGet 100 keys, conditional deletes one by one):");
+      say(archivalRunTable(result));
       for (const row of result.rows) {
         say();
         say(`Throughput bounds, ${row.deployment.label}:`);

@@ -123,7 +123,7 @@ export interface ArchivalSummary {
   readonly nextDay: string;
 }
 
-const defaultItemConcurrency = 16;
+export const defaultItemConcurrency = 16;
 export const defaultPartConcurrency = 4;
 const partitionKey = transactionsTableDefinition.partitionKey;
 
