@@ -42,6 +42,7 @@ import {
   capacitySummaryTable,
   runCapacitySuite,
 } from "./capacity/suite";
+import { archivalTable, defaultArchivalItems, quickArchivalItems, runArchivalSuite } from "./archival/suite";
 
 interface BenchOptions {
   readonly sizes: readonly number[];
@@ -114,6 +115,20 @@ const suites: Record<string, Suite> = {
       const complete = result.accepted === result.requests && result.decided === result.accepted;
       if (!complete) say("WARNING: not every request was accepted and decided; see the JSON.");
       return { results: result, ok: complete };
+    },
+  },
+  archival: {
+    async run(options) {
+      const result = await runArchivalSuite({
+        items: options.quick ? quickArchivalItems : defaultArchivalItems,
+      });
+      say();
+      say(archivalTable(result));
+      say();
+      say(
+        "Emulators on this machine's cores; one hourly run at the target rate is modelled by the capacity suite.",
+      );
+      return { results: result, ok: result.complete };
     },
   },
   capacity: {
