@@ -10,7 +10,7 @@
  * so it runs after them.
  */
 import { machineInfo, say, writeResults } from "./lib/report";
-import { csvGrowthTable, csvTable, defaultCsvSizes, runCsvSuite } from "./csv/suite";
+import { csvGrowthTable, csvReferenceTable, csvTable, defaultCsvSizes, runCsvSuite } from "./csv/suite";
 import {
   defaultDomainCount,
   defaultDomainSeed,
@@ -72,6 +72,9 @@ const suites: Record<string, Suite> = {
       say();
       say("Peak RSS (MB) as the file grows:");
       say(csvGrowthTable(result));
+      say();
+      say("Against the references (bare csv-parse, plain-JavaScript validation), same files:");
+      say(csvReferenceTable(result));
       say();
       say(
         result.outcomesAgree
