@@ -240,13 +240,14 @@ class ArchivalRun {
         stopped = true;
         break;
       }
-      const keys = await queryDecidedKeys(
-        this.tables,
-        day,
-        this.cutoffIso,
-        this.deps.config.chunkSize,
-        startKey,
-      );
+      let keys;
+      try {
+        keys = await queryDecidedKeys(this.tables, day, this.cutoffIso, this.deps.config.chunkSize, startKey);
+      } catch (error) {
+        // The parts in flight finish (or fail) before the error goes up: nothing is still writing.
+        failure ??= { error };
+        break;
+      }
       if (keys.transactionIds.length > 0) {
         const job: Promise<void> = this.timedChunk(() =>
           this.archiveChunk(day, dayManifest, keys.transactionIds),

@@ -539,9 +539,55 @@ describe("archival job (dynalite + fauxqs)", function () {
       expect(archivedIds(partition)).to.deep.equal(items.map((item) => item.transactionId));
     });
 
+    it("a failed query of the next page waits for the parts in flight before failing the run", async () => {
+      const scene = await bench.newScene({ chunkSize: 100 });
+      await putItems(
+        bench.testDynamoDb,
+        scene.config.transactionsTable,
+        decidedOn(oldDay, 300, "query-fails", 60_000),
+      );
+      let queries = 0;
+      let queryFailed!: () => void;
+      const secondQueryFailed = new Promise<void>((resolve) => (queryFailed = resolve));
+      bench.dynamoDb.middlewareStack.add(
+        (next, context) => async (args) => {
+          const input = args.input as { ExpressionAttributeValues?: Record<string, { S?: string }> };
+          if (
+            context.commandName === "QueryCommand" &&
+            input.ExpressionAttributeValues?.[":day"]?.S === oldDay
+          ) {
+            queries += 1;
+            if (queries === 2) {
+              queryFailed();
+              throw new Error("injected query failure");
+            }
+          }
+          return next(args);
+        },
+        { step: "initialize", name: "failSecondQuery" },
+      );
+      const run = harness(scene, {
+        partConcurrency: 4,
+        // Part 0 deletes only once the next page's query has failed.
+        hooks: { beforeDelete: (_id, part) => (part.index === 0 ? secondQueryFailed : undefined) },
+      });
+      let archivedWhenFailed: number | undefined;
+      try {
+        await runArchival(run.deps, remainingTime());
+      } catch (error) {
+        archivedWhenFailed = run.metrics.total("TransactionsArchived");
+        expect(error).to.be.instanceOf(Error);
+        expect((error as Error).name).to.equal("ArchivalStoreError");
+        expect(String((error as Error).cause)).to.include("injected query failure");
+      } finally {
+        bench.dynamoDb.middlewareStack.remove("failSecondQuery");
+      }
+      expect(archivedWhenFailed, "part 0 had finished when the run failed").to.equal(100);
+    });
+
     it("a crash in one part while others are in flight loses nothing and duplicates nothing", async () => {
       const scene = await bench.newScene({ chunkSize: 100 });
-      const items = decidedOn(oldDay, 1500, "concurrent-crash", 20_000);
+      const items = decidedOn(oldDay, 800, "concurrent-crash", 20_000);
       await putItems(bench.testDynamoDb, scene.config.transactionsTable, items);
       const bucket = scene.config.archiveBucket;
       let deletes = 0;
@@ -572,7 +618,7 @@ describe("archival job (dynalite + fauxqs)", function () {
       expect(archivedIds(partition), "every transaction archived exactly once").to.deep.equal(
         items.map((item) => item.transactionId),
       );
-      expectConsistentManifest(partition, oldDay, 15, 1500);
+      expectConsistentManifest(partition, oldDay, 8, 800);
       expect(await scanIds(bench.testDynamoDb, scene.config.transactionsTable)).to.deep.equal([]);
       expect(await scanIds(bench.testDynamoDb, scene.config.archivedTransactionsTable)).to.deep.equal(
         ids(items),
