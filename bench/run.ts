@@ -10,7 +10,7 @@
  * so it runs after them.
  */
 import { machineInfo, say, writeResults } from "./lib/report";
-import { csvGrowthTable, csvTable, defaultCsvSizes, runCsvSuite } from "./csv/suite";
+import { csvGrowthTable, csvReferenceTable, csvTable, defaultCsvSizes, runCsvSuite } from "./csv/suite";
 import { defaultPanRows, panTable, runPanSuite } from "./pan/suite";
 import {
   defaultDomainCount,
@@ -20,7 +20,14 @@ import {
   quickDomainCount,
   runDomainSuite,
 } from "./domain/suite";
-import { bundlesTable, defaultInitRuns, quickInitRuns, runBundlesSuite } from "./bundles/suite";
+import {
+  bundlesTable,
+  bundleTargets,
+  defaultInitRuns,
+  meetsTargets,
+  quickInitRuns,
+  runBundlesSuite,
+} from "./bundles/suite";
 import {
   defaultEndToEndConcurrency,
   defaultEndToEndRequests,
@@ -41,10 +48,12 @@ import {
 import {
   capacityBoundsTable,
   capacityCostTable,
+  archivalRunTable,
   capacityDurationTable,
   capacitySummaryTable,
   runCapacitySuite,
 } from "./capacity/suite";
+import { archivalTable, defaultArchivalItems, quickArchivalItems, runArchivalSuite } from "./archival/suite";
 
 interface BenchOptions {
   readonly sizes: readonly number[];
@@ -77,6 +86,9 @@ const suites: Record<string, Suite> = {
       say("Peak RSS (MB) as the file grows:");
       say(csvGrowthTable(result));
       say();
+      say("Against the references (bare csv-parse, plain-JavaScript validation), same files:");
+      say(csvReferenceTable(result));
+      say();
       say(
         result.outcomesAgree
           ? "Both implementations found the same rows, valid rows, errors and batches at every size."
@@ -108,6 +120,11 @@ const suites: Record<string, Suite> = {
       const result = await runBundlesSuite({ runs: options.runs });
       say();
       say(bundlesTable(result));
+      const met = result.bundles.filter((bundle) => meetsTargets(bundle) === "yes").length;
+      say();
+      say(
+        `${met} of ${result.bundles.length} functions meet the targets (≤ ${bundleTargets.maxBytes / 1024} KiB, ≤ ${bundleTargets.maxInitMedianMs} ms init median, source maps on as deployed).`,
+      );
       return { results: result, ok: true };
     },
   },
@@ -138,6 +155,20 @@ const suites: Record<string, Suite> = {
       return { results: result, ok: result.meetsTargets };
     },
   },
+  archival: {
+    async run(options) {
+      const result = await runArchivalSuite({
+        items: options.quick ? quickArchivalItems : defaultArchivalItems,
+      });
+      say();
+      say(archivalTable(result));
+      say();
+      say(
+        "Emulators on this machine's cores; one hourly run at the target rate is modelled by the capacity suite.",
+      );
+      return { results: result, ok: result.complete };
+    },
+  },
   capacity: {
     async run() {
       const result = await runCapacitySuite();
@@ -147,6 +178,9 @@ const suites: Record<string, Suite> = {
       say(capacityCostTable(result));
       say();
       say(capacityDurationTable(result));
+      say();
+      say("Archival, one hourly run at the target rate (BatchGet 100 keys, conditional deletes one by one):");
+      say(archivalRunTable(result));
       for (const row of result.rows) {
         say();
         say(`Throughput bounds, ${row.deployment.label}:`);

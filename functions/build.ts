@@ -2,14 +2,16 @@
  * Bundles the Lambda handlers with esbuild: `functions/<dir>/index.ts` becomes one minified
  * CommonJS file `dist/functions/<dir>/index.js` (plus its source map) for the Node.js 22
  * runtime. Everything is bundled, the AWS SDK v3 included: the runtime's own copy is pinned and
- * lags behind, so the functions ship the versions package-lock.json tested.
+ * lags behind, so the functions ship the versions package-lock.json tested. Two plugins drop code
+ * a Lambda bundle can never run (zod's non-English locales, the SDK's credential chain beyond
+ * environment variables); the source map is written beside the bundle, never inline.
  *
  * Usage: `npm run build:functions -- [dir ...]`; with no names, every folder under functions/
  * that has an index.ts, except shared/. Used by functions/Dockerfile and the benchmarks.
  */
 import * as fs from "fs";
 import * as path from "path";
-import { build } from "esbuild";
+import { build, type Plugin } from "esbuild";
 
 /** The folder holding one sub-folder per function. */
 export const functionsRoot = __dirname;
@@ -31,6 +33,8 @@ export interface BundleResult {
   readonly outputFile: string;
   readonly bytes: number;
   readonly sourceMapBytes: number;
+  /** Every input file esbuild put into the bundle, relative to the repository root. */
+  readonly inputs: readonly string[];
 }
 
 /** Function folders (those with an index.ts, shared/ excluded), sorted. */
@@ -51,6 +55,54 @@ export interface BundleOptions {
   readonly outputRoot?: string;
 }
 
+/**
+ * zod's `z` namespace re-exports every message locale (about 250 KiB minified), which no tree
+ * shaking can drop because the namespace object is imported whole. The functions use only the
+ * English messages zod configures itself with, so the locales module is replaced with one that
+ * exports `en` alone; any other locale is then a build error, not a silent fallback.
+ */
+export const zodEnglishOnly: Plugin = {
+  name: "zod-english-only",
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) => {
+      if (!/[\\/]node_modules[\\/]zod[\\/]/.test(args.importer)) return undefined;
+      return { path: path.resolve(args.resolveDir, "..", "locales", "en.js"), namespace: "zod-english-only" };
+    });
+    pluginBuild.onLoad({ filter: /.*/, namespace: "zod-english-only" }, (args) => ({
+      contents: `export { default as en } from ${JSON.stringify(args.path)};`,
+      resolveDir: path.dirname(args.path),
+      loader: "js",
+    }));
+  },
+};
+
+/**
+ * Inside Lambda the SDK's default credential chain always ends at its first link: the runtime
+ * puts the execution role's credentials in AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and
+ * AWS_SESSION_TOKEN. The rest of the chain (SSO, web identity, profiles, processes, the instance
+ * metadata service and the STS and SSO clients they embed, about 90 KiB) can never run there, so
+ * the bundles get a chain of that one link. A bundle is only ever run by Lambda; local mode and
+ * the tests run the TypeScript with the full chain.
+ */
+export const lambdaEnvironmentCredentials: Plugin = {
+  name: "lambda-environment-credentials",
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /^@aws-sdk\/credential-provider-node$/ }, (args) => ({
+      path: args.path,
+      namespace: "lambda-environment-credentials",
+      pluginData: { resolveDir: args.resolveDir },
+    }));
+    pluginBuild.onLoad({ filter: /.*/, namespace: "lambda-environment-credentials" }, (args) => ({
+      contents: [
+        'import { fromEnv } from "@aws-sdk/credential-provider-env";',
+        "export const defaultProvider = (init) => fromEnv(init);",
+      ].join("\n"),
+      resolveDir: (args.pluginData as { resolveDir: string }).resolveDir,
+      loader: "js",
+    }));
+  },
+};
+
 /** Bundles one function into `<outputRoot>/<functionDirectory>/index.js`, replacing what was there. */
 export async function bundleFunction(
   functionDirectory: string,
@@ -64,8 +116,9 @@ export async function bundleFunction(
   const outputDirectory = path.join(outputRoot, functionDirectory);
   const outputFile = path.join(outputDirectory, "index.js");
   fs.rmSync(outputDirectory, { recursive: true, force: true });
-  await build({
+  const built = await build({
     entryPoints: [entryPoint],
+    metafile: true,
     outfile: outputFile,
     bundle: true,
     platform: "node",
@@ -80,6 +133,7 @@ export async function bundleFunction(
     mainFields: ["module", "main"],
     // Licence texts go to a file beside the bundle instead of bloating it.
     legalComments: "linked",
+    plugins: [zodEnglishOnly, lambdaEnvironmentCredentials],
     logLevel: "warning",
   });
   for (const directory of bundledDataDirectories[functionDirectory] ?? []) {
@@ -92,6 +146,7 @@ export async function bundleFunction(
     outputFile,
     bytes: fs.statSync(outputFile).size,
     sourceMapBytes: fs.statSync(`${outputFile}.map`).size,
+    inputs: Object.values(built.metafile.outputs).flatMap((output) => Object.keys(output.inputs)),
   };
 }
 

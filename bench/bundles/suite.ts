@@ -20,6 +20,9 @@ import { median } from "../lib/stats";
 const run = promisify(execFile);
 
 export const defaultInitRuns = 7;
+
+/** What every function must meet: a bundle small enough to load fast, and a quick module init. */
+export const bundleTargets = { maxBytes: 300 * 1024, maxInitMedianMs: 50 } as const;
 export const quickInitRuns = 3;
 
 /** Dummy values: anything the config loaders accept, nothing a client could reach. */
@@ -186,6 +189,15 @@ export async function runBundlesSuite(options: { readonly runs: number }): Promi
   return { runsPerFunction: options.runs, bundles };
 }
 
+/** "yes", or what misses the target. */
+export function meetsTargets(bundle: BundleRun): string {
+  const misses = [
+    ...(bundle.bytes > bundleTargets.maxBytes ? ["size"] : []),
+    ...(bundle.initMedianMs > bundleTargets.maxInitMedianMs ? ["init"] : []),
+  ];
+  return misses.length === 0 ? "yes" : `no (${misses.join(", ")})`;
+}
+
 export function bundlesTable(result: BundlesSuiteResult): string {
   const kib = (bytes: number): string => (bytes / 1024).toFixed(1);
   const rows = result.bundles.map((bundle) => [
@@ -197,6 +209,7 @@ export function bundlesTable(result: BundlesSuiteResult): string {
     `${bundle.initMinMs.toFixed(1)}-${bundle.initMaxMs.toFixed(1)}`,
     bundle.initWithoutSourceMapsMedianMs.toFixed(1),
     bundle.rssAfterInitMB.toFixed(1),
+    meetsTargets(bundle),
   ]);
   return formatTable(
     [
@@ -208,6 +221,7 @@ export function bundlesTable(result: BundlesSuiteResult): string {
       "init ms min-max",
       "init ms, no maps",
       "RSS MB after init",
+      `target ≤ ${bundleTargets.maxBytes / 1024} KiB, ≤ ${bundleTargets.maxInitMedianMs} ms`,
     ],
     rows,
   );

@@ -48,6 +48,10 @@ export const Prices = {
   cloudWatchLogsIngestedGb: 0.5,
   /** X-Ray traces recorded: $5.00 per million. https://aws.amazon.com/xray/pricing/ */
   xrayTraceRecorded: 5 / 1e6,
+  /** S3 Standard PUT requests: $0.005 per 1,000. https://aws.amazon.com/s3/pricing/ */
+  s3PutRequest: 0.005 / 1000,
+  /** S3 Standard GET requests: $0.0004 per 1,000. https://aws.amazon.com/s3/pricing/ */
+  s3GetRequest: 0.0004 / 1000,
   /** One interface VPC endpoint in one AZ, per hour (data processed, $0.01 per GB, not counted). https://aws.amazon.com/privatelink/pricing/ */
   interfaceEndpointAzHour: 0.01,
 } as const;
@@ -84,6 +88,12 @@ export const LatencyMs = {
   dynamoDbItem: 5,
   /** DynamoDB Query of one customer's index partition, one page. Assumed. */
   dynamoDbQuery: 7,
+  /** DynamoDB BatchGetItem of 100 keys, strongly consistent. Assumed. */
+  dynamoDbBatchGet: 15,
+  /** S3 PutObject of a part or manifest up to a few MB, SSE-KMS. Assumed. */
+  s3Put: 60,
+  /** S3 GetObject of the same. Assumed. */
+  s3Get: 30,
   /** EventBridge PutEvents of one entry. Assumed: AWS quotes no latency; community measurements are 15-40 ms. */
   eventBridgePutEvents: 20,
   /** SNS Publish to a standard topic. Assumed. */

@@ -15,6 +15,9 @@ import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { buildTransactionStateMachineDefinition } from "../../components/transactionStateMachineDefinition";
 import { interfaceEndpointServicesFor } from "../../components/declaredCalls";
+import { smsAlertFilterPolicy } from "../../components/dataStores";
+import { defaultItemConcurrency, defaultPartConcurrency } from "../../functions/archival/archivalRun";
+import { estimateArchivalRun, type ArchivalRunEstimate } from "./archivalModel";
 import { functionAwsCalls } from "../../components/functionAwsCalls";
 import { parseStackConfig, type StackConfig } from "../../stackConfig";
 import { formatTable, resultsDirectory, say } from "../lib/report";
@@ -116,7 +119,12 @@ interface Deployment {
   readonly reservedConcurrency?: number;
   readonly webhookThrottleRps: number;
   readonly smsAlerts: boolean;
+  /** Decision statuses the SMS subscription's filter policy lets through. */
+  readonly smsStatuses: readonly string[];
   readonly highValueAlertUsd: number;
+  readonly stateMachineLogLevel: StackConfig["stateMachineLogLevel"];
+  /** Transactions per archive part. */
+  readonly archiveChunkSize: number;
 }
 
 function deploymentOf(label: string, config: StackConfig): Deployment {
@@ -128,7 +136,10 @@ function deploymentOf(label: string, config: StackConfig): Deployment {
     reservedConcurrency: config.functions.reservedConcurrency,
     webhookThrottleRps: config.api.webhookThrottlingRateLimit,
     smsAlerts: config.alertSms !== undefined,
+    smsStatuses: smsAlertFilterPolicy.status,
     highValueAlertUsd: config.highValueAlertUsd,
+    stateMachineLogLevel: config.stateMachineLogLevel,
+    archiveChunkSize: config.archive.chunkSize,
   };
 }
 
@@ -193,7 +204,14 @@ export function capacityInputs(
       computeMs(micros("compliance"), deployment.memoryMb),
       profile.complianceQueryShare * io.dynamoDbQuery,
     ),
+    // Every "Transaction Processed": a webhook decision is only counted (a metric), no I/O.
+    notifier: perInvocation("notifier", 0, 0),
   };
+  const archivalRunForLoad = archivalEstimate(
+    deployment,
+    profile.dynamoDb.decidedItemBytes,
+    archivalTransactionsPerRun,
+  );
   const reserved = deployment.reservedConcurrency;
   const accountPool =
     reserved === undefined ? "account pool (unreserved)" : "account pool (unreserved remainder)";
@@ -225,14 +243,24 @@ export function capacityInputs(
           },
         ];
 
+  lambdaFunctions.push({
+    name: "archival",
+    invocationsPerTransaction: 1 / archivalTransactionsPerRun,
+    durationMs: archivalRunForLoad.runSeconds * 1000,
+    memoryMb: deployment.memoryMb,
+    architecture: deployment.architecture,
+    pool: accountPool,
+  });
   const invoke = (name: keyof typeof durations): number => io.stepFunctionsLambdaInvoke + durations[name];
-  const statesVisited = 14;
+  // MarkPublished included: the decision record, "Transaction Processed", then its published mark.
+  const statesVisited = 15;
   const screened =
     statesVisited * io.stepFunctionsTransition +
     invoke("validation") +
     Math.max(invoke("fraud-detection"), invoke("compliance")) +
     io.dynamoDbItem +
-    io.eventBridgePutEvents;
+    io.eventBridgePutEvents +
+    io.dynamoDbItem;
   const alertShare = profile.alertShare;
   const alertsPerTransaction = alertShare + profile.highLaneShare;
   const definition = buildTransactionStateMachineDefinition({
@@ -249,18 +277,39 @@ export function capacityInputs(
   const executionBytes = profile.receivedEventBytes + profile.processedEventBytes + db.decidedItemBytes;
   const expressMemoryMb = 50 + (Buffer.byteLength(JSON.stringify(definition)) + 2 * executionBytes) / 2 ** 20;
 
+  // MarkPublished updates the decided item (no index key or projected attribute changes).
+  const markPublishedWru = Math.ceil(db.decidedItemBytes / 1024);
   const transactionsTableWru =
     db.transactionPutWru +
     db.customerIndexWru +
     db.recordDecisionWru +
     db.customerIndexWru +
-    db.decidedDayIndexWru;
+    db.decidedDayIndexWru +
+    markPublishedWru;
+  // Archival, per transaction: the consistent read of the item, its archived record, and the
+  // conditional delete (the item and its two index entries).
+  const archivedRecordWru = 1;
+  const archivalWru =
+    archivedRecordWru + Math.ceil(db.decidedItemBytes / 1024) + db.customerIndexWru + db.decidedDayIndexWru;
+  const archivalRru = Math.ceil(db.decidedItemBytes / 4096);
+  const archivalRun = archivalEstimate(deployment, db.decidedItemBytes, archivalTransactionsPerRun);
   const transactionsIndexRru = db.fraudQueryRru + profile.complianceQueryShare * db.complianceQueryRru;
-  const lambdaLogBytes = lambdaFunctions.length * Workload.lambdaLogBytesPerInvocation;
+  const lambdaLogBytes = Object.keys(durations).length * Workload.lambdaLogBytesPerInvocation;
   // Validate, fraud, compliance, record, publish; and the alert when there is one.
   const tasks = 5 + alertShare;
+  // At ERROR (prod) a successful execution logs nothing; at ALL (dev) every state and task.
   const stepFunctionsLogBytes =
-    executionLogEvents(statesVisited, tasks, 1) * Workload.stepFunctionsLogEventBytes;
+    deployment.stateMachineLogLevel === "ALL"
+      ? executionLogEvents(statesVisited, tasks, 1) * Workload.stepFunctionsLogEventBytes
+      : 0;
+  const decided = profile.decisions.APPROVED + profile.decisions.REVIEW + profile.decisions.REJECTED;
+  const smsShare =
+    decided === 0
+      ? 0
+      : deployment.smsStatuses.reduce(
+          (sum, status) => sum + (profile.decisions[status as keyof typeof profile.decisions] ?? 0),
+          0,
+        ) / decided;
   const archivedBytes =
     profile.receivedEventBytes + profile.processedEventBytes + 2 * Workload.eventEnvelopeBytes;
   const tracedShare = Math.min(
@@ -289,7 +338,8 @@ export function capacityInputs(
       {
         name: "EventBridge target invocations",
         perSecond: Quotas.eventBridgeInvocationsPerSecond,
-        usesPerTransaction: 1 + profile.highLaneShare,
+        // The state machine, the high lane's SNS alert, and the notifier on "Transaction Processed".
+        usesPerTransaction: 2 + profile.highLaneShare,
       },
       {
         name: "Step Functions Express starts",
@@ -330,16 +380,16 @@ export function capacityInputs(
       },
       {
         service: "DynamoDB",
-        item: "writes (claim, accept, put, decision, index entries)",
+        item: "writes (claim, accept, put, decision, MarkPublished, index entries, archival)",
         unit: "WRU",
-        quantityPerTransaction: db.intakeClaimWru + db.intakeAcceptWru + transactionsTableWru,
+        quantityPerTransaction: db.intakeClaimWru + db.intakeAcceptWru + transactionsTableWru + archivalWru,
         usdPerUnit: Prices.dynamoDbWriteRequestUnit,
       },
       {
         service: "DynamoDB",
-        item: "reads (history queries, archived check)",
+        item: "reads (history queries, archived check, archival read)",
         unit: "RRU",
-        quantityPerTransaction: transactionsIndexRru + db.archivedCheckRru,
+        quantityPerTransaction: transactionsIndexRru + db.archivedCheckRru + archivalRru,
         usdPerUnit: Prices.dynamoDbReadRequestUnit,
       },
       {
@@ -374,15 +424,23 @@ export function capacityInputs(
         service: "SNS",
         item: "SMS deliveries",
         unit: "messages",
-        quantityPerTransaction: deployment.smsAlerts ? alertsPerTransaction : 0,
+        // The SMS subscription's filter policy lets only these statuses through.
+        quantityPerTransaction: deployment.smsAlerts ? smsShare : 0,
         usdPerUnit: Prices.snsSmsDelivery,
       },
       {
         service: "CloudWatch Logs",
-        item: "Lambda and Express (level ALL) logs",
+        item: "Lambda and Express execution logs",
         unit: "GB",
         quantityPerTransaction: (lambdaLogBytes + stepFunctionsLogBytes) / 1e9,
         usdPerUnit: Prices.cloudWatchLogsIngestedGb,
+      },
+      {
+        service: "S3",
+        item: "archive part and manifest PUTs (the verifying GETs cost a tenth)",
+        unit: "requests",
+        quantityPerTransaction: archivalRun.requests.s3Put / archivalTransactionsPerRun,
+        usdPerUnit: Prices.s3PutRequest,
       },
       {
         service: "X-Ray",
@@ -402,6 +460,32 @@ export function capacityInputs(
   };
 }
 
+/** An hourly archival run at the target rate: 10,000 a minute is 600,000 an hour. */
+export const archivalTransactionsPerRun = Workload.targetTransactionsPerMinute * 60;
+
+/** One archival run over `transactions` decided transactions with the deployment's settings. */
+export function archivalEstimate(
+  deployment: Deployment,
+  itemBytes: number,
+  transactions: number,
+): ArchivalRunEstimate {
+  return estimateArchivalRun({
+    transactions,
+    chunkSize: deployment.archiveChunkSize,
+    partConcurrency: defaultPartConcurrency,
+    itemConcurrency: defaultItemConcurrency,
+    timeoutSeconds: 900,
+    itemBytes,
+    latencyMs: {
+      dynamoDbItem: LatencyMs.dynamoDbItem,
+      dynamoDbQuery: LatencyMs.dynamoDbQuery,
+      dynamoDbBatchGet: LatencyMs.dynamoDbBatchGet,
+      s3Put: LatencyMs.s3Put,
+      s3Get: LatencyMs.s3Get,
+    },
+  });
+}
+
 export interface CapacityRow {
   readonly deployment: Deployment;
   readonly inputs: CapacityInputs;
@@ -409,6 +493,8 @@ export interface CapacityRow {
   readonly monthlyCostAtTargetUsd: number;
   /** Sustainable rate over the target rate. */
   readonly headroom: number;
+  /** One hourly archival run at the target rate. */
+  readonly archival: ArchivalRunEstimate;
 }
 
 export interface CapacitySuiteResult {
@@ -466,6 +552,11 @@ export async function runCapacitySuite(): Promise<CapacitySuiteResult> {
       estimate,
       monthlyCostAtTargetUsd: monthlyCostUsd(estimate.costPerMillionUsd, target, Workload.hoursPerMonth),
       headroom: estimate.sustainableTransactionsPerSecond / (target / 60),
+      archival: archivalEstimate(
+        deployment,
+        domain.results.profile.dynamoDb.decidedItemBytes,
+        archivalTransactionsPerRun,
+      ),
     };
   });
   const endpointServices = interfaceEndpointServicesFor(Object.values(functionAwsCalls)).length;
@@ -544,6 +635,40 @@ export function capacityBoundsTable(row: CapacityRow): string {
   return formatTable(
     ["bound", "tx/s", "how"],
     row.estimate.bounds.map((bound) => [bound.name, rate(bound.transactionsPerSecond), bound.detail]),
+  );
+}
+
+/** One hourly archival run at the target rate, per deployment. */
+export function archivalRunTable(result: CapacitySuiteResult): string {
+  const rows = result.rows.map((row) => {
+    const estimate = row.archival;
+    return [
+      row.deployment.label,
+      archivalTransactionsPerRun.toLocaleString("en-US"),
+      `${estimate.parts} x ${row.deployment.archiveChunkSize}`,
+      `${defaultPartConcurrency} x ${defaultItemConcurrency}`,
+      estimate.partSeconds.toFixed(2),
+      Math.round(estimate.itemsPerSecondPerWorker).toLocaleString("en-US"),
+      Math.round(estimate.itemsPerSecond).toLocaleString("en-US"),
+      estimate.runSeconds.toFixed(0),
+      `${estimate.headroom.toFixed(1)}x`,
+      `${(estimate.largestPartBytes / 2 ** 20).toFixed(1)} MiB`,
+    ];
+  });
+  return formatTable(
+    [
+      "deployment",
+      "tx per run",
+      "parts",
+      "parts x items at once",
+      "s per part",
+      "items/s per worker",
+      "items/s",
+      "run s",
+      "900 s timeout / run",
+      "part before gzip",
+    ],
+    rows,
   );
 }
 

@@ -8,6 +8,7 @@ import path from "node:path";
 import { runInChild, type ChildMeasurement } from "../lib/childMeasure";
 import { formatTable, say } from "../lib/report";
 import { writeCsvBenchFile } from "./generate";
+import { csvReferences, type CsvReference } from "./references";
 import {
   csvImplementations,
   csvTasks,
@@ -33,9 +34,20 @@ export interface CsvRunResult {
   readonly outcome: CsvTaskOutcome;
 }
 
+export interface CsvReferenceResult {
+  readonly rows: number;
+  readonly reference: CsvReference;
+  readonly seconds: number;
+  readonly rowsPerSecond: number;
+  readonly peakRssMB: number;
+  readonly outcome: CsvTaskOutcome;
+}
+
 export interface CsvSuiteResult {
   readonly sizes: readonly number[];
   readonly runs: readonly CsvRunResult[];
+  /** The bare parser and the plain-JavaScript validation over the same files. */
+  readonly references: readonly CsvReferenceResult[];
   /** Every size and task where both implementations found the same rows, valid rows and batches. */
   readonly outcomesAgree: boolean;
 }
@@ -72,6 +84,7 @@ const sameOutcome = (a: CsvTaskOutcome, b: CsvTaskOutcome): boolean =>
 export async function runCsvSuite(sizes: readonly number[]): Promise<CsvSuiteResult> {
   const directory = await mkdtemp(path.join(os.tmpdir(), "csv-bench-"));
   const runs: CsvRunResult[] = [];
+  const references: CsvReferenceResult[] = [];
   const total = sizes.length * csvTasks.length * csvImplementations.length;
   let done = 0;
   try {
@@ -91,6 +104,22 @@ export async function runCsvSuite(sizes: readonly number[]): Promise<CsvSuiteRes
           );
         }
       }
+      for (const reference of csvReferences) {
+        const measured = await runInChild<CsvTaskOutcome>(childModule, [reference, "reference", file]);
+        const result: CsvReferenceResult = {
+          rows,
+          reference,
+          seconds: measured.seconds,
+          rowsPerSecond: Math.round(rows / measured.seconds),
+          peakRssMB: mb(measured.peakRssBytes),
+          outcome: measured.outcome,
+        };
+        references.push(result);
+        say(
+          `csv: ${rows} rows reference ${reference}: ${result.seconds.toFixed(2)} s, ` +
+            `${result.rowsPerSecond.toLocaleString("en-US")} rows/s, peak RSS ${result.peakRssMB} MB`,
+        );
+      }
       await rm(file);
     }
   } finally {
@@ -105,7 +134,52 @@ export async function runCsvSuite(sizes: readonly number[]): Promise<CsvSuiteRes
       return streaming !== undefined && naive !== undefined && sameOutcome(streaming.outcome, naive.outcome);
     }),
   );
-  return { sizes, runs, outcomesAgree };
+  return { sizes, runs, references, outcomesAgree };
+}
+
+/**
+ * Our streaming tasks against the references at each size: our rate as a share of the bare
+ * parser's (the target is at least 40 %), our peak RSS over the parser's, and the plain-JavaScript
+ * validation's rate and peak beside them.
+ */
+export function csvReferenceTable(result: CsvSuiteResult): string {
+  const rows: string[][] = [];
+  for (const size of result.sizes) {
+    const bare = result.references.find((ref) => ref.rows === size && ref.reference === "bare-parser");
+    const plain = result.references.find((ref) => ref.rows === size && ref.reference === "plain-js");
+    if (bare === undefined) continue;
+    for (const task of csvTasks) {
+      const ours = result.runs.find(
+        (run) => run.rows === size && run.task === task && run.implementation === "streaming",
+      );
+      if (ours === undefined) continue;
+      rows.push([
+        size.toLocaleString("en-US"),
+        task,
+        ours.rowsPerSecond.toLocaleString("en-US"),
+        bare.rowsPerSecond.toLocaleString("en-US"),
+        `${((100 * ours.rowsPerSecond) / bare.rowsPerSecond).toFixed(1)} %`,
+        `${ours.peakRssMB.toFixed(0)} / ${bare.peakRssMB.toFixed(0)} = ${(ours.peakRssMB / bare.peakRssMB).toFixed(2)}x`,
+        plain === undefined ? "" : plain.rowsPerSecond.toLocaleString("en-US"),
+        plain === undefined ? "" : `${((100 * ours.rowsPerSecond) / plain.rowsPerSecond).toFixed(1)} %`,
+        plain === undefined ? "" : `${(ours.peakRssMB / plain.peakRssMB).toFixed(2)}x`,
+      ]);
+    }
+  }
+  return formatTable(
+    [
+      "rows",
+      "task",
+      "ours rows/s",
+      "bare csv-parse rows/s",
+      "ours / bare (target ≥ 40 %)",
+      "peak RSS MB ours / bare",
+      "plain JS rows/s",
+      "ours / plain JS",
+      "RSS ours / plain JS",
+    ],
+    rows,
+  );
 }
 
 /** Streaming beside naive for each size and task, with naive ÷ streaming for time and peak RSS. */

@@ -15,12 +15,7 @@
  */
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { S3Client } from "@aws-sdk/client-s3";
-import {
-  partKey,
-  type ArchivedTransactionRecord,
-  type ManifestPart,
-  type PartitionManifest,
-} from "../shared/archiveLayout";
+import { partKey, type ArchivedTransactionRecord, type ManifestPart } from "../shared/archiveLayout";
 import type { CorrelationIds } from "../shared/handlerObservability";
 import { redactPanText } from "../shared/pan";
 import { decidedDayIndex, transactionsTableDefinition } from "../shared/tableDefinitions";
@@ -39,7 +34,8 @@ import { mapWithConcurrency } from "../shared/concurrency";
 import type { ArchivalConfig } from "./config";
 import { ArchiveIntegrityError } from "./errors";
 import { itemLine, lineTransactionId, type StoredItem } from "./itemCodec";
-import { emptyManifest, partitionName, withPart, withPartState } from "./manifest";
+import { emptyManifest, partitionName, withPartState } from "./manifest";
+import { DayManifest } from "./dayManifest";
 import { TimeBudget, type RemainingTime } from "./timeBudget";
 import {
   deleteIfUnchanged,
@@ -97,8 +93,13 @@ export interface ArchivalDependencies {
   readonly hooks?: ArchivalHooks;
   /** Least time kept before the Lambda timeout when starting a chunk (default 30 s). */
   readonly minimumTimeMarginMs?: number;
-  /** Items put and deleted concurrently (default 16). */
+  /** Items put and deleted concurrently, per part (default 16). */
   readonly itemConcurrency?: number;
+  /**
+   * Parts of a day archived at once (default 4): each takes the next page of the day's keys, so
+   * their key ranges are disjoint, and the manifest lists them in index order.
+   */
+  readonly partConcurrency?: number;
   /** Labels what follows (logs, trace) with the partition being archived; unset in tests. */
   readonly correlate?: (ids: CorrelationIds) => void;
 }
@@ -122,7 +123,8 @@ export interface ArchivalSummary {
   readonly nextDay: string;
 }
 
-const defaultItemConcurrency = 16;
+export const defaultItemConcurrency = 16;
+export const defaultPartConcurrency = 4;
 const partitionKey = transactionsTableDefinition.partitionKey;
 
 interface PartOutcome {
@@ -222,24 +224,52 @@ class ArchivalRun {
         keptChanged: outcome.changed,
       });
     }
+    // Parts run concurrently, each on its own page of keys; the manifest is written by one queue,
+    // and lists part k only after part k - 1 (see DayManifest), so after a crash the unlisted
+    // objects are the highest indices, which the next run overwrites in order.
+    const dayManifest = new DayManifest(this.bucket, manifest, this.now);
+    const limit = this.deps.partConcurrency ?? defaultPartConcurrency;
+    const inFlight = new Set<Promise<void>>();
+    let failure: { error: unknown } | undefined;
+    let stopped = false;
     let startKey: IndexKey | undefined;
     for (;;) {
-      if (!this.budget.allowsAnotherChunk()) return { stopped: true, drained: false };
-      const keys = await queryDecidedKeys(
-        this.tables,
-        day,
-        this.cutoffIso,
-        this.deps.config.chunkSize,
-        startKey,
-      );
-      if (keys.transactionIds.length > 0) {
-        const chunk = await this.timedChunk(() => this.archiveChunk(day, manifest, keys.transactionIds));
-        manifest = chunk.manifest;
-        if (!chunk.drained) drained = false;
+      while (inFlight.size >= limit) await Promise.race(inFlight);
+      if (failure !== undefined) break;
+      if (!this.budget.allowsAnotherChunk()) {
+        stopped = true;
+        break;
       }
-      if (keys.next === undefined) return { stopped: false, drained };
+      let keys;
+      try {
+        keys = await queryDecidedKeys(this.tables, day, this.cutoffIso, this.deps.config.chunkSize, startKey);
+      } catch (error) {
+        // The parts in flight finish (or fail) before the error goes up: nothing is still writing.
+        failure ??= { error };
+        break;
+      }
+      if (keys.transactionIds.length > 0) {
+        const job: Promise<void> = this.timedChunk(() =>
+          this.archiveChunk(day, dayManifest, keys.transactionIds),
+        )
+          .then(
+            (chunkDrained) => {
+              if (!chunkDrained) drained = false;
+            },
+            (error: unknown) => {
+              failure ??= { error };
+            },
+          )
+          .finally(() => inFlight.delete(job));
+        inFlight.add(job);
+      }
+      if (keys.next === undefined) break;
       startKey = keys.next;
     }
+    await Promise.all(inFlight);
+    await dayManifest.settled();
+    if (failure !== undefined) throw failure.error;
+    return stopped ? { stopped: true, drained: false } : { stopped: false, drained };
   }
 
   private async timedChunk<T>(work: () => Promise<T>): Promise<T> {
@@ -249,62 +279,74 @@ class ArchivalRun {
     return result;
   }
 
-  /** Reads the chunk's items, archives those still eligible and removes them from the table. */
+  /**
+   * Reads the chunk's items, archives those still eligible and removes them from the table.
+   * Answers whether nothing of the chunk is left for this day.
+   */
   private async archiveChunk(
     day: string,
-    manifest: PartitionManifest,
+    dayManifest: DayManifest,
     transactionIds: readonly string[],
-  ): Promise<{ manifest: PartitionManifest; drained: boolean }> {
+  ): Promise<boolean> {
     const started = Date.now();
-    const found = await readItems(this.tables, transactionIds);
+    const turn = dayManifest.takeTurn();
     const items: StoredItem[] = [];
     let ineligible = 0;
-    for (const id of transactionIds) {
-      const item = found.get(id);
-      // Gone since the index listed it (the index lags the table): nothing to archive.
-      if (item === undefined) continue;
-      // The index lags a change of the item's decision day: leave it for the day it now belongs to.
-      if (
-        item[decidedDayIndex.partitionKey]?.S === day &&
-        (item[decidedDayIndex.sortKey]?.S ?? "") < this.cutoffIso
-      ) {
-        items.push(item);
-      } else {
-        ineligible += 1;
+    try {
+      const found = await readItems(this.tables, transactionIds);
+      for (const id of transactionIds) {
+        const item = found.get(id);
+        // Gone since the index listed it (the index lags the table): nothing to archive.
+        if (item === undefined) continue;
+        // The index lags a change of the item's decision day: leave it for the day it now belongs to.
+        if (
+          item[decidedDayIndex.partitionKey]?.S === day &&
+          (item[decidedDayIndex.sortKey]?.S ?? "") < this.cutoffIso
+        ) {
+          items.push(item);
+        } else {
+          ineligible += 1;
+        }
       }
+    } catch (error) {
+      turn.cancel();
+      throw error;
     }
-    if (items.length === 0) return { manifest, drained: ineligible === 0 };
+    const index = await turn.index(items.length > 0);
+    if (index === undefined) return ineligible === 0;
 
-    const location: PartLocation = {
-      day,
-      index: manifest.parts.length,
-      key: partKey(day, manifest.parts.length),
-    };
-    const body = await encodePart(items);
-    const written = await writeVerifiedPart(this.bucket, location.key, body, items.length);
-    await this.deps.hooks?.afterPartVerified?.(location);
-    const part: ManifestPart = { key: location.key, records: items.length, ...written, state: "written" };
-    let updated = withPart(manifest, part, this.now());
-    await writeManifest(this.bucket, updated);
-    await this.deps.hooks?.afterManifestWritten?.(location);
+    const location: PartLocation = { day, index, key: partKey(day, index) };
+    let listed = false;
+    try {
+      const body = await encodePart(items);
+      const written = await writeVerifiedPart(this.bucket, location.key, body, items.length);
+      await this.deps.hooks?.afterPartVerified?.(location);
+      const part: ManifestPart = { key: location.key, records: items.length, ...written, state: "written" };
+      await dayManifest.list(index, part);
+      listed = true;
+      await this.deps.hooks?.afterManifestWritten?.(location);
 
-    const outcome = await this.removeArchived(location, items);
-    updated = withPartState(updated, location.key, "complete", this.now());
-    await writeManifest(this.bucket, updated);
+      const outcome = await this.removeArchived(location, items);
+      await dayManifest.markComplete(location.key);
 
-    this.counts.partsWritten += 1;
-    this.deps.metrics.count("ArchiveParts", 1);
-    this.deps.log.info("Archive part written", {
-      day,
-      objectKey: location.key,
-      records: items.length,
-      bytes: written.bytes,
-      archived: outcome.deleted,
-      keptChanged: outcome.changed,
-      durationMs: Date.now() - started,
-      remainingMs: this.budget.remainingMs(),
-    });
-    return { manifest: updated, drained: ineligible === 0 && outcome.changed === 0 };
+      this.counts.partsWritten += 1;
+      this.deps.metrics.count("ArchiveParts", 1);
+      this.deps.log.info("Archive part written", {
+        day,
+        objectKey: location.key,
+        records: items.length,
+        bytes: written.bytes,
+        archived: outcome.deleted,
+        keptChanged: outcome.changed,
+        durationMs: Date.now() - started,
+        remainingMs: this.budget.remainingMs(),
+      });
+      return ineligible === 0 && outcome.changed === 0;
+    } catch (error) {
+      // A part that never got listed must not let a later one be listed after it.
+      if (!listed) dayManifest.abandon(index);
+      throw error;
+    }
   }
 
   /**

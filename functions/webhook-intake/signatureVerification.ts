@@ -5,7 +5,7 @@
  * the logs (as a short reason code), never to the caller.
  */
 import { Webhook as StandardWebhook, WebhookVerificationError } from "standardwebhooks";
-import Stripe from "stripe";
+import { Stripe } from "./stripeSignature";
 import type { SignatureScheme, SigningProvider } from "./signingProviders";
 
 /** Accepted clock difference between the provider's timestamp and ours, both ways: 5 minutes. */

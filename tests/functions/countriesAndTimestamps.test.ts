@@ -1,5 +1,7 @@
 import { expect } from "chai";
+import { getAlpha2Codes, isValid } from "i18n-iso-countries";
 import { normaliseCountryCode } from "../../functions/shared/countries";
+import { countryCodes } from "../../functions/shared/countryCodes";
 import { parseTimestamp, toUtcTimestamp } from "../../functions/shared/timestamps";
 
 describe("country codes (ISO 3166-1 alpha-2)", () => {
@@ -11,6 +13,20 @@ describe("country codes (ISO 3166-1 alpha-2)", () => {
     expect(["USA", "840", "ZZ", "EU", " US", "U", ""].map(normaliseCountryCode)).to.deep.equal(
       Array(7).fill(undefined),
     );
+  });
+
+  it("holds exactly the alpha-2 codes of i18n-iso-countries (regenerate with tools/generateCountryCodes.ts)", () => {
+    expect([...countryCodes].sort()).to.deep.equal(Object.keys(getAlpha2Codes()).sort());
+  });
+
+  it("accepts every two-letter string exactly when i18n-iso-countries does", () => {
+    const letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    for (const first of letters) {
+      for (const second of letters) {
+        const code = `${first}${second}`;
+        expect(normaliseCountryCode(code.toLowerCase()), code).to.equal(isValid(code) ? code : undefined);
+      }
+    }
   });
 });
 
