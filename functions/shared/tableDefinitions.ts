@@ -50,6 +50,18 @@ export const transactionsTableDefinition: TableDefinition = {
 };
 
 /**
+ * Index of intake records still awaiting a decision (sparse: only records carrying
+ * `awaitingShard`), oldest `receivedAt` first within each shard. The reconciler queries it for
+ * transactions accepted but undecided for too long (functions/shared/awaitingDecision.ts).
+ */
+export const awaitingDecisionIndex: IndexDefinition = {
+  name: "byAwaitingDecision",
+  partitionKey: "awaitingShard",
+  sortKey: "receivedAt",
+  nonKeyAttributes: [],
+};
+
+/**
  * One item per accepted delivery, keyed like the transactions table (`<provider>#<id>`): the
  * payload hash, the delivery id and the answer given, kept for the dedupe window (TTL on
  * `expiresAt`). Separate from the transactions table so archiving transactions never forgets a
@@ -57,8 +69,8 @@ export const transactionsTableDefinition: TableDefinition = {
  */
 export const intakeRecordsTableDefinition: TableDefinition = {
   partitionKey: "transactionId",
-  attributes: { transactionId: "S" },
-  indexes: [],
+  attributes: { transactionId: "S", awaitingShard: "S", receivedAt: "S" },
+  indexes: [awaitingDecisionIndex],
 };
 
 /** Attribute holding the epoch-seconds expiry of intake records (the table's TTL attribute). */

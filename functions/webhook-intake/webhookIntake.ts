@@ -192,6 +192,7 @@ export function createWebhookIntakeHandler(dependencies: WebhookIntakeDependenci
       });
       const remainingMs =
         typeof context.getRemainingTimeInMillis === "function" ? context.getRemainingTimeInMillis() : 0;
+      const received = transactionReceivedDetail(key, validation.transaction);
       const claim = await store.claim({
         transactionId: key,
         source: "webhook",
@@ -201,6 +202,7 @@ export function createWebhookIntakeHandler(dependencies: WebhookIntakeDependenci
         now,
         leaseMs: (remainingMs > 0 ? remainingMs : defaultLeaseMs) + leaseMarginMs,
         retentionHours: config.retentionHours,
+        received,
       });
 
       switch (claim.kind) {
@@ -232,7 +234,7 @@ export function createWebhookIntakeHandler(dependencies: WebhookIntakeDependenci
         const eventId = await publishTransactionReceived(
           dependencies.eventBridge,
           config.eventBusName,
-          transactionReceivedDetail(key, validation.transaction),
+          received,
         );
         logger.info("Transaction received", { ...logKeys, eventId, takenOver: claim.takenOver });
       } catch (error) {

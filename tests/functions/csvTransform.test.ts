@@ -313,10 +313,12 @@ describe("csv-transform: loading a validated file", function () {
           valid_rows: 12,
           invalid_rows: 0,
           already_received_rows: 12,
+          conflict_rows: 0,
           published_rows: 0,
           approved: 0,
           review: 0,
           rejected: 0,
+          dead_lettered: 0,
         },
       },
     ]);

@@ -142,10 +142,12 @@ describe("csv-transform and notifier: configuration, events and contracts", () =
       valid_rows: 9,
       invalid_rows: 1,
       already_received_rows: 2,
+      conflict_rows: 0,
       published_rows: 7,
       approved: 5,
       review: 2,
       rejected: 0,
+      dead_lettered: 0,
     });
   });
 

@@ -206,10 +206,12 @@ describe("notifier: counting decisions and completing files", function () {
           valid_rows: 6,
           invalid_rows: 1,
           already_received_rows: 0,
+          conflict_rows: 0,
           published_rows: 6,
           approved: 3,
           review: 2,
           rejected: 1,
+          dead_lettered: 0,
         },
       },
     ]);
