@@ -37,6 +37,7 @@ describe("csv-transform and notifier: configuration, events and contracts", () =
       alertsTopicArn: "arn:aws:sns:eu-west-1:123456789012:alerts",
       maxAmountUsdMinor: 100_000_000n,
       retentionHours: 120,
+      fileErrorLimit: 100,
     });
   });
 
