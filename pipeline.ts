@@ -24,12 +24,18 @@ import { EnvironmentName } from "./functions/shared/environmentNames";
 import {
   amountLanes,
   csvLoadContinuedPattern,
+  decisionEventSource,
   DetailType,
   intakeEventSource,
   transactionProcessedPattern,
 } from "./functions/shared/eventRouting";
-import { customerActivityIndex } from "./functions/shared/tableDefinitions";
-import { webhookSigningDocument, type StackConfig } from "./stackConfig";
+import {
+  awaitingDecisionIndex,
+  customerActivityIndex,
+  fileStatusIndex,
+} from "./functions/shared/tableDefinitions";
+import { Reconciliation } from "./components/reconciliation";
+import { deliveryGuaranteeMinutes, scheduleMinutes, webhookSigningDocument, type StackConfig } from "./stackConfig";
 
 export interface PipelineOutputs {
   readonly stateMachineArn: pulumi.Output<string>;
@@ -73,7 +79,11 @@ type PipelineFunction =
   | "csv-intake"
   | "file-status"
   | "csv-transform"
-  | "notifier";
+  | "notifier"
+  | "reconciler";
+
+/** A reconciler run pages through at most a few thousand records; it stops well inside this. */
+const reconcilerTimeoutSeconds = 300;
 
 /** The state machine's steps: these get the reserved concurrency; the HTTP functions are throttled by the API. */
 const stepFunctions: readonly PipelineFunction[] = ["validation", "fraud-detection", "compliance"];
@@ -272,6 +282,48 @@ export function deployPipeline(region: string, config: StackConfig): PipelineOut
       sendFileSummary,
       useTableKey,
     ],
+    // Written from functions/reconciler/awsCalls.ts, the list of the calls it makes.
+    reconciler: [
+      {
+        sid: "FindUndecidedTransactions",
+        actions: ["dynamodb:Query"],
+        resources: [pulumi.interpolate`${data.intakeTableArn}/index/${awaitingDecisionIndex.name}`],
+      },
+      {
+        sid: "RedriveOrDeadLetter",
+        actions: ["dynamodb:GetItem", "dynamodb:UpdateItem"],
+        resources: [data.intakeTableArn],
+      },
+      {
+        sid: "ReadDecisions",
+        actions: ["dynamodb:GetItem"],
+        resources: [data.transactionsTableArn, archival.archivedTransactionsTableArn],
+      },
+      {
+        sid: "FindStalledFiles",
+        actions: ["dynamodb:Query"],
+        resources: [pulumi.interpolate`${uploads.statusTableArn}/index/${fileStatusIndex.name}`],
+      },
+      {
+        sid: "CompleteFiles",
+        actions: ["dynamodb:GetItem", "dynamodb:UpdateItem"],
+        resources: [uploads.statusTableArn],
+      },
+      {
+        sid: "RepublishTransactions",
+        actions: ["events:PutEvents"],
+        resources: [eventBusArn],
+        condition: {
+          StringEquals: {
+            "events:source": [intakeEventSource, decisionEventSource],
+            "events:detail-type": [DetailType.received, DetailType.processed, DetailType.csvLoadContinued],
+          },
+        },
+      },
+      { sid: "DeadLetterUndecided", actions: ["sqs:SendMessage"], resources: [data.deadLetterQueueArn] },
+      sendFileSummary,
+      useTableKey,
+    ],
     notifier: [
       {
         sid: "CountDecisionsOnce",
@@ -322,6 +374,18 @@ export function deployPipeline(region: string, config: StackConfig): PipelineOut
       [EnvironmentName.intakeTable]: data.intakeTableName,
       [EnvironmentName.alertsTopicArn]: data.alertsTopicArn,
     },
+    reconciler: {
+      [EnvironmentName.intakeTable]: data.intakeTableName,
+      [EnvironmentName.transactionsTable]: data.transactionsTableName,
+      [EnvironmentName.archivedTransactionsTable]: archival.archivedTransactionsTableName,
+      [EnvironmentName.fileStatusTable]: uploads.statusTableName,
+      [EnvironmentName.uploadsBucket]: uploads.bucketName,
+      [EnvironmentName.eventBusName]: eventBusName,
+      [EnvironmentName.deadLetterQueueUrl]: data.deadLetterQueueUrl,
+      [EnvironmentName.alertsTopicArn]: data.alertsTopicArn,
+      [EnvironmentName.reconcileAfterSeconds]: String(config.reconcile.undecidedAfterMinutes * 60),
+      [EnvironmentName.reconcileMaxAttempts]: String(config.reconcile.maxAttempts),
+    },
     "transaction-status": {
       [EnvironmentName.transactionsTable]: data.transactionsTableName,
       [EnvironmentName.intakeTable]: data.intakeTableName,
@@ -337,7 +401,11 @@ export function deployPipeline(region: string, config: StackConfig): PipelineOut
         functionDirectory: folder,
         memorySize: config.functions.memoryMb,
         timeout:
-          folder === "csv-transform" ? config.upload.loadTimeoutSeconds : config.functions.timeoutSeconds,
+          folder === "csv-transform"
+            ? config.upload.loadTimeoutSeconds
+            : folder === "reconciler"
+              ? reconcilerTimeoutSeconds
+              : config.functions.timeoutSeconds,
         reservedConcurrency: stepFunctions.includes(folder)
           ? config.functions.reservedConcurrency
           : undefined,
@@ -462,6 +530,20 @@ export function deployPipeline(region: string, config: StackConfig): PipelineOut
     opts,
   );
 
+  const reconciliation = new Reconciliation(
+    "reconciliation",
+    {
+      functionName: functions.reconciler.functionName,
+      functionArn: functions.reconciler.functionArn,
+      metricsNamespace: config.metricsNamespace,
+      scheduleExpression: config.reconcile.scheduleExpression,
+      oldestUndecidedAlarmSeconds:
+        deliveryGuaranteeMinutes(config.reconcile, scheduleMinutes(config.reconcile.scheduleExpression)) * 60,
+      alarmActions: [ops.topicArn],
+    },
+    opts,
+  );
+
   const entryOf = <K extends string>(record: pulumi.Output<Record<K, string>>, key: K) =>
     record.apply((values) => values[key]);
   const monitoring = new Monitoring(
@@ -494,7 +576,10 @@ export function deployPipeline(region: string, config: StackConfig): PipelineOut
         "csv-decisions": decisions.ruleArn.apply(eventRuleNameFromArn),
         "csv-load-continued": loadContinued.ruleArn.apply(eventRuleNameFromArn),
       },
-      scheduleRuleNames: { archival: archival.scheduleRuleArn.apply(eventRuleNameFromArn) },
+      scheduleRuleNames: {
+        archival: archival.scheduleRuleArn.apply(eventRuleNameFromArn),
+        reconciliation: reconciliation.scheduleRuleArn.apply(eventRuleNameFromArn),
+      },
       lambdaErrorRatePercent: config.monitoring.lambdaErrorRatePercent,
       apiServerErrorRatePercent: config.monitoring.apiServerErrorRatePercent,
       apiLatencyP99Milliseconds: config.monitoring.apiLatencyP99Milliseconds,

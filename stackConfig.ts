@@ -195,6 +195,14 @@ const reconcileSettingsSchema = z.strictObject({
     .default("rate(5 minutes)"),
 });
 
+/** Minutes between runs of a `rate(...)` schedule; a cron schedule counts as an hour (its usual period). */
+export function scheduleMinutes(expression: string): number {
+  const match = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(expression);
+  if (!match) return 60;
+  const unit = match[2].startsWith("minute") ? 1 : match[2].startsWith("hour") ? 60 : 1440;
+  return Number(match[1]) * unit;
+}
+
 /** The delivery guarantee the reconcile settings give, in minutes (README: Delivery guarantee). */
 export function deliveryGuaranteeMinutes(
   reconcile: z.infer<typeof reconcileSettingsSchema>,

@@ -117,6 +117,7 @@ for (const stack of ["dev", "prod"]) {
         "file-status-function",
         "csv-transform-function",
         "notifier-function",
+        "reconciler-function",
         "archival-function",
       ]);
       const logGroups = recorder.ofType("aws:cloudwatch/logGroup:LogGroup");
@@ -155,8 +156,8 @@ for (const stack of ["dev", "prod"]) {
 
     it("gives every log group a retention period", () => {
       const logGroups = recorder.ofType("aws:cloudwatch/logGroup:LogGroup");
-      // Ten functions, the state machine, and the API's access and execution logs.
-      expect(logGroups).to.have.length(13);
+      // Eleven functions, the state machine, and the API's access and execution logs.
+      expect(logGroups).to.have.length(14);
       for (const group of logGroups)
         expect(group.inputs.retentionInDays, group.name).to.equal(config.logRetentionDays);
       if (stack === "prod") expect(config.logRetentionDays).to.equal(30);
@@ -165,8 +166,8 @@ for (const stack of ["dev", "prod"]) {
     it("grants no wildcard IAM action, and '*' resources only where AWS requires them", () => {
       const stateMachineLogDelivery = new Set([...logDeliveryActions, ...tracingActions]);
       const policies = recorder.ofType("aws:iam/rolePolicy:RolePolicy");
-      // Ten functions, the state machine, and EventRouting's target role.
-      expect(policies).to.have.length(12);
+      // Eleven functions, the state machine, and EventRouting's target role.
+      expect(policies).to.have.length(13);
       for (const policy of policies) {
         for (const statement of policyStatements(policy)) {
           for (const action of asList(statement.Action)) expect(action, policy.name).not.to.contain("*");
@@ -222,7 +223,7 @@ for (const stack of ["dev", "prod"]) {
       ]);
     });
 
-    it("has exactly two topics (business alerts, ops), seven dead-letter queues, six event rules, one REST API and one dashboard", () => {
+    it("has exactly two topics (business alerts, ops), seven dead-letter queues, seven event rules, one REST API and one dashboard", () => {
       expect(recorder.ofType("aws:sns/topic:Topic").map((topic) => topic.name)).to.have.members([
         "data-alerts",
         "ops-topic",
@@ -254,6 +255,7 @@ for (const stack of ["dev", "prod"]) {
         "csv-decisions-rule",
         "csv-load-continued-rule",
         "archival-schedule",
+        "reconciliation-schedule",
       ]);
       expect(recorder.ofType("aws:apigateway/restApi:RestApi").map((api) => api.name)).to.deep.equal([
         "ingest-api",
@@ -262,11 +264,20 @@ for (const stack of ["dev", "prod"]) {
       expect(dashboard.inputs.dashboardName).to.equal(`${project}-program-${stack}`);
     });
 
-    it("has exactly 33 alarms: error rate and throttles per function (10), the state machine's two, one per dead-letter queue, the API's two, webhook signatures and the archival no-run alarm", () => {
+    it("has exactly 36 alarms: error rate and throttles per function (11), the state machine's two, one per dead-letter queue, the API's two, webhook signatures, the archival no-run alarm and the oldest undecided transaction", () => {
       const alarms = recorder.ofType("aws:cloudwatch/metricAlarm:MetricAlarm");
-      expect(alarms).to.have.length(10 * 2 + 2 + 7 + 2 + 1 + 1);
-      expect(alarms.filter((alarm) => alarm.name.endsWith("-error-rate"))).to.have.length(10);
-      expect(alarms.filter((alarm) => alarm.name.endsWith("-throttles"))).to.have.length(10);
+      expect(alarms).to.have.length(11 * 2 + 2 + 7 + 2 + 1 + 1 + 1);
+      expect(alarms.filter((alarm) => alarm.name.endsWith("-error-rate"))).to.have.length(11);
+      expect(alarms.filter((alarm) => alarm.name.endsWith("-throttles"))).to.have.length(11);
+      const oldest = recorder.one("aws:cloudwatch/metricAlarm:MetricAlarm", "reconciliation-oldest-undecided");
+      // 15 min × (3 re-drives + 1) + the 5-minute schedule: the delivery guarantee, 65 minutes.
+      expect(oldest.inputs).to.deep.include({
+        metricName: "OldestUndecidedAgeSeconds",
+        threshold: 65 * 60,
+        comparisonOperator: "GreaterThanThreshold",
+        treatMissingData: "breaching",
+        dimensions: { service: "reconciler" },
+      });
       expect(alarms.filter((alarm) => alarm.name.startsWith("monitoring-dlq-"))).to.have.length(7);
       // The any-error alarms ContainerFunction used to create are gone: the error rate replaces them.
       expect(alarms.filter((alarm) => /-errors$/.test(alarm.name))).to.have.length(0);
@@ -382,13 +393,14 @@ for (const stack of ["dev", "prod"]) {
       });
     });
 
-    it("has exactly ten Lambda invoke permissions and six dead-letter queue policies", () => {
+    it("has exactly eleven Lambda invoke permissions and six dead-letter queue policies", () => {
       expect(recorder.ofType("aws:lambda/permission:Permission").map((grant) => grant.name)).to.have.members([
         "csv-decisions-invoke",
         "csv-load-continued-invoke",
         "uploads-notifications-intake-permission",
         "uploads-notifications-transform-permission",
         "archival-schedule-permission",
+        "reconciliation-schedule-permission",
         "ingest-webhook-post-permission",
         "ingest-transaction-get-permission",
         "ingest-upload-post-permission",
@@ -476,6 +488,7 @@ for (const stack of ["dev", "prod"]) {
         "file-status",
         "csv-transform",
         "notifier",
+        "reconciler",
         "archival",
       ];
       const digests = await promiseOf(outputs.imageDigests);
@@ -500,7 +513,7 @@ describe("index.ts, the program Pulumi runs", () => {
     const program = await import("../../index");
     await settledResources(recorder);
     expect(await promiseOf(program.stateMachineArn)).to.match(/^arn:aws:sfn:/);
-    expect(Object.keys(await promiseOf(program.imageDigests))).to.have.length(10);
+    expect(Object.keys(await promiseOf(program.imageDigests))).to.have.length(11);
     expect(Object.keys(program)).to.include.members([
       "stateMachineArn",
       "transactionsTableName",
