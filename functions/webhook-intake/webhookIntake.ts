@@ -32,6 +32,11 @@ export interface WebhookIntakeDependencies {
   readonly eventBridge: EventBridgeClient;
   /** The clock; tests pin it. */
   readonly now?: () => Date;
+  /**
+   * How long a copy of a delivery still being accepted waits for the first answer before it
+   * answers 503 (default 3,000 ms, well inside API Gateway's 29 s).
+   */
+  readonly inProgressWaitMs?: number;
 }
 
 export type WebhookIntakeHandler = (
@@ -45,6 +50,9 @@ const acceptAttempts = 3;
 /** A claim outlives the invocation holding it by this much before a retry may take it over. */
 const leaseMarginMs = 5_000;
 const defaultLeaseMs = 30_000;
+const defaultInProgressWaitMs = 3_000;
+/** Between looks at a claim in progress: an accept takes a few milliseconds to tens of them. */
+const inProgressPollMs = 50;
 
 function headerLookup(event: APIGatewayProxyEvent): HeaderLookup {
   const headers = new Map<string, string>();
@@ -193,7 +201,7 @@ export function createWebhookIntakeHandler(dependencies: WebhookIntakeDependenci
       const remainingMs =
         typeof context.getRemainingTimeInMillis === "function" ? context.getRemainingTimeInMillis() : 0;
       const received = transactionReceivedDetail(key, validation.transaction);
-      const claim = await store.claim({
+      const claimRequest = {
         transactionId: key,
         source: "webhook",
         provider: verification.provider,
@@ -203,7 +211,14 @@ export function createWebhookIntakeHandler(dependencies: WebhookIntakeDependenci
         leaseMs: (remainingMs > 0 ? remainingMs : defaultLeaseMs) + leaseMarginMs,
         retentionHours: config.retentionHours,
         received,
-      });
+      };
+      let claim = await store.claim(claimRequest);
+      // A copy racing the first delivery waits for its answer (or for its released claim).
+      const waitUntil = Date.now() + (dependencies.inProgressWaitMs ?? defaultInProgressWaitMs);
+      while (claim.kind === "inProgress" && Date.now() < waitUntil) {
+        await new Promise((resolve) => setTimeout(resolve, inProgressPollMs));
+        claim = await store.claim({ ...claimRequest, now: clock() });
+      }
 
       switch (claim.kind) {
         case "conflict":
