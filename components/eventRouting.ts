@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import {
   amountLanePatterns,
+  highValueAlertPattern,
   amountLanes,
   checkAmountLaneThresholds,
   defaultAmountLaneThresholds,
@@ -200,8 +201,19 @@ export class EventRouting extends pulumi.ComponentResource {
       rules[lane] = rule;
       deadLetterTarget(lane, rule, args.stateMachineArn, stateMachineTargetInput(lane), role.arn);
     }
-    // The alerts topic's own policy (DataStores) lets EventBridge publish; no role is involved.
-    deadLetterTarget("high-alert", rules.high, args.alertsTopicArn, highValueAlertInput());
+    // Its own rule, so an event published again for a transaction (a re-drive, a replay) is routed
+    // to the state machine but never alerts twice. The alerts topic's own policy (DataStores) lets
+    // EventBridge publish; no role is involved.
+    const alertRule = new aws.cloudwatch.EventRule(
+      `${name}-high-alert`,
+      {
+        eventBusName: bus.name,
+        description: "High-value transactions received for the first time: an immediate alert",
+        eventPattern: JSON.stringify(highValueAlertPattern(thresholds)),
+      },
+      { parent: this },
+    );
+    deadLetterTarget("high-alert", alertRule, args.alertsTopicArn, highValueAlertInput());
 
     const byLane = (pick: (rule: aws.cloudwatch.EventRule) => pulumi.Output<string>) =>
       pulumi.all(Object.fromEntries(amountLanes.map((lane) => [lane, pick(rules[lane])]))) as pulumi.Output<

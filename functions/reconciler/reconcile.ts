@@ -427,7 +427,10 @@ export function createReconciler(deps: ReconcilerDependencies): Reconciler {
     if (state.decided) {
       if (!state.published && record.received !== undefined) {
         // A re-run publishes the recorded decision (ReadRecordedDecision → RepublishProcessed).
-        await publishTransactionReceived(deps.eventBridge, config.eventBusName, record.received);
+        await publishTransactionReceived(deps.eventBridge, config.eventBusName, {
+          ...record.received,
+          redelivery: true,
+        });
         return "decisionRepublished";
       }
       if (record.source === "csv" && record.countedInFileAt === undefined && state.status !== undefined) {
@@ -456,7 +459,10 @@ export function createReconciler(deps: ReconcilerDependencies): Reconciler {
       );
     }
     if (!(await claimRedrive(record, now))) return "skipped";
-    await publishTransactionReceived(deps.eventBridge, config.eventBusName, record.received);
+    await publishTransactionReceived(deps.eventBridge, config.eventBusName, {
+      ...record.received,
+      redelivery: true,
+    });
     log.info("Undecided transaction re-driven", {
       transactionId: redactPanText(key),
       attempt: attempts + 1,

@@ -73,6 +73,34 @@ describe("reconciler on the local emulators (fault injection)", function () {
     expect(executions.get(key)).to.equal(2);
   });
 
+  it("a re-driven high-value transaction is alerted once: the received alert is not sent again, the decision alert once", async () => {
+    let lostOnce = false;
+    target = await startFaultyStack({
+      faults: {
+        onExecutionStart() {
+          if (lostOnce) return undefined;
+          lostOnce = true;
+          return "lose";
+        },
+      },
+    });
+    const { client, pipeline } = target;
+    const body = transactionBody("high-1", { amount: "23000.00" });
+    expect((await client.postWebhook(JSON.stringify(body))).status).to.equal(202);
+    await pipeline.idle();
+    await reconcileRuns(target, 2);
+    expect((await client.getTransaction(client.key("high-1"))).body.status).to.be.oneOf([
+      "APPROVED",
+      "REVIEW",
+    ]);
+
+    const alerts = (
+      pipeline.emulators.fauxqs.inspectQueue(localResourceNames.alertsInbox)?.messages.ready ?? []
+    ).map((message) => message.body);
+    expect(alerts.filter((text) => text.includes("HIGH_VALUE_RECEIVED"))).to.have.length(1);
+    expect(alerts.filter((text) => text.includes('"status"'))).to.have.length(1);
+  });
+
   it("an execution killed mid-flight (no Catch runs, nothing dead-lettered) is re-driven and decided", async () => {
     const aborts = new Map<string, () => void>();
     let killed = 0;

@@ -223,7 +223,7 @@ for (const stack of ["dev", "prod"]) {
       ]);
     });
 
-    it("has exactly two topics (business alerts, ops), seven dead-letter queues, seven event rules, one REST API and one dashboard", () => {
+    it("has exactly two topics (business alerts, ops), seven dead-letter queues, eight event rules, one REST API and one dashboard", () => {
       expect(recorder.ofType("aws:sns/topic:Topic").map((topic) => topic.name)).to.have.members([
         "data-alerts",
         "ops-topic",
@@ -252,6 +252,7 @@ for (const stack of ["dev", "prod"]) {
         "routing-high",
         "routing-medium",
         "routing-low",
+        "routing-high-alert",
         "csv-decisions-rule",
         "csv-load-continued-rule",
         "archival-schedule",
@@ -269,7 +270,10 @@ for (const stack of ["dev", "prod"]) {
       expect(alarms).to.have.length(11 * 2 + 2 + 7 + 2 + 1 + 1 + 1);
       expect(alarms.filter((alarm) => alarm.name.endsWith("-error-rate"))).to.have.length(11);
       expect(alarms.filter((alarm) => alarm.name.endsWith("-throttles"))).to.have.length(11);
-      const oldest = recorder.one("aws:cloudwatch/metricAlarm:MetricAlarm", "reconciliation-oldest-undecided");
+      const oldest = recorder.one(
+        "aws:cloudwatch/metricAlarm:MetricAlarm",
+        "reconciliation-oldest-undecided",
+      );
       // 15 min × (3 re-drives + 1) + the 5-minute schedule: the delivery guarantee, 65 minutes.
       expect(oldest.inputs).to.deep.include({
         metricName: "OldestUndecidedAgeSeconds",
