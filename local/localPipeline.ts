@@ -17,6 +17,7 @@
  * (`archive()`) rather than on a schedule.
  */
 import { randomUUID } from "node:crypto";
+import { join } from "node:path";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import { CreateTableCommand } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
@@ -45,6 +46,7 @@ import { localLambdaContext, type LambdaHandler } from "./lambdaInvokeShim";
 import { addLaneRules } from "./laneRouting";
 import { LocalStateMachine } from "./stateMachineRunner";
 import { createTableInput } from "./tableSpecs";
+import { createDurableBuckets } from "./durableObjects";
 import { LocalS3Notifications, type FailedS3Delivery } from "./s3Events";
 import { localUploadNotificationTargets } from "./uploadNotifications";
 
@@ -220,8 +222,15 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       attributes: { RawMessageDelivery: "true" },
     });
     const deadLetterQueueUrl = emulators.fauxqs.createQueue(localResourceNames.deadLetterQueue).queueUrl;
-    emulators.fauxqs.createBucket(localResourceNames.uploadsBucket);
-    emulators.fauxqs.createBucket(localResourceNames.archiveBucket);
+    const buckets = [localResourceNames.uploadsBucket, localResourceNames.archiveBucket];
+    if (options.dataDirectory === undefined) {
+      for (const bucket of buckets) emulators.fauxqs.createBucket(bucket);
+    } else {
+      // Objects on disk beside the tables, written before the emulator answers each PUT.
+      await createDurableBuckets(join(options.dataDirectory, "s3"), buckets, (bucket) =>
+        emulators.fauxqs.createBucket(bucket),
+      );
+    }
 
     // What the deployed functions find in their configuration, pointed at the emulators.
     Object.assign(process.env, {
@@ -457,6 +466,12 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
             if (reconciling.size === 0) void reconcile().catch(() => undefined);
           }, options.reconcileIntervalMs);
     timer?.unref();
+    if (options.dataDirectory !== undefined) {
+      // Nothing that was in flight before a restart survived it (executions, bus deliveries, loads):
+      // everything accepted before this start is re-driven now, files stalled before it resumed.
+      const startedAt = new Date();
+      void reconcile(startedAt, startedAt).catch(() => undefined);
+    }
     const quiet = async (): Promise<void> => {
       // Each kind of work starts the others (an S3 write starts a load, which publishes events,
       // which start executions, notifier runs and the load's continuations): settle until all are

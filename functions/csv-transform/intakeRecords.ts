@@ -92,7 +92,10 @@ export function csvIntakeRecord(row: CsvValidRow, context: RecordContext): Intak
     attemptId: context.attemptId,
     expiresAt: Math.ceil(nowMs / 1000) + context.retentionHours * 3600,
     response: { statusCode: 202, body: JSON.stringify({ transaction_id: row.key, status: "RECEIVED" }) },
-    ...awaitingDecision(transactionReceivedDetail(row.key, row.transaction)),
+    ...awaitingDecision(
+      transactionReceivedDetail(row.key, row.transaction),
+      context.receivedAt.toISOString(),
+    ),
   };
 }
 

@@ -72,8 +72,13 @@ export interface ReconcilerRunSummary {
  * `acceptedBefore` (nothing that was in flight before a restart survived it).
  */
 export async function reconcileAt(now: Date, acceptedBefore?: Date): Promise<ReconcilerRunSummary> {
-  const transactions = await reconcile({ now, ...(acceptedBefore ? { acceptedBefore } : {}) });
+  // Files first: resuming a stalled load is one event, and its rows are then not re-driven one by one.
   const files = await sweepFiles({ now, ...(acceptedBefore ? { updatedBefore: acceptedBefore } : {}) });
+  let transactions = await reconcile({ now, ...(acceptedBefore ? { acceptedBefore } : {}) });
+  // After a restart everything accepted before it is due at once: run until none is left.
+  while (acceptedBefore && transactions.truncated && transactions.redriven + transactions.settled > 0) {
+    transactions = await reconcile({ now, acceptedBefore });
+  }
   if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
   return { transactions, files };
 }

@@ -29,6 +29,7 @@ import type { SNSClient } from "@aws-sdk/client-sns";
 import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { allAwaitingShards, awaitingShardAttribute } from "../shared/awaitingDecision";
 import { isConditionFailure } from "../shared/dynamoDbErrors";
+import { mapWithConcurrency } from "../shared/concurrency";
 import { DetailType, decisionEventSource, intakeEventSource } from "../shared/eventRouting";
 import { completeFileIfDone, parseCsvDeliveryId } from "../shared/fileCompletion";
 import type { IntakeRecord } from "../shared/intakeRecord";
@@ -121,6 +122,9 @@ interface Reconciled {
   readonly undecidedSince?: string;
 }
 
+/** Records reconciled at once within a shard. */
+const recordConcurrency = 8;
+
 const decisionStatuses = new Set(["APPROVED", "REVIEW", "REJECTED"]);
 
 export type Reconciler = (run: ReconcileRun) => Promise<ReconcileSummary>;
@@ -129,7 +133,13 @@ export function createReconciler(deps: ReconcilerDependencies): Reconciler {
   const { config, documentClient, log, metrics } = deps;
   const thresholdMs = config.undecidedAfterSeconds * 1000;
 
-  async function candidates(shard: string, cutoff: string, limit: number): Promise<string[]> {
+  /** Records whose `awaitingSince` is before the cutoff (up to it, unless `strictlyBefore`). */
+  async function candidates(
+    shard: string,
+    cutoff: string,
+    limit: number,
+    strictlyBefore: boolean,
+  ): Promise<string[]> {
     const keys: string[] = [];
     let start: Record<string, unknown> | undefined;
     do {
@@ -137,10 +147,10 @@ export function createReconciler(deps: ReconcilerDependencies): Reconciler {
         new QueryCommand({
           TableName: config.intakeTable,
           IndexName: awaitingDecisionIndex.name,
-          KeyConditionExpression: "#shard = :shard AND #receivedAt <= :cutoff",
+          KeyConditionExpression: `#shard = :shard AND #since ${strictlyBefore ? "<" : "<="} :cutoff`,
           ExpressionAttributeNames: {
             "#shard": awaitingDecisionIndex.partitionKey,
-            "#receivedAt": awaitingDecisionIndex.sortKey,
+            "#since": awaitingDecisionIndex.sortKey,
           },
           ExpressionAttributeValues: { ":shard": shard, ":cutoff": cutoff },
           Limit: Math.min(limit - keys.length, 500),
@@ -227,13 +237,15 @@ export function createReconciler(deps: ReconcilerDependencies): Reconciler {
         new UpdateCommand({
           TableName: config.intakeTable,
           Key: { [intakeKey]: record.transactionId },
-          UpdateExpression: "SET #attempts = :next, #lastRedrivenAt = :now",
+          // Moving awaitingSince puts the record back at the end of the queue until it is due again.
+          UpdateExpression: "SET #attempts = :next, #lastRedrivenAt = :now, #since = :now",
           ConditionExpression:
             "attribute_exists(#shard) AND " +
             (attempts === 0 ? "attribute_not_exists(#attempts)" : "#attempts = :attempts"),
           ExpressionAttributeNames: {
             "#attempts": "redriveAttempts",
             "#lastRedrivenAt": "lastRedrivenAt",
+            "#since": awaitingDecisionIndex.sortKey,
             "#shard": awaitingShardAttribute,
           },
           ExpressionAttributeValues: {
@@ -490,10 +502,12 @@ export function createReconciler(deps: ReconcilerDependencies): Reconciler {
         truncated = true;
         break;
       }
-      const keys = await candidates(shard, cutoff, budget);
+      // After a restart (acceptedBefore), records re-driven by this run are at the cutoff and excluded.
+      const keys = await candidates(shard, cutoff, budget, forced);
       if (keys.length >= budget) truncated = true;
-      for (const key of keys) {
-        counts.examined += 1;
+      counts.examined += keys.length;
+      // A few records at a time: each is a handful of single-item calls.
+      await mapWithConcurrency(keys, recordConcurrency, async (key) => {
         let reconciled: Reconciled;
         try {
           reconciled = await reconcileOne(key, run, forced);
@@ -503,7 +517,7 @@ export function createReconciler(deps: ReconcilerDependencies): Reconciler {
             transactionId: redactPanText(key),
             error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
           });
-          continue;
+          return;
         }
         switch (reconciled.outcome) {
           case "settled":
@@ -526,7 +540,7 @@ export function createReconciler(deps: ReconcilerDependencies): Reconciler {
         }
         const since = reconciled.undecidedSince ? Date.parse(reconciled.undecidedSince) : Number.NaN;
         if (Number.isFinite(since)) oldestUndecided = Math.min(oldestUndecided ?? since, since);
-      }
+      });
     }
     const oldestUndecidedAgeSeconds =
       oldestUndecided === undefined

@@ -1,7 +1,7 @@
 /**
  * The reconciler's index of accepted work: every intake record (webhook delivery or CSV row) is
  * written with `awaitingShard` and `received` (the "Transaction Received" detail as published), so
- * it sits in the sparse `byAwaitingDecision` index until the reconciler has seen it decided or has
+ * it sits in the sparse `byAwaitingDecision` index (ordered by `awaitingSince`) until the reconciler has seen it decided or has
  * dead-lettered it and removed `awaitingShard`. The index is read with Query on each shard, oldest
  * `receivedAt` first; the table is never scanned.
  *
@@ -27,12 +27,21 @@ export const allAwaitingShards: readonly string[] = Array.from({ length: awaitin
 /** The attributes a new intake record carries to be found by the reconciler. */
 export interface AwaitingDecisionAttributes {
   readonly awaitingShard: string;
+  /** ISO 8601: accepted at, then the last re-drive (the index's sort key). */
+  readonly awaitingSince: string;
   /** What the reconciler re-publishes while the transaction is undecided. */
   readonly received: TransactionReceivedDetail;
 }
 
-export function awaitingDecision(detail: TransactionReceivedDetail): AwaitingDecisionAttributes {
-  return { awaitingShard: awaitingShardOf(detail.transactionId), received: detail };
+export function awaitingDecision(
+  detail: TransactionReceivedDetail,
+  receivedAt: string,
+): AwaitingDecisionAttributes {
+  return {
+    awaitingShard: awaitingShardOf(detail.transactionId),
+    awaitingSince: receivedAt,
+    received: detail,
+  };
 }
 
 /** The index's partition key, named once for the reconciler's queries and updates. */

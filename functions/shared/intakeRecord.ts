@@ -42,6 +42,8 @@ export interface IntakeRecord {
   readonly response?: StoredResponse;
   /** Set while the transaction awaits a decision: the reconciler's index partition (awaitingDecision.ts). */
   readonly awaitingShard?: string;
+  /** The index's sort key: accepted at, then the last re-drive. */
+  readonly awaitingSince?: string;
   /** The "Transaction Received" detail as published, which the reconciler re-publishes. */
   readonly received?: TransactionReceivedDetail;
   /** Times the reconciler re-published the transaction, and when it last did. */

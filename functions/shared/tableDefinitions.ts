@@ -51,13 +51,15 @@ export const transactionsTableDefinition: TableDefinition = {
 
 /**
  * Index of intake records still awaiting a decision (sparse: only records carrying
- * `awaitingShard`), oldest `receivedAt` first within each shard. The reconciler queries it for
- * transactions accepted but undecided for too long (functions/shared/awaitingDecision.ts).
+ * `awaitingShard`), ordered by `awaitingSince` within each shard: when the record was accepted,
+ * moved to the last re-drive by each re-drive, so a query up to "now minus the threshold" finds
+ * exactly the records due. The reconciler queries it for transactions accepted but undecided for
+ * too long (functions/shared/awaitingDecision.ts).
  */
 export const awaitingDecisionIndex: IndexDefinition = {
   name: "byAwaitingDecision",
   partitionKey: "awaitingShard",
-  sortKey: "receivedAt",
+  sortKey: "awaitingSince",
   nonKeyAttributes: [],
 };
 
@@ -69,7 +71,7 @@ export const awaitingDecisionIndex: IndexDefinition = {
  */
 export const intakeRecordsTableDefinition: TableDefinition = {
   partitionKey: "transactionId",
-  attributes: { transactionId: "S", awaitingShard: "S", receivedAt: "S" },
+  attributes: { transactionId: "S", awaitingShard: "S", awaitingSince: "S" },
   indexes: [awaitingDecisionIndex],
 };
 

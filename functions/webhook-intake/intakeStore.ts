@@ -158,7 +158,7 @@ export class IntakeStore {
       leaseUntil: nowMs + request.leaseMs,
       attemptId: randomUUID(),
       expiresAt: Math.ceil(nowMs / 1000) + request.retentionHours * 3600,
-      ...awaitingDecision(request.received),
+      ...awaitingDecision(request.received, request.now.toISOString()),
     };
   }
 

@@ -199,7 +199,7 @@ describe("DataStores component", () => {
       expect(intake().attributes).to.deep.equal([
         { name: "transactionId", type: "S" },
         { name: "awaitingShard", type: "S" },
-        { name: "receivedAt", type: "S" },
+        { name: "awaitingSince", type: "S" },
       ]);
       expect(intake().attributes).to.deep.equal(tableKeyArgs(intakeRecordsTableDefinition).attributes);
     });
