@@ -14,8 +14,8 @@ import { eventBridgeClient } from "../shared/eventBridge";
 import { EnvironmentName } from "../shared/environmentNames";
 import { optionalEnvironment } from "../shared/environment";
 import { correlateInvocation, observeInvocation } from "../shared/handlerObservability";
-import { MetricName } from "../shared/metricNames";
-import { logger, metrics, tracer } from "../shared/powertools";
+import { MetricDimension, MetricName } from "../shared/metricNames";
+import { logger, metrics, publishDimensionedCount, tracer } from "../shared/powertools";
 import { loadReconcilerConfig } from "./config";
 import { createReconciler, type ReconcilerLog, type ReconcileSummary } from "./reconcile";
 import { createStalledFileSweep, type StalledFileSummary } from "./stalledFiles";
@@ -46,6 +46,8 @@ const reconcile = createReconciler({
     count: (name, value) => metrics.addMetric(name, MetricUnit.Count, value),
     oldestUndecidedAge: (seconds) =>
       metrics.addMetric(MetricName.oldestUndecidedAgeSeconds, MetricUnit.Seconds, seconds),
+    countDecision: (decision) =>
+      publishDimensionedCount(MetricName.transactionsDecided, { [MetricDimension.decision]: decision }),
   },
 });
 const sweepFiles = createStalledFileSweep({

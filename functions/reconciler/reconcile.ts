@@ -23,7 +23,9 @@
  * before publishing, the dead-letter path marks the record first and finishes the remaining steps
  * on the next run, and the file count is guarded by the line's membership in `deadLetteredLines`.
  */
-import { PutEventsCommand, type EventBridgeClient } from "@aws-sdk/client-eventbridge";
+import { randomUUID } from "node:crypto";
+import type { EventBridgeClient } from "@aws-sdk/client-eventbridge";
+import { createNotifier } from "../notifier/notifier";
 import { SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import type { SNSClient } from "@aws-sdk/client-sns";
 import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
@@ -69,6 +71,8 @@ export interface ReconcilerMetrics {
   count(name: ReconcilerMetricName, value: number): void;
   /** Seconds since the oldest transaction found undecided past the threshold was accepted (0 when none). */
   oldestUndecidedAge(seconds: number): void;
+  /** TransactionsDecided, for a decision whose notifier never counted it (claimed once per transaction). */
+  countDecision?(decision: "APPROVED" | "REVIEW" | "REJECTED"): void;
 }
 
 export interface ReconcilerDependencies {
@@ -132,6 +136,21 @@ export type Reconciler = (run: ReconcileRun) => Promise<ReconcileSummary>;
 export function createReconciler(deps: ReconcilerDependencies): Reconciler {
   const { config, documentClient, log, metrics } = deps;
   const thresholdMs = config.undecidedAfterSeconds * 1000;
+  // The notifier's counting, run here for rows whose own count never finished.
+  const notifier = createNotifier({
+    config: {
+      fileStatusTable: config.fileStatusTable,
+      intakeTable: config.intakeTable,
+      alertsTopicArn: config.alertsTopicArn,
+    },
+    documentClient,
+    sns: deps.sns,
+    log,
+    metrics: {
+      count: () => undefined,
+      countDecision: deps.metrics.countDecision ?? (() => undefined),
+    },
+  });
 
   /** Records whose `awaitingSince` is before the cutoff (up to it, unless `strictlyBefore`). */
   async function candidates(
@@ -262,27 +281,48 @@ export function createReconciler(deps: ReconcilerDependencies): Reconciler {
     }
   }
 
-  async function republishDecision(key: string, state: TransactionState): Promise<void> {
-    const answer = await deps.eventBridge.send(
-      new PutEventsCommand({
-        Entries: [
-          {
-            EventBusName: config.eventBusName,
-            Source: decisionEventSource,
-            DetailType: DetailType.processed,
-            Detail: JSON.stringify({
-              transactionId: key,
-              status: state.status,
-              ...(state.stage ? { stage: state.stage } : {}),
-              ...(state.lane ? { lane: state.lane } : {}),
-            }),
-          },
-        ],
-      }),
-    );
-    if ((answer.FailedEntryCount ?? 0) > 0) {
-      throw new Error(`the bus refused the republished decision (${answer.Entries?.[0]?.ErrorCode ?? "?"})`);
+  /**
+   * A decided CSV row its file never counted: the Transaction Processed event was lost, or the
+   * notifier invocation counting it died after claiming it. The claim is taken over (its holder
+   * is long gone: the row has waited past the threshold) and the notifier's own counting runs
+   * under the new claim, with the same once-only steps, so the row is counted exactly once and
+   * its file may complete.
+   */
+  async function countDecisionOnFile(record: IntakeRecord, state: TransactionState): Promise<void> {
+    const requestId = `reconciler-${randomUUID()}`;
+    const holder = (record as IntakeRecord & { countedBy?: string }).countedBy;
+    if (holder !== undefined) {
+      try {
+        await documentClient.send(
+          new UpdateCommand({
+            TableName: config.intakeTable,
+            Key: { [intakeKey]: record.transactionId },
+            UpdateExpression: "SET #countedBy = :requestId",
+            ConditionExpression: "#countedBy = :holder AND attribute_not_exists(#countedInFileAt)",
+            ExpressionAttributeNames: { "#countedBy": "countedBy", "#countedInFileAt": "countedInFileAt" },
+            ExpressionAttributeValues: { ":requestId": requestId, ":holder": holder },
+          }),
+        );
+      } catch (error) {
+        if (isConditionFailure(error)) return;
+        throw error;
+      }
     }
+    await notifier(
+      {
+        id: requestId,
+        "detail-type": DetailType.processed,
+        source: decisionEventSource,
+        time: new Date().toISOString(),
+        detail: {
+          transactionId: record.transactionId,
+          status: state.status,
+          ...(state.stage ? { stage: state.stage } : {}),
+          ...(state.lane ? { lane: state.lane } : {}),
+        },
+      },
+      { awsRequestId: requestId },
+    );
   }
 
   /**
@@ -446,7 +486,7 @@ export function createReconciler(deps: ReconcilerDependencies): Reconciler {
         return "decisionRepublished";
       }
       if (record.source === "csv" && record.countedInFileAt === undefined && state.status !== undefined) {
-        await republishDecision(key, state);
+        await countDecisionOnFile(record, state);
         return "decisionRepublished";
       }
       await settle(key);

@@ -1,0 +1,36 @@
+/**
+ * The kill test over several seeds (each kills `npm start -- --data-dir` after a different number
+ * of accepted webhooks, with the 2,000-row file at a different point of its load). About three
+ * minutes a seed, so the default suite runs one seed (tests/local/killRestart.test.ts) and this
+ * suite (npm run test:reliability) the others.
+ */
+import { expect } from "chai";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { killAndRestart } from "./support/killRestart";
+
+describe("npm start --data-dir, killed at a seeded point and restarted", function () {
+  this.timeout(900_000);
+  let folder: string;
+  before(() => (folder = mkdtempSync(join(tmpdir(), "kill-seeds-"))));
+  after(() => rmSync(folder, { recursive: true, force: true }));
+
+  for (const seed of ["seed-2", "seed-3", "seed-4"]) {
+    it(`${seed}: every 202 decided, the file COMPLETED with exact counts`, async () => {
+      const result = await killAndRestart(seed, join(folder, seed));
+      expect(result.accepted).to.have.length(200);
+      expect(result.undecided).to.deep.equal([]);
+      const file = result.file;
+      expect(file).to.include({ status: "COMPLETED", rows: 2000, valid_rows: 2000, invalid_rows: 0 });
+      expect(Number(file.published_rows) + Number(file.already_received_rows ?? 0)).to.equal(2000);
+      expect(file.decided_rows).to.equal(file.published_rows);
+      expect(
+        Number(file.approved) +
+          Number(file.review) +
+          Number(file.rejected) +
+          Number(file.dead_lettered_rows ?? 0),
+      ).to.equal(file.decided_rows);
+    });
+  }
+});
