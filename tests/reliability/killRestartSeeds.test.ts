@@ -1,8 +1,8 @@
 /**
  * The kill test over several seeds (each kills `npm start -- --data-dir` after a different number
  * of accepted webhooks, with the 2,000-row file at a different point of its load). About three
- * minutes a seed, so the default suite runs one seed (tests/local/killRestart.test.ts) and this
- * suite (npm run test:reliability) the others.
+ * minutes a seed, so `npm test` runs one seed (tests/local/killRestart.test.ts) and
+ * `npm run test:kill` these three.
  */
 import { expect } from "chai";
 import { mkdtempSync, rmSync } from "node:fs";
