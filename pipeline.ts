@@ -35,7 +35,12 @@ import {
   fileStatusIndex,
 } from "./functions/shared/tableDefinitions";
 import { Reconciliation } from "./components/reconciliation";
-import { deliveryGuaranteeMinutes, scheduleMinutes, webhookSigningDocument, type StackConfig } from "./stackConfig";
+import {
+  deliveryGuaranteeMinutes,
+  scheduleMinutes,
+  webhookSigningDocument,
+  type StackConfig,
+} from "./stackConfig";
 
 export interface PipelineOutputs {
   readonly stateMachineArn: pulumi.Output<string>;

@@ -23,6 +23,7 @@ import { EnvironmentName } from "../../functions/shared/environmentNames";
 import { logDeliveryActions, tracingActions } from "../../components/transactionStateMachinePolicy";
 import { loadStackConfig, type StackConfig } from "../../stackConfig";
 import type { PipelineOutputs } from "../../pipeline";
+import { reconcilerAwsCalls, type ReconcilerResource } from "../../functions/reconciler/awsCalls";
 
 interface PolicyStatement {
   Action: string | string[];
@@ -422,6 +423,45 @@ for (const stack of ["dev", "prod"]) {
           "csv-load-continued-dlq-policy",
         ],
       );
+    });
+
+    it("the reconciler's role allows each AWS call functions/reconciler/awsCalls.ts lists, on its resource, and nothing else", () => {
+      const statements = policyStatements(recorder.one("aws:iam/rolePolicy:RolePolicy", "reconciler-policy"));
+      const arnOf = (type: string, name: string) => String(recorder.one(type, name).state.arn);
+      const table = (name: string) => arnOf("aws:dynamodb/table:Table", name);
+      const resources: Record<ReconcilerResource, string> = {
+        intakeTable: table("data-intake-records"),
+        "intakeTable/index/byAwaitingDecision": `${table("data-intake-records")}/index/byAwaitingDecision`,
+        transactionsTable: table("data-transactions"),
+        archivedTransactionsTable: table("archival-archived-transactions"),
+        fileStatusTable: table("uploads-file-status"),
+        "fileStatusTable/index/byStatusUpdatedAt": `${table("uploads-file-status")}/index/byStatusUpdatedAt`,
+        eventBus: `arn:aws:events:eu-west-1:123456789012:event-bus/${project}-program-${stack}`,
+        deadLetterQueue: arnOf("aws:sqs/queue:Queue", "data-dead-letters"),
+        alertsTopic: arnOf("aws:sns/topic:Topic", "data-alerts"),
+        pipelineKey: arnOf("aws:kms/key:Key", "data-key"),
+      };
+      const allows = (action: string, resource: string) =>
+        statements.some(
+          (statement) =>
+            asList(statement.Action).includes(action) && asList(statement.Resource).includes(resource),
+        );
+      for (const call of reconcilerAwsCalls) {
+        expect(allows(call.action, resources[call.resource]), `${call.action} on ${call.resource}`).to.equal(
+          true,
+        );
+      }
+      // Beyond the baseline every function gets (logs, traces, networking), nothing unlisted.
+      const listed = new Set(reconcilerAwsCalls.map((call) => `${call.action} ${resources[call.resource]}`));
+      for (const statement of statements) {
+        const actions = asList(statement.Action);
+        if (!actions.some((action) => /^(dynamodb|events|sqs|sns|kms):/.test(action))) continue;
+        for (const action of actions)
+          for (const resource of asList(statement.Resource))
+            expect(listed.has(`${action} ${resource}`), `${action} on ${resource} is not listed`).to.equal(
+              true,
+            );
+      }
     });
 
     it("csv-transform may put on the bus only Transaction Received and CSV Load Continued events of the intake source", () => {
