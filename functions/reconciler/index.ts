@@ -78,7 +78,11 @@ export async function reconcileAt(now: Date, acceptedBefore?: Date): Promise<Rec
   const files = await sweepFiles({ now, ...(acceptedBefore ? { updatedBefore: acceptedBefore } : {}) });
   let transactions = await reconcile({ now, ...(acceptedBefore ? { acceptedBefore } : {}) });
   // After a restart everything accepted before it is due at once: run until none is left.
-  while (acceptedBefore && transactions.truncated && transactions.redriven + transactions.settled > 0) {
+  while (
+    acceptedBefore &&
+    transactions.truncated &&
+    transactions.redriven + transactions.settled + transactions.decisionsRepublished > 0
+  ) {
     transactions = await reconcile({ now, acceptedBefore });
   }
   if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();

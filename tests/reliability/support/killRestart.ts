@@ -80,6 +80,8 @@ export interface KillRunResult {
   readonly undecided: readonly string[];
   readonly file: FileView & Record<string, unknown>;
   readonly fileRows: number;
+  /** Rows of the file not decided (read back one by one when the file did not complete). */
+  readonly undecidedRows: readonly string[];
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -164,7 +166,19 @@ export async function killAndRestart(
       (answer) => answer.body.status === "COMPLETED",
       180_000,
     );
+    const undecidedRows =
+      finished.body.status === "COMPLETED"
+        ? []
+        : (
+            await mapWithConcurrency(file.keys, 8, async (key) => ({
+              key,
+              status: (await again.getTransaction(key)).body.status,
+            }))
+          )
+            .filter(({ status }) => !decided.has(status))
+            .map(({ key, status }) => `${key} ${status}`);
     return {
+      undecidedRows,
       killedAfterAccepted: killAfter,
       accepted: [...answered.keys()].map((id) => again.key(id)),
       undecided: statuses.filter(({ status }) => !decided.has(status)).map(({ key }) => key),
