@@ -159,12 +159,12 @@ export async function killAndRestart(
           status: (await again.getTransaction(key)).body.status,
         })),
       (all) => all.every(({ status }) => decided.has(status)),
-      180_000,
+      420_000,
     );
     const finished = await until(
       () => again.getFile(fileId),
       (answer) => answer.body.status === "COMPLETED",
-      180_000,
+      420_000,
     );
     const undecidedRows =
       finished.body.status === "COMPLETED"
