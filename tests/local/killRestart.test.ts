@@ -15,7 +15,7 @@ describe("npm start --data-dir, killed and restarted (one seed)", function () {
   after(() => rmSync(folder, { recursive: true, force: true }));
 
   it("every webhook answered 202 is decided, and the 2,000-row file COMPLETED with exact counts", async () => {
-    const result = await killAndRestart("seed-1", join(folder, "data"));
+    const result = await killAndRestart("seed-2", join(folder, "data"));
     expect(result.accepted).to.have.length(200);
     expect(result.undecided).to.deep.equal([]);
     const file = result.file;

@@ -16,7 +16,9 @@ describe("npm start --data-dir, killed at a seeded point and restarted", functio
   before(() => (folder = mkdtempSync(join(tmpdir(), "kill-seeds-"))));
   after(() => rmSync(folder, { recursive: true, force: true }));
 
-  for (const seed of ["seed-2", "seed-3", "seed-4"]) {
+  // seed-1 kills while the file's load is in a state the restart does not resume yet (the file
+  // stays LOADING); it fails until that is fixed.
+  for (const seed of ["seed-1", "seed-3", "seed-4"]) {
     it(`${seed}: every 202 decided, the file COMPLETED with exact counts`, async () => {
       const result = await killAndRestart(seed, join(folder, seed));
       expect(result.accepted).to.have.length(200);
