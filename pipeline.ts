@@ -34,7 +34,13 @@ import {
   csvLoadContinuedPattern,
   transactionProcessedPattern,
 } from "./functions/shared/eventRouting";
-import { webhookSigningDocument, type StackConfig } from "./stackConfig";
+import { Reconciliation } from "./components/reconciliation";
+import {
+  deliveryGuaranteeMinutes,
+  scheduleMinutes,
+  webhookSigningDocument,
+  type StackConfig,
+} from "./stackConfig";
 
 export interface PipelineOutputs {
   readonly stateMachineArn: pulumi.Output<string>;
@@ -79,11 +85,20 @@ const pipelineFunctions = [
   "file-status",
   "csv-transform",
   "notifier",
+  "reconciler",
 ] as const satisfies readonly DeclaredFunction[];
 type PipelineFunction = (typeof pipelineFunctions)[number];
 
 /** Functions that S3 notifications or bus rules invoke asynchronously: each gets an on-failure queue. */
-const asynchronouslyInvoked: readonly PipelineFunction[] = ["csv-intake", "csv-transform", "notifier"];
+const asynchronouslyInvoked: readonly PipelineFunction[] = [
+  "csv-intake",
+  "csv-transform",
+  "notifier",
+  "reconciler",
+];
+
+/** A reconciler run pages through at most a few thousand records; it stops well inside this. */
+const reconcilerTimeoutSeconds = 300;
 
 /** The state machine's steps: these get the reserved concurrency; the HTTP functions are throttled by the API. */
 const stepFunctions: readonly PipelineFunction[] = ["validation", "fraud-detection", "compliance"];
@@ -95,6 +110,7 @@ const stepFunctions: readonly PipelineFunction[] = ["validation", "fraud-detecti
 function functionTimeoutSeconds(folder: PipelineFunction, config: StackConfig): number {
   if (folder === "csv-transform") return config.upload.loadTimeoutSeconds;
   if (folder === "csv-intake") return config.upload.intakeTimeoutSeconds;
+  if (folder === "reconciler") return reconcilerTimeoutSeconds;
   return config.functions.timeoutSeconds;
 }
 
@@ -221,6 +237,7 @@ export function deployPipeline(region: string, config: StackConfig): PipelineOut
     pipelineKey: data.kmsKeyArn,
     signingSecret: signingSecret.secretArn,
     screeningListsBucket: screeningLists.bucketArn,
+    deadLetterQueue: data.deadLetterQueueArn,
   };
   const statements = Object.fromEntries(
     pipelineFunctions.map((folder) => [
@@ -273,6 +290,18 @@ export function deployPipeline(region: string, config: StackConfig): PipelineOut
       [EnvironmentName.fileStatusTable]: uploads.statusTableName,
       [EnvironmentName.intakeTable]: data.intakeTableName,
       [EnvironmentName.alertsTopicArn]: data.alertsTopicArn,
+    },
+    reconciler: {
+      [EnvironmentName.intakeTable]: data.intakeTableName,
+      [EnvironmentName.transactionsTable]: data.transactionsTableName,
+      [EnvironmentName.archivedTransactionsTable]: archival.archivedTransactionsTableName,
+      [EnvironmentName.fileStatusTable]: uploads.statusTableName,
+      [EnvironmentName.uploadsBucket]: uploads.bucketName,
+      [EnvironmentName.eventBusName]: eventBusName,
+      [EnvironmentName.deadLetterQueueUrl]: data.deadLetterQueueUrl,
+      [EnvironmentName.alertsTopicArn]: data.alertsTopicArn,
+      [EnvironmentName.reconcileAfterSeconds]: String(config.reconcile.undecidedAfterMinutes * 60),
+      [EnvironmentName.reconcileMaxAttempts]: String(config.reconcile.maxAttempts),
     },
     "transaction-status": {
       [EnvironmentName.transactionsTable]: data.transactionsTableName,
@@ -415,6 +444,21 @@ export function deployPipeline(region: string, config: StackConfig): PipelineOut
     opts,
   );
 
+  const reconciliation = new Reconciliation(
+    "reconciliation",
+    {
+      functionName: functions.reconciler.functionName,
+      functionArn: functions.reconciler.functionArn,
+      kmsKeyArn: data.kmsKeyArn,
+      metricsNamespace: config.metricsNamespace,
+      scheduleExpression: config.reconcile.scheduleExpression,
+      oldestUndecidedAlarmSeconds:
+        deliveryGuaranteeMinutes(config.reconcile, scheduleMinutes(config.reconcile.scheduleExpression)) * 60,
+      alarmActions: [ops.topicArn],
+    },
+    opts,
+  );
+
   const entryOf = <K extends string>(record: pulumi.Output<Record<K, string>>, key: K) =>
     record.apply((values) => values[key]);
   const monitoring = new Monitoring(
@@ -442,18 +486,21 @@ export function deployPipeline(region: string, config: StackConfig): PipelineOut
         "async-failures": failures.queueUrl,
         "archival-schedule": archival.scheduleDeadLetterQueueUrl,
         "screening-lists-schedule": screeningLists.scheduleDeadLetterQueueUrl,
+        "reconciliation-schedule": reconciliation.scheduleDeadLetterQueueUrl,
       },
       eventBusName: routing.eventBusName,
       eventRuleNames: {
         ...Object.fromEntries(
           amountLanes.map((lane) => [`routing-${lane}`, entryOf(routing.ruleNames, lane)]),
         ),
+        "routing-high-alert": routing.highAlertRuleName,
         "csv-decisions": decisions.ruleArn.apply(eventRuleNameFromArn),
         "csv-load-continued": loadContinued.ruleArn.apply(eventRuleNameFromArn),
       },
       scheduleRuleNames: {
         archival: archival.scheduleRuleArn.apply(eventRuleNameFromArn),
         "screening-lists-refresh": screeningLists.scheduleRuleArn.apply(eventRuleNameFromArn),
+        reconciliation: reconciliation.scheduleRuleArn.apply(eventRuleNameFromArn),
       },
       lambdaErrorRatePercent: config.monitoring.lambdaErrorRatePercent,
       apiServerErrorRatePercent: config.monitoring.apiServerErrorRatePercent,

@@ -34,9 +34,26 @@ const functionSettingsSchema = z.strictObject({
   reservedConcurrency: z.number().int().min(1).optional(),
 });
 
+/**
+ * Namespaces the pipeline writes transaction keys under itself (`csv#<id>` for the back office's
+ * rows, `redacted#<digest>` for a key that carried a card number): a webhook provider with one of
+ * these names would share keys with them, so its transactions could collide with or answer for them.
+ */
+export const reservedProviderNames: readonly string[] = ["csv", "redacted"];
+
 const webhookProviderSchema = z.strictObject({
   /** Namespaces the provider's transaction ids (`<name>#<transaction_id>`); never renamed once live. */
-  name: z.string().regex(providerNamePattern, "must be 1-64 letters, digits, '.', '_' or '-'"),
+  name: z
+    .string()
+    .regex(providerNamePattern, "must be 1-64 letters, digits, '.', '_' or '-'")
+    .superRefine((name, context) => {
+      if (reservedProviderNames.includes(name.toLowerCase())) {
+        context.addIssue({
+          code: "custom",
+          message: `"${name}" is reserved: the pipeline writes its own transactions under it (reserved: ${reservedProviderNames.join(", ")}); choose another provider name`,
+        });
+      }
+    }),
   /** How the provider signs deliveries. */
   scheme: z.enum(signatureSchemes),
 });
@@ -174,6 +191,39 @@ const archiveSettingsSchema = z
     }
   });
 
+const reconcileSettingsSchema = z.strictObject({
+  /** Minutes after acceptance an undecided transaction is re-driven (and between re-drives). */
+  undecidedAfterMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(15),
+  /** Re-drives of an undecided transaction before it is sent to the dead-letter queue. */
+  maxAttempts: z.number().int().min(1).max(20).default(3),
+  /** How often the reconciler runs (EventBridge schedule expression). */
+  scheduleExpression: z
+    .string()
+    .regex(/^(cron|rate)\(.+\)$/, "must be an EventBridge cron(...) or rate(...) expression")
+    .default("rate(5 minutes)"),
+});
+
+/** Minutes between runs of a `rate(...)` schedule; a cron schedule counts as an hour (its usual period). */
+export function scheduleMinutes(expression: string): number {
+  const match = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(expression);
+  if (!match) return 60;
+  const unit = match[2].startsWith("minute") ? 1 : match[2].startsWith("hour") ? 60 : 1440;
+  return Number(match[1]) * unit;
+}
+
+/** The delivery guarantee the reconcile settings give, in minutes (README: Delivery guarantee). */
+export function deliveryGuaranteeMinutes(
+  reconcile: z.infer<typeof reconcileSettingsSchema>,
+  scheduleMinutes: number,
+): number {
+  return reconcile.undecidedAfterMinutes * (reconcile.maxAttempts + 1) + scheduleMinutes;
+}
+
 const monitoringSettingsSchema = z.strictObject({
   /** Addresses subscribed to the ops topic every alarm notifies (each confirms by email). */
   opsEmails: z
@@ -284,6 +334,11 @@ export const stackConfigSchema = z.strictObject({
   upload: uploadSettingsSchema.default(uploadSettingsSchema.parse({})),
   /** Daily archival of decided transactions to the audit bucket. */
   archive: archiveSettingsSchema.default(archiveSettingsSchema.parse({})),
+  /**
+   * The reconciler: every accepted transaction is decided or dead-lettered within
+   * undecidedAfterMinutes × (maxAttempts + 1) plus one schedule interval.
+   */
+  reconcile: reconcileSettingsSchema.default(reconcileSettingsSchema.parse({})),
   /** The ops topic's subscribers and the operational alarms' thresholds. */
   monitoring: monitoringSettingsSchema.default(monitoringSettingsSchema.parse({})),
   /** Sanctioned-party screening: match thresholds and how the official lists are kept current. */

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import {
   amountLanePatterns,
+  highValueAlertPattern,
   amountLanes,
   checkAmountLaneThresholds,
   defaultAmountLaneThresholds,
@@ -70,6 +71,8 @@ export class EventRouting extends pulumi.ComponentResource {
   public readonly ruleArns: pulumi.Output<Record<AmountLane, string>>;
   /** Rule name per lane. */
   public readonly ruleNames: pulumi.Output<Record<AmountLane, string>>;
+  /** Name of the rule that alerts on a high-value transaction's first delivery. */
+  public readonly highAlertRuleName: pulumi.Output<string>;
   /** Dead-letter queue URL per target: "high", "medium", "low", "high-alert". */
   public readonly targetDeadLetterQueueUrls: pulumi.Output<Record<RoutingTargetKey, string>>;
   /** Dead-letter queue ARN per target: "high", "medium", "low", "high-alert". */
@@ -200,8 +203,19 @@ export class EventRouting extends pulumi.ComponentResource {
       rules[lane] = rule;
       deadLetterTarget(lane, rule, args.stateMachineArn, stateMachineTargetInput(lane), role.arn);
     }
-    // The alerts topic's own policy (DataStores) lets EventBridge publish; no role is involved.
-    deadLetterTarget("high-alert", rules.high, args.alertsTopicArn, highValueAlertInput());
+    // Its own rule, so an event published again for a transaction (a re-drive, a replay) is routed
+    // to the state machine but never alerts twice. The alerts topic's own policy (DataStores) lets
+    // EventBridge publish; no role is involved.
+    const alertRule = new aws.cloudwatch.EventRule(
+      `${name}-high-alert`,
+      {
+        eventBusName: bus.name,
+        description: "High-value transactions received for the first time: an immediate alert",
+        eventPattern: JSON.stringify(highValueAlertPattern(thresholds)),
+      },
+      { parent: this },
+    );
+    deadLetterTarget("high-alert", alertRule, args.alertsTopicArn, highValueAlertInput());
 
     const byLane = (pick: (rule: aws.cloudwatch.EventRule) => pulumi.Output<string>) =>
       pulumi.all(Object.fromEntries(amountLanes.map((lane) => [lane, pick(rules[lane])]))) as pulumi.Output<
@@ -218,6 +232,7 @@ export class EventRouting extends pulumi.ComponentResource {
     this.archiveArn = archive.arn;
     this.ruleArns = byLane((rule) => rule.arn);
     this.ruleNames = byLane((rule) => rule.name);
+    this.highAlertRuleName = alertRule.name;
     this.targetDeadLetterQueueUrls = byTarget((queue) => queue.url);
     this.targetDeadLetterQueueArns = byTarget((queue) => queue.arn);
     this.targetRoleArn = role.arn;
@@ -228,6 +243,7 @@ export class EventRouting extends pulumi.ComponentResource {
       archiveArn: this.archiveArn,
       ruleArns: this.ruleArns,
       ruleNames: this.ruleNames,
+      highAlertRuleName: this.highAlertRuleName,
       targetDeadLetterQueueUrls: this.targetDeadLetterQueueUrls,
       targetDeadLetterQueueArns: this.targetDeadLetterQueueArns,
       targetRoleArn: this.targetRoleArn,

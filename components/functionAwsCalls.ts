@@ -10,6 +10,7 @@ import { awsCalls as csvTransform } from "../functions/csv-transform/awsCalls";
 import { awsCalls as fileStatus } from "../functions/file-status/awsCalls";
 import { awsCalls as fraudDetection } from "../functions/fraud-detection/awsCalls";
 import { awsCalls as notifier } from "../functions/notifier/awsCalls";
+import { awsCalls as reconciler } from "../functions/reconciler/awsCalls";
 import { awsCalls as screeningListsRefresh } from "../functions/screening-lists-refresh/awsCalls";
 import type { FunctionAwsCalls } from "../functions/shared/awsCallDeclaration";
 import { awsCalls as transactionStatus } from "../functions/transaction-status/awsCalls";
@@ -26,6 +27,7 @@ export const functionAwsCalls = {
   "file-status": fileStatus,
   "csv-transform": csvTransform,
   notifier,
+  reconciler,
   archival,
   "screening-lists-refresh": screeningListsRefresh,
 } as const satisfies Record<string, FunctionAwsCalls>;

@@ -4,6 +4,7 @@
  */
 import {
   amountLanePatterns,
+  highValueAlertPattern,
   amountLanes,
   highValueAlertInput,
   stateMachineTargetInput,
@@ -30,15 +31,17 @@ export function addLaneRules(
       inputTransformer: stateMachineTargetInput(lane),
       deliver: (input) => targets.startExecution(JSON.parse(input)),
     };
-    const alert: RuleTarget = {
-      id: "high-value-alert",
-      inputTransformer: highValueAlertInput(),
-      deliver: (message) => targets.publishAlert(message),
-    };
-    bus.addRule({
-      name: `lane-${lane}`,
-      pattern: patterns[lane],
-      targets: lane === "high" ? [stateMachine, alert] : [stateMachine],
-    });
+    bus.addRule({ name: `lane-${lane}`, pattern: patterns[lane], targets: [stateMachine] });
   }
+  bus.addRule({
+    name: "high-alert",
+    pattern: highValueAlertPattern(thresholds),
+    targets: [
+      {
+        id: "high-value-alert",
+        inputTransformer: highValueAlertInput(),
+        deliver: (message) => targets.publishAlert(message),
+      },
+    ],
+  });
 }

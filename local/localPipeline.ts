@@ -17,6 +17,7 @@
  * (`archive()`) rather than on a schedule.
  */
 import { randomUUID } from "node:crypto";
+import { join } from "node:path";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import { CreateTableCommand } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
@@ -45,6 +46,7 @@ import { localLambdaContext, type LambdaHandler } from "./lambdaInvokeShim";
 import { addLaneRules } from "./laneRouting";
 import { LocalStateMachine } from "./stateMachineRunner";
 import { createTableInput } from "./tableSpecs";
+import { createDurableBuckets } from "./durableObjects";
 import { LocalS3Notifications, type FailedS3Delivery } from "./s3Events";
 import { localUploadNotificationTargets } from "./uploadNotifications";
 
@@ -53,6 +55,8 @@ type SourceModule = typeof import("../functions/webhook-intake/signingSecretSour
 type ConfigModule = typeof import("../functions/webhook-intake/config");
 type ClientsModule = { documentClient: typeof import("../functions/shared/dynamoDb").documentClient };
 type EventBridgeModule = typeof import("../functions/shared/eventBridge");
+type ReconcilerModule = typeof import("../functions/reconciler/index");
+export type ReconcilerRunSummary = import("../functions/reconciler/index").ReconcilerRunSummary;
 export type HttpHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
 
 /** Names of the local resources, the same roles the stack outputs name in AWS. */
@@ -80,7 +84,8 @@ export type LocalFunctionName =
   | "csv-transform"
   | "file-status"
   | "notifier"
-  | "archival";
+  | "archival"
+  | "reconciler";
 
 /**
  * Fault-injection hooks for reliability tests (tests/reliability); `npm start` sets none. Without
@@ -100,6 +105,12 @@ export interface LocalFaultInjection {
   ) => LambdaHandler;
   /** Entries the bus refuses on their own in a PutEvents call it otherwise accepts (see LocalEventBusOptions). */
   readonly refuseEventEntry?: EntryRefusal;
+  /**
+   * Called as each execution starts, with the input a lane rule delivered. Answering "lose" drops
+   * it unstarted (an event the target never received); `abort` stops it wherever it is later, as
+   * an execution-level timeout or a killed process does, with no Catch and no dead letter.
+   */
+  readonly onExecutionStart?: (input: unknown, abort: () => void) => "lose" | undefined;
 }
 
 export interface LocalPipelineOptions {
@@ -120,6 +131,15 @@ export interface LocalPipelineOptions {
   readonly retryIntervalOverrides?: Record<string, number | number[]>;
   /** Failures to inject (reliability tests only); none when absent. */
   readonly faults?: LocalFaultInjection;
+  /** Seconds after acceptance an undecided transaction is re-driven (the stack setting). Default 900. */
+  readonly reconcileAfterSeconds?: number;
+  /** Re-drives before an undecided transaction is dead-lettered. Default 3. */
+  readonly reconcileMaxAttempts?: number;
+  /**
+   * Milliseconds between reconciler runs, as the stack's schedule runs it; no timer when absent
+   * (tests call `reconcile` with a pinned clock instead).
+   */
+  readonly reconcileIntervalMs?: number;
 }
 
 export interface LocalPipeline {
@@ -133,6 +153,11 @@ export interface LocalPipeline {
   readonly fileStatus: HttpHandler;
   /** One run of the archival job (in AWS, the schedule's), answering its summary. */
   archive(): Promise<ArchivalSummary>;
+  /**
+   * One reconciler run at `now` (in AWS, the schedule's). `acceptedBefore` makes everything
+   * accepted before it due at once, as after a restart.
+   */
+  reconcile(now?: Date, acceptedBefore?: Date): Promise<ReconcilerRunSummary>;
   readonly bus: LocalEventBus;
   readonly emulators: Emulators;
   readonly eventBridgeEndpoint: string;
@@ -197,8 +222,15 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       attributes: { RawMessageDelivery: "true" },
     });
     const deadLetterQueueUrl = emulators.fauxqs.createQueue(localResourceNames.deadLetterQueue).queueUrl;
-    emulators.fauxqs.createBucket(localResourceNames.uploadsBucket);
-    emulators.fauxqs.createBucket(localResourceNames.archiveBucket);
+    const buckets = [localResourceNames.uploadsBucket, localResourceNames.archiveBucket];
+    if (options.dataDirectory === undefined) {
+      for (const bucket of buckets) emulators.fauxqs.createBucket(bucket);
+    } else {
+      // Objects on disk beside the tables, written before the emulator answers each PUT.
+      await createDurableBuckets(join(options.dataDirectory, "s3"), buckets, (bucket) =>
+        emulators.fauxqs.createBucket(bucket),
+      );
+    }
 
     // What the deployed functions find in their configuration, pointed at the emulators.
     Object.assign(process.env, {
@@ -215,6 +247,10 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       [EnvironmentName.alertsTopicArn]: alertsTopicArn,
       [EnvironmentName.s3Endpoint]: emulators.messagingEndpoint,
       [EnvironmentName.snsEndpoint]: emulators.messagingEndpoint,
+      [EnvironmentName.sqsEndpoint]: emulators.messagingEndpoint,
+      [EnvironmentName.deadLetterQueueUrl]: deadLetterQueueUrl,
+      [EnvironmentName.reconcileAfterSeconds]: String(options.reconcileAfterSeconds ?? 900),
+      [EnvironmentName.reconcileMaxAttempts]: String(options.reconcileMaxAttempts ?? 3),
       AWS_REGION: localRegion,
       AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
       AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
@@ -261,6 +297,9 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     const fileStatusHandler = handlerOf("file-status");
     const notifierHandler = handlerOf("notifier");
     const archivalHandler = handlerOf("archival");
+    const { reconcileAt } = container("reconciler", () =>
+      loadFunctionModule<ReconcilerModule>("reconciler/index"),
+    );
     const webhookHandler = bound("webhook-intake", () => {
       const {
         createWebhookIntakeHandler,
@@ -311,9 +350,16 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     let failed = 0;
     addLaneRules(bus, options.laneThresholds ?? defaultAmountLaneThresholds, {
       async startExecution(input) {
+        let aborted = false;
+        let abortExecution = (): void => {
+          aborted = true;
+        };
+        if (options.faults?.onExecutionStart?.(input, () => abortExecution()) === "lose") return;
         const execution = stateMachine.start(input, {
           retryIntervalOverrides: options.retryIntervalOverrides,
         });
+        abortExecution = () => execution.abort();
+        if (aborted) execution.abort();
         // A failed execution has already sent its input to the dead-letter queue (SendToDLQ → Fail).
         const settled = execution.result.catch(() => {
           failed += 1;
@@ -405,6 +451,27 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       async (event) =>
         (await handler(event, localLambdaContext(name))) as APIGatewayProxyResult;
     const eventBridgeStop = endpoint.stop;
+    const reconciling = new Set<Promise<unknown>>();
+    const reconcile = (now = new Date(), acceptedBefore?: Date): Promise<ReconcilerRunSummary> => {
+      const run = reconcileAt(now, acceptedBefore);
+      reconciling.add(run);
+      void run.catch(() => undefined).finally(() => reconciling.delete(run));
+      return run;
+    };
+    const timer =
+      options.reconcileIntervalMs === undefined
+        ? undefined
+        : setInterval(() => {
+            // One run at a time; a failed run is retried by the next tick.
+            if (reconciling.size === 0) void reconcile().catch(() => undefined);
+          }, options.reconcileIntervalMs);
+    timer?.unref();
+    if (options.dataDirectory !== undefined) {
+      // Nothing that was in flight before a restart survived it (executions, bus deliveries, loads):
+      // everything accepted before this start is re-driven now, files stalled before it resumed.
+      const startedAt = new Date();
+      void reconcile(startedAt, startedAt).catch(() => undefined);
+    }
     const quiet = async (): Promise<void> => {
       // Each kind of work starts the others (an S3 write starts a load, which publishes events,
       // which start executions, notifier runs and the load's continuations): settle until all are
@@ -412,7 +479,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       // others, nothing pending anywhere means nothing can start.
       for (;;) {
         await s3Notifications.idle();
-        await Promise.allSettled([...running, ...notifying, ...continuing]);
+        await Promise.allSettled([...running, ...notifying, ...continuing, ...reconciling]);
         await bus.idle();
         if (running.size === 0 && notifying.size === 0 && continuing.size === 0 && !s3Notifications.busy()) {
           return;
@@ -430,6 +497,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
           { id: "local-on-demand", time: new Date().toISOString() },
           localLambdaContext("archival", 900_000),
         )) as ArchivalSummary,
+      reconcile,
       bus,
       emulators,
       eventBridgeEndpoint: endpoint.endpoint,
@@ -441,6 +509,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       failedLoadContinuations: () => continuationFailures,
       idle: quiet,
       async stop() {
+        if (timer) clearInterval(timer);
         await quiet();
         s3Notifications.stop();
         s3.destroy();

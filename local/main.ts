@@ -17,7 +17,10 @@ import { startBanner } from "./startBanner";
 import { renderLogsForTerminal } from "./terminalLogs";
 
 const usage =
-  "usage: npm start -- [--port <port>] [--data-dir <folder>] [--archive-after-hours <hours>] [--outputs <file>]";
+  "usage: npm start -- [--port <port>] [--data-dir <folder>] [--archive-after-hours <hours>] [--reconcile-after-minutes <minutes>] [--outputs <file>]";
+
+/** How often the local reconciler runs, as the stack's schedule runs it. */
+const reconcileIntervalMs = 60_000;
 
 class UsageError extends Error {
   constructor(message: string) {
@@ -37,6 +40,7 @@ interface StartOptions {
   readonly port: number;
   readonly dataDirectory?: string;
   readonly archiveAfterHours: number;
+  readonly reconcileAfterMinutes: number;
   readonly outputsPath: string;
 }
 
@@ -49,6 +53,7 @@ function readOptions(argv: string[]): StartOptions {
         port: { type: "string" },
         "data-dir": { type: "string" },
         "archive-after-hours": { type: "string" },
+        "reconcile-after-minutes": { type: "string" },
         outputs: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
@@ -71,6 +76,12 @@ function readOptions(argv: string[]): StartOptions {
       1,
       24 * 366,
     ),
+    reconcileAfterMinutes: wholeNumber(
+      "--reconcile-after-minutes",
+      parsed.values["reconcile-after-minutes"] ?? "15",
+      1,
+      24 * 60,
+    ),
   };
 }
 
@@ -90,12 +101,15 @@ async function main(): Promise<void> {
     dataDirectory: options.dataDirectory,
     archiveAfterHours: options.archiveAfterHours,
     outputsPath: options.outputsPath,
+    reconcileAfterSeconds: options.reconcileAfterMinutes * 60,
+    reconcileIntervalMs,
   });
   process.stdout.write(
     startBanner({
       url: stack.url,
       credentials,
       dataDirectory: options.dataDirectory,
+      reconcileAfterMinutes: options.reconcileAfterMinutes,
       outputsPath: relative(process.cwd(), options.outputsPath),
     }),
   );

@@ -10,9 +10,17 @@ export interface BannerFacts {
   readonly credentials: LocalCredentials;
   readonly dataDirectory?: string;
   readonly outputsPath: string;
+  /** Minutes after which the reconciler re-drives an undecided transaction. */
+  readonly reconcileAfterMinutes?: number;
 }
 
-export function startBanner({ url, credentials, dataDirectory, outputsPath }: BannerFacts): string {
+export function startBanner({
+  url,
+  credentials,
+  dataDirectory,
+  outputsPath,
+  reconcileAfterMinutes = 15,
+}: BannerFacts): string {
   const secretNote = credentials.webhookSecretIsDefault
     ? "(default; set WEBHOOK_SECRET to change)"
     : "(from WEBHOOK_SECRET)";
@@ -29,7 +37,12 @@ Transaction pipeline running locally at ${url}
   API_KEY         ${key}  ${keyNote}  reads transactions
   UPLOAD_API_KEY  ${uploadKey}  ${uploadKeyNote}  uploads files and reads their status
   Provider        ${localProviderName}   (transaction ids are stored as ${localProviderName}#<transaction_id>)
-  DynamoDB data   ${dataDirectory ? `persisted in ${dataDirectory}` : "in memory (--data-dir <folder> keeps it across restarts)"}
+  Data            ${
+    dataDirectory
+      ? `persisted in ${dataDirectory}: tables and uploaded files survive a restart or a kill, and work in flight is re-driven at start`
+      : "IN MEMORY: nothing survives a restart, accepted work included (--data-dir <folder> keeps it)"
+  }
+  Reconciler      every minute; re-drives a transaction still undecided ${reconcileAfterMinutes} min after it was accepted
   Stack outputs   ${outputsPath}
 
 Send a signed webhook (the sign helper prints the headers and a ready curl command):

@@ -77,6 +77,8 @@ export function bindTaskStates(
 export interface LocalExecution {
   readonly executionArn: string;
   readonly result: Promise<unknown>;
+  /** Stops the execution where it is, as an execution-level timeout does: no Catch runs. */
+  abort(): void;
 }
 
 export class LocalStateMachine {
@@ -117,6 +119,6 @@ export class LocalStateMachine {
       },
     };
     const execution = this.machine.run(input as Parameters<StateMachine["run"]>[0], runOptions);
-    return { executionArn, result: execution.result };
+    return { executionArn, result: execution.result, abort: () => execution.abort() };
   }
 }

@@ -25,6 +25,8 @@ export interface CsvTransformConfig {
   readonly maxAmountUsdMinor: bigint;
   /** Hours a row's intake record is kept (at least 96). */
   readonly retentionHours: number;
+  /** Row errors kept in the status record (csv-intake's limit); CONFLICT rows beyond it are only counted. Default 100. */
+  readonly fileErrorLimit?: number;
 }
 
 export function loadCsvTransformConfig(env: EnvironmentSource = process.env): CsvTransformConfig {
@@ -51,5 +53,6 @@ export function loadCsvTransformConfig(env: EnvironmentSource = process.env): Cs
       env,
     ),
     retentionHours: Number(retention),
+    fileErrorLimit: Number(optionalPositiveIntegerEnvironment(EnvironmentName.fileErrorLimit, 100n, env)),
   };
 }

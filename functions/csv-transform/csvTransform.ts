@@ -38,11 +38,12 @@ import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { CorrelationIds } from "../shared/handlerObservability";
 import { readCsvTransactions, type CsvValidRow } from "../shared/csvTransactions";
 import { completeFileIfDone, parseCsvDeliveryId, type FileCompletion } from "../shared/fileCompletion";
-import { validatedKey } from "../shared/fileStatus";
+import { validatedKey, type FileRowError } from "../shared/fileStatus";
+import { csvKeyPrefix } from "../shared/csvTransactions";
 import type { CsvTransformConfig } from "./config";
 import { publishContinuation } from "./continuation";
 import { FileNotReadyError, SourceObjectError } from "./errors";
-import { beginLoad, markLoaded, saveCheckpoint, type StatusTable } from "./fileProgress";
+import { beginLoad, keptErrorCount, markLoaded, saveCheckpoint, type StatusTable } from "./fileProgress";
 import {
   csvIntakeRecord,
   csvPayloadHash,
@@ -94,6 +95,9 @@ export interface TransformTuning {
   readonly storeConcurrency: number;
   readonly retry: RetryPolicy;
 }
+
+/** csv-intake's default limit on the row errors a status item keeps. */
+const defaultFileErrorLimit = 100;
 
 export const defaultTuning: TransformTuning = {
   chunkRows: 500,
@@ -183,6 +187,17 @@ interface ChunkPlan {
   /** Recorded by an earlier run of this file that stopped before its checkpoint: publish again. */
   readonly toRepublish: CsvValidRow[];
   readonly alreadyReceived: number;
+  /** Received before under another file with other content: CONFLICT row errors, never loaded. */
+  readonly conflicts: CsvValidRow[];
+}
+
+/** The row error of a row whose transaction id was received before with other content. */
+export function conflictRowError(row: CsvValidRow): FileRowError {
+  return {
+    line: row.line,
+    code: "CONFLICT",
+    message: `transaction_id ${row.key.slice(csvKeyPrefix.length)} was already received with different content; this row was not loaded.`,
+  };
 }
 
 class FileLoad {
@@ -194,6 +209,8 @@ class FileLoad {
   private publishedRows = 0;
   private alreadyReceivedRows = 0;
   private slowestChunkMs = 0;
+  /** Row errors the status item holds, read before the first CONFLICT is added. */
+  private keptErrors: number | undefined;
 
   constructor(
     private readonly deps: CsvTransformDependencies,
@@ -357,8 +374,9 @@ class FileLoad {
   private async plan(chunk: readonly CsvValidRow[]): Promise<ChunkPlan> {
     const toPublish: CsvValidRow[] = [];
     const toRepublish: CsvValidRow[] = [];
+    const conflicts: CsvValidRow[] = [];
     let alreadyReceived = 0;
-    if (chunk.length === 0) return { toPublish, toRepublish, alreadyReceived };
+    if (chunk.length === 0) return { toPublish, toRepublish, alreadyReceived, conflicts };
     const existing = await findIntakeRecords(
       this.intakeTable,
       chunk.map((row) => row.key),
@@ -369,21 +387,20 @@ class FileLoad {
         toPublish.push(row);
       } else if (parseCsvDeliveryId(record.deliveryId)?.fileId === this.fileId) {
         toRepublish.push(row);
+      } else if (record.payloadHash !== undefined && record.payloadHash !== csvPayloadHash(row.transaction)) {
+        // Same transaction id, different content: a row error, as a webhook gets 409.
+        conflicts.push(row);
+        this.deps.log.warn("Row's transaction id was received before with different content", {
+          fileId: this.fileId,
+          line: row.line,
+          transactionId: row.key,
+          firstDeliveryId: record.deliveryId,
+        });
       } else {
         alreadyReceived += 1;
-        if (record.payloadHash !== undefined && record.payloadHash !== csvPayloadHash(row.transaction)) {
-          // Same transaction id, different content: still not loaded twice, but worth a look.
-          this.deps.metrics.count("CsvRowConflicts", 1);
-          this.deps.log.warn("Row's transaction id was received before with different content", {
-            fileId: this.fileId,
-            line: row.line,
-            transactionId: row.key,
-            firstDeliveryId: record.deliveryId,
-          });
-        }
       }
     }
-    return { toPublish, toRepublish, alreadyReceived };
+    return { toPublish, toRepublish, alreadyReceived, conflicts };
   }
 
   /** Loads one chunk and saves the checkpoint; false when another invocation saved it first. */
@@ -416,10 +433,18 @@ class FileLoad {
       await hooks?.afterPublish?.(this.fileId, lines);
     }
     const published = outgoing.length;
+    const conflictErrors = await this.conflictErrorsToKeep(plan.conflicts);
     const saved = await saveCheckpoint(
       this.statusTable,
       this.fileId,
-      { previousLine, line, publishedRows: published, alreadyReceivedRows: plan.alreadyReceived },
+      {
+        previousLine,
+        line,
+        publishedRows: published,
+        alreadyReceivedRows: plan.alreadyReceived,
+        conflictRows: plan.conflicts.length,
+        conflictErrors,
+      },
       this.clock(),
     );
     if (!saved) {
@@ -433,9 +458,19 @@ class FileLoad {
     this.alreadyReceivedRows += plan.alreadyReceived;
     if (published > 0) this.deps.metrics.count("CsvRowsPublished", published);
     if (plan.alreadyReceived > 0) this.deps.metrics.count("CsvRowsAlreadyReceived", plan.alreadyReceived);
+    if (plan.conflicts.length > 0) this.deps.metrics.count("CsvRowConflicts", plan.conflicts.length);
+    if (this.keptErrors !== undefined) this.keptErrors += conflictErrors.length;
     this.slowestChunkMs = Math.max(this.slowestChunkMs, Date.now() - startedAt);
     await hooks?.afterCheckpoint?.(this.fileId, line);
     return true;
+  }
+
+  /** The chunk's CONFLICT errors that fit within the file's error limit (the rest are only counted). */
+  private async conflictErrorsToKeep(conflicts: readonly CsvValidRow[]): Promise<FileRowError[]> {
+    if (conflicts.length === 0) return [];
+    this.keptErrors ??= await keptErrorCount(this.statusTable, this.fileId);
+    const room = Math.max(0, (this.deps.config.fileErrorLimit ?? defaultFileErrorLimit) - this.keptErrors);
+    return conflicts.slice(0, room).map(conflictRowError);
   }
 
   private async complete(): Promise<FileCompletion> {

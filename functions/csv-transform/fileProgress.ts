@@ -5,7 +5,7 @@
  * one whose checkpoint update fails stops.
  */
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import type { FileStatus } from "../shared/fileStatus";
+import type { FileRowError, FileStatus } from "../shared/fileStatus";
 import { fileStatusTableDefinition } from "../shared/tableDefinitions";
 import { LoadStoreError } from "./errors";
 import { isConditionFailure } from "../shared/dynamoDbErrors";
@@ -114,6 +114,10 @@ export interface Checkpoint {
   readonly line: number;
   readonly publishedRows: number;
   readonly alreadyReceivedRows: number;
+  /** Rows whose id was received before with other content: counted, and each a CONFLICT row error. */
+  readonly conflictRows: number;
+  /** The row errors to add to the file's `errors` (within the file's error limit). */
+  readonly conflictErrors: readonly FileRowError[];
 }
 
 /**
@@ -126,14 +130,17 @@ export async function saveCheckpoint(
   checkpoint: Checkpoint,
   now: Date,
 ): Promise<boolean> {
+  const conflicts = checkpoint.conflictRows > 0;
   try {
     await table.client.send(
       new UpdateCommand({
         TableName: table.tableName,
         Key: { [keyName]: fileId },
         UpdateExpression:
-          "SET #checkpointLine = :line, #updatedAt = :now " +
-          "ADD #publishedRows :published, #alreadyReceivedRows :alreadyReceived",
+          "SET #checkpointLine = :line, #updatedAt = :now" +
+          (conflicts ? ", #errors = list_append(if_not_exists(#errors, :noErrors), :conflictErrors)" : "") +
+          " ADD #publishedRows :published, #alreadyReceivedRows :alreadyReceived" +
+          (conflicts ? ", #conflictRows :conflicts, #errorCount :conflicts" : ""),
         ConditionExpression: "#status = :loading AND #checkpointLine = :previous",
         ExpressionAttributeNames: {
           "#status": "status",
@@ -141,6 +148,9 @@ export async function saveCheckpoint(
           "#updatedAt": "updatedAt",
           "#publishedRows": "publishedRows",
           "#alreadyReceivedRows": "alreadyReceivedRows",
+          ...(conflicts
+            ? { "#errors": "errors", "#conflictRows": "conflictRows", "#errorCount": "errorCount" }
+            : {}),
         },
         ExpressionAttributeValues: {
           ":loading": "LOADING" satisfies FileStatus,
@@ -149,6 +159,13 @@ export async function saveCheckpoint(
           ":published": checkpoint.publishedRows,
           ":alreadyReceived": checkpoint.alreadyReceivedRows,
           ":now": now.toISOString(),
+          ...(conflicts
+            ? {
+                ":noErrors": [],
+                ":conflictErrors": checkpoint.conflictErrors.map((error) => ({ ...error })),
+                ":conflicts": checkpoint.conflictRows,
+              }
+            : {}),
         },
       }),
     );
@@ -219,5 +236,24 @@ export async function markLoaded(
   } catch (error) {
     if (isConditionFailure(error)) return false;
     throw new LoadStoreError("loaded update", { cause: error });
+  }
+}
+
+/** How many row errors the file's status item holds now. */
+export async function keptErrorCount(table: StatusTable, fileId: string): Promise<number> {
+  try {
+    const answer = await table.client.send(
+      new GetCommand({
+        TableName: table.tableName,
+        Key: { [keyName]: fileId },
+        ConsistentRead: true,
+        ProjectionExpression: "#errors",
+        ExpressionAttributeNames: { "#errors": "errors" },
+      }),
+    );
+    const errors: unknown = answer.Item?.errors;
+    return Array.isArray(errors) ? errors.length : 0;
+  } catch (error) {
+    throw new LoadStoreError("status read", { cause: error });
   }
 }

@@ -19,6 +19,8 @@ import type { IntakeRecord } from "../shared/intakeRecord";
 import type { CanonicalTransaction } from "../shared/stepContracts";
 import { intakeRecordsTableDefinition } from "../shared/tableDefinitions";
 import { LoadStoreError } from "./errors";
+import { awaitingDecision } from "../shared/awaitingDecision";
+import { transactionReceivedDetail } from "../shared/transactionReceivedEvent";
 import { mapWithConcurrency } from "../shared/concurrency";
 import { backoffMs, sleep, slices, type RetryPolicy } from "../shared/retry";
 
@@ -90,6 +92,10 @@ export function csvIntakeRecord(row: CsvValidRow, context: RecordContext): Intak
     attemptId: context.attemptId,
     expiresAt: Math.ceil(nowMs / 1000) + context.retentionHours * 3600,
     response: { statusCode: 202, body: JSON.stringify({ transaction_id: row.key, status: "RECEIVED" }) },
+    ...awaitingDecision(
+      transactionReceivedDetail(row.key, row.transaction),
+      context.receivedAt.toISOString(),
+    ),
   };
 }
 

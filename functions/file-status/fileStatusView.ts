@@ -32,10 +32,15 @@ export interface FileStatusView {
   readonly errors?: readonly WireFileRowError[];
   readonly published_rows?: number;
   readonly already_received_rows?: number;
+  /** Valid rows whose transaction id was received before with other content (row errors CONFLICT). */
+  readonly conflict_rows?: number;
+  /** Rows with an outcome: decided (approved + review + rejected) or dead-lettered. */
   readonly decided_rows?: number;
   readonly approved?: number;
   readonly review?: number;
   readonly rejected?: number;
+  /** Rows the reconciler gave up on and sent to the dead-letter queue with the reason. */
+  readonly dead_lettered_rows?: number;
   readonly completed_at?: string;
   readonly rejection?: WireRejection;
 }
@@ -92,10 +97,12 @@ export function renderFileStatus(fileId: string, item: Item): FileStatusView {
     ...optional("errors", rowErrors(item.errors)),
     ...optional("published_rows", count(item.publishedRows)),
     ...optional("already_received_rows", count(item.alreadyReceivedRows)),
+    ...optional("conflict_rows", count(item.conflictRows)),
     ...optional("decided_rows", count(item.decidedRows)),
     ...optional("approved", count(item.approved)),
     ...optional("review", count(item.review)),
     ...optional("rejected", count(item.rejected)),
+    ...optional("dead_lettered_rows", count(item.deadLetteredRows)),
     ...optional("completed_at", text(item.completedAt)),
     ...optional("rejection", rejection(item.rejection)),
   };

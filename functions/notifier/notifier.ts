@@ -295,6 +295,48 @@ export function createNotifier(deps: NotifierDependencies): Notifier {
     }
   }
 
+  /**
+   * True when this invocation counts the transaction in TransactionsDecided: the first to set
+   * `metricCountedAt` on its intake record (or a retry of that invocation, same request id). A
+   * transaction without an intake record (a key validation replaced by a digest) cannot be
+   * deduplicated and is counted.
+   */
+  async function claimMetric(decision: ProcessedDecision, requestId: string): Promise<boolean> {
+    try {
+      await documentClient.send(
+        new UpdateCommand({
+          TableName: config.intakeTable,
+          Key: { [intakeKey]: decision.transactionId },
+          UpdateExpression: "SET #metricCountedAt = :now, #metricCountedBy = :requestId",
+          ConditionExpression:
+            "attribute_exists(#key) AND (attribute_not_exists(#metricCountedAt) OR #metricCountedBy = :requestId)",
+          ExpressionAttributeNames: {
+            "#key": intakeKey,
+            "#metricCountedAt": "metricCountedAt",
+            "#metricCountedBy": "metricCountedBy",
+          },
+          ExpressionAttributeValues: { ":now": clock().toISOString(), ":requestId": requestId },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (!isConditionFailure(error)) throw new NotifierStoreError("metric claim", { cause: error });
+    }
+    const existing = await documentClient
+      .send(
+        new GetCommand({
+          TableName: config.intakeTable,
+          Key: { [intakeKey]: decision.transactionId },
+          ProjectionExpression: "#key",
+          ExpressionAttributeNames: { "#key": intakeKey },
+        }),
+      )
+      .catch((error: unknown) => {
+        throw new NotifierStoreError("metric claim check", { cause: error });
+      });
+    return existing.Item === undefined;
+  }
+
   function ignore(
     reason: IgnoredReason,
     message: string,
@@ -388,8 +430,8 @@ export function createNotifier(deps: NotifierDependencies): Notifier {
       ? await countOnFile(decision, context)
       : ({ outcome: "notFromFile" } as const);
     // Counted once the event is handled: an attempt that throws is retried by Lambda, and only the
-    // attempt that succeeds counts it.
-    metrics.countDecision(decision.status);
+    // attempt that succeeds counts it; a duplicate event or a replay finds the metric claimed.
+    if (await claimMetric(decision, context.awsRequestId)) metrics.countDecision(decision.status);
     return result;
   };
 }

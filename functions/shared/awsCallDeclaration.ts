@@ -17,6 +17,7 @@ export type PipelineResource =
   | "screeningListsBucket"
   | "eventBus"
   | "alertsTopic"
+  | "deadLetterQueue"
   | "pipelineKey"
   | "signingSecret";
 

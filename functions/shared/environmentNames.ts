@@ -62,6 +62,16 @@ export const EnvironmentName = {
   screeningListsMinimumRetainedShare: "SCREENING_LISTS_MINIMUM_RETAINED_SHARE",
   /** JSON array of the official list files the refresh downloads (`{list, url, format}`). */
   screeningListsSources: "SCREENING_LISTS_SOURCES",
+  /** URL of the pipeline's dead-letter queue (the reconciler sends what it gives up on there). */
+  deadLetterQueueUrl: "DEAD_LETTER_QUEUE_URL",
+  /** Seconds after acceptance an undecided transaction is re-driven by the reconciler (default 900). */
+  reconcileAfterSeconds: "RECONCILE_AFTER_SECONDS",
+  /** Re-drives of an undecided transaction before it is dead-lettered (default 3). */
+  reconcileMaxAttempts: "RECONCILE_MAX_ATTEMPTS",
+  /** Intake records one reconciler run examines at most (default 2000). */
+  reconcileRecordsPerRun: "RECONCILE_RECORDS_PER_RUN",
+  /** Custom SQS endpoint, used only by the local runtime and tests. */
+  sqsEndpoint: "SQS_ENDPOINT",
   /** Custom SNS endpoint, used only by the local runtime and tests. */
   snsEndpoint: "SNS_ENDPOINT",
   /** Custom S3 endpoint (path-style), used only by the local runtime and tests. */

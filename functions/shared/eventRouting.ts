@@ -73,6 +73,21 @@ export function amountLanePatterns(
   };
 }
 
+/**
+ * The high-value "received" alert's own rule: the high lane, first deliveries only. An event
+ * published again for a transaction already accepted (`detail.redelivery`) goes to the state
+ * machine but never alerts a second time.
+ */
+export function highValueAlertPattern(
+  thresholds: AmountLaneThresholds = defaultAmountLaneThresholds,
+): EventPattern {
+  const high = amountLanePatterns(thresholds).high;
+  return {
+    ...high,
+    detail: { ...(high.detail as { [key: string]: PatternValue }), redelivery: [{ exists: false }] },
+  };
+}
+
 /** An EventBridge input transformer: values picked by JSONPath, placed into a template. */
 export interface InputTransformer {
   readonly inputPaths: Readonly<Record<string, string>>;

@@ -41,10 +41,12 @@ export interface FileSummaryMessage {
   readonly valid_rows: number;
   readonly invalid_rows: number;
   readonly already_received_rows: number;
+  readonly conflict_rows: number;
   readonly published_rows: number;
   readonly approved: number;
   readonly review: number;
   readonly rejected: number;
+  readonly dead_lettered: number;
 }
 
 export type FileCompletion =
@@ -86,10 +88,12 @@ export function fileSummaryMessage(record: FileStatusRecord): FileSummaryMessage
     valid_rows: record.validRows ?? 0,
     invalid_rows: record.invalidRows ?? 0,
     already_received_rows: record.alreadyReceivedRows ?? 0,
+    conflict_rows: record.conflictRows ?? 0,
     published_rows: record.publishedRows ?? 0,
     approved: record.approved ?? 0,
     review: record.review ?? 0,
     rejected: record.rejected ?? 0,
+    dead_lettered: record.deadLetteredRows ?? 0,
   };
 }
 

@@ -38,11 +38,16 @@ export interface FileStatusRecord {
   readonly publishedRows?: number;
   /** Valid rows whose transaction id was already received (a re-upload): not published again. */
   readonly alreadyReceivedRows?: number;
-  /** Decisions counted by the notifier. */
+  /** Valid rows whose transaction id was received before with other content: row errors CONFLICT. */
+  readonly conflictRows?: number;
+  /** Rows with an outcome: decisions counted by the notifier, and rows dead-lettered by the reconciler. */
   readonly decidedRows?: number;
   readonly approved?: number;
   readonly review?: number;
   readonly rejected?: number;
+  /** Rows the reconciler gave up on (in the dead-letter queue with the reason), and their lines. */
+  readonly deadLetteredRows?: number;
+  readonly deadLetteredLines?: ReadonlySet<number>;
   /**
    * Lines whose decision is in the counts above but not yet marked counted on their intake record;
    * what keeps a retried count from being added twice. Absent when no count is in flight; a line

@@ -4,6 +4,8 @@
  * reads it to answer RECEIVED before the state machine has stored the transaction.
  */
 
+import type { TransactionReceivedDetail } from "./stepContracts";
+
 /**
  * PENDING: claimed, the "Transaction Received" event not yet accepted by the bus (a crash here
  * leaves the claim to expire at `leaseUntil`, after which a retry takes it over).
@@ -38,4 +40,18 @@ export interface IntakeRecord {
   /** Epoch seconds after which DynamoDB's TTL may delete the record (at least 96 h later). */
   readonly expiresAt: number;
   readonly response?: StoredResponse;
+  /** Set while the transaction awaits a decision: the reconciler's index partition (awaitingDecision.ts). */
+  readonly awaitingShard?: string;
+  /** The index's sort key: accepted at, then the last re-drive. */
+  readonly awaitingSince?: string;
+  /** The "Transaction Received" detail as published, which the reconciler re-publishes. */
+  readonly received?: TransactionReceivedDetail;
+  /** Times the reconciler re-published the transaction, and when it last did. */
+  readonly redriveAttempts?: number;
+  readonly lastRedrivenAt?: string;
+  /** When and why the reconciler gave up and sent the transaction to the dead-letter queue. */
+  readonly deadLetteredAt?: string;
+  readonly deadLetterReason?: string;
+  /** CSV rows: when the row's decision (or its dead-lettering) was counted on its file (notifier). */
+  readonly countedInFileAt?: string;
 }

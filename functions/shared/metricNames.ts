@@ -13,6 +13,12 @@ export const MetricName = {
   fraudScore: "FraudScore",
   /** webhook-intake, per delivery whose signature did not verify. */
   webhookSignatureFailures: "WebhookSignatureFailures",
+  /** reconciler, per run: age of the oldest transaction found undecided past its threshold (0 when none). */
+  oldestUndecidedAgeSeconds: "OldestUndecidedAgeSeconds",
+  /** reconciler, per run: undecided transactions published again. */
+  transactionsRedriven: "TransactionsRedriven",
+  /** reconciler, per run: undecided transactions given up and sent to the dead-letter queue. */
+  transactionsDeadLettered: "TransactionsDeadLettered",
   /** webhook-intake, per delivery accepted (202). */
   webhooksAccepted: "WebhooksAccepted",
 } as const;

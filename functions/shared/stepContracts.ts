@@ -31,6 +31,12 @@ export interface TransactionReceivedDetail {
   /** US-dollar equivalent in major units as a JSON number: what the lane rules match on. */
   readonly amountUsd?: number;
   readonly transaction: Record<string, unknown>;
+  /**
+   * Set on an event published again for a transaction accepted before (the reconciler's re-drive,
+   * a dead-letter replay): the lane rules route it, the high-value "received" alert does not fire
+   * again (highValueAlertPattern).
+   */
+  readonly redelivery?: true;
 }
 
 /** The input a lane rule hands the state machine: the event's envelope plus its `lane`. */

@@ -50,6 +50,20 @@ export const transactionsTableDefinition: TableDefinition = {
 };
 
 /**
+ * Index of intake records still awaiting a decision (sparse: only records carrying
+ * `awaitingShard`), ordered by `awaitingSince` within each shard: when the record was accepted,
+ * moved to the last re-drive by each re-drive, so a query up to "now minus the threshold" finds
+ * exactly the records due. The reconciler queries it for transactions accepted but undecided for
+ * too long (functions/shared/awaitingDecision.ts).
+ */
+export const awaitingDecisionIndex: IndexDefinition = {
+  name: "byAwaitingDecision",
+  partitionKey: "awaitingShard",
+  sortKey: "awaitingSince",
+  nonKeyAttributes: [],
+};
+
+/**
  * One item per accepted delivery, keyed like the transactions table (`<provider>#<id>`): the
  * payload hash, the delivery id and the answer given, kept for the dedupe window (TTL on
  * `expiresAt`). Separate from the transactions table so archiving transactions never forgets a
@@ -57,8 +71,8 @@ export const transactionsTableDefinition: TableDefinition = {
  */
 export const intakeRecordsTableDefinition: TableDefinition = {
   partitionKey: "transactionId",
-  attributes: { transactionId: "S" },
-  indexes: [],
+  attributes: { transactionId: "S", awaitingShard: "S", awaitingSince: "S" },
+  indexes: [awaitingDecisionIndex],
 };
 
 /** Attribute holding the epoch-seconds expiry of intake records (the table's TTL attribute). */

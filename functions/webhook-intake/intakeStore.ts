@@ -17,6 +17,8 @@ import {
 import type { IntakeRecord, StoredResponse } from "../shared/intakeRecord";
 import { intakeRecordsTableDefinition } from "../shared/tableDefinitions";
 import { isConditionFailure } from "../shared/dynamoDbErrors";
+import { awaitingDecision } from "../shared/awaitingDecision";
+import type { TransactionReceivedDetail } from "../shared/stepContracts";
 
 const keyName = intakeRecordsTableDefinition.partitionKey;
 
@@ -39,6 +41,8 @@ export interface ClaimRequest {
   readonly leaseMs: number;
   /** How long the record is kept for dedupe. */
   readonly retentionHours: number;
+  /** The event to publish, kept on the record so the reconciler can publish it again. */
+  readonly received: TransactionReceivedDetail;
 }
 
 export type ClaimResult =
@@ -154,6 +158,7 @@ export class IntakeStore {
       leaseUntil: nowMs + request.leaseMs,
       attemptId: randomUUID(),
       expiresAt: Math.ceil(nowMs / 1000) + request.retentionHours * 3600,
+      ...awaitingDecision(request.received, request.now.toISOString()),
     };
   }
 

@@ -34,6 +34,11 @@ export interface WebhookIntakeDependencies {
   readonly eventBridge: EventBridgeClient;
   /** The clock; tests pin it. */
   readonly now?: () => Date;
+  /**
+   * How long a copy of a delivery still being accepted waits for the first answer before it
+   * answers 503 (default 3,000 ms, well inside API Gateway's 29 s).
+   */
+  readonly inProgressWaitMs?: number;
 }
 
 export type WebhookIntakeHandler = (
@@ -47,6 +52,9 @@ const acceptAttempts = 3;
 /** A claim outlives the invocation holding it by this much before a retry may take it over. */
 const leaseMarginMs = 5_000;
 const defaultLeaseMs = 30_000;
+const defaultInProgressWaitMs = 3_000;
+/** Between looks at a claim in progress: an accept takes a few milliseconds to tens of them. */
+const inProgressPollMs = 50;
 
 function headerLookup(event: APIGatewayProxyEvent): HeaderLookup {
   const headers = new Map<string, string>();
@@ -235,7 +243,8 @@ export function createWebhookIntakeHandler(dependencies: WebhookIntakeDependenci
       });
       const remainingMs =
         typeof context.getRemainingTimeInMillis === "function" ? context.getRemainingTimeInMillis() : 0;
-      const claim = await store.claim({
+      const received = transactionReceivedDetail(key, validation.transaction);
+      const claimRequest = {
         transactionId: key,
         source: "webhook",
         provider: verification.provider,
@@ -244,7 +253,15 @@ export function createWebhookIntakeHandler(dependencies: WebhookIntakeDependenci
         now,
         leaseMs: (remainingMs > 0 ? remainingMs : defaultLeaseMs) + leaseMarginMs,
         retentionHours: config.retentionHours,
-      });
+        received,
+      };
+      let claim = await store.claim(claimRequest);
+      // A copy racing the first delivery waits for its answer (or for its released claim).
+      const waitUntil = Date.now() + (dependencies.inProgressWaitMs ?? defaultInProgressWaitMs);
+      while (claim.kind === "inProgress" && Date.now() < waitUntil) {
+        await new Promise((resolve) => setTimeout(resolve, inProgressPollMs));
+        claim = await store.claim({ ...claimRequest, now: clock() });
+      }
 
       switch (claim.kind) {
         case "conflict":
@@ -275,7 +292,7 @@ export function createWebhookIntakeHandler(dependencies: WebhookIntakeDependenci
         const eventId = await publishTransactionReceived(
           dependencies.eventBridge,
           config.eventBusName,
-          transactionReceivedDetail(key, validation.transaction),
+          received,
         );
         logger.info("Transaction received", { ...logKeys, eventId, takenOver: claim.takenOver });
       } catch (error) {

@@ -192,16 +192,24 @@ describe("DataStores component", () => {
       expect(intake().billingMode).to.equal("PAY_PER_REQUEST");
     });
 
-    it("hashKey and attributes come from intakeRecordsTableDefinition: transactionId alone", () => {
+    it("hashKey and attributes come from intakeRecordsTableDefinition: transactionId, and the awaiting-decision index keys", () => {
       expect(intake().hashKey).to.equal("transactionId");
       expect(intake().hashKey).to.equal(intakeRecordsTableDefinition.partitionKey);
       expect(intake().rangeKey).to.equal(undefined);
-      expect(intake().attributes).to.deep.equal([{ name: "transactionId", type: "S" }]);
+      expect(intake().attributes).to.deep.equal([
+        { name: "transactionId", type: "S" },
+        { name: "awaitingShard", type: "S" },
+        { name: "awaitingSince", type: "S" },
+      ]);
       expect(intake().attributes).to.deep.equal(tableKeyArgs(intakeRecordsTableDefinition).attributes);
     });
 
-    it("has no globalSecondaryIndexes", () => {
-      expect(intake()).to.not.have.property("globalSecondaryIndexes");
+    it("globalSecondaryIndexes: byAwaitingDecision (awaitingShard, receivedAt), keys only, for the reconciler", () => {
+      expect(intake().globalSecondaryIndexes).to.deep.equal(
+        tableKeyArgs(intakeRecordsTableDefinition).globalSecondaryIndexes,
+      );
+      expect(intake().globalSecondaryIndexes).to.have.length(1);
+      expect(JSON.stringify(intake().globalSecondaryIndexes)).to.include("byAwaitingDecision");
     });
 
     it("has pointInTimeRecovery on", () => {
@@ -225,7 +233,8 @@ describe("DataStores component", () => {
       expect(intake()).to.deep.equal({
         billingMode: "PAY_PER_REQUEST",
         hashKey: "transactionId",
-        attributes: [{ name: "transactionId", type: "S" }],
+        attributes: tableKeyArgs(intakeRecordsTableDefinition).attributes,
+        globalSecondaryIndexes: tableKeyArgs(intakeRecordsTableDefinition).globalSecondaryIndexes,
         pointInTimeRecovery: { enabled: true },
         serverSideEncryption: { enabled: true, kmsKeyArn: keyArn },
         deletionProtectionEnabled: false,

@@ -128,7 +128,7 @@ describe("EventRouting component", () => {
   after(() => settledResources(recorder));
 
   describe("resources", () => {
-    it("are exactly 1 bus, 1 archive, 3 rules, 4 targets, 4 queues, 4 queue policies, 1 role and 1 role policy", () => {
+    it("are exactly 1 bus, 1 archive, 4 rules, 4 targets, 4 queues, 4 queue policies, 1 role and 1 role policy", () => {
       const counts = Object.fromEntries(
         [
           busType,
@@ -144,7 +144,7 @@ describe("EventRouting component", () => {
       expect(counts).to.deep.equal({
         [busType]: 1,
         [archiveType]: 1,
-        [ruleType]: 3,
+        [ruleType]: 4,
         [targetType]: 4,
         [queueType]: 4,
         [queuePolicyType]: 4,
@@ -154,7 +154,7 @@ describe("EventRouting component", () => {
       const awsChildren = recorder.resources.filter(
         (resource) => resource.name.startsWith("routing-") && resource.type.startsWith("aws:"),
       );
-      expect(awsChildren).to.have.length(19);
+      expect(awsChildren).to.have.length(20);
     });
 
     it("create no SNS topic policy (DataStores owns the alerts topic's policy)", () => {
@@ -278,7 +278,7 @@ describe("EventRouting component", () => {
       const target = recorder.one(targetType, "routing-high-alert-target").inputs;
       expect(target).to.deep.equal({
         eventBusName: "transaction-pipeline-test",
-        rule: "routing-high",
+        rule: "routing-high-alert",
         targetId: "high-value-alert",
         arn: alertsTopicArn,
         inputTransformer: { ...highValueAlertInput(), inputPaths: { ...highValueAlertInput().inputPaths } },
@@ -287,11 +287,16 @@ describe("EventRouting component", () => {
       });
     });
 
-    it("only the high rule has an alert target", () => {
+    it("only the high-alert rule has an alert target: the high lane's first deliveries, never a redelivery", () => {
       const rulesWithTopic = childrenOf("routing", targetType)
         .filter((target) => target.inputs.arn === alertsTopicArn)
         .map((target) => target.inputs.rule);
-      expect(rulesWithTopic).to.deep.equal(["routing-high"]);
+      expect(rulesWithTopic).to.deep.equal(["routing-high-alert"]);
+      const pattern = JSON.parse(String(recorder.one(ruleType, "routing-high-alert").inputs.eventPattern));
+      expect(pattern).to.deep.equal({
+        ...amountLanePatterns().high,
+        detail: { ...(amountLanePatterns().high.detail as object), redelivery: [{ exists: false }] },
+      });
     });
 
     it("the rendered alert is a JSON object naming the transaction, amounts and lane", () => {
@@ -350,7 +355,7 @@ describe("EventRouting component", () => {
       ["high", "high"],
       ["medium", "medium"],
       ["low", "low"],
-      ["high-alert", "high"],
+      ["high-alert", "high-alert"],
     ] as const) {
       it(`${key}: queue policy lets only events.amazonaws.com sqs:SendMessage, from the ${rule} rule`, () => {
         const policy = recorder.one(queuePolicyType, `routing-${key}-dlq-policy`).inputs;

@@ -195,10 +195,12 @@ describe("CSV upload to completed file on the local pipeline", function () {
         valid_rows: 4,
         invalid_rows: 2,
         already_received_rows: 0,
+        conflict_rows: 0,
         published_rows: 4,
         approved: view.approved,
         review: view.review ?? 0,
         rejected: view.rejected ?? 0,
+        dead_lettered: 0,
       },
     ]);
 

@@ -313,10 +313,12 @@ describe("csv-transform: loading a validated file", function () {
           valid_rows: 12,
           invalid_rows: 0,
           already_received_rows: 12,
+          conflict_rows: 0,
           published_rows: 0,
           approved: 0,
           review: 0,
           rejected: 0,
+          dead_lettered: 0,
         },
       },
     ]);
@@ -325,7 +327,7 @@ describe("csv-transform: loading a validated file", function () {
     expect((await bench.readStatus(firstId))?.status).to.equal("LOADED");
   });
 
-  it("counts a re-uploaded row with changed content as already received and warns about it", async () => {
+  it("reports a row whose transaction id was received before with other content as a CONFLICT row error with its line, counted in the status and the summary", async () => {
     const firstId = bench.newFileId("changed-a");
     const secondId = bench.newFileId("changed-b");
     await bench.putValidatedFile(firstId, csvLine(minimalHeader) + csvLine(minimalRow("changed-1")));
@@ -334,19 +336,34 @@ describe("csv-transform: loading a validated file", function () {
     await bench.putValidatedFile(
       secondId,
       csvLine(minimalHeader) +
+        csvLine(minimalRow("new-1")) +
         csvLine(minimalRow("changed-1", { amount: "99.00" })) +
-        csvLine(minimalRow("new-1")),
+        csvLine(minimalRow("changed-1-same", {})),
     );
     const log = new RecordingLog();
     const metrics = new RecordingMetrics();
 
     await transform(secondId, { log, metrics });
 
-    expect(sentKeys()).to.deep.equal(["csv#new-1"]);
-    expect(await bench.readStatus(secondId)).to.deep.include({ publishedRows: 1, alreadyReceivedRows: 1 });
+    // Never published again, never silently dropped.
+    expect(sentKeys()).to.deep.equal(["csv#new-1", "csv#changed-1-same"]);
+    const status = await bench.readStatus(secondId);
+    expect(status).to.deep.include({
+      publishedRows: 2,
+      alreadyReceivedRows: 0,
+      conflictRows: 1,
+      errorCount: 1,
+    });
+    expect(status?.errors).to.deep.equal([
+      {
+        line: 3,
+        code: "CONFLICT",
+        message:
+          "transaction_id changed-1 was already received with different content; this row was not loaded.",
+      },
+    ]);
     expect(metrics.total("CsvRowConflicts")).to.equal(1);
-    expect(log.warnings()).to.have.length(1);
-    expect(log.warnings()[0].attributes).to.deep.include({ line: 2, transactionId: "csv#changed-1" });
+    expect(log.warnings()[0].attributes).to.deep.include({ line: 3, transactionId: "csv#changed-1" });
   });
 
   it("hashes a row the same in every file, and differently when its content changes", async () => {

@@ -37,6 +37,7 @@ describe("csv-transform and notifier: configuration, events and contracts", () =
       alertsTopicArn: "arn:aws:sns:eu-west-1:123456789012:alerts",
       maxAmountUsdMinor: 100_000_000n,
       retentionHours: 120,
+      fileErrorLimit: 100,
     });
   });
 
@@ -142,10 +143,12 @@ describe("csv-transform and notifier: configuration, events and contracts", () =
       valid_rows: 9,
       invalid_rows: 1,
       already_received_rows: 2,
+      conflict_rows: 0,
       published_rows: 7,
       approved: 5,
       review: 2,
       rejected: 0,
+      dead_lettered: 0,
     });
   });
 

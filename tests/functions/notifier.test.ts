@@ -12,7 +12,7 @@ import { randomUUID } from "node:crypto";
 import { EventBridgeClient, PutEventsCommand, type PutEventsCommandInput } from "@aws-sdk/client-eventbridge";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SNSClient } from "@aws-sdk/client-sns";
-import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { expect } from "chai";
 import { mockClient, type AwsClientStub } from "aws-sdk-client-mock";
 import { runCsvTransform, type CsvTransformDependencies } from "../../functions/csv-transform/csvTransform";
@@ -206,19 +206,20 @@ describe("notifier: counting decisions and completing files", function () {
           valid_rows: 6,
           invalid_rows: 1,
           already_received_rows: 0,
+          conflict_rows: 0,
           published_rows: 6,
           approved: 3,
           review: 2,
           rejected: 1,
+          dead_lettered: 0,
         },
       },
     ]);
     expect(metrics.total("DecisionsCounted")).to.equal(6);
     expect(metrics.total("DecisionsDuplicate")).to.equal(1);
     expect(metrics.total("CsvFilesCompleted")).to.equal(1);
-    // Every delivery is a decided transaction for the metric, the duplicate included.
+    // TransactionsDecided counts each transaction once: the duplicate delivery is not counted again.
     expect([...metrics.decisions].sort()).to.deep.equal([
-      "APPROVED",
       "APPROVED",
       "APPROVED",
       "APPROVED",
@@ -368,7 +369,7 @@ describe("notifier: counting decisions and completing files", function () {
     expect(metrics.decisions).to.deep.equal([]);
   });
 
-  it("counts a webhook decision by its decision and writes nothing to the file-status table", async () => {
+  it("counts a webhook decision by its decision, once per transaction, and writes nothing to the file-status table", async () => {
     // Prepare: every DynamoDB call the notifier makes is recorded.
     const recorded = new DynamoDBClient({
       region: localRegion,
@@ -389,6 +390,13 @@ describe("notifier: counting decisions and completing files", function () {
       documentClient: DynamoDBDocumentClient.from(recorded),
       correlate: (ids) => correlated.push(ids),
     });
+    // The delivery's intake record, as webhook-intake wrote it.
+    await bench.documentClient.send(
+      new PutCommand({
+        TableName: bench.notifierConfig.intakeTable,
+        Item: { transactionId: "acme#tx-webhook-1", state: "ACCEPTED", source: "webhook", provider: "acme" },
+      }),
+    );
     const review = processedEvent("acme#tx-webhook-1", "REVIEW");
     // A key validation replaced by a digest (it held a card number) is not a CSV row either.
     const rejected = processedEvent(`redacted#${"ab".repeat(32)}`, "REJECTED");
@@ -403,11 +411,16 @@ describe("notifier: counting decisions and completing files", function () {
     expect(results).to.deep.equal([{ outcome: "notFromFile" }, { outcome: "notFromFile" }]);
     expect(metrics.decisions).to.deep.equal(["REVIEW", "REJECTED"]);
     expect([...metrics.totals.keys()]).to.deep.equal([]);
-    expect(calls).to.deep.equal([]);
+    // Only the intake records table, where each transaction's metric is claimed once.
+    expect(calls.every((call) => call.endsWith(bench.notifierConfig.intakeTable))).to.equal(true);
+    const replay = await notify(review, { awsRequestId: randomUUID() });
+    expect(replay).to.deep.equal({ outcome: "notFromFile" });
+    expect(metrics.decisions).to.deep.equal(["REVIEW", "REJECTED"]);
     expect(log.lines).to.deep.equal([]);
     expect(correlated).to.deep.equal([
       { correlationId: "acme#tx-webhook-1", transactionId: "acme#tx-webhook-1" },
       { correlationId: rejected.detail.transactionId, transactionId: rejected.detail.transactionId },
+      { correlationId: "acme#tx-webhook-1", transactionId: "acme#tx-webhook-1" },
     ]);
     expect(await bench.drainSummaries()).to.deep.equal([]);
     recorded.destroy();

@@ -526,7 +526,7 @@ describe("webhook-intake handler", function () {
       expect(eventBridgeMock.commandCalls(PutEventsCommand)).to.have.length(2);
     });
 
-    it("answers 503 while an earlier delivery holds an unexpired claim, and takes over an expired one", async () => {
+    it("answers 503 when an earlier delivery still holds an unexpired claim after the wait, and takes over an expired one", async () => {
       const body = uniqueBody();
       const key = `acme#${String(body.transaction_id)}`;
       const first = await handle(signed(body));

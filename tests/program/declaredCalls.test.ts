@@ -98,6 +98,7 @@ describe("generated role statements and endpoints (pure)", () => {
       "events",
       "secretsmanager",
       "sns",
+      "sqs",
     ]);
     expect(
       interfaceEndpointServicesFor([

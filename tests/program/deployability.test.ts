@@ -35,7 +35,14 @@ function statementsOf(resource: RecordedResource): Statement[] {
  * The functions Lambda invokes asynchronously (S3 notifications, EventBridge rules and schedules),
  * by ContainerFunction name ("screening-lists" runs functions/screening-lists-refresh).
  */
-const asynchronouslyInvoked = ["csv-intake", "csv-transform", "notifier", "archival", "screening-lists"];
+const asynchronouslyInvoked = [
+  "csv-intake",
+  "csv-transform",
+  "notifier",
+  "reconciler",
+  "archival",
+  "screening-lists",
+];
 
 describe("the key policy lets EventBridge publish to the encrypted alerts topic", () => {
   it("has no aws:SourceAccount, aws:SourceArn or aws:SourceOrgID on the events.amazonaws.com statement", () => {
@@ -122,7 +129,7 @@ for (const stack of ["dev", "prod"]) {
     it("builds each image as one linux/arm64 manifest without provenance or SBOM attestations", () => {
       expect(recorder.ofType("docker:index/image:Image")).to.deep.equal([]);
       const images = recorder.ofType("docker:index/registryImage:RegistryImage");
-      expect(images).to.have.length(11);
+      expect(images).to.have.length(12);
       for (const image of images) {
         const build = image.inputs.build as Record<string, unknown>;
         expect(build.platform, image.name).to.equal("linux/arm64");
@@ -177,8 +184,12 @@ for (const stack of ["dev", "prod"]) {
       }
     });
 
-    it("gives the archival and list-refresh schedules' targets a dead-letter queue", () => {
-      for (const name of ["archival-schedule-target", "screening-lists-schedule-target"]) {
+    it("gives the archival, list-refresh and reconciliation schedules' targets a dead-letter queue", () => {
+      for (const name of [
+        "archival-schedule-target",
+        "screening-lists-schedule-target",
+        "reconciliation-schedule-target",
+      ]) {
         const target = recorder.one("aws:cloudwatch/eventTarget:EventTarget", name);
         expect(target.inputs.deadLetterConfig, name).to.have.property("arn").that.is.a("string");
       }
@@ -195,7 +206,7 @@ for (const stack of ["dev", "prod"]) {
       const alarms = recorder
         .ofType("aws:cloudwatch/metricAlarm:MetricAlarm")
         .filter((alarm) => alarm.inputs.metricName === "InvocationsFailedToBeSentToDlq");
-      expect(rulesWithQueues.size).to.equal(7);
+      expect(rulesWithQueues.size).to.equal(9);
       expect(
         new Set(alarms.map((alarm) => String((alarm.inputs.dimensions as Record<string, string>).RuleName))),
       ).to.deep.equal(rulesWithQueues);
@@ -203,14 +214,15 @@ for (const stack of ["dev", "prod"]) {
     });
 
     it("creates exactly the interface endpoints some function's code calls through", () => {
-      // Functions call DynamoDB and S3 through gateway endpoints; KMS, logs, X-Ray, SQS
+      // Functions call DynamoDB and S3 through gateway endpoints; KMS, logs, X-Ray, on-failure
       // destinations and Step Functions are reached by AWS services on their behalf, not from
       // the VPC, so those interface endpoints (about 22 USD a month each) would carry nothing.
+      // SQS is there because the reconciler's code dead-letters what it gives up on.
       const services = recorder
         .ofType("aws:ec2/vpcEndpoint:VpcEndpoint")
         .filter((endpoint) => endpoint.inputs.vpcEndpointType === "Interface")
         .map((endpoint) => String(endpoint.inputs.serviceName).split(".").pop());
-      expect(services.sort()).to.deep.equal(["events", "secretsmanager", "sns"]);
+      expect(services.sort()).to.deep.equal(["events", "secretsmanager", "sns", "sqs"]);
     });
 
     it("keeps the state machine's log level a stack setting", () => {

@@ -45,6 +45,11 @@ describe("stack configuration", () => {
       manageAccountLogRole: true,
       webhookThrottlingRateLimit: 250,
     });
+    expect(config.reconcile).to.deep.equal({
+      undecidedAfterMinutes: 15,
+      maxAttempts: 3,
+      scheduleExpression: "rate(5 minutes)",
+    });
     expect(config.monitoring).to.deep.equal({
       opsEmails: [],
       lambdaErrorRatePercent: 5,
@@ -272,6 +277,30 @@ describe("stack configuration", () => {
       },
       /sanctions\.sources/,
     ],
+    [
+      "a webhook provider named csv (the back office's rows are stored as csv#<id>)",
+      {
+        ...valid,
+        webhookProviders: [{ name: "csv", scheme: "standard-webhooks" }],
+        webhookSigningSecrets: { csv: [acmeSecret] },
+      },
+      /webhookProviders\.0\.name: "csv" is reserved: the pipeline writes its own transactions under it/,
+    ],
+    [
+      "a webhook provider named REDACTED in any case (keys that carried a card number are redacted#<digest>)",
+      {
+        ...valid,
+        webhookProviders: [{ name: "REDACTED", scheme: "standard-webhooks" }],
+        webhookSigningSecrets: { REDACTED: [acmeSecret] },
+      },
+      /webhookProviders\.0\.name: "REDACTED" is reserved/,
+    ],
+    [
+      "a reconcile threshold of 0 minutes",
+      { ...valid, reconcile: { undecidedAfterMinutes: 0 } },
+      /reconcile\.undecidedAfterMinutes/,
+    ],
+    ["no re-drive at all", { ...valid, reconcile: { maxAttempts: 0 } }, /reconcile\.maxAttempts/],
     [
       "an unknown key (a typo would otherwise be ignored)",
       { ...valid, alertEmial: "x@example.com" },

@@ -117,6 +117,7 @@ for (const stack of ["dev", "prod"]) {
         "file-status-function",
         "csv-transform-function",
         "notifier-function",
+        "reconciler-function",
         "archival-function",
         "screening-lists-function",
       ]);
@@ -157,8 +158,8 @@ for (const stack of ["dev", "prod"]) {
 
     it("gives every log group a retention period", () => {
       const logGroups = recorder.ofType("aws:cloudwatch/logGroup:LogGroup");
-      // Eleven functions, the state machine, and the API's access and execution logs.
-      expect(logGroups).to.have.length(14);
+      // Twelve functions, the state machine, and the API's access and execution logs.
+      expect(logGroups).to.have.length(15);
       for (const group of logGroups)
         expect(group.inputs.retentionInDays, group.name).to.equal(config.logRetentionDays);
       if (stack === "prod") expect(config.logRetentionDays).to.equal(30);
@@ -167,8 +168,8 @@ for (const stack of ["dev", "prod"]) {
     it("grants no wildcard IAM action, and '*' resources only where AWS requires them", () => {
       const stateMachineLogDelivery = new Set([...logDeliveryActions, ...tracingActions]);
       const policies = recorder.ofType("aws:iam/rolePolicy:RolePolicy");
-      // Eleven functions, the state machine, and EventRouting's target role.
-      expect(policies).to.have.length(13);
+      // Twelve functions, the state machine, and EventRouting's target role.
+      expect(policies).to.have.length(14);
       for (const policy of policies) {
         for (const statement of policyStatements(policy)) {
           for (const action of asList(statement.Action)) expect(action, policy.name).not.to.contain("*");
@@ -224,7 +225,7 @@ for (const stack of ["dev", "prod"]) {
       ]);
     });
 
-    it("has exactly two topics (business alerts, ops), nine dead-letter queues and the on-failure queue, seven event rules, one REST API and one dashboard", () => {
+    it("has exactly two topics (business alerts, ops), ten dead-letter queues and the on-failure queue, nine event rules, one REST API and one dashboard", () => {
       expect(recorder.ofType("aws:sns/topic:Topic").map((topic) => topic.name)).to.have.members([
         "data-alerts",
         "ops-topic",
@@ -250,16 +251,19 @@ for (const stack of ["dev", "prod"]) {
         "csv-load-continued-dlq",
         "archival-schedule-dlq",
         "screening-lists-schedule-dlq",
+        "reconciliation-schedule-dlq",
         "async-failures-queue",
       ]);
       expect(recorder.ofType("aws:cloudwatch/eventRule:EventRule").map((rule) => rule.name)).to.have.members([
         "routing-high",
         "routing-medium",
         "routing-low",
+        "routing-high-alert",
         "csv-decisions-rule",
         "csv-load-continued-rule",
         "archival-schedule",
         "screening-lists-schedule",
+        "reconciliation-schedule",
       ]);
       expect(recorder.ofType("aws:apigateway/restApi:RestApi").map((api) => api.name)).to.deep.equal([
         "ingest-api",
@@ -268,16 +272,28 @@ for (const stack of ["dev", "prod"]) {
       expect(dashboard.inputs.dashboardName).to.equal(`${project}-program-${stack}`);
     });
 
-    it("has exactly 46 alarms: error rate and throttles per function (11), the state machine's two, one per queue (10), one per rule's dead-letter delivery (7), the API's two, webhook signatures, the archival no-run and the stale-list alarms", () => {
+    it("has exactly 52 alarms: error rate and throttles per function (12), the state machine's two, one per queue (11), one per rule's dead-letter delivery (9), the API's two, webhook signatures, the archival no-run, the stale-list and the oldest-undecided alarms", () => {
       const alarms = recorder.ofType("aws:cloudwatch/metricAlarm:MetricAlarm");
-      expect(alarms).to.have.length(11 * 2 + 2 + 10 + 7 + 2 + 1 + 1 + 1);
-      expect(alarms.filter((alarm) => alarm.name.endsWith("-error-rate"))).to.have.length(11);
-      expect(alarms.filter((alarm) => alarm.name.endsWith("-throttles"))).to.have.length(11);
+      expect(alarms).to.have.length(12 * 2 + 2 + 11 + 9 + 2 + 1 + 1 + 1 + 1);
+      expect(alarms.filter((alarm) => alarm.name.endsWith("-error-rate"))).to.have.length(12);
+      expect(alarms.filter((alarm) => alarm.name.endsWith("-throttles"))).to.have.length(12);
       expect(alarms.filter((alarm) => alarm.name === "screening-lists-stale-lists")).to.have.length(1);
+      const oldest = recorder.one(
+        "aws:cloudwatch/metricAlarm:MetricAlarm",
+        "reconciliation-oldest-undecided",
+      );
+      // 15 min × (3 re-drives + 1) + the 5-minute schedule: the delivery guarantee, 65 minutes.
+      expect(oldest.inputs).to.deep.include({
+        metricName: "OldestUndecidedAgeSeconds",
+        threshold: 65 * 60,
+        comparisonOperator: "GreaterThanThreshold",
+        treatMissingData: "breaching",
+        dimensions: { service: "reconciler" },
+      });
       expect(
         alarms.filter((alarm) => alarm.name.startsWith("monitoring-dlq-delivery-failed-")),
-      ).to.have.length(7);
-      expect(alarms.filter((alarm) => alarm.name.startsWith("monitoring-dlq-"))).to.have.length(10 + 7);
+      ).to.have.length(9);
+      expect(alarms.filter((alarm) => alarm.name.startsWith("monitoring-dlq-"))).to.have.length(11 + 9);
       // The any-error alarms ContainerFunction used to create are gone: the error rate replaces them.
       expect(alarms.filter((alarm) => /-errors$/.test(alarm.name))).to.have.length(0);
     });
@@ -392,7 +408,7 @@ for (const stack of ["dev", "prod"]) {
       });
     });
 
-    it("has exactly eleven Lambda invoke permissions and eight dead-letter queue policies", () => {
+    it("has exactly twelve Lambda invoke permissions and nine dead-letter queue policies", () => {
       expect(recorder.ofType("aws:lambda/permission:Permission").map((grant) => grant.name)).to.have.members([
         "csv-decisions-invoke",
         "csv-load-continued-invoke",
@@ -400,6 +416,7 @@ for (const stack of ["dev", "prod"]) {
         "uploads-notifications-transform-permission",
         "archival-schedule-permission",
         "screening-lists-schedule-permission",
+        "reconciliation-schedule-permission",
         "ingest-webhook-post-permission",
         "ingest-transaction-get-permission",
         "ingest-upload-post-permission",
@@ -411,6 +428,7 @@ for (const stack of ["dev", "prod"]) {
         [
           "archival-schedule-dlq-policy",
           "screening-lists-schedule-dlq-policy",
+          "reconciliation-schedule-dlq-policy",
           "routing-high-dlq-policy",
           "routing-medium-dlq-policy",
           "routing-low-dlq-policy",
@@ -492,6 +510,7 @@ for (const stack of ["dev", "prod"]) {
         "file-status",
         "csv-transform",
         "notifier",
+        "reconciler",
         "archival",
       ];
       const digests = await promiseOf(outputs.imageDigests);
@@ -516,7 +535,7 @@ describe("index.ts, the program Pulumi runs", () => {
     const program = await import("../../index");
     await settledResources(recorder);
     expect(await promiseOf(program.stateMachineArn)).to.match(/^arn:aws:sfn:/);
-    expect(Object.keys(await promiseOf(program.imageDigests))).to.have.length(10);
+    expect(Object.keys(await promiseOf(program.imageDigests))).to.have.length(11);
     expect(Object.keys(program)).to.include.members([
       "stateMachineArn",
       "transactionsTableName",

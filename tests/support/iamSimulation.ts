@@ -143,6 +143,7 @@ export function pipelineResourceArns(graph: StackGraph): Record<PipelineResource
     screeningListsBucket: graph.arnOf("aws:s3/bucket:Bucket", "screening-lists-bucket"),
     eventBus: `arn:aws:events:${region}:${accountId}:event-bus/${graph.eventBusName}`,
     alertsTopic: graph.arnOf("aws:sns/topic:Topic", "data-alerts"),
+    deadLetterQueue: graph.arnOf("aws:sqs/queue:Queue", "data-dead-letters"),
     pipelineKey: graph.arnOf("aws:kms/key:Key", "data-key"),
     signingSecret: graph.arnOf("aws:secretsmanager/secret:Secret", "webhook-signing-secret"),
   };

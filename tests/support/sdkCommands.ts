@@ -40,6 +40,7 @@ export const sdkCommandActions: Readonly<Record<string, CommandActions>> = {
   ListObjectsV2Command: { required: ["s3:ListBucket"] },
   // CopyObject reads the source object and writes the destination.
   CopyObjectCommand: { required: ["s3:GetObject", "s3:PutObject"] },
+  SendMessageCommand: { required: ["sqs:SendMessage"] },
   DeleteObjectCommand: { required: ["s3:DeleteObject"] },
   ListObjectVersionsCommand: { required: ["s3:ListBucketVersions"] },
   // DeleteObjects is authorised per key: DeleteObjectVersion for the entries that name a version.

@@ -217,7 +217,11 @@ export async function replayDeadLetters(
     await limiter.take();
     let eventId: string;
     try {
-      eventId = await publishTransactionReceived(clients.eventBridge, options.eventBusName, letter.detail);
+      eventId = await publishTransactionReceived(clients.eventBridge, options.eventBusName, {
+        ...letter.detail,
+        // A replay never re-sends the high-value "received" alert.
+        redelivery: true,
+      });
     } catch (error) {
       const cause = error instanceof Error && error.cause !== undefined ? ` (${errorText(error.cause)})` : "";
       return { kind: "kept", letter, why: `restart refused: ${errorText(error)}${cause}` };
