@@ -2,10 +2,10 @@
  * notifier: target of the rule matching every "Transaction Processed" event
  * (transactionProcessedPattern). Every decision is counted as the TransactionsDecided business
  * metric, in a write that also takes the transaction out of the reconciler's awaiting-decision
- * index (see claimMetric). A CSV row's decision (key `csv#…`) is also counted on its file: the notifier finds the
- * row's file, counts the decision once on the file's status item, and then runs the shared
- * "complete if done", which completes the file and sends its summary exactly once, whichever
- * caller gets there first. Any other decision never touches the file tables.
+ * index (see claimMetric). A CSV row's decision (key `csv#…`) is also counted on its file: the
+ * notifier finds the row's file, counts the decision once on the file's status item, and then
+ * runs the shared "complete if done", which completes the file and sends its summary exactly
+ * once, whichever caller gets there first. Any other decision never touches the file tables.
  *
  * Counting once, with at-least-once delivery and no transactions (writes are conditional and
  * single-item). Two items are written per row, the row's intake record and its file's status item,
@@ -383,14 +383,8 @@ export function createNotifier(deps: NotifierDependencies): Notifier {
     if (record === undefined) {
       const ageMs = clock().getTime() - (decision.eventTime ?? clock()).getTime();
       if (ageMs < graceMs) throw new IntakeRecordNotFoundError(decision.transactionId);
-      const result = ignore(
-        "UNKNOWN_TRANSACTION",
-        "Decision for a transaction with no intake record; ignored",
-        {
-          ...logKeys,
-          eventAgeMs: ageMs,
-        },
-      );
+      const message = "Decision for a transaction with no intake record; ignored";
+      const result = ignore("UNKNOWN_TRANSACTION", message, { ...logKeys, eventAgeMs: ageMs });
       return { result, settled: true };
     }
     const delivery = record.source === "csv" ? parseCsvDeliveryId(String(record.deliveryId)) : undefined;
