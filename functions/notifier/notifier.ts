@@ -1,10 +1,11 @@
 /**
  * notifier: target of the rule matching every "Transaction Processed" event
  * (transactionProcessedPattern). Every decision is counted as the TransactionsDecided business
- * metric. A CSV row's decision (key `csv#…`) is also counted on its file: the notifier finds the
- * row's file, counts the decision once on the file's status item, and then runs the shared
- * "complete if done", which completes the file and sends its summary exactly once, whichever
- * caller gets there first. Any other decision never touches the file tables.
+ * metric, in a write that also takes the transaction out of the reconciler's awaiting-decision
+ * index (see claimMetric). A CSV row's decision (key `csv#…`) is also counted on its file: the
+ * notifier finds the row's file, counts the decision once on the file's status item, and then
+ * runs the shared "complete if done", which completes the file and sends its summary exactly
+ * once, whichever caller gets there first. Any other decision never touches the file tables.
  *
  * Counting once, with at-least-once delivery and no transactions (writes are conditional and
  * single-item). Two items are written per row, the row's intake record and its file's status item,
@@ -41,7 +42,11 @@ import { csvKeyPrefix } from "../shared/csvTransactions";
 import { completeFileIfDone, parseCsvDeliveryId } from "../shared/fileCompletion";
 import type { CorrelationIds } from "../shared/handlerObservability";
 import { redactPanText } from "../shared/pan";
-import { fileStatusTableDefinition, intakeRecordsTableDefinition } from "../shared/tableDefinitions";
+import {
+  awaitingDecisionIndex,
+  fileStatusTableDefinition,
+  intakeRecordsTableDefinition,
+} from "../shared/tableDefinitions";
 import type { NotifierConfig } from "./config";
 import { parseProcessedEvent, type DecisionStatus, type ProcessedDecision } from "./processedEvent";
 import { isConditionFailure } from "../shared/dynamoDbErrors";
@@ -300,20 +305,37 @@ export function createNotifier(deps: NotifierDependencies): Notifier {
    * `metricCountedAt` on its intake record (or a retry of that invocation, same request id). A
    * transaction without an intake record (a key validation replaced by a digest) cannot be
    * deduplicated and is counted.
+   *
+   * With `leaveIndex`, the same write takes the record out of the reconciler's index: the
+   * transaction is decided, so nothing is left to watch, and the index holds only undecided work
+   * however many transactions a minute are decided. A later re-drive or dead-lettering by the
+   * reconciler is conditional on the index attribute and so can no longer happen; a re-drive it
+   * published just before is idempotent (the re-run publishes the recorded decision again, whose
+   * metric is already claimed). Records this write misses (a lost claim) the reconciler still
+   * takes out when it finds them decided.
    */
-  async function claimMetric(decision: ProcessedDecision, requestId: string): Promise<boolean> {
+  async function claimMetric(
+    decision: ProcessedDecision,
+    requestId: string,
+    leaveIndex: boolean,
+  ): Promise<boolean> {
     try {
       await documentClient.send(
         new UpdateCommand({
           TableName: config.intakeTable,
           Key: { [intakeKey]: decision.transactionId },
-          UpdateExpression: "SET #metricCountedAt = :now, #metricCountedBy = :requestId",
+          UpdateExpression:
+            "SET #metricCountedAt = :now, #metricCountedBy = :requestId" +
+            (leaveIndex ? " REMOVE #shard, #since" : ""),
           ConditionExpression:
             "attribute_exists(#key) AND (attribute_not_exists(#metricCountedAt) OR #metricCountedBy = :requestId)",
           ExpressionAttributeNames: {
             "#key": intakeKey,
             "#metricCountedAt": "metricCountedAt",
             "#metricCountedBy": "metricCountedBy",
+            ...(leaveIndex
+              ? { "#shard": awaitingDecisionIndex.partitionKey, "#since": awaitingDecisionIndex.sortKey }
+              : {}),
           },
           ExpressionAttributeValues: { ":now": clock().toISOString(), ":requestId": requestId },
         }),
@@ -347,21 +369,32 @@ export function createNotifier(deps: NotifierDependencies): Notifier {
     return { outcome: "ignored", reason };
   }
 
-  /** A CSV row's decision: counted once on its file, which is completed when it was the last one. */
-  async function countOnFile(decision: ProcessedDecision, context: NotifierContext): Promise<NotifierResult> {
+  /**
+   * A CSV row's decision: counted once on its file, which is completed when it was the last one.
+   * `settled` is false only while another invocation holds the row's file count unfinished: the
+   * row then stays in the reconciler's index, which takes that count over if its holder died.
+   */
+  async function countOnFile(
+    decision: ProcessedDecision,
+    context: NotifierContext,
+  ): Promise<{ readonly result: NotifierResult; readonly settled: boolean }> {
     const logKeys = { transactionId: redactPanText(decision.transactionId), eventId: decision.eventId };
     const record = await readRecord(decision.transactionId);
     if (record === undefined) {
       const ageMs = clock().getTime() - (decision.eventTime ?? clock()).getTime();
       if (ageMs < graceMs) throw new IntakeRecordNotFoundError(decision.transactionId);
-      return ignore("UNKNOWN_TRANSACTION", "Decision for a transaction with no intake record; ignored", {
-        ...logKeys,
-        eventAgeMs: ageMs,
-      });
+      const message = "Decision for a transaction with no intake record; ignored";
+      const result = ignore("UNKNOWN_TRANSACTION", message, { ...logKeys, eventAgeMs: ageMs });
+      return { result, settled: true };
     }
     const delivery = record.source === "csv" ? parseCsvDeliveryId(String(record.deliveryId)) : undefined;
     if (delivery === undefined) {
-      return ignore("NOT_A_CSV_ROW", "Decision for a transaction not loaded from a file; ignored", logKeys);
+      const result = ignore(
+        "NOT_A_CSV_ROW",
+        "Decision for a transaction not loaded from a file; ignored",
+        logKeys,
+      );
+      return { result, settled: true };
     }
     const { fileId } = delivery;
     deps.correlate?.({ fileId });
@@ -372,10 +405,12 @@ export function createNotifier(deps: NotifierDependencies): Notifier {
     if (counted) {
       const added = await addToFile(fileId, delivery.line, decision.status, now);
       if (added === "noFile") {
-        return ignore("UNKNOWN_FILE", "Decision for a file with no status record; not counted", {
+        // No file to count it on, now or on any later attempt.
+        const result = ignore("UNKNOWN_FILE", "Decision for a file with no status record; not counted", {
           ...logKeys,
           fileId,
         });
+        return { result, settled: true };
       }
       await markCounted(decision.transactionId, now);
       // Reported once the row is marked, which no later attempt repeats: the metric never doubles.
@@ -414,7 +449,10 @@ export function createNotifier(deps: NotifierDependencies): Notifier {
         ...completion.summary,
       });
     }
-    return { outcome: counted ? "counted" : "duplicate", fileId, completed: completion.completed };
+    return {
+      result: { outcome: counted ? "counted" : "duplicate", fileId, completed: completion.completed },
+      settled: counted || marked,
+    };
   }
 
   return async function notify(event: unknown, context: NotifierContext): Promise<NotifierResult> {
@@ -426,12 +464,12 @@ export function createNotifier(deps: NotifierDependencies): Notifier {
     }
     const { decision } = parsed;
     deps.correlate?.({ correlationId: decision.transactionId, transactionId: decision.transactionId });
-    const result = decision.transactionId.startsWith(csvKeyPrefix)
+    const { result, settled } = decision.transactionId.startsWith(csvKeyPrefix)
       ? await countOnFile(decision, context)
-      : ({ outcome: "notFromFile" } as const);
+      : { result: { outcome: "notFromFile" } as const, settled: true };
     // Counted once the event is handled: an attempt that throws is retried by Lambda, and only the
     // attempt that succeeds counts it; a duplicate event or a replay finds the metric claimed.
-    if (await claimMetric(decision, context.awsRequestId)) metrics.countDecision(decision.status);
+    if (await claimMetric(decision, context.awsRequestId, settled)) metrics.countDecision(decision.status);
     return result;
   };
 }

@@ -4,7 +4,9 @@
  * decided or dead-lettered (functions/shared/awaitingDecision.ts). A run queries each shard of the
  * index for records accepted at least `undecidedAfterSeconds` ago, oldest first, and for each:
  *
- * - decided (the transactions item has a decision, or it was archived): leaves the index. A
+ * - decided (the transactions item has a decision, or it was archived): leaves the index. The
+ *   notifier takes a record out when the decision is published, so the index holds few of these:
+ *   only a decision whose event was lost or whose count on its file is unfinished. A
  *   decided CSV row its file has not counted yet gets its "Transaction Processed" published again
  *   (the notifier counts once), and a decision recorded but never published gets its
  *   "Transaction Received" published again (a re-run publishes the recorded decision);

@@ -1,9 +1,11 @@
 /**
  * The reconciler's index of accepted work: every intake record (webhook delivery or CSV row) is
  * written with `awaitingShard` and `received` (the "Transaction Received" detail as published), so
- * it sits in the sparse `byAwaitingDecision` index (ordered by `awaitingSince`) until the reconciler has seen it decided or has
- * dead-lettered it and removed `awaitingShard`. The index is read with Query on each shard, oldest
- * `receivedAt` first; the table is never scanned.
+ * it sits in the sparse `byAwaitingDecision` index (ordered by `awaitingSince`) until it has an
+ * outcome: the notifier removes `awaitingShard` and `awaitingSince` in the write that claims the
+ * decision's metric, and the reconciler removes `awaitingShard` from a record it finds decided
+ * (whose decision event was lost) or has dead-lettered. The index is read with Query on each
+ * shard, oldest `awaitingSince` first; the table is never scanned.
  *
  * Shards spread the index's writes (one per accepted transaction) over several partitions.
  */

@@ -67,10 +67,36 @@ describe("reconciler on the local emulators (fault injection)", function () {
     const [first, second, third] = await reconcileRuns(target, 3);
     expect(first.transactions).to.include({ redriven: 1, deadLettered: 0 });
     expect((await client.getTransaction(key)).body.status).to.equal("APPROVED");
-    // Decided: it leaves the index, and nothing is published again.
-    expect(second.transactions).to.include({ settled: 1, redriven: 0 });
+    // Decided: it left the index with its decision, so nothing is examined or published again.
+    expect(second.transactions).to.include({ examined: 0, settled: 0, redriven: 0 });
     expect(third.transactions.examined).to.equal(0);
     expect(executions.get(key)).to.equal(2);
+  });
+
+  it("decided transactions leave the index as they are decided: a run examines only the undecided one", async () => {
+    const lostKey = "lost-after-many";
+    target = await startFaultyStack({
+      faults: {
+        onExecutionStart(input) {
+          return keyOfExecution(input).endsWith(`#${lostKey}`) ? "lose" : undefined;
+        },
+      },
+    });
+    const { client, pipeline } = target;
+    const decided = Array.from({ length: 30 }, (_, index) => `decided-${index + 1}`);
+    for (const id of decided) {
+      expect((await client.postWebhook(JSON.stringify(transactionBody(id)))).status).to.equal(202);
+    }
+    // Accepted last: newest in its shard, behind any decided record left there.
+    expect((await client.postWebhook(JSON.stringify(transactionBody(lostKey)))).status).to.equal(202);
+    await pipeline.idle();
+    for (const id of decided) {
+      expect((await client.getTransaction(client.key(id))).body.status).to.equal("APPROVED");
+    }
+
+    const [first] = await reconcileRuns(target, 1);
+    // Nothing decided is left to sweep: the run's budget goes to the undecided transaction alone.
+    expect(first.transactions).to.include({ examined: 1, settled: 0, redriven: 1 });
   });
 
   it("a re-driven high-value transaction is alerted once: the received alert is not sent again, the decision alert once", async () => {

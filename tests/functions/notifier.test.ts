@@ -12,7 +12,7 @@ import { randomUUID } from "node:crypto";
 import { EventBridgeClient, PutEventsCommand, type PutEventsCommandInput } from "@aws-sdk/client-eventbridge";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SNSClient } from "@aws-sdk/client-sns";
-import { DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { DynamoDBDocumentClient, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { expect } from "chai";
 import { mockClient, type AwsClientStub } from "aws-sdk-client-mock";
 import { runCsvTransform, type CsvTransformDependencies } from "../../functions/csv-transform/csvTransform";
@@ -23,8 +23,10 @@ import {
   type NotifierDependencies,
   type NotifierResult,
 } from "../../functions/notifier/notifier";
+import { awaitingShardOf } from "../../functions/shared/awaitingDecision";
 import { FileCompletionError } from "../../functions/shared/fileCompletion";
 import type { CorrelationIds } from "../../functions/shared/handlerObservability";
+import { awaitingDecisionIndex } from "../../functions/shared/tableDefinitions";
 import { localCredentials, localRegion } from "../../local/awsClients";
 import processedFixture from "./fixtures/csv-load/transaction-processed.json";
 import { csvLine, csvTestNow, minimalHeader, minimalRow, rejectionOf } from "./support/csvFiles";
@@ -140,6 +142,29 @@ describe("notifier: counting decisions and completing files", function () {
       { continueFile: { fileId } },
       transformContext(),
     );
+  }
+
+  /** The keys among `keys` that the reconciler's index (the sparse byAwaitingDecision GSI) holds. */
+  async function inAwaitingIndex(keys: readonly string[]): Promise<string[]> {
+    const found = new Set<string>();
+    for (const shard of new Set(keys.map(awaitingShardOf))) {
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await bench.documentClient.send(
+          new QueryCommand({
+            TableName: bench.notifierConfig.intakeTable,
+            IndexName: awaitingDecisionIndex.name,
+            KeyConditionExpression: "#shard = :shard",
+            ExpressionAttributeNames: { "#shard": awaitingDecisionIndex.partitionKey },
+            ExpressionAttributeValues: { ":shard": shard },
+            ...(start ? { ExclusiveStartKey: start } : {}),
+          }),
+        );
+        for (const item of page.Items ?? []) found.add(String(item.transactionId));
+        start = page.LastEvaluatedKey;
+      } while (start);
+    }
+    return keys.filter((key) => found.has(key));
   }
 
   /** A document client on the emulator whose chosen writes fail; destroy() when done. */
@@ -684,6 +709,69 @@ describe("notifier: counting decisions and completing files", function () {
     expect(status).to.not.have.property("countingLines");
     expect(metrics.total("DecisionsCounted")).to.equal(12);
     expect(await bench.drainSummaries()).to.have.length(1);
+    faulty.destroy();
+  });
+
+  it("takes each decided transaction out of the reconciler's index in the write that claims its metric", async () => {
+    // Prepare: three rows loaded by csv-transform and a webhook delivery, all awaiting a decision.
+    const fileId = bench.newFileId("leave-index");
+    await load(fileId, fileWithOneBadRow("leave-index", 3));
+    const webhookKey = "acme#tx-leave-index-1";
+    await bench.documentClient.send(
+      new PutCommand({
+        TableName: bench.notifierConfig.intakeTable,
+        Item: {
+          transactionId: webhookKey,
+          state: "ACCEPTED",
+          source: "webhook",
+          provider: "acme",
+          receivedAt: csvTestNow.toISOString(),
+          awaitingShard: awaitingShardOf(webhookKey),
+          awaitingSince: csvTestNow.toISOString(),
+        },
+      }),
+    );
+    const keys = ["csv#leave-index-1", "csv#leave-index-2", "csv#leave-index-3", webhookKey];
+    const before = await inAwaitingIndex(keys);
+    const { notify, metrics } = notifierWith();
+
+    // Act: each decision, and a second delivery of the webhook's.
+    const statuses: DecisionStatus[] = ["APPROVED", "REVIEW", "REJECTED", "APPROVED"];
+    for (const [index, key] of keys.entries()) {
+      await notify(processedEvent(key, statuses[index]), { awsRequestId: randomUUID() });
+    }
+    await notify(processedEvent(webhookKey, "APPROVED"), { awsRequestId: randomUUID() });
+
+    // Assess: out of the index, the records kept (they still answer duplicates), counted once.
+    expect(before).to.deep.equal(keys);
+    expect(await inAwaitingIndex(keys)).to.deep.equal([]);
+    for (const key of keys) {
+      const record = await bench.readIntakeRecord(key);
+      expect(record).to.include({ transactionId: key });
+      expect(record).to.have.property("metricCountedAt");
+      expect(record).to.not.have.any.keys("awaitingShard", "awaitingSince");
+    }
+    expect(metrics.decisions).to.deep.equal(statuses);
+    expect(await bench.readStatus(fileId)).to.deep.include({ status: "COMPLETED", decidedRows: 3 });
+  });
+
+  it("keeps a CSV row in the index while the invocation counting it on its file has not finished", async () => {
+    // Prepare: the first attempt's mark fails after the row was counted on its file.
+    const fileId = bench.newFileId("keep-index");
+    await load(fileId, fileWithOneBadRow("keep-index", 2));
+    const faulty = faultyClient({ step: "mark", kind: "refused", times: 1 });
+    const failing = notifierWith({ documentClient: faulty.documentClient });
+    const event = processedEvent("csv#keep-index-1", "APPROVED");
+
+    // Act: the attempt fails; a second delivery of the event finds the count claimed, not finished.
+    const failure = await rejectionOf(failing.notify(event, { awsRequestId: randomUUID() }));
+    const duplicate = await notifierWith().notify(event, { awsRequestId: randomUUID() });
+
+    // Assess: the reconciler must still find the row to finish its count if no retry does.
+    expect(failure).to.be.instanceOf(NotifierStoreError);
+    expect(duplicate).to.deep.equal({ outcome: "duplicate", fileId, completed: false });
+    expect(await inAwaitingIndex(["csv#keep-index-1"])).to.deep.equal(["csv#keep-index-1"]);
+    expect(await bench.readIntakeRecord("csv#keep-index-1")).to.not.have.property("countedInFileAt");
     faulty.destroy();
   });
 });
