@@ -40,7 +40,7 @@ import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk
 import type { SNSClient } from "@aws-sdk/client-sns";
 import { csvKeyPrefix } from "../shared/csvTransactions";
 import { completeFileIfDone, parseCsvDeliveryId } from "../shared/fileCompletion";
-import type { CorrelationIds } from "../shared/handlerObservability";
+import type { CorrelationIds } from "../shared/correlation";
 import { redactPanText } from "../shared/pan";
 import {
   awaitingDecisionIndex,

@@ -25,7 +25,7 @@ import {
 } from "../../functions/notifier/notifier";
 import { awaitingShardOf } from "../../functions/shared/awaitingDecision";
 import { FileCompletionError } from "../../functions/shared/fileCompletion";
-import type { CorrelationIds } from "../../functions/shared/handlerObservability";
+import type { CorrelationIds } from "../../functions/shared/correlation";
 import { awaitingDecisionIndex } from "../../functions/shared/tableDefinitions";
 import { localCredentials, localRegion } from "../../local/awsClients";
 import processedFixture from "./fixtures/csv-load/transaction-processed.json";
