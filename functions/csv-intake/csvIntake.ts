@@ -35,12 +35,8 @@ import type { CsvIntakeConfig } from "./config";
 import { FileStatusStore, FileStatusStoreError } from "./fileStatusStore";
 import { validateCsvFile, type FileValidation } from "./fileValidation";
 import { rejectedAnswer, unavailableAnswer, uploadUrlAnswer, validatedAnswer } from "./intakeAnswers";
-import {
-  looksLikeS3Notification,
-  s3NotificationSchema,
-  uploadTargetOf,
-  type S3NotificationRecord,
-} from "./s3Notifications";
+import { uploadTargetOf } from "./s3Notifications";
+import { looksLikeS3Notification, s3EventSchema, type S3EventRecord } from "../shared/s3Events";
 import { bodyBytes, headerValue, unsupportedMediaType } from "./uploadRequest";
 import { UploadChangedError, UploadStorage, UploadStorageError } from "./uploadStorage";
 
@@ -331,7 +327,7 @@ export function createCsvIntakeHandler(dependencies: CsvIntakeDependencies): Csv
     }
   }
 
-  async function handleS3Record(record: S3NotificationRecord, context: Context): Promise<S3RecordResult> {
+  async function handleS3Record(record: S3EventRecord, context: Context): Promise<S3RecordResult> {
     const target = uploadTargetOf(record, config.uploadsBucket);
     if (target.kind === "ignored") {
       addCount("UploadEventsIgnored");
@@ -344,7 +340,7 @@ export function createCsvIntakeHandler(dependencies: CsvIntakeDependencies): Csv
   }
 
   async function handleS3Event(event: unknown, context: Context): Promise<S3IntakeResult> {
-    const parsed = s3NotificationSchema.safeParse(event);
+    const parsed = s3EventSchema.safeParse(event);
     if (!parsed.success) {
       // Retrying cannot make a malformed event readable.
       addCount("UploadEventsMalformed");

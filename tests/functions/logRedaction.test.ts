@@ -28,7 +28,8 @@ import { startArchiveBench, decidedOn, putItems, scheduledEvent } from "./suppor
 import { answerOf, captureOutput, type CapturedOutput, type EmfDocument } from "./support/capturedOutput";
 import { csvLine, minimalHeader, minimalRow } from "./support/csvFiles";
 import { startCsvIntakeBench } from "./support/csvIntakeBench";
-import { getFileEvent, objectCreatedEvent, uploadEvent, uploadsEvent } from "./support/csvIntakeEvents";
+import { getFileEvent, uploadEvent, uploadsEvent } from "./support/csvIntakeEvents";
+import { objectCreatedEvent } from "./support/s3Events";
 import { startCsvLoadBench } from "./support/csvLoadBench";
 import { startFunctionRuntime, type FunctionRuntime } from "./support/functionRuntime";
 import { canonicalTransaction, receivedDetail } from "./support/transactions";
