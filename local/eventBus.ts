@@ -9,6 +9,7 @@
  * https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEventsRequestEntry.html,
  * https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEventsResultEntry.html.
  */
+import pRetry from "p-retry";
 import { randomUUID } from "node:crypto";
 import type { PutEventsRequestEntry, PutEventsResultEntry } from "@aws-sdk/client-eventbridge";
 import type { EventPattern, InputTransformer } from "../functions/shared/eventRouting";
@@ -311,25 +312,26 @@ export class LocalEventBus {
       });
       return;
     }
-    let lastError: unknown;
-    for (let attempt = 1; attempt <= this.deliveryAttempts; attempt += 1) {
-      try {
-        await target.deliver(input);
-        return;
-      } catch (error) {
-        lastError = error;
-        if (attempt < this.deliveryAttempts && this.retryDelayMs > 0) {
-          await new Promise((resolve) => setTimeout(resolve, this.retryDelayMs));
-        }
-      }
+    let attempts = 0;
+    try {
+      // A constant pause between attempts (factor 1). p-retry gives up at once on a TypeError: a
+      // programming error, which no retry fixes.
+      await pRetry(
+        async () => {
+          attempts += 1;
+          await target.deliver(input);
+        },
+        { retries: this.deliveryAttempts - 1, minTimeout: this.retryDelayMs, factor: 1 },
+      );
+    } catch (error) {
+      this.dead.push({
+        ruleName: rule.name,
+        targetId: target.id,
+        event,
+        input,
+        error: errorText(error),
+        attempts,
+      });
     }
-    this.dead.push({
-      ruleName: rule.name,
-      targetId: target.id,
-      event,
-      input,
-      error: errorText(lastError),
-      attempts: this.deliveryAttempts,
-    });
   }
 }

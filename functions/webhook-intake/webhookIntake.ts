@@ -7,6 +7,7 @@
  * sender must fix answers 4xx. The handler is built from its dependencies so the local runtime
  * runs this same code with its own secret and clients.
  */
+import pRetry from "p-retry";
 import type { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
@@ -120,22 +121,22 @@ export function createWebhookIntakeHandler(dependencies: WebhookIntakeDependenci
     response: StoredResponse,
     logKeys: Record<string, unknown>,
   ): Promise<void> {
-    for (let attempt = 1; attempt <= acceptAttempts; attempt += 1) {
-      try {
-        if (!(await store.accept(claim.record, response))) {
-          logger.warn("Claim was taken over before it was marked accepted", logKeys);
-        }
-        return;
-      } catch (error) {
-        if (attempt === acceptAttempts) {
-          addCount("AcceptRecordFailures");
-          logger.error("Published, but the intake record could not be marked accepted", {
-            ...logKeys,
-            error: error as Error,
-          });
-        }
-      }
+    let accepted: boolean;
+    try {
+      // At once: the provider is waiting for the answer.
+      accepted = await pRetry(() => store.accept(claim.record, response), {
+        retries: acceptAttempts - 1,
+        minTimeout: 0,
+      });
+    } catch (error) {
+      addCount("AcceptRecordFailures");
+      logger.error("Published, but the intake record could not be marked accepted", {
+        ...logKeys,
+        error: error as Error,
+      });
+      return;
     }
+    if (!accepted) logger.warn("Claim was taken over before it was marked accepted", logKeys);
   }
 
   const instrumented = lambdaHandler(
