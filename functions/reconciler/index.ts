@@ -5,26 +5,18 @@
  * A failure on one transaction or file is counted and left to the next run; only a failure to
  * read the indexes fails the invocation.
  */
-import { SNSClient } from "@aws-sdk/client-sns";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { documentClient } from "../shared/dynamoDb";
+import { snsClient } from "../shared/sns";
 import { eventBridgeClient } from "../shared/eventBridge";
-import { EnvironmentName } from "../shared/environmentNames";
-import { optionalEnvironment } from "../shared/environment";
 import { tracer } from "../shared/powertools";
 import { loadReconcilerConfig } from "./config";
 import { createReconcilerHandler, createReconcilerRun } from "./reconcilerHandler";
 
 export type { ReconcilerRunSummary } from "./reconcilerHandler";
 
-const snsEndpoint = optionalEnvironment(EnvironmentName.snsEndpoint);
-const sqsEndpoint = optionalEnvironment(EnvironmentName.sqsEndpoint);
-const sns = snsEndpoint
-  ? new SNSClient({ endpoint: snsEndpoint })
-  : tracer.captureAWSv3Client(new SNSClient({}));
-const sqs = sqsEndpoint
-  ? new SQSClient({ endpoint: sqsEndpoint })
-  : tracer.captureAWSv3Client(new SQSClient({}));
+// Its endpoint is the SDK's own choice (AWS_ENDPOINT_URL_SQS when set), as for every client.
+const sqs = tracer.captureAWSv3Client(new SQSClient({}));
 
 /** One run at `now`: the local runtime calls this directly (see createReconcilerRun). */
 export const reconcileAt = createReconcilerRun({
@@ -32,7 +24,7 @@ export const reconcileAt = createReconcilerRun({
   documentClient,
   eventBridge: eventBridgeClient,
   sqs,
-  sns,
+  sns: snsClient,
 });
 
 export const handler = createReconcilerHandler(reconcileAt);
