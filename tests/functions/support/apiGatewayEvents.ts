@@ -1,10 +1,11 @@
 /**
- * Events for the csv-intake and file-status handlers: the API Gateway REST proxy fixtures
+ * API Gateway REST proxy events for the handlers behind the API, one fixture per route
  * (tests/functions/fixtures/api-gateway/) with the test's body, headers or id. S3 notifications
- * are in s3Events.ts.
+ * are in s3Events.ts; signed webhook deliveries in webhookRequests.ts.
  */
 import type { APIGatewayProxyEvent } from "aws-lambda";
 import getFileFixture from "../fixtures/api-gateway/get-file.json";
+import getTransactionFixture from "../fixtures/api-gateway/get-transaction.json";
 import postUploadFixture from "../fixtures/api-gateway/post-upload.json";
 import postUploadsFixture from "../fixtures/api-gateway/post-uploads.json";
 
@@ -53,4 +54,23 @@ export function getFileEvent(fileId: string | null): APIGatewayProxyEvent {
   event.path = `/files/${fileId ?? ""}`;
   event.pathParameters = fileId === null ? null : { file_id: fileId };
   return event;
+}
+
+/**
+ * GET /transactions/{transactionId} for `rawParameter` as the client sent it in the path
+ * (percent-encoded or not), with API Gateway's request id when given.
+ */
+export function getTransactionEvent(rawParameter: string | null, requestId?: string): APIGatewayProxyEvent {
+  const event = structuredClone(getTransactionFixture) as APIGatewayProxyEvent;
+  const path = `/transactions/${rawParameter ?? ""}`;
+  return {
+    ...event,
+    path,
+    pathParameters: rawParameter === null ? null : { transactionId: rawParameter },
+    requestContext: {
+      ...event.requestContext,
+      path: `/${event.requestContext.stage}${path}`,
+      ...(requestId === undefined ? {} : { requestId }),
+    },
+  };
 }
