@@ -4,13 +4,12 @@
  */
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
-import { keyNotAllowedOnRoute } from "../shared/apiKeyScopes";
 import { correlateInvocation } from "../shared/correlation";
 import { errorResponse, jsonResponse } from "../shared/httpResponses";
 import { lambdaHandler, type LambdaHandler } from "../shared/lambdaHandler";
 import { MetricDimension } from "../shared/metricNames";
 import { logger, publishDimensionedCount } from "../shared/powertools";
-import { panInRequest } from "../shared/requestPans";
+import { refuseLookupRequest } from "../shared/lookupRequest";
 import type { TransactionStatusConfig } from "./config";
 import { lookUpTransaction, StatusStoreError, type StatusLookup } from "./statusLookup";
 import { parseTransactionIdParameter } from "./transactionIdParameter";
@@ -61,25 +60,16 @@ export function createTransactionStatusHandler(
 ): LambdaHandler<APIGatewayProxyEvent, APIGatewayProxyResult> {
   const { config, documentClient } = dependencies;
   return lambdaHandler(async (event) => {
-    correlateInvocation({ apiRequestId: event.requestContext?.requestId });
-    const keyError = keyNotAllowedOnRoute(event, "status");
-    if (keyError) {
-      countLookup("KeyNotAllowed");
-      logger.warn("API key not allowed on this route");
-      return errorResponse(403, keyError);
-    }
     const parameter = parseTransactionIdParameter(event.pathParameters?.transactionId);
-    if (!parameter.valid) {
-      countLookup("InvalidRequest");
-      logger.info("Transaction id rejected", { code: parameter.error.code });
-      return errorResponse(400, parameter.error);
-    }
-    const panError = panInRequest(event);
-    if (panError) {
-      countLookup("InvalidRequest");
-      logger.info("Request refused", { code: panError.code, field: panError.field });
-      return errorResponse(400, panError);
-    }
+    const refusal = refuseLookupRequest(event, {
+      scope: "status",
+      parameterError: parameter.valid ? undefined : parameter.error,
+      parameterName: "Transaction id",
+      countRefusal: countLookup,
+    });
+    // A malformed parameter is always refused above; the fallback only tells the compiler.
+    if (!parameter.valid) return refusal ?? errorResponse(400, parameter.error);
+    if (refusal) return refusal;
     // Already refused if it held a card number; masked anyway, as every correlation id is.
     correlateInvocation({ correlationId: parameter.transactionId, transactionId: parameter.transactionId });
     try {
