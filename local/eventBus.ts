@@ -293,6 +293,16 @@ export class LocalEventBus {
     receivedAt: string,
   ): Promise<void> {
     let input: string | undefined;
+    const deadLetter = (error: unknown, attempts: number): void => {
+      this.dead.push({
+        ruleName: rule.name,
+        targetId: target.id,
+        event,
+        input,
+        error: errorText(error),
+        attempts,
+      });
+    };
     try {
       input = target.inputTransformer
         ? applyInputTransformer(target.inputTransformer, event, {
@@ -302,14 +312,7 @@ export class LocalEventBus {
           })
         : JSON.stringify(event);
     } catch (error) {
-      this.dead.push({
-        ruleName: rule.name,
-        targetId: target.id,
-        event,
-        input,
-        error: errorText(error),
-        attempts: 0,
-      });
+      deadLetter(error, 0);
       return;
     }
     let attempts = 0;
@@ -324,14 +327,7 @@ export class LocalEventBus {
         { retries: this.deliveryAttempts - 1, minTimeout: this.retryDelayMs, factor: 1 },
       );
     } catch (error) {
-      this.dead.push({
-        ruleName: rule.name,
-        targetId: target.id,
-        event,
-        input,
-        error: errorText(error),
-        attempts,
-      });
+      deadLetter(error, attempts);
     }
   }
 }
