@@ -10,6 +10,7 @@
  * https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEventsResultEntry.html.
  */
 import pRetry from "p-retry";
+import { originalError, retriable } from "./retryAnyError";
 import { randomUUID } from "node:crypto";
 import type { PutEventsRequestEntry, PutEventsResultEntry } from "@aws-sdk/client-eventbridge";
 import type { EventPattern, InputTransformer } from "../functions/shared/eventRouting";
@@ -317,17 +318,17 @@ export class LocalEventBus {
     }
     let attempts = 0;
     try {
-      // A constant pause between attempts (factor 1). p-retry gives up at once on a TypeError: a
-      // programming error, which no retry fixes.
+      // A constant pause between attempts (factor 1).
       await pRetry(
-        async () => {
-          attempts += 1;
-          await target.deliver(input);
-        },
+        () =>
+          retriable(async () => {
+            attempts += 1;
+            await target.deliver(input);
+          }),
         { retries: this.deliveryAttempts - 1, minTimeout: this.retryDelayMs, factor: 1 },
       );
     } catch (error) {
-      deadLetter(error, attempts);
+      deadLetter(originalError(error), attempts);
     }
   }
 }
