@@ -41,6 +41,7 @@ const dummyValues: Readonly<Record<string, string>> = {
   [EnvironmentName.uploadsBucket]: "bench-uploads",
   [EnvironmentName.screeningListsBucket]: "bench-screening-lists",
   [EnvironmentName.alertsTopicArn]: "arn:aws:sns:us-east-1:123456789012:bench-alerts",
+  [EnvironmentName.deadLetterQueueUrl]: "https://sqs.us-east-1.amazonaws.com/123456789012/bench-dead-letters",
   [EnvironmentName.maxAmountUsdMinor]: "100000000",
   [EnvironmentName.metricsNamespace]: "TransactionPipelineBench",
 };
