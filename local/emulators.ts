@@ -5,6 +5,7 @@
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import type { FauxqsServer } from "fauxqs";
+import { captureDynaliteStore, repairSecondaryIndexes } from "./durableTables";
 
 export interface DynaliteOptions {
   readonly createTableMs?: number;
@@ -46,14 +47,25 @@ export interface DynaliteServer {
   stop(): Promise<void>;
 }
 
-/** dynalite on 127.0.0.1 with table changes taking effect at once; in memory unless `path` is given. */
+/**
+ * dynalite on 127.0.0.1 with table changes taking effect at once; in memory unless `path` is given.
+ * On disk, the indexes a kill may have left half-written are rebuilt before it listens.
+ */
 export async function startDynalite(port = 0, path?: string): Promise<DynaliteServer> {
-  const server = dynalite({
-    createTableMs: 0,
-    deleteTableMs: 0,
-    updateTableMs: 0,
-    ...(path ? { path } : {}),
-  });
+  const settings = { createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 };
+  let server: Server;
+  if (!path) {
+    server = dynalite(settings);
+  } else {
+    const created = captureDynaliteStore(() => dynalite({ ...settings, path }));
+    server = created.server;
+    try {
+      await repairSecondaryIndexes(created.store);
+    } catch (error) {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      throw error;
+    }
+  }
   const boundPort = await listen(server, port);
   return {
     endpoint: `http://127.0.0.1:${boundPort}`,
