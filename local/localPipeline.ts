@@ -245,7 +245,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       [EnvironmentName.archivedTransactionsTable]: localResourceNames.archivedTransactionsTable,
       [EnvironmentName.archiveAfterHours]: String(options.archiveAfterHours ?? 24),
       [EnvironmentName.alertsTopicArn]: alertsTopicArn,
-      [EnvironmentName.s3Endpoint]: emulators.messagingEndpoint,
+      [EnvironmentName.s3Endpoint]: emulators.s3Endpoint,
       [EnvironmentName.snsEndpoint]: emulators.messagingEndpoint,
       [EnvironmentName.sqsEndpoint]: emulators.messagingEndpoint,
       [EnvironmentName.deadLetterQueueUrl]: deadLetterQueueUrl,
@@ -429,7 +429,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     const s3 = new S3Client({
       region: localRegion,
       credentials: localCredentials,
-      endpoint: emulators.messagingEndpoint,
+      endpoint: emulators.s3Endpoint,
       forcePathStyle: true,
     });
     const s3Notifications = new LocalS3Notifications({
