@@ -111,9 +111,9 @@ function metadataOf(headers: IncomingHttpHeaders): Record<string, string> {
   return metadata;
 }
 
-/** Hop-by-hop headers are each connection's own. */
+/** Hop-by-hop headers are each connection's own (this server has already answered `Expect`). */
 function endToEnd(headers: IncomingHttpHeaders): IncomingHttpHeaders {
-  const { connection: _connection, "keep-alive": _keepAlive, ...rest } = headers;
+  const { connection: _connection, "keep-alive": _keepAlive, expect: _expect, ...rest } = headers;
   return rest;
 }
 
@@ -145,6 +145,10 @@ export async function startLocalS3Endpoint(options: LocalS3EndpointOptions): Pro
       if (!response.headersSent)
         sendError(response, new S3ErrorAnswer(502, "InternalError", "S3 emulator unreachable"));
       else response.destroy();
+    });
+    // A client gone before the answer ends leaves nothing half-sent upstream.
+    response.on("close", () => {
+      if (!response.writableFinished) outgoing.destroy();
     });
     request.pipe(outgoing);
   }
