@@ -512,7 +512,14 @@ export function createReconciler(deps: ReconcilerDependencies): Reconciler {
 
     const state = await transactionState(key);
     if (state.decided) {
+      const uncounted =
+        record.source === "csv" && record.countedInFileAt === undefined && state.status !== undefined;
       if (!state.published && record.received !== undefined) {
+        // The notifier of the re-run below passes over a row whose count another invocation
+        // claimed: a claim its dead holder left is taken over and the count finished here first.
+        if (uncounted && (record as IntakeRecord & { countedBy?: string }).countedBy !== undefined) {
+          await countDecisionOnFile(record, state, cutoff);
+        }
         // A re-run publishes the recorded decision (ReadRecordedDecision → RepublishProcessed).
         await publishTransactionReceived(deps.eventBridge, config.eventBusName, {
           ...record.received,
@@ -520,7 +527,7 @@ export function createReconciler(deps: ReconcilerDependencies): Reconciler {
         });
         return "decisionRepublished";
       }
-      if (record.source === "csv" && record.countedInFileAt === undefined && state.status !== undefined) {
+      if (uncounted) {
         // A claim its holder may still be finishing stays in the index for a later run.
         return (await countDecisionOnFile(record, state, cutoff)) ? "decisionRepublished" : "countHeld";
       }

@@ -69,8 +69,11 @@ describe("reconciler: taking over a CSV row's count on its file", function () {
     }));
   });
 
-  /** Loads a one-row file and records the row's decision as the state machine does. */
-  async function decidedRow(label: string): Promise<{ fileId: string; key: string }> {
+  /**
+   * Loads a one-row file and records the row's decision as the state machine does; `published`
+   * false stops before MarkPublished (the "Transaction Processed" event may have gone out).
+   */
+  async function decidedRow(label: string, published = true): Promise<{ fileId: string; key: string }> {
     const fileId = bench.newFileId(label);
     await bench.putValidatedFile(fileId, csvLine(minimalHeader) + csvLine(minimalRow(`${label}-1`)));
     await runCsvTransform(bench.transformDependencies(), { continueFile: { fileId } }, transformContext());
@@ -82,7 +85,7 @@ describe("reconciler: taking over a CSV row's count on its file", function () {
           transactionId: key,
           status: "APPROVED",
           decision: { status: "APPROVED", stage: "SCREENING", lane: "low" },
-          processedPublishedAt: csvTestNow.toISOString(),
+          ...(published ? { processedPublishedAt: csvTestNow.toISOString() } : {}),
         },
       }),
     );
@@ -223,5 +226,40 @@ describe("reconciler: taking over a CSV row's count on its file", function () {
       approved: 1,
     });
     expect(await bench.readIntakeRecord(key)).to.have.property("countedInFileAt");
+  });
+
+  it("counts a row claimed before the restart whose decision was never marked published, and publishes it again", async () => {
+    // Prepare: decided, its "Transaction Processed" event out but not marked, and the notifier
+    // counting it killed after its claim. The re-run the reconciler starts publishes the decision
+    // again, but its notifier finds the row claimed and passes it over: the count is the run's to do.
+    const { fileId, key } = await decidedRow("unmarked", false);
+    eventBridge.resetHistory();
+    const beforeRestart = new Date(csvTestNow.getTime() + 30_000);
+    const restartedAt = new Date(csvTestNow.getTime() + minutes(1));
+    const holder = pausedNotifier(beforeRestart);
+    void holder.notify(processedEvent(key), { awsRequestId: "notifier-before-restart" });
+    await holder.reached;
+    holder.destroy();
+
+    // Act
+    const summary = await reconciler()({
+      now: new Date(restartedAt.getTime() + 1_000),
+      acceptedBefore: restartedAt,
+    });
+
+    // Assess: counted once, and the decision published again for everything else that waits on it.
+    expect(await bench.readStatus(fileId)).to.deep.include({
+      status: "COMPLETED",
+      decidedRows: 1,
+      approved: 1,
+    });
+    expect(summary).to.include({ examined: 1, decisionsRepublished: 1 });
+    const republished = eventBridge
+      .commandCalls(PutEventsCommand)
+      .flatMap((call) => call.args[0].input.Entries ?? [])
+      .map((entry) => JSON.parse(entry.Detail ?? "{}") as { transactionId?: string; redelivery?: boolean })
+      .filter((detail) => detail.transactionId === key);
+    expect(republished).to.have.length(1);
+    expect(republished[0]).to.include({ redelivery: true });
   });
 });
