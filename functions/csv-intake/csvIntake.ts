@@ -32,7 +32,6 @@ import { keyNotAllowedOnRoute } from "../shared/apiKeyScopes";
 import { redactPanText } from "../shared/pan";
 import { addCount, logger } from "../shared/powertools";
 import type { CsvIntakeConfig } from "./config";
-import { cardFreeFileId } from "./fileIds";
 import { FileStatusStore, FileStatusStoreError } from "./fileStatusStore";
 import { validateCsvFile, type FileValidation } from "./fileValidation";
 import { rejectedAnswer, unavailableAnswer, uploadUrlAnswer, validatedAnswer } from "./intakeAnswers";
@@ -50,7 +49,7 @@ export interface CsvIntakeDependencies {
   readonly presignS3: S3Client;
   /** The clock; tests pin it. */
   readonly now?: () => Date;
-  /** New file ids (redrawn when one looks like a card number); randomUUID unless a test pins them. */
+  /** New file ids (UUIDs, which the card-number scan never mistakes for one); randomUUID unless a test pins them. */
   readonly newFileId?: () => string;
 }
 
@@ -129,8 +128,7 @@ function failureAnswer(error: unknown): APIGatewayProxyResult {
 export function createCsvIntakeHandler(dependencies: CsvIntakeDependencies): CsvIntakeHandler {
   const { config } = dependencies;
   const clock = dependencies.now ?? (() => new Date());
-  const generateFileId = dependencies.newFileId ?? randomUUID;
-  const newFileId = () => cardFreeFileId(generateFileId);
+  const newFileId = dependencies.newFileId ?? randomUUID;
   const store = new FileStatusStore(dependencies.documentClient, config.fileStatusTable);
   const storage = new UploadStorage(dependencies.s3, dependencies.presignS3, config.uploadsBucket);
 
