@@ -6,6 +6,10 @@
  * (AWS_ENDPOINT_URL_DYNAMODB when set).
  */
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { endpointFromEnvironment } from "../shared/environment";
+import { EnvironmentName } from "../shared/environmentNames";
 import { tracer } from "../shared/powertools";
 
-export const dynamoDbClient: DynamoDBClient = tracer.captureAWSv3Client(new DynamoDBClient({}));
+export const dynamoDbClient: DynamoDBClient = tracer.captureAWSv3Client(
+  new DynamoDBClient(endpointFromEnvironment(EnvironmentName.dynamoDbEndpoint)),
+);

@@ -6,9 +6,12 @@
  */
 import { S3Client } from "@aws-sdk/client-s3";
 import { EnvironmentName } from "../shared/environmentNames";
-import { optionalEnvironment } from "../shared/environment";
+import { endpointFromEnvironment, optionalEnvironment } from "../shared/environment";
 import { tracer } from "../shared/powertools";
 
 export const s3Client: S3Client = tracer.captureAWSv3Client(
-  new S3Client({ forcePathStyle: optionalEnvironment(EnvironmentName.s3Endpoint) !== undefined }),
+  new S3Client({
+    ...endpointFromEnvironment(EnvironmentName.s3Endpoint),
+    forcePathStyle: optionalEnvironment(EnvironmentName.s3Endpoint) !== undefined,
+  }),
 );

@@ -9,14 +9,16 @@ import { SQSClient } from "@aws-sdk/client-sqs";
 import { documentClient } from "../shared/dynamoDb";
 import { snsClient } from "../shared/sns";
 import { eventBridgeClient } from "../shared/eventBridge";
+import { endpointFromEnvironment } from "../shared/environment";
+import { EnvironmentName } from "../shared/environmentNames";
 import { tracer } from "../shared/powertools";
 import { loadReconcilerConfig } from "./config";
 import { createReconcilerHandler, createReconcilerRun } from "./reconcilerHandler";
 
 export type { ReconcilerRunSummary } from "./reconcilerHandler";
 
-// Its endpoint is the SDK's own choice (AWS_ENDPOINT_URL_SQS when set), as for every client.
-const sqs = tracer.captureAWSv3Client(new SQSClient({}));
+// Its endpoint is AWS_ENDPOINT_URL_SQS when set, read at cold start as for every client.
+const sqs = tracer.captureAWSv3Client(new SQSClient(endpointFromEnvironment(EnvironmentName.sqsEndpoint)));
 
 /** One run at `now`: the local runtime calls this directly (see createReconcilerRun). */
 export const reconcileAt = createReconcilerRun({

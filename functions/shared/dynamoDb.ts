@@ -6,9 +6,13 @@
  */
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { endpointFromEnvironment } from "./environment";
+import { EnvironmentName } from "./environmentNames";
 import { tracer } from "./powertools";
 
-const baseClient = tracer.captureAWSv3Client(new DynamoDBClient({}));
+const baseClient = tracer.captureAWSv3Client(
+  new DynamoDBClient(endpointFromEnvironment(EnvironmentName.dynamoDbEndpoint)),
+);
 
 /** Optional fields are simply absent; class instances are never expected, so never silently mapped. */
 export const documentMarshallOptions = {

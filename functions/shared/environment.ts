@@ -43,3 +43,17 @@ export function optionalJsonEnvironment(name: string, env: EnvironmentSource = p
     throw new InvalidEnvironmentError(name, "not valid JSON", { cause: error });
   }
 }
+
+/**
+ * A client's endpoint (`AWS_ENDPOINT_URL_<SERVICE>`), read when the client is built at cold start.
+ * The SDK would read the same variable itself, but only at the client's first request, so a
+ * container whose environment is set for its cold start alone (the local runtime, fault tests)
+ * would reach whatever the process's environment says by then. Unset: the regional endpoint.
+ */
+export function endpointFromEnvironment(
+  name: string,
+  env: EnvironmentSource = process.env,
+): { endpoint?: string } {
+  const endpoint = optionalEnvironment(name, env);
+  return endpoint === undefined ? {} : { endpoint };
+}

@@ -4,6 +4,10 @@
  * runtime and tests); otherwise the regional endpoint, through the VPC interface endpoint.
  */
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
+import { endpointFromEnvironment } from "./environment";
+import { EnvironmentName } from "./environmentNames";
 import { tracer } from "./powertools";
 
-export const eventBridgeClient: EventBridgeClient = tracer.captureAWSv3Client(new EventBridgeClient({}));
+export const eventBridgeClient: EventBridgeClient = tracer.captureAWSv3Client(
+  new EventBridgeClient(endpointFromEnvironment(EnvironmentName.eventBridgeEndpoint)),
+);

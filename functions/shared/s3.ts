@@ -5,14 +5,18 @@
  */
 import { S3Client, type S3ClientConfig } from "@aws-sdk/client-s3";
 import { EnvironmentName } from "./environmentNames";
-import { optionalEnvironment } from "./environment";
+import { endpointFromEnvironment, optionalEnvironment } from "./environment";
 import { tracer } from "./powertools";
 
 /** An emulator's endpoint, which answers path-style requests only. */
 export const s3PathStyle = optionalEnvironment(EnvironmentName.s3Endpoint) !== undefined;
 
 function newS3Client(config: S3ClientConfig, traced: boolean): S3Client {
-  const client = new S3Client({ ...config, forcePathStyle: s3PathStyle });
+  const client = new S3Client({
+    ...config,
+    ...endpointFromEnvironment(EnvironmentName.s3Endpoint),
+    forcePathStyle: s3PathStyle,
+  });
   return traced ? tracer.captureAWSv3Client(client) : client;
 }
 

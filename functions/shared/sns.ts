@@ -5,6 +5,10 @@
  * regional endpoint, through the VPC interface endpoint.
  */
 import { SNSClient } from "@aws-sdk/client-sns";
+import { endpointFromEnvironment } from "./environment";
+import { EnvironmentName } from "./environmentNames";
 import { tracer } from "./powertools";
 
-export const snsClient: SNSClient = tracer.captureAWSv3Client(new SNSClient({}));
+export const snsClient: SNSClient = tracer.captureAWSv3Client(
+  new SNSClient(endpointFromEnvironment(EnvironmentName.snsEndpoint)),
+);
