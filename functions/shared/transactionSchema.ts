@@ -18,11 +18,42 @@ export const maxMetadataBytes = 4096;
 /** Deepest metadata nesting accepted (an object directly under metadata is depth 2). */
 export const maxMetadataDepth = 5;
 
+/**
+ * The rules of ids and free text as data, so the CSV reader's fast path (csvCleanRows.ts) accepts
+ * exactly what these schemas accept; change them here and both follow.
+ */
+export const textRules = {
+  /** Longest transaction, customer or merchant id. */
+  maxIdLength: 128,
+  /** Longest customer or merchant name. */
+  maxNameLength: 200,
+  /** Transaction ids: printable ASCII without spaces. */
+  printableId: /^[\x21-\x7E]*$/,
+  /** Ids: no control characters. */
+  oneLine: /^[^\p{Cc}]*$/u,
+  /** Names: no control characters but line breaks (a quoted CSV field may hold one). */
+  lineBreaksAllowed: /^(?:[^\p{Cc}]|\r?\n)*$/u,
+  /** Free text must hold something other than whitespace and format characters. */
+  notBlank: /[^\s\p{Cf}]/u,
+  /** Merchant category codes. */
+  merchantCategoryCode: /^\d{4}$/,
+} as const;
+
+/** True when `value` passes freeText(maxLength, lineBreaks) below. */
+export function isFreeText(value: string, maxLength: number, lineBreaks = false): boolean {
+  return (
+    value.length >= 1 &&
+    value.length <= maxLength &&
+    (lineBreaks ? textRules.lineBreaksAllowed : textRules.oneLine).test(value) &&
+    textRules.notBlank.test(value)
+  );
+}
+
 const printableId = z
   .string()
   .min(1, { error: "must not be empty" })
-  .max(128, { error: "must be at most 128 characters" })
-  .regex(/^[\x21-\x7E]*$/, { error: "must be printable ASCII without spaces" });
+  .max(textRules.maxIdLength, { error: `must be at most ${textRules.maxIdLength} characters` })
+  .regex(textRules.printableId, { error: "must be printable ASCII without spaces" });
 
 /** Ids are one line; names may span lines (a quoted CSV field may hold a line break). */
 const freeText = (maxLength: number, lineBreaks = false) =>
@@ -30,12 +61,12 @@ const freeText = (maxLength: number, lineBreaks = false) =>
     .string()
     .min(1, { error: "must not be empty" })
     .max(maxLength, { error: `must be at most ${maxLength} characters` })
-    .regex(lineBreaks ? /^(?:[^\p{Cc}]|\r?\n)*$/u : /^[^\p{Cc}]*$/u, {
+    .regex(lineBreaks ? textRules.lineBreaksAllowed : textRules.oneLine, {
       error: lineBreaks
         ? "must not contain control characters other than line breaks"
         : "must not contain control characters",
     })
-    .regex(/[^\s\p{Cf}]/u, { error: "must not be only whitespace" });
+    .regex(textRules.notBlank, { error: "must not be only whitespace" });
 
 const countryCode = z
   .string()
@@ -119,17 +150,17 @@ export const candidateTransactionSchema = z.object(
     // Judged against the currency in validateTransaction.ts; here only the type.
     amount: z.union([z.string(), z.number()], { error: "must be a decimal string or a number" }),
     currency: z.string({ error: "must be an ISO 4217 currency code" }),
-    customerId: freeText(128),
-    merchantId: freeText(128),
+    customerId: freeText(textRules.maxIdLength),
+    merchantId: freeText(textRules.maxIdLength),
     occurredAt: occurredAt.nullish(),
     merchantCategoryCode: z
       .string({ error: "must be a 4-digit string" })
-      .regex(/^\d{4}$/, { error: "must be 4 digits" })
+      .regex(textRules.merchantCategoryCode, { error: "must be 4 digits" })
       .nullish(),
     customerCountry: countryCode.nullish(),
     merchantCountry: countryCode.nullish(),
-    customerName: freeText(200, true).nullish(),
-    merchantName: freeText(200, true).nullish(),
+    customerName: freeText(textRules.maxNameLength, true).nullish(),
+    merchantName: freeText(textRules.maxNameLength, true).nullish(),
     card: cardSummary.nullish(),
     metadata: metadata.nullish(),
   },
