@@ -5,8 +5,8 @@
  * lags behind, so the functions ship the versions package-lock.json tested. The plugins below
  * (bundlePlugins) drop code a Lambda bundle never runs (zod's non-English locales, the SDK's
  * credential chain beyond environment variables, event streams, the X-Ray SDK's patcher for the
- * AWS SDK v2) and let esbuild drop the SDK's unused operation schemas; the source map is written
- * beside the bundle, never inline.
+ * AWS SDK v2 and its centralized sampler) and let esbuild drop the SDK's unused operation schemas;
+ * the source map is written beside the bundle, never inline.
  *
  * Usage: `npm run build:functions -- [dir ...]`; with no names, every folder under functions/
  * that has an index.ts, except shared/. Used by functions/Dockerfile and the benchmarks.
@@ -164,20 +164,28 @@ export const noOnDemandEventStreams: Plugin = {
 };
 
 /**
- * The X-Ray SDK's entry module loads its patcher for the AWS SDK v2 (`captureAWS`,
- * `captureAWSClient`), and with it `semver` (28 KiB), to check the v2 SDK's version. The functions
- * use the v3 SDK, traced with captureAWSv3Client; the v2 patcher's two functions are replaced with
- * ones that say so if anything ever calls them.
+ * Two parts of the X-Ray SDK never run in Lambda, and are left out:
+ * - its patcher for the AWS SDK v2 (`captureAWS`, `captureAWSClient`), with `semver` (28 KiB) to
+ *   check the v2 SDK's version: the functions use the v3 SDK, traced with captureAWSv3Client, so
+ *   the two functions are replaced with ones that say so if anything ever calls them;
+ * - its centralized sampler (rule and target pollers calling the X-Ray API): the SDK's Lambda setup
+ *   switches to its local sampler at init, since Lambda makes the sampling decision itself
+ *   (aws/aws-xray-sdk-node#217), so the local sampler is loaded in the centralized one's place.
  */
-export const noXrayAwsSdkV2Patcher: Plugin = {
-  name: "no-xray-aws-sdk-v2-patcher",
+export const xrayLambdaOnly: Plugin = {
+  name: "xray-lambda-only",
   setup(pluginBuild) {
+    const inXraySdk = (importer: string): boolean =>
+      /[\\/]node_modules[\\/]aws-xray-sdk-core[\\/]/.test(importer);
     pluginBuild.onResolve({ filter: /^\.\/patchers\/aws_p$/ }, (args) =>
-      /[\\/]node_modules[\\/]aws-xray-sdk-core[\\/]/.test(args.importer)
-        ? { path: args.path, namespace: "no-xray-aws-sdk-v2-patcher" }
+      inXraySdk(args.importer) ? { path: args.path, namespace: "xray-lambda-only" } : undefined,
+    );
+    pluginBuild.onResolve({ filter: /^\.\/sampling\/default_sampler$/ }, (args) =>
+      inXraySdk(args.importer)
+        ? { path: path.join(args.resolveDir, "sampling", "local_sampler.js") }
         : undefined,
     );
-    pluginBuild.onLoad({ filter: /.*/, namespace: "no-xray-aws-sdk-v2-patcher" }, () => ({
+    pluginBuild.onLoad({ filter: /.*/, namespace: "xray-lambda-only" }, () => ({
       contents: [
         "const unsupported = () => {",
         '  throw new Error("the AWS SDK v2 is not in this bundle: trace v3 clients with captureAWSv3Client");',
@@ -195,7 +203,7 @@ export const bundlePlugins: readonly Plugin[] = [
   lambdaEnvironmentCredentials,
   sdkSchemaLiteralKeys,
   noOnDemandEventStreams,
-  noXrayAwsSdkV2Patcher,
+  xrayLambdaOnly,
 ];
 
 /** Bundles one function into `<outputRoot>/<functionDirectory>/index.js`, replacing what was there. */

@@ -3,8 +3,9 @@
  * SDK's schema files and leave out event streams and the X-Ray SDK's v2 patcher, so a script
  * bundled with the same plugins makes real S3, DynamoDB, SNS and SQS calls against the local
  * emulators (the operations the functions use: objects and their versions, conditional items and
- * queries, publishes, messages) and reads exactly what the same script bundled without the plugins
- * reads; what was left out says so if it is ever called. What this cannot prove: the services' own
+ * queries, publishes, messages, a client traced by X-Ray inside a Lambda segment) and reads
+ * exactly what the same script bundled without the plugins reads; what was left out says so if it
+ * is ever called. What this cannot prove: the services' own
  * behaviour, which the emulators only imitate (fauxqs lists no object versions, for one).
  */
 import { execFile } from "node:child_process";
@@ -22,7 +23,7 @@ const run = promisify(execFile);
 const script = `
 import { S3Client, CreateBucketCommand, PutBucketVersioningCommand, PutObjectCommand, GetObjectCommand,
   HeadObjectCommand, ListObjectVersionsCommand, DeleteObjectsCommand } from "@aws-sdk/client-s3";
-import { DynamoDBClient, CreateTableCommand } from "@aws-sdk/client-dynamodb";
+import { DynamoDBClient, CreateTableCommand, ListTablesCommand } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, PutCommand, GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { SNSClient, CreateTopicCommand, PublishCommand } from "@aws-sdk/client-sns";
 import { SQSClient, CreateQueueCommand, SendMessageCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
@@ -69,6 +70,14 @@ async function main() {
   await sqs.send(new SendMessageCommand({ QueueUrl: queue.QueueUrl, MessageBody: "dead letter" }));
   const received = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queue.QueueUrl, WaitTimeSeconds: 0 }));
 
+  // Traced as the functions trace their clients, inside a Lambda invocation's segment.
+  const traced = xray.captureAWSv3Client(new DynamoDBClient({ endpoint: process.env.DYNAMODB_ENDPOINT }));
+  const tracedTables = await xray.captureAsyncFunc("## handler", async (subsegment) => {
+    const tables = await traced.send(new ListTablesCommand({}));
+    subsegment.close();
+    return tables.TableNames;
+  });
+
   let v2Capture = "";
   try {
     xray.captureAWS({});
@@ -86,6 +95,8 @@ async function main() {
     queried: query.Count,
     published: typeof published.MessageId,
     received: (received.Messages ?? []).map((message) => message.Body),
+    tracedTables,
+    sampler: typeof xray.middleware.sampler.shouldSample,
     v2Capture,
   }));
 }
@@ -133,6 +144,10 @@ describe("function bundles: the SDK clients as bundled", function () {
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
         DYNAMODB_ENDPOINT: emulators.dynamoDbEndpoint,
         MESSAGING_ENDPOINT: emulators.messagingEndpoint,
+        // The X-Ray SDK sets itself up for Lambda (facade segment, local sampler) when it sees these.
+        LAMBDA_TASK_ROOT: os.tmpdir(),
+        _X_AMZN_TRACE_ID: "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1",
+        AWS_XRAY_DAEMON_ADDRESS: "127.0.0.1:2000",
       },
     });
     return JSON.parse(stdout) as Record<string, unknown>;
@@ -161,6 +176,8 @@ describe("function bundles: the SDK clients as bundled", function () {
       queried: 1,
       published: "string",
       received: ["dead letter"],
+      tracedTables: ["bundle-test"],
+      sampler: "function",
     });
     expect(v2Capture).to.equal(
       "the AWS SDK v2 is not in this bundle: trace v3 clients with captureAWSv3Client",
@@ -168,13 +185,16 @@ describe("function bundles: the SDK clients as bundled", function () {
     expect(plainV2Capture).not.to.equal(v2Capture);
   });
 
-  it("leaves out the unused operation schemas, the on-demand event streams and semver", () => {
+  it("leaves out the unused operation schemas, the on-demand event streams, semver and X-Ray's centralized sampler", () => {
     const code = readFileSync(outfile, "utf8");
     // An operation the script never calls: its schema (and its HTTP trait) is gone.
     expect(code).to.include("/?versions");
     expect(code).not.to.include("/?analytics");
     const inputs = Object.keys(metafile.inputs);
     expect(inputs.filter((input) => /node_modules\/semver\//.test(input))).to.deep.equal([]);
+    expect(
+      inputs.filter((input) => /sampling\/(default_sampler|rule_poller|service_connector)/.test(input)),
+    ).to.deep.equal([]);
     expect(inputs).to.include("no-on-demand-event-streams:@smithy/core/event-streams");
   });
 });
