@@ -4,7 +4,7 @@
  * the same answer. All problems are collected, not just the first, so a sender fixes a payload in
  * one round trip.
  */
-import type { z } from "zod";
+import type * as z from "./zod";
 import { formatMinor, parseDecimalAmount, toMinorUnits, currencyMinorDigits, describeValue } from "./money";
 import { findPans, redactPanText, type PanFinding } from "./pan";
 import { ValidationReasonCode } from "./reasonCodes";
