@@ -143,10 +143,10 @@ const onlySeparators = /^[^\p{L}\p{N}]+$/u;
  * by an ASCII letter, has 13 digits or more. One pass over the characters without allocating, so
  * the text nearly every cell and field holds (amounts, dates, ids, names) is answered here.
  *
- * It never says no where searchCardNumberWindows would find a window: a window is a run of groups joined
- * by characters that are neither letters nor numbers, so it lies inside one of the runs counted
- * here. Characters beyond ASCII count as joiners (a non-ASCII letter or number would end a window
- * but not a run), which can only make a run longer, never shorter.
+ * It never says no where searchCardNumberWindows would find a window: a window is a run of groups
+ * joined by characters that are neither letters nor numbers, so it lies inside one of the runs
+ * counted here. Characters beyond ASCII count as joiners (a non-ASCII letter or number would end a
+ * window but not a run), which can only make a run longer, never shorter.
  */
 export function mayHoldCardNumber(normalised: string): boolean {
   let run = 0;
@@ -160,6 +160,28 @@ export function mayHoldCardNumber(normalised: string): boolean {
     }
   }
   return false;
+}
+
+/**
+ * An RFC 9562 UUID (8-4-4-4-12 hex digits with a version and a variant): delivery ids, file ids and
+ * idempotency keys, never a way a card number is written. About one random UUID in 2,300 holds
+ * digit groups across its dashes that pass Luhn and an issuer's range, so a sender whose delivery
+ * id drew one would be refused on every retry.
+ */
+const uuid =
+  /(?<![0-9A-Za-z])[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}(?![0-9A-Za-z])/gi;
+
+/** The windows that are not wholly inside a UUID; a number running into or out of one still counts. */
+function outsideUuids(normalised: string, windows: TextWindow[]): TextWindow[] {
+  if (windows.length === 0) return windows;
+  const spans = Array.from(normalised.matchAll(uuid), (match) => ({
+    start: match.index ?? 0,
+    end: (match.index ?? 0) + match[0].length,
+  }));
+  if (spans.length === 0) return windows;
+  return windows.filter(
+    (window) => !spans.some((span) => span.start <= window.start && window.end <= span.end),
+  );
 }
 
 /**
@@ -191,5 +213,5 @@ export function searchCardNumberWindows(normalised: string): TextWindow[] {
       if (isCardNumber(digits)) windows.push({ start: groups[first].start, end: groups[last].end });
     }
   }
-  return windows;
+  return outsideUuids(normalised, windows);
 }
