@@ -23,7 +23,9 @@ import { CreateTableCommand } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
 import { PublishCommand } from "@aws-sdk/client-sns";
 import { buildTransactionStateMachineDefinition } from "../components/transactionStateMachineDefinition";
+import { createMaskingLogger } from "../functions/shared/cardMaskingLogFormatter";
 import { EnvironmentName } from "../functions/shared/environmentNames";
+import { redactPanText } from "../functions/shared/pan";
 import {
   csvLoadContinuedPattern,
   transactionProcessedPattern,
@@ -179,6 +181,15 @@ export interface LocalPipeline {
   stop(): Promise<void>;
 }
 
+/** What failed an execution, down its causes (the failing state's error name and message). */
+function executionFailure(error: unknown): string {
+  const parts: string[] = [];
+  for (let current: unknown = error; current instanceof Error && parts.length < 4; current = current.cause) {
+    parts.push(`${current.name}: ${current.message}`);
+  }
+  return redactPanText(parts.length > 0 ? parts.join(" <- ") : String(error));
+}
+
 const functionArn = (name: string) => `arn:aws:lambda:${localRegion}:000000000000:function:${name}`;
 
 function restoreEnvironment(snapshot: Readonly<Record<string, string | undefined>>): void {
@@ -245,7 +256,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       [EnvironmentName.archivedTransactionsTable]: localResourceNames.archivedTransactionsTable,
       [EnvironmentName.archiveAfterHours]: String(options.archiveAfterHours ?? 24),
       [EnvironmentName.alertsTopicArn]: alertsTopicArn,
-      [EnvironmentName.s3Endpoint]: emulators.messagingEndpoint,
+      [EnvironmentName.s3Endpoint]: emulators.s3Endpoint,
       [EnvironmentName.snsEndpoint]: emulators.messagingEndpoint,
       [EnvironmentName.sqsEndpoint]: emulators.messagingEndpoint,
       [EnvironmentName.deadLetterQueueUrl]: deadLetterQueueUrl,
@@ -348,6 +359,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
 
     const running = new Set<Promise<unknown>>();
     let failed = 0;
+    const executionLog = createMaskingLogger({ serviceName: "local-state-machine" });
     addLaneRules(bus, options.laneThresholds ?? defaultAmountLaneThresholds, {
       async startExecution(input) {
         let aborted = false;
@@ -360,9 +372,12 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
         });
         abortExecution = () => execution.abort();
         if (aborted) execution.abort();
-        // A failed execution has already sent its input to the dead-letter queue (SendToDLQ → Fail).
-        const settled = execution.result.catch(() => {
+        // A failed execution has already sent its input to the dead-letter queue (SendToDLQ → Fail),
+        // or failed on the way there; either way the reconciler re-drives it later. Said here, as
+        // Step Functions' execution history says it in AWS.
+        const settled = execution.result.catch((error: unknown) => {
           failed += 1;
+          executionLog.warn("Execution failed", { error: executionFailure(error) });
         });
         running.add(settled);
         void settled.finally(() => running.delete(settled));
@@ -429,7 +444,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     const s3 = new S3Client({
       region: localRegion,
       credentials: localCredentials,
-      endpoint: emulators.messagingEndpoint,
+      endpoint: emulators.s3Endpoint,
       forcePathStyle: true,
     });
     const s3Notifications = new LocalS3Notifications({

@@ -5,11 +5,14 @@
  * The senders behave as providers do: a delivery without an answer is sent again after the
  * restart, a file whose upload was never answered is uploaded again. Then every transaction that
  * got a 202 must be decided exactly once, and the file COMPLETED with exact counts.
+ *
+ * `KILL_TEST_LOGS=<folder>` keeps each `npm start`'s output there, at log level INFO, for reading
+ * what a failing seed did.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { createWriteStream, readFileSync } from "node:fs";
+import { basename, join } from "node:path";
 import { mapWithConcurrency } from "../../../functions/shared/concurrency";
 import { PipelineClient, type FileView, type HttpAnswer } from "../../../tools/pipelineClient";
 import type { LocalStackOutputs } from "../../../local/localStack";
@@ -18,6 +21,7 @@ import { csvFile } from "./csvFiles";
 import { seededFraction } from "./seededChoice";
 
 const repositoryRoot = join(__dirname, "..", "..", "..");
+const logFolder = process.env.KILL_TEST_LOGS;
 const decided = new Set(["APPROVED", "REVIEW", "REJECTED"]);
 
 export interface RunningStart {
@@ -45,11 +49,16 @@ export async function startNpm(
         API_KEY: credentials.apiKey,
         UPLOAD_API_KEY: credentials.uploadApiKey,
         WEBHOOK_SECRET: credentials.webhookSecret,
-        POWERTOOLS_LOG_LEVEL: "ERROR",
+        POWERTOOLS_LOG_LEVEL: logFolder ? "INFO" : "ERROR",
         POWERTOOLS_METRICS_DISABLED: "true",
       },
     },
   );
+  if (logFolder) {
+    const log = createWriteStream(join(logFolder, `npm-start-${basename(dataDirectory)}-${Date.now()}.log`));
+    child.stdout?.pipe(log);
+    child.stderr?.pipe(log);
+  }
   let output = "";
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   await new Promise<void>((resolve, reject) => {
