@@ -9,7 +9,7 @@
  * https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEventsRequestEntry.html,
  * https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEventsResultEntry.html.
  */
-import pRetry from "p-retry";
+import { deliverWithRetries } from "./deliveryRetries";
 import { randomUUID } from "node:crypto";
 import type { PutEventsRequestEntry, PutEventsResultEntry } from "@aws-sdk/client-eventbridge";
 import type { EventPattern, InputTransformer } from "../functions/shared/eventRouting";
@@ -315,19 +315,12 @@ export class LocalEventBus {
       deadLetter(error, 0);
       return;
     }
-    let attempts = 0;
-    try {
-      // A constant pause between attempts (factor 1). p-retry gives up at once on a TypeError: a
-      // programming error, which no retry fixes.
-      await pRetry(
-        async () => {
-          attempts += 1;
-          await target.deliver(input);
-        },
-        { retries: this.deliveryAttempts - 1, minTimeout: this.retryDelayMs, factor: 1 },
-      );
-    } catch (error) {
-      deadLetter(error, attempts);
-    }
+    // A constant pause between attempts (factor 1).
+    const outcome = await deliverWithRetries(() => target.deliver(input), {
+      attempts: this.deliveryAttempts,
+      delayMs: this.retryDelayMs,
+      factor: 1,
+    });
+    if (!outcome.delivered) deadLetter(outcome.error, outcome.attempts);
   }
 }

@@ -14,7 +14,7 @@
  * call wrote the object), size and eTag come from a HeadObject just before delivery, and there is
  * no event for deletions.
  */
-import pRetry from "p-retry";
+import { deliverWithRetries } from "./deliveryRetries";
 import { HeadObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import type { S3Event } from "aws-lambda";
 import type { FauxqsServer, SpyMessage } from "fauxqs";
@@ -169,29 +169,30 @@ export class LocalS3Notifications {
   }
 
   private async deliver(target: S3NotificationTarget, key: string, sequencer: number): Promise<void> {
-    let attempts = 0;
-    try {
-      // Doubling pauses. p-retry gives up at once on a TypeError: a programming error, which no
-      // retry fixes.
-      await pRetry(
-        async () => {
-          attempts += 1;
-          const head = await this.options.s3.send(
-            new HeadObjectCommand({ Bucket: this.options.bucket, Key: key }),
-          );
-          const event = objectCreatedNotification(
-            this.options.bucket,
-            key,
-            { size: head.ContentLength ?? 0, eTag: head.ETag ?? "" },
-            target.id,
-            sequencer,
-          );
-          await target.deliver(event);
-        },
-        { retries: this.deliveryAttempts - 1, minTimeout: this.retryDelayMs, factor: 2 },
-      );
-    } catch (error) {
-      this.failures.push({ targetId: target.id, key, error: errorText(error), attempts });
+    // Doubling pauses.
+    const outcome = await deliverWithRetries(
+      async () => {
+        const head = await this.options.s3.send(
+          new HeadObjectCommand({ Bucket: this.options.bucket, Key: key }),
+        );
+        const event = objectCreatedNotification(
+          this.options.bucket,
+          key,
+          { size: head.ContentLength ?? 0, eTag: head.ETag ?? "" },
+          target.id,
+          sequencer,
+        );
+        await target.deliver(event);
+      },
+      { attempts: this.deliveryAttempts, delayMs: this.retryDelayMs, factor: 2 },
+    );
+    if (!outcome.delivered) {
+      this.failures.push({
+        targetId: target.id,
+        key,
+        error: errorText(outcome.error),
+        attempts: outcome.attempts,
+      });
     }
   }
 }

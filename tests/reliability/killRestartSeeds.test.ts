@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { killAndRestart } from "./support/killRestart";
 
 describe("npm start --data-dir, killed at a seeded point and restarted", function () {
-  this.timeout(900_000);
+  this.timeout(1_500_000);
   let folder: string;
   before(() => (folder = mkdtempSync(join(tmpdir(), "kill-seeds-"))));
   after(() => rmSync(folder, { recursive: true, force: true }));
