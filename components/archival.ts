@@ -1,9 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { EnvironmentName } from "../functions/shared/environmentNames";
 import { archivedTransactionsTableDefinition } from "../functions/shared/tableDefinitions";
+import { functionEnvironment, pipelineFunctions } from "../pipeline";
 import {
   archivalFunctionStatements,
+  archivalFunction,
   archivalRunsMetricName,
   archivalServiceName,
   archiveLifecycleRules,
@@ -147,7 +148,7 @@ export class Archival extends pulumi.ComponentResource {
     }
     const memoryMb = args.functionMemoryMb ?? 1024;
     checkInteger("functionMemoryMb", memoryMb, 128, 10_240);
-    const timeoutSeconds = args.functionTimeoutSeconds ?? 900;
+    const timeoutSeconds = args.functionTimeoutSeconds ?? pipelineFunctions[archivalFunction].timeout;
     checkInteger("functionTimeoutSeconds", timeoutSeconds, 60, 900);
     const scheduleExpression = args.scheduleExpression ?? "cron(15 2 * * ? *)";
     if (!schedulePattern.test(scheduleExpression)) {
@@ -212,7 +213,7 @@ export class Archival extends pulumi.ComponentResource {
     const fn = new ContainerFunction(
       name,
       {
-        functionDirectory: "archival",
+        functionDirectory: archivalFunction,
         buildContext: args.buildContext,
         memorySize: memoryMb,
         timeout: timeoutSeconds,
@@ -229,19 +230,24 @@ export class Archival extends pulumi.ComponentResource {
           bucketArn: bucket.arn,
           kmsKeyArn: args.kmsKeyArn,
         }),
-        environment: {
-          [EnvironmentName.transactionsTable]: args.transactionsTableName,
-          [EnvironmentName.archivedTransactionsTable]: table.name,
-          [EnvironmentName.archiveBucket]: bucket.bucket,
-          [EnvironmentName.archiveAfterHours]: String(archiveAfterHours),
-          [EnvironmentName.archiveChunkSize]: String(chunkSize),
-          // Where an archived transaction went is known for as long as its object may exist.
-          [EnvironmentName.archivedRecordRetentionDays]: String(
-            lifecycleDays.expireAfterDays + archivedRecordGraceDays,
-          ),
-          [EnvironmentName.serviceName]: archivalServiceName,
-          [EnvironmentName.metricsNamespace]: args.metricsNamespace,
-        },
+        environment: functionEnvironment(
+          archivalFunction,
+          {
+            resources: {
+              transactionsTable: { name: args.transactionsTableName },
+              archivedTransactionsTable: { name: table.name },
+              archiveBucket: { name: bucket.bucket },
+            },
+            settings: {
+              archiveAfterHours: String(archiveAfterHours),
+              archiveChunkSize: String(chunkSize),
+              // Where an archived transaction went is known for as long as its object may exist.
+              archivedRecordRetentionDays: String(lifecycleDays.expireAfterDays + archivedRecordGraceDays),
+              metricsNamespace: args.metricsNamespace,
+            },
+          },
+          "complete",
+        ),
       },
       { parent: this },
     );

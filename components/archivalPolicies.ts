@@ -12,8 +12,11 @@ import type { PolicyStatementSpec } from "./iamPolicy";
 
 export { archiveStatePrefix };
 
-/** POWERTOOLS_SERVICE_NAME of the archival function: EMF puts it on every metric as `service`. */
-export const archivalServiceName = "archival";
+/** The archival function's folder under functions/. */
+export const archivalFunction = "archival";
+
+/** POWERTOOLS_SERVICE_NAME of the archival function (its folder): EMF puts it on every metric as `service`. */
+export const archivalServiceName = archivalFunction;
 
 /** Metric the archival function emits (value 1) at the end of every run that finished without error. */
 export const archivalRunsMetricName = "ArchivalRuns";

@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { EventPattern } from "../functions/shared/eventRouting";
 import { deadLetterRetentionSeconds } from "./dataStores";
 import { checkIntegerInRange, deadLetterQueuePolicy } from "./eventRoutingPolicies";
+import { type EventPattern } from "../pipeline";
 
 /** Arguments of {@link BusFunctionSubscription}. */
 export interface BusFunctionSubscriptionArgs {

@@ -1,16 +1,15 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import type { AmountLane } from "../functions/shared/stepContracts";
 import {
-  amountLanePatterns,
-  highValueAlertPattern,
   amountLanes,
   checkAmountLaneThresholds,
   defaultAmountLaneThresholds,
-  stateMachineTargetInput,
+  laneRules,
   type AmountLaneThresholds,
-  type InputTransformer,
-} from "../functions/shared/eventRouting";
-import type { AmountLane } from "../functions/shared/stepContracts";
+  type LaneRule,
+  type RoutingTargetKey,
+} from "../pipeline";
 import { deadLetterRetentionSeconds as maximumDeadLetterRetentionSeconds } from "./dataStores";
 import {
   archiveEventPattern,
@@ -18,9 +17,7 @@ import {
   checkIntegerInRange,
   deadLetterQueuePolicy,
   eventBridgeTrustPolicy,
-  highValueAlertInput,
   startExecutionPolicy,
-  type RoutingTargetKey,
 } from "./eventRoutingPolicies";
 
 /** Arguments of {@link EventRouting}. */
@@ -144,22 +141,32 @@ export class EventRouting extends pulumi.ComponentResource {
       { role: role.id, policy: pulumi.jsonStringify(startExecutionPolicy(args.stateMachineArn)) },
       { parent: this },
     );
+    const targets: Record<LaneRule["target"], { arn: pulumi.Input<string>; roleArn?: pulumi.Input<string> }> =
+      {
+        "state-machine": { arn: args.stateMachineArn, roleArn: role.arn },
+        "alerts-topic": { arn: args.alertsTopicArn },
+      };
 
-    const patterns = amountLanePatterns(thresholds);
     const queues = {} as Record<RoutingTargetKey, aws.sqs.Queue>;
-    const rules = {} as Record<AmountLane, aws.cloudwatch.EventRule>;
+    const rules = {} as Record<RoutingTargetKey, aws.cloudwatch.EventRule>;
 
-    // One queue per target, so a failing target's backlog is told apart from the others' and
-    // its policy admits only that target's rule.
-    const deadLetterTarget = (
-      key: RoutingTargetKey,
-      rule: aws.cloudwatch.EventRule,
-      targetArn: pulumi.Input<string>,
-      input: InputTransformer,
-      roleArn?: pulumi.Input<string>,
-    ): void => {
+    // One rule per lane starting the state machine, and the high lane's first-delivery alert (its
+    // own rule, so a re-drive or replay is routed but never alerts twice; the alerts topic's own
+    // policy (DataStores) lets EventBridge publish, no role is involved). One dead-letter queue per
+    // target, so a failing target's backlog is told apart from the others' and its policy admits
+    // only that target's rule.
+    for (const laneRule of laneRules(thresholds)) {
+      const rule = new aws.cloudwatch.EventRule(
+        `${name}-${laneRule.key}`,
+        {
+          eventBusName: bus.name,
+          description: laneRule.description,
+          eventPattern: JSON.stringify(laneRule.pattern),
+        },
+        { parent: this },
+      );
       const queue = new aws.sqs.Queue(
-        `${name}-${key}-dlq`,
+        `${name}-${laneRule.key}-dlq`,
         {
           messageRetentionSeconds: queueRetentionSeconds,
           kmsMasterKeyId: args.kmsKeyArn,
@@ -168,54 +175,32 @@ export class EventRouting extends pulumi.ComponentResource {
         { parent: this },
       );
       const queuePolicy = new aws.sqs.QueuePolicy(
-        `${name}-${key}-dlq-policy`,
+        `${name}-${laneRule.key}-dlq-policy`,
         { queueUrl: queue.url, policy: pulumi.jsonStringify(deadLetterQueuePolicy(queue.arn, rule.arn)) },
         { parent: this },
       );
+      const target = targets[laneRule.target];
       new aws.cloudwatch.EventTarget(
-        `${name}-${key}-target`,
+        `${name}-${laneRule.key}-target`,
         {
           eventBusName: bus.name,
           rule: rule.name,
-          targetId: key === "high-alert" ? "high-value-alert" : "state-machine",
-          arn: targetArn,
-          roleArn,
-          inputTransformer: { inputPaths: { ...input.inputPaths }, inputTemplate: input.inputTemplate },
+          targetId: laneRule.targetId,
+          arn: target.arn,
+          roleArn: target.roleArn,
+          inputTransformer: {
+            inputPaths: { ...laneRule.input.inputPaths },
+            inputTemplate: laneRule.input.inputTemplate,
+          },
           retryPolicy,
           deadLetterConfig: { arn: queue.arn },
         },
         // Grants first, so the first events neither fail to start nor fail to dead-letter.
-        { parent: this, dependsOn: roleArn === undefined ? [queuePolicy] : [queuePolicy, rolePolicy] },
+        { parent: this, dependsOn: target.roleArn === undefined ? [queuePolicy] : [queuePolicy, rolePolicy] },
       );
-      queues[key] = queue;
-    };
-
-    for (const lane of amountLanes) {
-      const rule = new aws.cloudwatch.EventRule(
-        `${name}-${lane}`,
-        {
-          eventBusName: bus.name,
-          description: `Transactions received in the ${lane} amount lane (US-dollar equivalent)`,
-          eventPattern: JSON.stringify(patterns[lane]),
-        },
-        { parent: this },
-      );
-      rules[lane] = rule;
-      deadLetterTarget(lane, rule, args.stateMachineArn, stateMachineTargetInput(lane), role.arn);
+      rules[laneRule.key] = rule;
+      queues[laneRule.key] = queue;
     }
-    // Its own rule, so an event published again for a transaction (a re-drive, a replay) is routed
-    // to the state machine but never alerts twice. The alerts topic's own policy (DataStores) lets
-    // EventBridge publish; no role is involved.
-    const alertRule = new aws.cloudwatch.EventRule(
-      `${name}-high-alert`,
-      {
-        eventBusName: bus.name,
-        description: "High-value transactions received for the first time: an immediate alert",
-        eventPattern: JSON.stringify(highValueAlertPattern(thresholds)),
-      },
-      { parent: this },
-    );
-    deadLetterTarget("high-alert", alertRule, args.alertsTopicArn, highValueAlertInput());
 
     const byLane = (pick: (rule: aws.cloudwatch.EventRule) => pulumi.Output<string>) =>
       pulumi.all(Object.fromEntries(amountLanes.map((lane) => [lane, pick(rules[lane])]))) as pulumi.Output<
@@ -232,7 +217,7 @@ export class EventRouting extends pulumi.ComponentResource {
     this.archiveArn = archive.arn;
     this.ruleArns = byLane((rule) => rule.arn);
     this.ruleNames = byLane((rule) => rule.name);
-    this.highAlertRuleName = alertRule.name;
+    this.highAlertRuleName = rules["high-alert"].name;
     this.targetDeadLetterQueueUrls = byTarget((queue) => queue.url);
     this.targetDeadLetterQueueArns = byTarget((queue) => queue.arn);
     this.targetRoleArn = role.arn;

@@ -1,19 +1,11 @@
 /**
- * Pure builders and checks of the EventRouting component: the high-value alert's input
- * transformer, the archive's pattern, the bus-name rules and the IAM / queue documents. Nothing
- * here creates a resource, so the exact documents are unit-tested without Pulumi mocks.
+ * Pure builders and checks of the EventRouting component: the archive's pattern, the bus-name
+ * rules and the IAM / queue documents (the rules themselves are pipeline/lanes.ts). Nothing here
+ * creates a resource, so the exact documents are unit-tested without Pulumi mocks.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { decisionEventSource, intakeEventSource, type EventPattern } from "../functions/shared/eventRouting";
-import type { AmountLane } from "../functions/shared/stepContracts";
-
-/** What each rule target is called in outputs and child names: a lane, or the high lane's alert. */
-export type RoutingTargetKey = AmountLane | "high-alert";
-
-export const routingTargetKeys: readonly RoutingTargetKey[] = ["high", "medium", "low", "high-alert"];
-
-// Defined with the lane patterns so the local event bus publishes the very same alert.
-export { highValueAlertInput, highValueReceivedAlert } from "../functions/shared/eventRouting";
+import { decisionEventSource, intakeEventSource } from "../functions/shared/eventRouting";
+import type { EventPattern } from "../pipeline";
 
 /** The archive keeps every event the pipeline itself publishes on the bus, and nothing else. */
 export function archiveEventPattern(): EventPattern {

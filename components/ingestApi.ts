@@ -6,7 +6,7 @@ import { ingestApiAccessLogFormat } from "./ingestApiAccessLog";
 import { uploadRequestParameters, uploadRequestValidator } from "./ingestApiUpload";
 import { allowedLogRetentionDays } from "./logRetention";
 import { apiKeyStageVariables } from "../functions/shared/apiKeyScopes";
-import { ingestApiBinaryMediaTypes, ingestApiRoutes } from "./ingestApiRoutes";
+import { ingestApiBinaryMediaTypes, ingestApiRoutes, ingestApiUrls } from "../pipeline";
 
 /** Arguments of {@link IngestApi}. */
 export interface IngestApiArgs {
@@ -553,16 +553,18 @@ export class IngestApi extends pulumi.ComponentResource {
     this.restApiId = api.id;
     this.restApiName = api.name;
     this.stageName = stage.stageName;
-    this.apiUrl = stage.invokeUrl;
-    this.webhookUrl = pulumi.interpolate`${stage.invokeUrl}/webhook`;
+    // The same paths the local API's outputs name (pipeline/routes.ts).
+    const urls = stage.invokeUrl.apply(ingestApiUrls);
+    this.apiUrl = urls.apiUrl;
+    this.webhookUrl = urls.webhookUrl;
     this.executionArn = api.executionArn;
     this.apiKeyId = apiKey.id;
     this.apiKeyValue = pulumi.secret(apiKey.value);
     this.accessLogGroupName = accessLogGroup.name;
     this.usagePlanId = usagePlan.id;
-    this.uploadUrl = pulumi.interpolate`${stage.invokeUrl}/upload`;
-    this.uploadsUrl = pulumi.interpolate`${stage.invokeUrl}/uploads`;
-    this.filesUrl = pulumi.interpolate`${stage.invokeUrl}/files`;
+    this.uploadUrl = urls.uploadUrl;
+    this.uploadsUrl = urls.uploadsUrl;
+    this.filesUrl = urls.filesUrl;
     this.uploadApiKeyId = uploadApiKey.id;
     this.uploadApiKeyValue = pulumi.secret(uploadApiKey.value);
     this.uploadUsagePlanId = uploadUsagePlan.id;

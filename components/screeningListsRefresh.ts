@@ -1,7 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { awsCalls as refreshAwsCalls } from "../functions/screening-lists-refresh/awsCalls";
-import { EnvironmentName } from "../functions/shared/environmentNames";
+import { functionEnvironment, pipelineFunctions } from "../pipeline";
 import { checkInteger } from "./archivalPolicies";
 import { ContainerFunction } from "./containerFunction";
 import { scheduleDeadLetters } from "./scheduleDeadLetters";
@@ -60,6 +59,10 @@ const maximumNameLength = 30;
 const schedulePattern =
   /^(?:cron\(\S+(?: \S+){5}\)|rate\([1-9]\d* (?:minute|minutes|hour|hours|day|days)\))$/;
 const scheduleRetryPolicy = { maximumRetryAttempts: 10, maximumEventAgeInSeconds: 60 * 60 };
+
+/** The refresh function's folder under functions/ and its description. */
+const refreshFunction = "screening-lists-refresh";
+const refresh = pipelineFunctions[refreshFunction];
 
 /**
  * The sanctions lists kept current: an encrypted, versioned bucket of screening-index versions,
@@ -122,29 +125,33 @@ export class ScreeningListsRefresh extends pulumi.ComponentResource {
     const fn = new ContainerFunction(
       name,
       {
-        functionDirectory: "screening-lists-refresh",
+        functionDirectory: refreshFunction,
         buildContext: args.buildContext,
         memorySize: 1024,
-        timeout: 300,
+        timeout: refresh.timeout,
         reservedConcurrency: args.reservedConcurrency,
         logRetentionDays: args.logRetentionDays,
         logKmsKeyArn: args.logKmsKeyArn,
         imagesToKeep: args.imagesToKeep,
-        outsideVpc: true,
+        // It downloads from the list publishers, and the VPC has no route out.
+        outsideVpc: refresh.network === "internet",
         onFailureDestinationArn: args.onFailureDestinationArn,
-        policyStatements: declaredStatements("screening-lists-refresh", refreshAwsCalls, {
+        policyStatements: declaredStatements(refreshFunction, refresh.awsCalls, {
           screeningListsBucket: bucket.arn,
           pipelineKey: args.kmsKeyArn,
         }),
-        environment: {
-          [EnvironmentName.screeningListsBucket]: bucket.bucket,
-          [EnvironmentName.screeningListsMinimumRetainedShare]: String(share),
-          ...(args.listSources === undefined
-            ? {}
-            : { [EnvironmentName.screeningListsSources]: args.listSources }),
-          [EnvironmentName.serviceName]: screeningListsRefreshServiceName,
-          [EnvironmentName.metricsNamespace]: args.metricsNamespace,
-        },
+        environment: functionEnvironment(
+          refreshFunction,
+          {
+            resources: { screeningListsBucket: { name: bucket.bucket } },
+            settings: {
+              screeningListsMinimumRetainedShare: String(share),
+              screeningListsSources: args.listSources,
+              metricsNamespace: args.metricsNamespace,
+            },
+          },
+          "complete",
+        ),
       },
       { parent: this },
     );

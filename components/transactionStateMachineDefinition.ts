@@ -8,9 +8,10 @@
  * Its input is what a lane rule delivers (functions/shared/eventRouting.ts
  * `stateMachineTargetInput`): `{id, source, "detail-type", time, detail, lane}`.
  */
-import { amountLanes, decisionEventSource, DetailType } from "../functions/shared/eventRouting";
+import { decisionEventSource, DetailType } from "../functions/shared/eventRouting";
 
 import { decidedDayIndex } from "../functions/shared/tableDefinitions";
+import { amountLanes } from "../pipeline";
 
 /** A JSON value as it may appear in an ASL document. */
 export type AslValue = string | number | boolean | null | AslValue[] | { [key: string]: AslValue };

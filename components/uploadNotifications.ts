@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { uploadNotificationTargets } from "./uploadPolicies";
+import { uploadNotificationTargets, type UploadNotificationTarget } from "../pipeline";
 
 /** Arguments of {@link UploadNotifications}. */
 export interface UploadNotificationsArgs {
@@ -20,10 +20,10 @@ const unqualifiedFunctionArnPattern =
   /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]{1,64}$/;
 
 /**
- * The uploads bucket's event notifications: a file sent with a presigned PUT (`uploads/*.csv`)
- * starts the csv-intake function, which checks it and writes it under `validated/`; that write
- * starts the csv-transform function. Each function lets S3 invoke it for this bucket only, in
- * this account only.
+ * The uploads bucket's event notifications (pipeline/uploadNotifications.ts): a file sent with a
+ * presigned PUT (`uploads/*.csv`) starts the csv-intake function, which checks it and writes it
+ * under `validated/`; that write starts the csv-transform function. Each function lets S3 invoke
+ * it for this bucket only, in this account only.
  *
  * S3 keeps one notification configuration per bucket and this component replaces it whole, so
  * nothing else may configure notifications on the bucket (not even EventBridge delivery).
@@ -67,22 +67,24 @@ export class UploadNotifications extends pulumi.ComponentResource {
     // The bucket owner: with sourceArn alone, a bucket of the same name re-created in another
     // account after this one is deleted could still invoke the functions.
     const accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
-    const permission = (key: string, functionArn: pulumi.Input<string>) =>
-      new aws.lambda.Permission(
-        `${name}-${key}-permission`,
-        {
-          function: functionArn,
-          action: "lambda:InvokeFunction",
-          principal: "s3.amazonaws.com",
-          sourceArn: args.bucketArn,
-          sourceAccount: accountId,
-        },
-        { parent: this },
-      );
-    const permissions = [
-      permission("intake", args.intakeFunctionArn),
-      permission("transform", args.transformFunctionArn),
-    ];
+    const functionArns: Record<UploadNotificationTarget["key"], pulumi.Input<string>> = {
+      intake: args.intakeFunctionArn,
+      transform: args.transformFunctionArn,
+    };
+    const permissions = uploadNotificationTargets.map(
+      (target) =>
+        new aws.lambda.Permission(
+          `${name}-${target.key}-permission`,
+          {
+            function: functionArns[target.key],
+            action: "lambda:InvokeFunction",
+            principal: "s3.amazonaws.com",
+            sourceArn: args.bucketArn,
+            sourceAccount: accountId,
+          },
+          { parent: this },
+        ),
+    );
 
     // S3 checks that it may invoke each target when the configuration is saved, so the grants
     // must exist first.
@@ -90,10 +92,13 @@ export class UploadNotifications extends pulumi.ComponentResource {
       `${name}-notification`,
       {
         bucket: args.bucketName,
-        lambdaFunctions: uploadNotificationTargets({
-          intakeFunctionArn: args.intakeFunctionArn,
-          transformFunctionArn: args.transformFunctionArn,
-        }),
+        lambdaFunctions: uploadNotificationTargets.map((target) => ({
+          id: target.id,
+          events: [...target.events],
+          filterPrefix: target.filterPrefix,
+          filterSuffix: target.filterSuffix,
+          lambdaFunctionArn: functionArns[target.key],
+        })),
       },
       { parent: this, dependsOn: permissions },
     );

@@ -1,14 +1,10 @@
 /**
- * Pure builders of the CSV-upload components (UploadStore, UploadNotifications): the uploads
- * bucket's policy and lifecycle rules and the bucket's Lambda notification targets. Nothing here
- * creates a resource, so the exact documents are unit-tested without Pulumi mocks.
+ * Pure builders of the UploadStore component: the uploads bucket's policy and lifecycle rules (its
+ * notifications are pipeline/uploadNotifications.ts). Nothing here creates a resource, so the
+ * exact documents are unit-tested without Pulumi mocks.
  */
-import * as pulumi from "@pulumi/pulumi";
 import { uploadLayout } from "../functions/shared/fileStatus";
 import { kmsOnlyTlsOnlyBucketPolicy } from "./bucketPolicy";
-
-/** Suffix of every file the pipeline accepts, in both prefixes of the uploads bucket. */
-export const csvSuffix = ".csv";
 
 /**
  * TTL attribute of the processing-status table: epoch seconds after which DynamoDB may delete a
@@ -61,47 +57,3 @@ export function uploadLifecycleRules(rawUploadRetentionDays: number): UploadLife
 
 /** The uploads bucket's policy: TLS only (presigned URLs included), SSE-KMS only (see bucketPolicy.ts). */
 export const uploadBucketPolicy = kmsOnlyTlsOnlyBucketPolicy;
-
-/** The functions the uploads bucket notifies. */
-export interface UploadNotificationFunctions {
-  /** Validates files sent with a presigned PUT (they land under `uploads/`). */
-  readonly intakeFunctionArn: pulumi.Input<string>;
-  /** Loads checked files (written under `validated/`). */
-  readonly transformFunctionArn: pulumi.Input<string>;
-}
-
-/** One entry of `aws.s3.BucketNotification.lambdaFunctions`, as plain data. */
-export interface UploadNotificationTarget {
-  readonly id: string;
-  readonly events: string[];
-  readonly filterPrefix: string;
-  readonly filterSuffix: string;
-  readonly lambdaFunctionArn: pulumi.Input<string>;
-}
-
-/**
- * The bucket's Lambda targets: every object created under `uploads/` ending in `.csv` goes to the
- * intake function, every one under `validated/` to the transform function. The prefixes do not
- * overlap, which S3 requires of two configurations on the same event type. `ObjectCreated:*`
- * covers PUT, POST, copy and completed multipart uploads alike.
- */
-export function uploadNotificationTargets(
-  functions: UploadNotificationFunctions,
-): UploadNotificationTarget[] {
-  return [
-    {
-      id: "validate-presigned-upload",
-      events: ["s3:ObjectCreated:*"],
-      filterPrefix: uploadLayout.incomingPrefix,
-      filterSuffix: csvSuffix,
-      lambdaFunctionArn: functions.intakeFunctionArn,
-    },
-    {
-      id: "load-validated-file",
-      events: ["s3:ObjectCreated:*"],
-      filterPrefix: uploadLayout.validatedPrefix,
-      filterSuffix: csvSuffix,
-      lambdaFunctionArn: functions.transformFunctionArn,
-    },
-  ];
-}

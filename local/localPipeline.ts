@@ -18,18 +18,12 @@
  */
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
-import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, S3Event } from "aws-lambda";
 import { CreateTableCommand } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
 import { PublishCommand } from "@aws-sdk/client-sns";
 import { buildTransactionStateMachineDefinition } from "../components/transactionStateMachineDefinition";
 import { EnvironmentName } from "../functions/shared/environmentNames";
-import {
-  csvLoadContinuedPattern,
-  transactionProcessedPattern,
-  defaultAmountLaneThresholds,
-  type AmountLaneThresholds,
-} from "../functions/shared/eventRouting";
 import type { ArchivalSummary } from "../functions/archival/archivalRun";
 import {
   archivedTransactionsTableDefinition,
@@ -48,7 +42,24 @@ import { LocalStateMachine } from "./stateMachineRunner";
 import { createTableInput } from "./tableSpecs";
 import { createDurableBuckets } from "./durableObjects";
 import { LocalS3Notifications, type FailedS3Delivery } from "./s3Events";
-import { localUploadNotificationTargets } from "./uploadNotifications";
+import {
+  busSubscriptions,
+  defaultAmountLaneThresholds,
+  functionEnvironment,
+  ingestApiRoutes,
+  pipelineFunctionNames,
+  projectName,
+  stackScopedName,
+  stateMachineSteps,
+  uploadNotificationTargets,
+  type AmountLaneThresholds,
+  type BusSubscription,
+  type BusSubscriptionName,
+  type EnvironmentValues,
+  type IngestApiRoute,
+  type IngestApiRouteName,
+  type PipelineFunction,
+} from "../pipeline";
 
 type IntakeModule = typeof import("../functions/webhook-intake/webhookIntake");
 type SourceModule = typeof import("../functions/webhook-intake/signingSecretSource");
@@ -63,7 +74,7 @@ export type HttpHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayPro
 export const localResourceNames = {
   transactionsTable: "transactions-local",
   intakeTable: "intake-records-local",
-  eventBus: "transaction-pipeline-local",
+  eventBus: stackScopedName(projectName, "local"),
   alertsTopic: "alerts-local",
   alertsInbox: "alerts-inbox-local",
   deadLetterQueue: "dead-letters-local",
@@ -73,19 +84,15 @@ export const localResourceNames = {
   archivedTransactionsTable: "archived-transactions-local",
 } as const;
 
-/** The functions the local runtime runs, named as their folders under functions/. */
-export type LocalFunctionName =
-  | "webhook-intake"
-  | "validation"
-  | "fraud-detection"
-  | "compliance"
-  | "transaction-status"
-  | "csv-intake"
-  | "csv-transform"
-  | "file-status"
-  | "notifier"
-  | "archival"
-  | "reconciler";
+/**
+ * The functions the local runtime runs: every one of the pipeline's but the screening-lists
+ * refresh, which downloads from the list publishers (locally compliance screens against the list
+ * bundled with its code).
+ */
+export type LocalFunctionName = Exclude<PipelineFunction, "screening-lists-refresh">;
+export const localFunctions = pipelineFunctionNames.filter(
+  (folder): folder is LocalFunctionName => folder !== "screening-lists-refresh",
+);
 
 /**
  * Fault-injection hooks for reliability tests (tests/reliability); `npm start` sets none. Without
@@ -142,15 +149,8 @@ export interface LocalPipelineOptions {
   readonly reconcileIntervalMs?: number;
 }
 
-export interface LocalPipeline {
-  readonly webhook: HttpHandler;
-  readonly transactionStatus: HttpHandler;
-  /** POST /upload (the CSV as the body), the csv-intake handler. */
-  readonly upload: HttpHandler;
-  /** POST /uploads (a presigned PUT URL), the same csv-intake handler. */
-  readonly uploads: HttpHandler;
-  /** GET /files/{file_id}, the file-status handler. */
-  readonly fileStatus: HttpHandler;
+/** One handler per ingest API route (pipeline/routes.ts), the route's function. */
+export interface LocalPipeline extends Readonly<Record<IngestApiRouteName, HttpHandler>> {
   /** One run of the archival job (in AWS, the schedule's), answering its summary. */
   archive(): Promise<ArchivalSummary>;
   /**
@@ -232,90 +232,122 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       );
     }
 
-    // What the deployed functions find in their configuration, pointed at the emulators.
+    // What every function finds besides its own environment: the emulators' endpoints and local
+    // credentials, and the caller's extra variables.
     Object.assign(process.env, {
-      [EnvironmentName.transactionsTable]: localResourceNames.transactionsTable,
-      [EnvironmentName.intakeTable]: localResourceNames.intakeTable,
-      [EnvironmentName.eventBusName]: localResourceNames.eventBus,
       [EnvironmentName.dynamoDbEndpoint]: emulators.dynamoDbEndpoint,
       [EnvironmentName.eventBridgeEndpoint]: endpoint.endpoint,
-      [EnvironmentName.uploadsBucket]: localResourceNames.uploadsBucket,
-      [EnvironmentName.fileStatusTable]: localResourceNames.fileStatusTable,
-      [EnvironmentName.archiveBucket]: localResourceNames.archiveBucket,
-      [EnvironmentName.archivedTransactionsTable]: localResourceNames.archivedTransactionsTable,
-      [EnvironmentName.archiveAfterHours]: String(options.archiveAfterHours ?? 24),
-      [EnvironmentName.alertsTopicArn]: alertsTopicArn,
       [EnvironmentName.s3Endpoint]: emulators.messagingEndpoint,
       [EnvironmentName.snsEndpoint]: emulators.messagingEndpoint,
       [EnvironmentName.sqsEndpoint]: emulators.messagingEndpoint,
-      [EnvironmentName.deadLetterQueueUrl]: deadLetterQueueUrl,
-      [EnvironmentName.reconcileAfterSeconds]: String(options.reconcileAfterSeconds ?? 900),
-      [EnvironmentName.reconcileMaxAttempts]: String(options.reconcileMaxAttempts ?? 3),
       AWS_REGION: localRegion,
       AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
       AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+    });
+    // Each function's own environment, from its description, with the local resources' names and
+    // the options' settings; variables of resources not emulated here are left out, as are
+    // settings the functions' defaults cover.
+    const localValues: EnvironmentValues<string> = {
+      resources: {
+        transactionsTable: { name: localResourceNames.transactionsTable },
+        intakeTable: { name: localResourceNames.intakeTable },
+        fileStatusTable: { name: localResourceNames.fileStatusTable },
+        archivedTransactionsTable: { name: localResourceNames.archivedTransactionsTable },
+        uploadsBucket: { name: localResourceNames.uploadsBucket },
+        archiveBucket: { name: localResourceNames.archiveBucket },
+        eventBus: { name: localResourceNames.eventBus },
+        alertsTopic: { arn: alertsTopicArn },
+        deadLetterQueue: { url: deadLetterQueueUrl },
+      },
+      settings: {
+        archiveAfterHours: String(options.archiveAfterHours ?? 24),
+        reconcileAfterSeconds: String(options.reconcileAfterSeconds ?? 900),
+        reconcileMaxAttempts: String(options.reconcileMaxAttempts ?? 3),
+      },
+    };
+    const ownEnvironment = (folder: LocalFunctionName) =>
+      functionEnvironment(folder, localValues, "available") as Record<string, string>;
+    const environmentOf = (folder: LocalFunctionName) => ({
+      ...ownEnvironment(folder),
       ...options.functionEnvironment,
     });
-    // Each function gets its own module instances, as its own container would: its own clients
-    // and its own Powertools singletons, named after it (the `service` of its logs and metrics).
-    const container = <Modules>(folder: string, load: () => Modules): Modules => {
+    // Between cold starts the process holds every function's variables (its service name aside),
+    // for code that reads one after its cold start.
+    const localVariables = new Set(localFunctions.flatMap((folder) => Object.keys(ownEnvironment(folder))));
+    for (const folder of localFunctions) {
+      const { [EnvironmentName.serviceName]: _service, ...variables } = environmentOf(folder);
+      Object.assign(process.env, variables);
+    }
+    // A cold start sees its own function's variables only, none of the others' (as in its deployed
+    // configuration), with `extra` over them (a fault-injection cold start's); then the process's
+    // come back. Each function gets its own module instances, as its own container would: its own
+    // clients and its own Powertools singletons, named after it (the `service` of its logs and
+    // metrics).
+    const container = <Modules>(
+      folder: LocalFunctionName,
+      load: () => Modules,
+      extra: Readonly<Record<string, string>> = {},
+    ): Modules => {
+      const touched = [...new Set([...localVariables, ...Object.keys(extra)])];
+      const before = Object.fromEntries(touched.map((variable) => [variable, process.env[variable]]));
       forgetFunctionModules();
-      process.env[EnvironmentName.serviceName] = folder;
-      return load();
-    };
-    // A fault-injection cold start: the extra variables are seen by this container's modules only.
-    const withEnvironment = <T>(environment: Readonly<Record<string, string>>, load: () => T): T => {
-      const before = Object.fromEntries(Object.keys(environment).map((key) => [key, process.env[key]]));
-      Object.assign(process.env, environment);
+      for (const variable of localVariables) delete process.env[variable];
+      Object.assign(process.env, environmentOf(folder), extra);
       try {
         return load();
       } finally {
-        for (const [key, value] of Object.entries(before)) {
-          if (value === undefined) delete process.env[key];
-          else process.env[key] = value;
+        for (const [variable, value] of Object.entries(before)) {
+          if (value === undefined) delete process.env[variable];
+          else process.env[variable] = value;
         }
       }
     };
-    const bound = (name: LocalFunctionName, load: () => LambdaHandler): LambdaHandler => {
+    const bound = (
+      name: LocalFunctionName,
+      load: (extra?: Readonly<Record<string, string>>) => LambdaHandler,
+    ): LambdaHandler => {
       const handler = load();
       const wrap = options.faults?.wrapHandler;
-      return wrap ? wrap(name, handler, (environment = {}) => withEnvironment(environment, load)) : handler;
+      return wrap ? wrap(name, handler, (environment = {}) => load(environment)) : handler;
     };
     const handlerOf = (folder: Exclude<LocalFunctionName, "webhook-intake">) =>
-      bound(folder, () =>
-        container(folder, () => loadFunctionModule<{ handler: LambdaHandler }>(`${folder}/index`).handler),
+      bound(folder, (extra) =>
+        container(
+          folder,
+          () => loadFunctionModule<{ handler: LambdaHandler }>(`${folder}/index`).handler,
+          extra,
+        ),
       );
-    const stepHandlers = {
-      validation: handlerOf("validation"),
-      "fraud-detection": handlerOf("fraud-detection"),
-      compliance: handlerOf("compliance"),
-    };
-    const statusHandler = handlerOf("transaction-status");
-    const csvIntakeHandler = handlerOf("csv-intake");
-    const csvTransformHandler = handlerOf("csv-transform");
-    const fileStatusHandler = handlerOf("file-status");
-    const notifierHandler = handlerOf("notifier");
-    const archivalHandler = handlerOf("archival");
+    const handlers = Object.fromEntries(
+      localFunctions
+        .filter((folder) => folder !== "webhook-intake" && folder !== "reconciler")
+        .map((folder) => [folder, handlerOf(folder as Exclude<LocalFunctionName, "webhook-intake">)]),
+    ) as Record<Exclude<LocalFunctionName, "webhook-intake" | "reconciler">, LambdaHandler>;
     const { reconcileAt } = container("reconciler", () =>
       loadFunctionModule<ReconcilerModule>("reconciler/index"),
     );
-    const webhookHandler = bound("webhook-intake", () => {
+    const webhookHandler = bound("webhook-intake", (extra) => {
       const {
         createWebhookIntakeHandler,
-        loadWebhookIntakeConfig,
         staticSigningProviders,
         documentClient,
         eventBridgeClient,
-      } = container("webhook-intake", () => ({
-        ...loadFunctionModule<IntakeModule>("webhook-intake/webhookIntake"),
-        ...loadFunctionModule<ConfigModule>("webhook-intake/config"),
-        ...loadFunctionModule<SourceModule>("webhook-intake/signingSecretSource"),
-        ...loadFunctionModule<ClientsModule>("shared/dynamoDb"),
-        ...loadFunctionModule<EventBridgeModule>("shared/eventBridge"),
-      }));
+        config,
+      } = container(
+        "webhook-intake",
+        () => ({
+          ...loadFunctionModule<IntakeModule>("webhook-intake/webhookIntake"),
+          ...loadFunctionModule<SourceModule>("webhook-intake/signingSecretSource"),
+          ...loadFunctionModule<ClientsModule>("shared/dynamoDb"),
+          ...loadFunctionModule<EventBridgeModule>("shared/eventBridge"),
+          // Read with the function's own environment, as its cold start does.
+          config: loadFunctionModule<ConfigModule>("webhook-intake/config").loadWebhookIntakeConfig(),
+        }),
+        extra,
+      );
       return createWebhookIntakeHandler({
-        config: loadWebhookIntakeConfig(),
+        config,
         signingProviders: staticSigningProviders([
           {
             name: options.providerName ?? "local",
@@ -329,9 +361,9 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     });
 
     const definition = buildTransactionStateMachineDefinition({
-      validateFunctionArn: functionArn("validation"),
-      fraudDetectionFunctionArn: functionArn("fraud-detection"),
-      complianceFunctionArn: functionArn("compliance"),
+      validateFunctionArn: functionArn(stateMachineSteps.validate),
+      fraudDetectionFunctionArn: functionArn(stateMachineSteps.fraudDetection),
+      complianceFunctionArn: functionArn(stateMachineSteps.complianceCheck),
       transactionsTableName: localResourceNames.transactionsTable,
       alertsTopicArn,
       deadLetterQueueUrl,
@@ -341,7 +373,10 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     const stateMachine = new LocalStateMachine({
       definition,
       functions: Object.fromEntries(
-        Object.entries(stepHandlers).map(([name, handler]) => [functionArn(name), { name, handler }]),
+        Object.values(stateMachineSteps).map((name) => [
+          functionArn(name),
+          { name, handler: handlers[name] },
+        ]),
       ),
       clients,
     });
@@ -404,27 +439,26 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       },
     });
 
-    const notifying = new Set<Promise<unknown>>();
-    let notifierFailures = 0;
-    bus.addRule({
-      name: "csv-decisions",
-      pattern: transactionProcessedPattern(),
-      targets: [asyncLambdaTarget("notifier", notifierHandler, notifying, () => (notifierFailures += 1))],
-    });
-    const continuing = new Set<Promise<unknown>>();
-    let continuationFailures = 0;
-    bus.addRule({
-      name: "csv-load-continued",
-      pattern: csvLoadContinuedPattern(),
-      targets: [
-        asyncLambdaTarget(
-          "csv-transform",
-          csvTransformHandler,
-          continuing,
-          () => (continuationFailures += 1),
-        ),
-      ],
-    });
+    // The bus subscriptions, each with its invocations in flight and its invocations that failed
+    // every attempt.
+    const subscriptions = Object.fromEntries(
+      (Object.entries(busSubscriptions) as [BusSubscriptionName, BusSubscription][]).map(
+        ([name, subscription]) => {
+          const folder = subscription.function as keyof typeof handlers;
+          const state = { inFlight: new Set<Promise<unknown>>(), failures: 0 };
+          bus.addRule({
+            name,
+            pattern: subscription.pattern,
+            targets: [
+              asyncLambdaTarget(folder, handlers[folder], state.inFlight, () => (state.failures += 1)),
+            ],
+          });
+          return [name, state];
+        },
+      ),
+    ) as Record<BusSubscriptionName, { readonly inFlight: Set<Promise<unknown>>; failures: number }>;
+    const subscriptionsInFlight = () =>
+      Object.values(subscriptions).flatMap((subscription) => [...subscription.inFlight]);
 
     const s3 = new S3Client({
       region: localRegion,
@@ -440,10 +474,15 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       // written but not yet marked VALIDATED; retried at once, a slow mark (a throttled write)
       // failed every attempt and the file was never loaded. A second, then two, keeps that order.
       retryDelayMs: 1_000,
-      targets: localUploadNotificationTargets({
-        intake: (event) => csvIntakeHandler(event, localLambdaContext("csv-intake")),
-        transform: (event) => csvTransformHandler(event, localLambdaContext("csv-transform")),
-      }),
+      targets: uploadNotificationTargets.map((target) => ({
+        id: target.id,
+        filterPrefix: target.filterPrefix,
+        filterSuffix: target.filterSuffix,
+        deliver: (event: S3Event) => {
+          const folder = target.function as keyof typeof handlers;
+          return handlers[folder](event, localLambdaContext(folder));
+        },
+      })),
     });
 
     const http =
@@ -479,21 +518,27 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       // others, nothing pending anywhere means nothing can start.
       for (;;) {
         await s3Notifications.idle();
-        await Promise.allSettled([...running, ...notifying, ...continuing, ...reconciling]);
+        await Promise.allSettled([...running, ...subscriptionsInFlight(), ...reconciling]);
         await bus.idle();
-        if (running.size === 0 && notifying.size === 0 && continuing.size === 0 && !s3Notifications.busy()) {
+        if (running.size === 0 && subscriptionsInFlight().length === 0 && !s3Notifications.busy()) {
           return;
         }
       }
     };
     return {
-      webhook: http("webhook-intake", webhookHandler),
-      transactionStatus: http("transaction-status", statusHandler),
-      upload: http("csv-intake", csvIntakeHandler),
-      uploads: http("csv-intake", csvIntakeHandler),
-      fileStatus: http("file-status", fileStatusHandler),
+      ...(Object.fromEntries(
+        (Object.entries(ingestApiRoutes) as [IngestApiRouteName, IngestApiRoute][]).map(
+          ([route, { function: folder }]) => [
+            route,
+            http(
+              folder,
+              folder === "webhook-intake" ? webhookHandler : handlers[folder as keyof typeof handlers],
+            ),
+          ],
+        ),
+      ) as Record<IngestApiRouteName, HttpHandler>),
       archive: async () =>
-        (await archivalHandler(
+        (await handlers.archival(
           { id: "local-on-demand", time: new Date().toISOString() },
           localLambdaContext("archival", 900_000),
         )) as ArchivalSummary,
@@ -505,8 +550,8 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       deadLetterQueueUrl,
       failedExecutions: () => failed,
       failedS3Deliveries: () => s3Notifications.failedDeliveries(),
-      failedNotifierInvocations: () => notifierFailures,
-      failedLoadContinuations: () => continuationFailures,
+      failedNotifierInvocations: () => subscriptions["csv-decisions"].failures,
+      failedLoadContinuations: () => subscriptions["csv-load-continued"].failures,
       idle: quiet,
       async stop() {
         if (timer) clearInterval(timer);

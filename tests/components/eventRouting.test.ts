@@ -16,20 +16,19 @@ import {
   checkEventBusName,
   deadLetterQueuePolicy,
   eventBridgeTrustPolicy,
-  highValueAlertInput,
   startExecutionPolicy,
 } from "../../components/eventRoutingPolicies";
-import {
-  amountLanePatterns,
-  amountLanes,
-  decisionEventSource,
-  intakeEventSource,
-  stateMachineTargetInput,
-  type InputTransformer,
-} from "../../functions/shared/eventRouting";
+import { decisionEventSource, intakeEventSource } from "../../functions/shared/eventRouting";
 import type { AmountLane } from "../../functions/shared/stepContracts";
 import { installMocks, promiseOf, type MockRecorder, type RecordedResource } from "../support/pulumiMocks";
 import { settledResources } from "../support/settled";
+import {
+  amountLanePatterns,
+  amountLanes,
+  stateMachineTargetInput,
+  type InputTransformer,
+  highValueAlertInput,
+} from "../../pipeline";
 
 const busType = "aws:cloudwatch/eventBus:EventBus";
 const archiveType = "aws:cloudwatch/eventArchive:EventArchive";

@@ -81,7 +81,7 @@ for (const stack of ["dev", "prod"]) {
     before(async () => {
       recorder = await installMocks(`deploy-${stack}`, stackFileConfig(stack), project);
       config = loadStackConfig();
-      const { deployPipeline } = await import("../../pipeline");
+      const { deployPipeline } = await import("../../program");
       deployPipeline("eu-west-1", config);
       await settledResources(recorder);
       graphs[stack] = { recorder, config };

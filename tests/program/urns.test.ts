@@ -33,7 +33,7 @@ for (const stack of ["dev", "prod"]) {
       const recorder = await installMocks(stack, stackFileConfig(stack), project);
       const urns = recordUrns();
       // Loaded after the mocks so the program's module-level state binds to them.
-      const { deployPipeline } = await import("../../pipeline");
+      const { deployPipeline } = await import("../../program");
 
       // Act
       deployPipeline("eu-west-1", loadStackConfig());

@@ -4,43 +4,53 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { Archival } from "./components/archival";
-import { BusFunctionSubscription } from "./components/busFunctionSubscription";
-import { UploadNotifications } from "./components/uploadNotifications";
-import { UploadStore } from "./components/uploadStore";
-import { ContainerFunction } from "./components/containerFunction";
+import { Archival } from "../components/archival";
+import { BusFunctionSubscription } from "../components/busFunctionSubscription";
+import { UploadNotifications } from "../components/uploadNotifications";
+import { UploadStore } from "../components/uploadStore";
+import { ContainerFunction } from "../components/containerFunction";
 import {
   declaredStatements,
   interfaceEndpointServicesFor,
   type PipelineResourceArns,
-} from "./components/declaredCalls";
-import { FailureQueue } from "./components/failureQueue";
-import { functionAwsCalls, vpcFunctionAwsCalls, type DeclaredFunction } from "./components/functionAwsCalls";
-import { DataStores } from "./components/dataStores";
-import { EventRouting } from "./components/eventRouting";
-import { routingTargetKeys, type RoutingTargetKey } from "./components/eventRoutingPolicies";
-import type { PolicyStatementSpec } from "./components/iamPolicy";
-import { IngestApi } from "./components/ingestApi";
-import { Monitoring } from "./components/monitoring";
-import { eventRuleNameFromArn } from "./components/monitoringResources";
-import { MonitoringTopic } from "./components/monitoringTopic";
-import { Network } from "./components/network";
-import { ScreeningListsRefresh } from "./components/screeningListsRefresh";
-import { TransactionStateMachine } from "./components/transactionStateMachine";
-import { WebhookSigningSecret } from "./components/webhookSigningSecret";
-import { EnvironmentName } from "./functions/shared/environmentNames";
-import {
-  amountLanes,
-  csvLoadContinuedPattern,
-  transactionProcessedPattern,
-} from "./functions/shared/eventRouting";
-import { Reconciliation } from "./components/reconciliation";
+} from "../components/declaredCalls";
+import { FailureQueue } from "../components/failureQueue";
+import { DataStores } from "../components/dataStores";
+import { EventRouting } from "../components/eventRouting";
+import { IngestApi } from "../components/ingestApi";
+import { Monitoring } from "../components/monitoring";
+import { eventRuleNameFromArn } from "../components/monitoringResources";
+import { MonitoringTopic } from "../components/monitoringTopic";
+import { Network } from "../components/network";
+import { ScreeningListsRefresh } from "../components/screeningListsRefresh";
+import { TransactionStateMachine } from "../components/transactionStateMachine";
+import { WebhookSigningSecret } from "../components/webhookSigningSecret";
+import { Reconciliation } from "../components/reconciliation";
 import {
   deliveryGuaranteeMinutes,
   scheduleMinutes,
   webhookSigningDocument,
   type StackConfig,
-} from "./stackConfig";
+} from "../stackConfig";
+import {
+  amountLanes,
+  busSubscriptions,
+  describeFunction,
+  functionAwsCalls,
+  functionEnvironment,
+  invokedAsynchronously,
+  isStateMachineStep,
+  programFunctions,
+  routingTargetKeys,
+  stateMachineSteps,
+  vpcFunctionAwsCalls,
+  type BusSubscription,
+  type BusSubscriptionName,
+  type EnvironmentValues,
+  type ProgramFunction,
+  type RoutingTargetKey,
+} from "../pipeline";
+import { pipelineSettings, timeoutSeconds } from "./settings";
 
 export interface PipelineOutputs {
   readonly stateMachineArn: pulumi.Output<string>;
@@ -72,46 +82,6 @@ export interface PipelineOutputs {
   readonly archivedTransactionsTableName: pulumi.Output<string>;
   readonly dashboardName: pulumi.Output<string>;
   readonly opsTopicArn: pulumi.Output<string>;
-}
-
-/** The functions deployed here, by folder under functions/ (archival is the Archival component's). */
-const pipelineFunctions = [
-  "validation",
-  "fraud-detection",
-  "compliance",
-  "webhook-intake",
-  "transaction-status",
-  "csv-intake",
-  "file-status",
-  "csv-transform",
-  "notifier",
-  "reconciler",
-] as const satisfies readonly DeclaredFunction[];
-type PipelineFunction = (typeof pipelineFunctions)[number];
-
-/** Functions that S3 notifications or bus rules invoke asynchronously: each gets an on-failure queue. */
-const asynchronouslyInvoked: readonly PipelineFunction[] = [
-  "csv-intake",
-  "csv-transform",
-  "notifier",
-  "reconciler",
-];
-
-/** A reconciler run pages through at most a few thousand records; it stops well inside this. */
-const reconcilerTimeoutSeconds = 300;
-
-/** The state machine's steps: these get the reserved concurrency; the HTTP functions are throttled by the API. */
-const stepFunctions: readonly PipelineFunction[] = ["validation", "fraud-detection", "compliance"];
-
-/**
- * A function's Lambda timeout. The file functions run asynchronously on S3 and bus events and
- * handle files of any size; the others answer HTTP requests or state machine steps.
- */
-function functionTimeoutSeconds(folder: PipelineFunction, config: StackConfig): number {
-  if (folder === "csv-transform") return config.upload.loadTimeoutSeconds;
-  if (folder === "csv-intake") return config.upload.intakeTimeoutSeconds;
-  if (folder === "reconciler") return reconcilerTimeoutSeconds;
-  return config.functions.timeoutSeconds;
 }
 
 export function deployPipeline(region: string, config: StackConfig): PipelineOutputs {
@@ -225,114 +195,45 @@ export function deployPipeline(region: string, config: StackConfig): PipelineOut
     },
     opts,
   );
-  // The ARNs the functions' declared calls (functions/<name>/awsCalls.ts) may name.
-  const resourceArns: PipelineResourceArns = {
-    transactionsTable: data.transactionsTableArn,
-    archivedTransactionsTable: archival.archivedTransactionsTableArn,
-    intakeTable: data.intakeTableArn,
-    fileStatusTable: uploads.statusTableArn,
-    uploadsBucket: uploads.bucketArn,
-    eventBus: eventBusArn,
-    alertsTopic: data.alertsTopicArn,
-    pipelineKey: data.kmsKeyArn,
-    signingSecret: signingSecret.secretArn,
-    screeningListsBucket: screeningLists.bucketArn,
-    deadLetterQueue: data.deadLetterQueueArn,
+  // What the functions' declared calls (functions/<name>/awsCalls.ts) and environments name.
+  const resources: EnvironmentValues<pulumi.Input<string>>["resources"] = {
+    transactionsTable: { name: data.transactionsTableName, arn: data.transactionsTableArn },
+    archivedTransactionsTable: {
+      name: archival.archivedTransactionsTableName,
+      arn: archival.archivedTransactionsTableArn,
+    },
+    intakeTable: { name: data.intakeTableName, arn: data.intakeTableArn },
+    fileStatusTable: { name: uploads.statusTableName, arn: uploads.statusTableArn },
+    uploadsBucket: { name: uploads.bucketName, arn: uploads.bucketArn },
+    eventBus: { name: eventBusName, arn: eventBusArn },
+    alertsTopic: { arn: data.alertsTopicArn },
+    pipelineKey: { arn: data.kmsKeyArn },
+    signingSecret: { arn: signingSecret.secretArn, versionId: signingSecret.versionId },
+    screeningListsBucket: { name: screeningLists.bucketName, arn: screeningLists.bucketArn },
+    deadLetterQueue: { arn: data.deadLetterQueueArn, url: data.deadLetterQueueUrl },
   };
-  const statements = Object.fromEntries(
-    pipelineFunctions.map((folder) => [
-      folder,
-      declaredStatements(folder, functionAwsCalls[folder], resourceArns),
-    ]),
-  ) as Record<PipelineFunction, PolicyStatementSpec[]>;
+  const resourceArns: PipelineResourceArns = Object.fromEntries(
+    Object.entries(resources).map(([resource, values]) => [resource, values.arn]),
+  );
+  const settings = pipelineSettings(config);
 
-  const commonEnvironment = {
-    [EnvironmentName.metricsNamespace]: config.metricsNamespace,
-    [EnvironmentName.maxAmountUsdMinor]: String(config.maxTransactionUsd * 100),
-  };
-  const environments: Record<PipelineFunction, Record<string, pulumi.Input<string>>> = {
-    validation: {
-      [EnvironmentName.transactionsTable]: data.transactionsTableName,
-      [EnvironmentName.archivedTransactionsTable]: archival.archivedTransactionsTableName,
-    },
-    "fraud-detection": { [EnvironmentName.transactionsTable]: data.transactionsTableName },
-    compliance: {
-      [EnvironmentName.transactionsTable]: data.transactionsTableName,
-      [EnvironmentName.sanctionsReviewScore]: String(config.sanctions.reviewScore),
-      [EnvironmentName.sanctionsBlockScore]: String(config.sanctions.blockScore),
-      [EnvironmentName.screeningListsBucket]: screeningLists.bucketName,
-      [EnvironmentName.screeningListsRecheckSeconds]: String(config.sanctions.recheckSeconds),
-    },
-    "webhook-intake": {
-      [EnvironmentName.intakeTable]: data.intakeTableName,
-      [EnvironmentName.eventBusName]: eventBusName,
-      [EnvironmentName.webhookSecretsArn]: signingSecret.secretArn,
-      [EnvironmentName.webhookSecretsVersion]: signingSecret.versionId,
-      [EnvironmentName.webhookMaxBodyBytes]: String(config.webhook.maxBodyBytes),
-      [EnvironmentName.intakeRecordRetentionHours]: String(config.webhook.intakeRecordRetentionHours),
-    },
-    "csv-intake": {
-      [EnvironmentName.uploadsBucket]: uploads.bucketName,
-      [EnvironmentName.fileStatusTable]: uploads.statusTableName,
-      [EnvironmentName.fileErrorLimit]: String(config.upload.fileErrorLimit),
-      [EnvironmentName.uploadUrlExpirySeconds]: String(config.upload.uploadUrlExpirySeconds),
-    },
-    "file-status": { [EnvironmentName.fileStatusTable]: uploads.statusTableName },
-    "csv-transform": {
-      [EnvironmentName.uploadsBucket]: uploads.bucketName,
-      [EnvironmentName.fileStatusTable]: uploads.statusTableName,
-      [EnvironmentName.intakeTable]: data.intakeTableName,
-      [EnvironmentName.intakeRecordRetentionHours]: String(config.webhook.intakeRecordRetentionHours),
-      [EnvironmentName.eventBusName]: eventBusName,
-      [EnvironmentName.alertsTopicArn]: data.alertsTopicArn,
-    },
-    notifier: {
-      [EnvironmentName.fileStatusTable]: uploads.statusTableName,
-      [EnvironmentName.intakeTable]: data.intakeTableName,
-      [EnvironmentName.alertsTopicArn]: data.alertsTopicArn,
-    },
-    reconciler: {
-      [EnvironmentName.intakeTable]: data.intakeTableName,
-      [EnvironmentName.transactionsTable]: data.transactionsTableName,
-      [EnvironmentName.archivedTransactionsTable]: archival.archivedTransactionsTableName,
-      [EnvironmentName.fileStatusTable]: uploads.statusTableName,
-      [EnvironmentName.uploadsBucket]: uploads.bucketName,
-      [EnvironmentName.eventBusName]: eventBusName,
-      [EnvironmentName.deadLetterQueueUrl]: data.deadLetterQueueUrl,
-      [EnvironmentName.alertsTopicArn]: data.alertsTopicArn,
-      [EnvironmentName.reconcileAfterSeconds]: String(config.reconcile.undecidedAfterMinutes * 60),
-      [EnvironmentName.reconcileMaxAttempts]: String(config.reconcile.maxAttempts),
-    },
-    "transaction-status": {
-      [EnvironmentName.transactionsTable]: data.transactionsTableName,
-      [EnvironmentName.intakeTable]: data.intakeTableName,
-      [EnvironmentName.archivedTransactionsTable]: archival.archivedTransactionsTableName,
-    },
-  };
-
-  const functions = {} as Record<PipelineFunction, ContainerFunction>;
-  for (const folder of pipelineFunctions) {
+  const functions = {} as Record<ProgramFunction, ContainerFunction>;
+  for (const folder of programFunctions()) {
     functions[folder] = new ContainerFunction(
       folder,
       {
         functionDirectory: folder,
         memorySize: config.functions.memoryMb,
-        timeout: functionTimeoutSeconds(folder, config),
-        reservedConcurrency: stepFunctions.includes(folder)
-          ? config.functions.reservedConcurrency
-          : undefined,
+        timeout: timeoutSeconds(describeFunction(folder).timeout, config),
+        reservedConcurrency: isStateMachineStep(folder) ? config.functions.reservedConcurrency : undefined,
         logRetentionDays: config.logRetentionDays,
         logKmsKeyArn: data.kmsKeyArn,
         imagesToKeep: config.imagesToKeep,
         subnetIds: network.privateSubnetIds,
         securityGroupIds: [network.lambdaSecurityGroupId],
-        policyStatements: statements[folder],
-        onFailureDestinationArn: asynchronouslyInvoked.includes(folder) ? failures.queueArn : undefined,
-        environment: {
-          ...commonEnvironment,
-          ...environments[folder],
-          [EnvironmentName.serviceName]: folder,
-        },
+        policyStatements: declaredStatements(folder, functionAwsCalls[folder], resourceArns),
+        onFailureDestinationArn: invokedAsynchronously(folder) ? failures.queueArn : undefined,
+        environment: functionEnvironment(folder, { resources, settings }, "complete"),
       },
       opts,
     );
@@ -341,9 +242,9 @@ export function deployPipeline(region: string, config: StackConfig): PipelineOut
   const stateMachine = new TransactionStateMachine(
     "transactions",
     {
-      validateFunctionArn: functions.validation.functionArn,
-      fraudDetectionFunctionArn: functions["fraud-detection"].functionArn,
-      complianceFunctionArn: functions.compliance.functionArn,
+      validateFunctionArn: functions[stateMachineSteps.validate].functionArn,
+      fraudDetectionFunctionArn: functions[stateMachineSteps.fraudDetection].functionArn,
+      complianceFunctionArn: functions[stateMachineSteps.complianceCheck].functionArn,
       transactionsTableName: data.transactionsTableName,
       transactionsTableArn: data.transactionsTableArn,
       alertsTopicArn: data.alertsTopicArn,
@@ -414,35 +315,25 @@ export function deployPipeline(region: string, config: StackConfig): PipelineOut
     },
     opts,
   );
-  // Every decision, not only CSV rows': the notifier counts each one as a business metric. The
-  // name predates that and stays (a rename would replace the rule and its queue).
-  const decisions = new BusFunctionSubscription(
-    "csv-decisions",
-    {
-      eventBusName: routing.eventBusName,
-      pattern: transactionProcessedPattern(),
-      functionArn: functions.notifier.functionArn,
-      kmsKeyArn: data.kmsKeyArn,
-      maximumRetryAttempts: config.routing.maximumRetryAttempts,
-      maximumEventAgeSeconds: config.routing.maximumEventAgeSeconds,
-    },
-    opts,
-  );
-  // A run of csv-transform short of time publishes a continuation; this delivers it back as a new
-  // asynchronous invocation, with Lambda's retries afresh, so a file is not limited to the three
-  // runs the S3 event's retries allow.
-  const loadContinued = new BusFunctionSubscription(
-    "csv-load-continued",
-    {
-      eventBusName: routing.eventBusName,
-      pattern: csvLoadContinuedPattern(),
-      functionArn: functions["csv-transform"].functionArn,
-      kmsKeyArn: data.kmsKeyArn,
-      maximumRetryAttempts: config.routing.maximumRetryAttempts,
-      maximumEventAgeSeconds: config.routing.maximumEventAgeSeconds,
-    },
-    opts,
-  );
+  const subscriptions = Object.fromEntries(
+    (Object.entries(busSubscriptions) as [BusSubscriptionName, BusSubscription][]).map(
+      ([name, subscription]) => [
+        name,
+        new BusFunctionSubscription(
+          name,
+          {
+            eventBusName: routing.eventBusName,
+            pattern: subscription.pattern,
+            functionArn: functions[subscription.function as ProgramFunction].functionArn,
+            kmsKeyArn: data.kmsKeyArn,
+            maximumRetryAttempts: config.routing.maximumRetryAttempts,
+            maximumEventAgeSeconds: config.routing.maximumEventAgeSeconds,
+          },
+          opts,
+        ),
+      ],
+    ),
+  ) as Record<BusSubscriptionName, BusFunctionSubscription>;
 
   const reconciliation = new Reconciliation(
     "reconciliation",
@@ -481,8 +372,8 @@ export function deployPipeline(region: string, config: StackConfig): PipelineOut
         ...Object.fromEntries(
           routingTargetKeys.map((key) => [`routing-${key}`, entryOf(routing.targetDeadLetterQueueUrls, key)]),
         ),
-        "csv-decisions": decisions.deadLetterQueueUrl,
-        "csv-load-continued": loadContinued.deadLetterQueueUrl,
+        "csv-decisions": subscriptions["csv-decisions"].deadLetterQueueUrl,
+        "csv-load-continued": subscriptions["csv-load-continued"].deadLetterQueueUrl,
         "async-failures": failures.queueUrl,
         "archival-schedule": archival.scheduleDeadLetterQueueUrl,
         "screening-lists-schedule": screeningLists.scheduleDeadLetterQueueUrl,
@@ -494,8 +385,8 @@ export function deployPipeline(region: string, config: StackConfig): PipelineOut
           amountLanes.map((lane) => [`routing-${lane}`, entryOf(routing.ruleNames, lane)]),
         ),
         "routing-high-alert": routing.highAlertRuleName,
-        "csv-decisions": decisions.ruleArn.apply(eventRuleNameFromArn),
-        "csv-load-continued": loadContinued.ruleArn.apply(eventRuleNameFromArn),
+        "csv-decisions": subscriptions["csv-decisions"].ruleArn.apply(eventRuleNameFromArn),
+        "csv-load-continued": subscriptions["csv-load-continued"].ruleArn.apply(eventRuleNameFromArn),
       },
       scheduleRuleNames: {
         archival: archival.scheduleRuleArn.apply(eventRuleNameFromArn),
