@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { allowedLogRetentionDays } from "./components/logRetention";
+import { allowedLogRetentionDays } from "./components/platform/logRetention";
 import { defaultRetentionHours, minimumRetentionHours } from "./functions/webhook-intake/config";
 import { defaultScreeningThresholds } from "./functions/compliance/sanctions/sanctionsScreener";
 import { listSourcesSchema } from "./functions/screening-lists-refresh/listSources";

@@ -282,3 +282,8 @@ export function functionEnvironment<T>(
 export type ProgramFunction = {
   [K in PipelineFunction]: (typeof pipelineFunctions)[K] extends { readonly builtBy: string } ? never : K;
 }[PipelineFunction];
+
+/** The functions of a capability that the program builds. */
+export type CapabilityFunction<C extends Capability> = {
+  [K in ProgramFunction]: (typeof pipelineFunctions)[K]["capability"] extends C ? K : never;
+}[ProgramFunction];

@@ -45,3 +45,10 @@ export const uploadNotificationTargets: readonly UploadNotificationTarget[] = [
     function: "csv-transform",
   },
 ];
+
+/** The function a target notifies. */
+export function notifiedFunction(key: UploadNotificationTarget["key"]): PipelineFunction {
+  const target = uploadNotificationTargets.find((candidate) => candidate.key === key);
+  if (target === undefined) throw new Error(`no upload notification target ${key}`);
+  return target.function;
+}

@@ -10,16 +10,16 @@
  * archive works. Those need a real `pulumi up` and a test event.
  */
 import { expect } from "chai";
-import { EventRouting, type EventRoutingArgs } from "../../components/eventRouting";
+import { EventRouting, type EventRoutingArgs } from "../../components/processing/eventRouting";
 import {
   archiveEventPattern,
   checkEventBusName,
-  deadLetterQueuePolicy,
   eventBridgeTrustPolicy,
   startExecutionPolicy,
-} from "../../components/eventRoutingPolicies";
+} from "../../components/processing/eventRoutingPolicies";
 import { decisionEventSource, intakeEventSource } from "../../functions/shared/eventRouting";
 import type { AmountLane } from "../../functions/shared/stepContracts";
+import { deadLetterQueuePolicy } from "../../components/platform/deadLetterQueuePolicy";
 import { installMocks, promiseOf, type MockRecorder, type RecordedResource } from "../support/pulumiMocks";
 import { settledResources } from "../support/settled";
 import {

@@ -9,7 +9,10 @@
  * order below is consistent with it but would be the same without it).
  */
 import { expect } from "chai";
-import { UploadNotifications, type UploadNotificationsArgs } from "../../components/uploadNotifications";
+import {
+  UploadNotifications,
+  type UploadNotificationsArgs,
+} from "../../components/uploads/uploadNotifications";
 import { uploadNotificationTargets } from "../../pipeline";
 import { installMocks, type MockRecorder, type RecordedResource } from "../support/pulumiMocks";
 import { settledResources } from "../support/settled";

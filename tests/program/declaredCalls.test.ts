@@ -12,7 +12,7 @@ import {
   declaredStatements,
   interfaceEndpointServicesFor,
   splitReference,
-} from "../../components/declaredCalls";
+} from "../../components/platform/declaredCalls";
 import { declarationProblems, functionSourceFiles, sentCommands } from "../support/sdkCommands";
 import { promiseOf } from "../support/pulumiMocks";
 import {

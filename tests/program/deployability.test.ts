@@ -13,7 +13,7 @@ import { expect } from "chai";
 import { project, stackFileConfig } from "../support/stackFileConfig";
 import { installMocks, type MockRecorder, type RecordedResource } from "../support/pulumiMocks";
 import { settledResources } from "../support/settled";
-import { pipelineKeyPolicy } from "../../components/keyPolicy";
+import { pipelineKeyPolicy } from "../../components/platform/keyPolicy";
 import { loadStackConfig, type StackConfig } from "../../stackConfig";
 
 interface Statement {

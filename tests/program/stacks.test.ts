@@ -11,11 +11,14 @@ import { expect } from "chai";
 import { project, stackFileConfig } from "../support/stackFileConfig";
 import { installMocks, promiseOf, type MockRecorder, type RecordedResource } from "../support/pulumiMocks";
 import { settledResources } from "../support/settled";
-import { actionsAllowedOnAnyResource } from "../../components/iamPolicy";
-import { finalDecisions } from "../../components/monitoringResources";
+import { actionsAllowedOnAnyResource } from "../../components/platform/iamPolicy";
+import { finalDecisions } from "../../components/monitoring/resources";
 import { DetailType, intakeEventSource } from "../../functions/shared/eventRouting";
 import { EnvironmentName } from "../../functions/shared/environmentNames";
-import { logDeliveryActions, tracingActions } from "../../components/transactionStateMachinePolicy";
+import {
+  logDeliveryActions,
+  tracingActions,
+} from "../../components/processing/transactionStateMachinePolicy";
 import { loadStackConfig, type StackConfig } from "../../stackConfig";
 import type { PipelineOutputs } from "../../program";
 import { csvLoadContinuedPattern, transactionProcessedPattern } from "../../pipeline";

@@ -11,8 +11,8 @@
  * document is cited where the path is built.
  */
 import { runSimulation, type Simulation } from "@cloud-copilot/iam-simulate";
-import { splitReference } from "../../components/declaredCalls";
-import { onFailureDeliverySid } from "../../components/containerFunction";
+import { splitReference } from "../../components/platform/declaredCalls";
+import { onFailureDeliverySid } from "../../components/platform/containerFunction";
 import type { PipelineResource } from "../../functions/shared/awsCallDeclaration";
 import type { MockRecorder, RecordedResource } from "./pulumiMocks";
 import { functionAwsCalls, type PipelineFunction } from "../../pipeline";
