@@ -14,7 +14,7 @@ import {
 } from "./policies";
 import { checkInteger } from "../platform/argumentChecks";
 import { ContainerFunction } from "../platform/containerFunction";
-import { scheduleDeadLetters } from "../platform/scheduleDeadLetters";
+import { functionSchedule, missedSuccessAlarm } from "../platform/functionSchedule";
 import { configureSecureBucket } from "../platform/secureBucket";
 import { pipelineTableArgs } from "../platform/tableArgs";
 
@@ -252,65 +252,34 @@ export class Archival extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    // The account's default bus: scheduled rules live there.
-    const rule = new aws.cloudwatch.EventRule(
-      `${name}-schedule`,
+    const schedule = functionSchedule(
+      name,
       {
         description: "Starts the daily archival of decided transactions to the audit bucket",
         scheduleExpression,
+        functionName: fn.functionName,
+        functionArn: fn.functionArn,
+        targetId: "archival-function",
+        retryPolicy: scheduleRetryPolicy,
+        kmsKeyArn: args.kmsKeyArn,
+        // The first run finds the bucket fully configured.
+        dependsOn: bucketConfiguration,
       },
-      { parent: this },
-    );
-    const permission = new aws.lambda.Permission(
-      `${name}-schedule-permission`,
-      {
-        function: fn.functionName,
-        action: "lambda:InvokeFunction",
-        principal: "events.amazonaws.com",
-        sourceArn: rule.arn,
-      },
-      { parent: this },
-    );
-    // Where EventBridge puts a scheduled event it could not deliver after its retries.
-    const { queue: scheduleDeadLetterQueue, policy: scheduleDeadLettersPolicy } = scheduleDeadLetters(
-      name,
-      args.kmsKeyArn,
-      rule.arn,
       this,
     );
-    new aws.cloudwatch.EventTarget(
-      `${name}-schedule-target`,
-      {
-        rule: rule.name,
-        targetId: "archival-function",
-        arn: fn.functionArn,
-        retryPolicy: scheduleRetryPolicy,
-        deadLetterConfig: { arn: scheduleDeadLetterQueue.arn },
-      },
-      // The first run finds the bucket fully configured and the permission in place.
-      { parent: this, dependsOn: [permission, scheduleDeadLettersPolicy, ...bucketConfiguration] },
-    );
 
-    const alarmActions = args.alarmActions ?? [];
-    const alarm = new aws.cloudwatch.MetricAlarm(
+    const alarm = missedSuccessAlarm(
       `${name}-no-successful-run`,
       {
         alarmDescription: `No ${name} run has finished successfully for two consecutive days`,
-        namespace: args.metricsNamespace,
+        metricsNamespace: args.metricsNamespace,
         metricName: archivalRunsMetricName,
-        // Powertools puts the service name on every metric it emits as the `service` dimension.
-        dimensions: { service: archivalServiceName },
-        statistic: "Sum",
-        period: 86_400,
-        evaluationPeriods: 2,
-        threshold: 1,
-        comparisonOperator: "LessThanThreshold",
-        // A run that never happened emits nothing: silence is the failure this alarm exists for.
-        treatMissingData: "breaching",
-        alarmActions,
-        okActions: alarmActions,
+        serviceName: archivalServiceName,
+        periodSeconds: 86_400,
+        periods: 2,
+        alarmActions: args.alarmActions ?? [],
       },
-      { parent: this },
+      this,
     );
 
     this.bucketName = bucket.bucket;
@@ -321,8 +290,8 @@ export class Archival extends pulumi.ComponentResource {
     this.functionArn = fn.functionArn;
     this.functionRoleArn = fn.roleArn;
     this.imageDigest = fn.imageDigest;
-    this.scheduleRuleArn = rule.arn;
-    this.scheduleDeadLetterQueueUrl = scheduleDeadLetterQueue.url;
+    this.scheduleRuleArn = schedule.rule.arn;
+    this.scheduleDeadLetterQueueUrl = schedule.deadLetterQueue.url;
     this.alarmArn = alarm.arn;
     this.registerOutputs({
       bucketName: this.bucketName,

@@ -54,13 +54,15 @@ type Dimensions = Readonly<Record<string, pulumi.Input<string>>>;
  * A percentage of two sums, `100 * part / whole`, as metric math. Periods without a `whole` give
  * no value rather than a division by zero; a missing `part` while `whole` has data counts as 0.
  */
-function percentOf(
+function percentAlarm(
+  alarmDescription: string,
   namespace: string,
   dimensions: Dimensions,
   part: { readonly id: string; readonly metricName: string },
   whole: { readonly id: string; readonly metricName: string },
   label: string,
-): aws.types.input.cloudwatch.MetricAlarmMetricQuery[] {
+  thresholdPercent: number,
+): AlarmInputs {
   const sum = (metricName: string) => ({
     namespace,
     metricName,
@@ -68,16 +70,24 @@ function percentOf(
     stat: "Sum",
     period: ratePeriodSeconds,
   });
-  return [
-    { id: part.id, metric: sum(part.metricName), returnData: false },
-    { id: whole.id, metric: sum(whole.metricName), returnData: false },
-    {
-      id: "rate",
-      expression: `IF(${whole.id} > 0, 100 * FILL(${part.id}, 0) / ${whole.id}, 0)`,
-      label,
-      returnData: true,
-    },
-  ];
+  return {
+    alarmDescription,
+    metricQueries: [
+      { id: part.id, metric: sum(part.metricName), returnData: false },
+      { id: whole.id, metric: sum(whole.metricName), returnData: false },
+      {
+        id: "rate",
+        expression: `IF(${whole.id} > 0, 100 * FILL(${part.id}, 0) / ${whole.id}, 0)`,
+        label,
+        returnData: true,
+      },
+    ],
+    evaluationPeriods: 1,
+    threshold: thresholdPercent,
+    comparisonOperator: "GreaterThanThreshold",
+    // No traffic, no data: an idle function or a quiet API is not failing.
+    treatMissingData: "notBreaching",
+  };
 }
 
 /** Throws when two specs would get the same logical name. */
@@ -101,21 +111,15 @@ export function operationalAlarms(
     const dimensions = { FunctionName: functionName };
     specs.push({
       key: `${folder}-error-rate`,
-      inputs: {
-        alarmDescription: `More than ${thresholds.lambdaErrorRatePercent}% of the ${folder} function's invocations failed in 5 minutes`,
-        metricQueries: percentOf(
-          "AWS/Lambda",
-          dimensions,
-          { id: "e", metricName: "Errors" },
-          { id: "i", metricName: "Invocations" },
-          "Error rate (%)",
-        ),
-        evaluationPeriods: 1,
-        threshold: thresholds.lambdaErrorRatePercent,
-        comparisonOperator: "GreaterThanThreshold",
-        // No invocations, no data: an idle function is not failing.
-        treatMissingData: "notBreaching",
-      },
+      inputs: percentAlarm(
+        `More than ${thresholds.lambdaErrorRatePercent}% of the ${folder} function's invocations failed in 5 minutes`,
+        "AWS/Lambda",
+        dimensions,
+        { id: "e", metricName: "Errors" },
+        { id: "i", metricName: "Invocations" },
+        "Error rate (%)",
+        thresholds.lambdaErrorRatePercent,
+      ),
     });
     specs.push({
       key: `${folder}-throttles`,
@@ -212,21 +216,15 @@ export function operationalAlarms(
   const api = { ApiName: resources.apiName, Stage: resources.apiStageName };
   specs.push({
     key: "api-5xx-rate",
-    inputs: {
-      alarmDescription: `More than ${thresholds.apiServerErrorRatePercent}% of API requests answered 5XX in 5 minutes`,
-      metricQueries: percentOf(
-        "AWS/ApiGateway",
-        api,
-        { id: "e", metricName: "5XXError" },
-        { id: "c", metricName: "Count" },
-        "5XX rate (%)",
-      ),
-      evaluationPeriods: 1,
-      threshold: thresholds.apiServerErrorRatePercent,
-      comparisonOperator: "GreaterThanThreshold",
-      // No requests, no data: a quiet API is not failing.
-      treatMissingData: "notBreaching",
-    },
+    inputs: percentAlarm(
+      `More than ${thresholds.apiServerErrorRatePercent}% of API requests answered 5XX in 5 minutes`,
+      "AWS/ApiGateway",
+      api,
+      { id: "e", metricName: "5XXError" },
+      { id: "c", metricName: "Count" },
+      "5XX rate (%)",
+      thresholds.apiServerErrorRatePercent,
+    ),
   });
   specs.push({
     key: "api-latency-p99",

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { MetricName } from "../../functions/shared/metricNames";
-import { scheduleDeadLetters } from "../platform/scheduleDeadLetters";
+import { functionSchedule } from "../platform/functionSchedule";
 
 /** Arguments of {@link Reconciliation}. */
 export interface ReconciliationArgs {
@@ -61,41 +61,18 @@ export class Reconciliation extends pulumi.ComponentResource {
       );
     }
 
-    // The account's default bus: scheduled rules live there.
-    const rule = new aws.cloudwatch.EventRule(
-      `${name}-schedule`,
+    const schedule = functionSchedule(
+      name,
       {
         description: "Re-drives or dead-letters transactions accepted but not decided in time",
         scheduleExpression,
-      },
-      { parent: this },
-    );
-    const permission = new aws.lambda.Permission(
-      `${name}-schedule-permission`,
-      {
-        function: args.functionName,
-        action: "lambda:InvokeFunction",
-        principal: "events.amazonaws.com",
-        sourceArn: rule.arn,
-      },
-      { parent: this },
-    );
-    const { queue: scheduleDeadLetterQueue, policy: scheduleDeadLettersPolicy } = scheduleDeadLetters(
-      name,
-      args.kmsKeyArn,
-      rule.arn,
-      this,
-    );
-    new aws.cloudwatch.EventTarget(
-      `${name}-schedule-target`,
-      {
-        rule: rule.name,
+        functionName: args.functionName,
+        functionArn: args.functionArn,
         targetId: "reconciler-function",
-        arn: args.functionArn,
         retryPolicy: scheduleRetryPolicy,
-        deadLetterConfig: { arn: scheduleDeadLetterQueue.arn },
+        kmsKeyArn: args.kmsKeyArn,
       },
-      { parent: this, dependsOn: [permission, scheduleDeadLettersPolicy] },
+      this,
     );
 
     const alarmActions = args.alarmActions ?? [];
@@ -123,8 +100,8 @@ export class Reconciliation extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    this.scheduleRuleArn = rule.arn;
-    this.scheduleDeadLetterQueueUrl = scheduleDeadLetterQueue.url;
+    this.scheduleRuleArn = schedule.rule.arn;
+    this.scheduleDeadLetterQueueUrl = schedule.deadLetterQueue.url;
     this.alarmArn = alarm.arn;
     this.registerOutputs({
       scheduleRuleArn: this.scheduleRuleArn,

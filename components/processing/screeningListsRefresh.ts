@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { functionEnvironment, pipelineFunctions } from "../../pipeline";
 import { checkInteger } from "../platform/argumentChecks";
 import { ContainerFunction } from "../platform/containerFunction";
-import { scheduleDeadLetters } from "../platform/scheduleDeadLetters";
+import { functionSchedule, missedSuccessAlarm } from "../platform/functionSchedule";
 import { declaredStatements } from "../platform/declaredCalls";
 import {
   screeningListsLifecycleRules,
@@ -156,69 +156,43 @@ export class ScreeningListsRefresh extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    const rule = new aws.cloudwatch.EventRule(
-      `${name}-schedule`,
-      { description: "Refreshes the sanctions screening lists from their publishers", scheduleExpression },
-      { parent: this },
-    );
-    const permission = new aws.lambda.Permission(
-      `${name}-schedule-permission`,
-      {
-        function: fn.functionName,
-        action: "lambda:InvokeFunction",
-        principal: "events.amazonaws.com",
-        sourceArn: rule.arn,
-      },
-      { parent: this },
-    );
-    // Where EventBridge puts a scheduled event it could not deliver after its retries.
-    const { queue: scheduleDeadLetterQueue, policy: scheduleDeadLettersPolicy } = scheduleDeadLetters(
+    const schedule = functionSchedule(
       name,
-      args.kmsKeyArn,
-      rule.arn,
+      {
+        description: "Refreshes the sanctions screening lists from their publishers",
+        scheduleExpression,
+        functionName: fn.functionName,
+        functionArn: fn.functionArn,
+        targetId: "refresh-function",
+        retryPolicy: scheduleRetryPolicy,
+        kmsKeyArn: args.kmsKeyArn,
+        dependsOn: bucketConfiguration,
+      },
       this,
     );
-    new aws.cloudwatch.EventTarget(
-      `${name}-schedule-target`,
-      {
-        rule: rule.name,
-        targetId: "refresh-function",
-        arn: fn.functionArn,
-        retryPolicy: scheduleRetryPolicy,
-        deadLetterConfig: { arn: scheduleDeadLetterQueue.arn },
-      },
-      { parent: this, dependsOn: [permission, scheduleDeadLettersPolicy, ...bucketConfiguration] },
-    );
 
-    const alarmActions = args.alarmActions ?? [];
-    const alarm = new aws.cloudwatch.MetricAlarm(
+    // Every hour of the window without a success: one success anywhere in it keeps the alarm OK.
+    const alarm = missedSuccessAlarm(
       `${name}-stale-lists`,
       {
         alarmDescription: `No sanctions-list refresh has succeeded for ${staleAfterHours} hours: screening uses an old list`,
-        namespace: args.metricsNamespace,
+        metricsNamespace: args.metricsNamespace,
         metricName: screeningListsRefreshedMetricName,
-        dimensions: { service: screeningListsRefreshServiceName },
-        statistic: "Sum",
-        period: 3600,
-        // Every hour of the window without a success: one success anywhere in it keeps the alarm OK.
-        evaluationPeriods: staleAfterHours,
+        serviceName: screeningListsRefreshServiceName,
+        periodSeconds: 3600,
+        periods: staleAfterHours,
         datapointsToAlarm: staleAfterHours,
-        threshold: 1,
-        comparisonOperator: "LessThanThreshold",
-        // A refresh that never ran emits nothing: silence is what this alarm exists for.
-        treatMissingData: "breaching",
-        alarmActions,
-        okActions: alarmActions,
+        alarmActions: args.alarmActions ?? [],
       },
-      { parent: this },
+      this,
     );
 
     this.bucketName = bucket.bucket;
     this.bucketArn = bucket.arn;
     this.functionName = fn.functionName;
     this.functionArn = fn.functionArn;
-    this.scheduleRuleArn = rule.arn;
-    this.scheduleDeadLetterQueueUrl = scheduleDeadLetterQueue.url;
+    this.scheduleRuleArn = schedule.rule.arn;
+    this.scheduleDeadLetterQueueUrl = schedule.deadLetterQueue.url;
     this.staleAlarmArn = alarm.arn;
     this.registerOutputs({
       bucketName: this.bucketName,
