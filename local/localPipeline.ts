@@ -1,20 +1,13 @@
 /**
- * The whole pipeline in one process, on the local emulators: dynalite tables and fauxqs topic and
- * queues created from the deployed definitions, the local EventBridge bus with the deployed lane
- * rules, the deployed ASL run by aws-local-stepfunctions, and the real handlers cold-started
- * against all of it. Only the webhook signing secret differs from AWS: it is passed in (locally
- * `WEBHOOK_SECRET`) instead of read from Secrets Manager.
- *
- * CSV uploads: the uploads bucket (fauxqs) and processing-status table, csv-intake behind
- * `upload`/`uploads`, file-status behind `fileStatus`, the bucket's notifications emulated by
- * LocalS3Notifications (fauxqs sends none; see s3Events.ts) with the UploadNotifications targets
- * (`uploads/*.csv` → csv-intake, `validated/*.csv` → csv-transform), the notifier on the bus
- * rule for transactionProcessedPattern() (the stack's "csv-decisions" subscription), and
- * csv-transform on the rule for csvLoadContinuedPattern() (the stack's "csv-load-continued"), which
- * carries a load on past a run that ran short of time.
- *
- * Archival: the audit bucket and archived-transactions table, and the archival job run on demand
- * (`archive()`) rather than on a schedule.
+ * The whole pipeline in one process, on the local emulators, wired from the same description the
+ * stack is deployed from (pipeline/): dynalite tables and fauxqs topic, queues and buckets created
+ * from the deployed definitions, the local EventBridge bus with the lane rules and the function
+ * subscriptions, the deployed ASL run by aws-local-stepfunctions with its steps' functions, the
+ * uploads bucket's notifications delivered by LocalS3Notifications (fauxqs sends none; see
+ * s3Events.ts), and every function cold-started in its own container with its own environment.
+ * Only the webhook signing secret differs from AWS: it is passed in (locally `WEBHOOK_SECRET`)
+ * instead of read from Secrets Manager; and the scheduled functions run on demand (`archive()`,
+ * `reconcile()`) or on a timer rather than on EventBridge schedules.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, S3Event } from "aws-lambda";
 import { S3Client } from "@aws-sdk/client-s3";
