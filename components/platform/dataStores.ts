@@ -7,13 +7,11 @@ import {
 } from "../../functions/shared/tableDefinitions";
 import { alertsTopicPolicy } from "./alertsTopicPolicy";
 import { pipelineKeyPolicy } from "./keyPolicy";
+import { encryptedQueue } from "./deadLetterQueues";
 import { pipelineTableArgs } from "./tableArgs";
 
 /** Attribute holding the epoch-seconds expiry of short-lived items (e.g. dedupe records). */
 export const transactionsTtlAttribute = "expiresAt";
-
-/** How long the dead-letter queue keeps a failed execution's input: 14 days, the SQS maximum. */
-export const deadLetterRetentionSeconds = 14 * 24 * 60 * 60;
 
 /** Arguments of {@link DataStores}. */
 export interface DataStoresArgs {
@@ -157,17 +155,8 @@ export class DataStores extends pulumi.ComponentResource {
     }
 
     // Senders (the state machine's role) are granted by their own IAM policies, so the queue
-    // needs no resource policy. 300 s data-key reuse is the SQS default: the queue is quiet, so
-    // longer reuse would save little and widen what one data key protects.
-    const deadLetterQueue = new aws.sqs.Queue(
-      `${name}-dead-letters`,
-      {
-        messageRetentionSeconds: deadLetterRetentionSeconds,
-        kmsMasterKeyId: key.arn,
-        kmsDataKeyReusePeriodSeconds: 300,
-      },
-      { parent: this },
-    );
+    // needs no resource policy.
+    const deadLetterQueue = encryptedQueue(`${name}-dead-letters`, key.arn, this);
 
     this.kmsKeyArn = key.arn;
     this.kmsKeyId = key.keyId;

@@ -1,6 +1,5 @@
-import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { deadLetterRetentionSeconds } from "./dataStores";
+import { encryptedQueue } from "./deadLetterQueues";
 
 /** Arguments of {@link FailureQueue}. */
 export interface FailureQueueArgs {
@@ -21,15 +20,7 @@ export class FailureQueue extends pulumi.ComponentResource {
   constructor(name: string, args: FailureQueueArgs, opts?: pulumi.ComponentResourceOptions) {
     super("txn:platform:FailureQueue", name, {}, opts);
     if (args.kmsKeyArn === undefined || args.kmsKeyArn === "") throw new Error("kmsKeyArn is required");
-    const queue = new aws.sqs.Queue(
-      `${name}-queue`,
-      {
-        messageRetentionSeconds: deadLetterRetentionSeconds,
-        kmsMasterKeyId: args.kmsKeyArn,
-        kmsDataKeyReusePeriodSeconds: 300,
-      },
-      { parent: this },
-    );
+    const queue = encryptedQueue(`${name}-queue`, args.kmsKeyArn, this);
     this.queueArn = queue.arn;
     this.queueUrl = queue.url;
     this.registerOutputs({ queueArn: this.queueArn, queueUrl: this.queueUrl });

@@ -1,7 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { deadLetterRetentionSeconds } from "./dataStores";
-import { deadLetterQueuePolicy } from "./deadLetterQueuePolicy";
+import { ruleDeadLetterQueue } from "./deadLetterQueues";
 
 /** What a schedule starts and how. */
 export interface FunctionScheduleArgs {
@@ -54,22 +53,11 @@ export function functionSchedule(
     },
     { parent },
   );
-  const deadLetterQueue = new aws.sqs.Queue(
+  const { queue: deadLetterQueue, policy: queuePolicy } = ruleDeadLetterQueue(
     `${name}-schedule-dlq`,
-    {
-      messageRetentionSeconds: deadLetterRetentionSeconds,
-      kmsMasterKeyId: args.kmsKeyArn,
-      kmsDataKeyReusePeriodSeconds: 300,
-    },
-    { parent },
-  );
-  const queuePolicy = new aws.sqs.QueuePolicy(
-    `${name}-schedule-dlq-policy`,
-    {
-      queueUrl: deadLetterQueue.url,
-      policy: pulumi.jsonStringify(deadLetterQueuePolicy(deadLetterQueue.arn, rule.arn)),
-    },
-    { parent },
+    args.kmsKeyArn,
+    rule.arn,
+    parent,
   );
   new aws.cloudwatch.EventTarget(
     `${name}-schedule-target`,

@@ -1,8 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { deadLetterRetentionSeconds } from "../platform/dataStores";
 import { checkInteger } from "../platform/argumentChecks";
-import { deadLetterQueuePolicy } from "../platform/deadLetterQueuePolicy";
+import { ruleDeadLetterQueue } from "../platform/deadLetterQueues";
 import { type EventPattern } from "../../pipeline";
 
 /** Arguments of {@link BusFunctionSubscription}. */
@@ -46,20 +45,7 @@ export class BusFunctionSubscription extends pulumi.ComponentResource {
       { eventBusName: args.eventBusName, eventPattern: JSON.stringify(args.pattern) },
       { parent: this },
     );
-    const queue = new aws.sqs.Queue(
-      `${name}-dlq`,
-      {
-        messageRetentionSeconds: deadLetterRetentionSeconds,
-        kmsMasterKeyId: args.kmsKeyArn,
-        kmsDataKeyReusePeriodSeconds: 300,
-      },
-      { parent: this },
-    );
-    const queuePolicy = new aws.sqs.QueuePolicy(
-      `${name}-dlq-policy`,
-      { queueUrl: queue.url, policy: pulumi.jsonStringify(deadLetterQueuePolicy(queue.arn, rule.arn)) },
-      { parent: this },
-    );
+    const { queue, policy: queuePolicy } = ruleDeadLetterQueue(`${name}-dlq`, args.kmsKeyArn, rule.arn, this);
     const permission = new aws.lambda.Permission(
       `${name}-invoke`,
       {

@@ -11,8 +11,10 @@ import {
   type RoutingTargetKey,
 } from "../../pipeline";
 import { checkInteger } from "../platform/argumentChecks";
-import { deadLetterRetentionSeconds as maximumDeadLetterRetentionSeconds } from "../platform/dataStores";
-import { deadLetterQueuePolicy } from "../platform/deadLetterQueuePolicy";
+import {
+  deadLetterRetentionSeconds as maximumDeadLetterRetentionSeconds,
+  ruleDeadLetterQueue,
+} from "../platform/deadLetterQueues";
 import {
   archiveEventPattern,
   checkEventBusName,
@@ -160,19 +162,12 @@ export class EventRouting extends pulumi.ComponentResource {
         },
         { parent: this },
       );
-      const queue = new aws.sqs.Queue(
+      const { queue, policy: queuePolicy } = ruleDeadLetterQueue(
         `${name}-${laneRule.key}-dlq`,
-        {
-          messageRetentionSeconds: queueRetentionSeconds,
-          kmsMasterKeyId: args.kmsKeyArn,
-          kmsDataKeyReusePeriodSeconds: 300,
-        },
-        { parent: this },
-      );
-      const queuePolicy = new aws.sqs.QueuePolicy(
-        `${name}-${laneRule.key}-dlq-policy`,
-        { queueUrl: queue.url, policy: pulumi.jsonStringify(deadLetterQueuePolicy(queue.arn, rule.arn)) },
-        { parent: this },
+        args.kmsKeyArn,
+        rule.arn,
+        this,
+        queueRetentionSeconds,
       );
       const target = targets[laneRule.target];
       new aws.cloudwatch.EventTarget(
