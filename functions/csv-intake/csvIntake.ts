@@ -53,7 +53,7 @@ export interface CsvIntakeDependencies {
   readonly presignS3: S3Client;
   /** The clock; tests pin it. */
   readonly now?: () => Date;
-  /** New file ids; randomUUID unless a test pins them. */
+  /** New file ids (UUIDs, which the card-number scan never mistakes for one); randomUUID unless a test pins them. */
   readonly newFileId?: () => string;
 }
 

@@ -1,16 +1,16 @@
 /**
  * Judges one uploaded file with the shared streaming reader (summarizeCsv), the same one the
  * loader uses, so a file accepted here is read the same way there. The file is accepted when it
- * has a usable header, is well-formed CSV to its end, holds no card number in any cell, and has at
- * least one valid row; otherwise it is rejected as a whole, with the reason. Errors of the source stream itself (S3, network) are
- * rethrown unchanged: they say nothing about the file.
+ * has a usable header, is well-formed CSV to its end, holds no card number in any cell or column
+ * name, and has at least one valid row; otherwise it is rejected as a whole, with the reason.
+ * Errors of the source stream itself (S3, network) are rethrown unchanged: they say nothing about
+ * the file.
  */
 import { CsvFileError, summarizeCsv, type CsvSource, type CsvSummary } from "../shared/csvTransactions";
 import { ValidationReasonCode } from "../shared/reasonCodes";
 
-/** File-level rejection codes: the shared CsvFileErrorCode values, and NO_VALID_ROWS. */
-export type FileRejectionCode =
-  CsvFileError["code"] | "NO_VALID_ROWS" | "UPLOAD_NOT_FOUND" | typeof ValidationReasonCode.panDetected;
+/** File-level rejection codes: the shared CsvFileErrorCode values (PAN_DETECTED among them), and NO_VALID_ROWS. */
+export type FileRejectionCode = CsvFileError["code"] | "NO_VALID_ROWS" | "UPLOAD_NOT_FOUND";
 
 export interface FileRejection {
   readonly code: FileRejectionCode;
@@ -62,6 +62,10 @@ export async function validateCsvFile(
     summary = await summarizeCsv(source, options);
   } catch (error) {
     if (!(error instanceof CsvFileError)) throw error;
+    // A column name holding a card number: answered like a cell holding one.
+    if (error.code === ValidationReasonCode.panDetected && error.line !== undefined) {
+      return { accepted: false, rejection: cardNumberFound(error.line) };
+    }
     return {
       accepted: false,
       rejection: {

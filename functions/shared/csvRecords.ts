@@ -39,6 +39,8 @@ export type CsvFileErrorCode =
   | "EMPTY_FILE"
   /** The header misses required columns, repeats one, or has an unsafe column name. */
   | "INVALID_HEADER"
+  /** A column name holds a full card number: refused as a card number, like one in a cell. */
+  | "PAN_DETECTED"
   /** A quoted field is opened and never closed before the end of the file. */
   | "UNCLOSED_QUOTE"
   /** A record is longer than maxCsvRecordChars. */

@@ -111,7 +111,7 @@ export interface CsvHeader {
 /** The header row cannot be used, so the whole file is rejected. */
 export class CsvHeaderError extends CsvFileError {
   constructor(
-    code: "EMPTY_FILE" | "INVALID_HEADER",
+    code: "EMPTY_FILE" | "INVALID_HEADER" | typeof ValidationReasonCode.panDetected,
     message: string,
     line: number | undefined,
     readonly missingColumns: readonly string[] = [],
@@ -154,10 +154,16 @@ function describeFirstCharacter(text: string): string {
 }
 
 export function parseCsvHeader(fields: readonly string[], line: number): CsvHeader {
-  const problems: string[] = [];
+  // A card number is the one problem that decides what becomes of the file (it is never kept),
+  // so it is answered as such, whatever else is wrong with the header.
   if (fields.some((field) => containsPan(field))) {
-    problems.push("a column name contains a full card number (PAN)");
+    throw new CsvHeaderError(
+      ValidationReasonCode.panDetected,
+      `The header on line ${line} has a column name holding a full card number (PAN).`,
+      line,
+    );
   }
+  const problems: string[] = [];
   const formulaNames = fields.filter(startsLikeFormula).map((field) => describeValue(field.trim()));
   if (formulaNames.length > 0) {
     problems.push(

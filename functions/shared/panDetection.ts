@@ -139,6 +139,28 @@ const digitGroup = /[0-9]+/g;
 const onlySeparators = /^[^\p{L}\p{N}]+$/u;
 
 /**
+ * An RFC 9562 UUID (8-4-4-4-12 hex digits with a version and a variant): delivery ids, file ids and
+ * idempotency keys, never a way a card number is written. About one random UUID in 2,300 holds
+ * digit groups across its dashes that pass Luhn and an issuer's range, so a sender whose delivery
+ * id drew one would be refused on every retry.
+ */
+const uuid =
+  /(?<![0-9A-Za-z])[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}(?![0-9A-Za-z])/gi;
+
+/** The windows that are not wholly inside a UUID; a number running into or out of one still counts. */
+function outsideUuids(normalised: string, windows: TextWindow[]): TextWindow[] {
+  if (windows.length === 0) return windows;
+  const spans = Array.from(normalised.matchAll(uuid), (match) => ({
+    start: match.index ?? 0,
+    end: (match.index ?? 0) + match[0].length,
+  }));
+  if (spans.length === 0) return windows;
+  return windows.filter(
+    (window) => !spans.some((span) => span.start <= window.start && window.end <= span.end),
+  );
+}
+
+/**
  * Where card numbers sit in already normalised text. Every sequence of whole consecutive groups is
  * tried, not just the whole run, so "4111 1111 1111 1111 12/29" (a PAN and its expiry) is caught.
  * A single group longer than 19 digits is some other identifier and is not searched inside: every
@@ -165,5 +187,5 @@ export function cardNumberWindows(normalised: string): TextWindow[] {
       if (isCardNumber(digits)) windows.push({ start: groups[first].start, end: groups[last].end });
     }
   }
-  return windows;
+  return outsideUuids(normalised, windows);
 }

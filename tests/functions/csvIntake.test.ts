@@ -518,6 +518,25 @@ describe("csv-intake handler", function () {
         error: { code: "NOT_FOUND", message: "No such resource." },
       });
     });
+
+    it("a file id whose digit groups pass for a card number is handed out whole and read back", async () => {
+      // Prepare: 49843841-3653-4492 is a Luhn-valid Visa number across the UUID's dashes.
+      const fileId = "49843841-3653-4492-877e-c15e16f16d7f";
+      const handler = createHandler({
+        config: config(),
+        documentClient: bench.documentClient,
+        s3: bench.s3,
+        presignS3: bench.presignS3,
+        now: () => csvTestNow,
+        newFileId: () => fileId,
+      });
+      // Act
+      const result = await handler(uploadEvent(fixtureBytes("valid.csv")), context);
+      // Assess
+      expect(result.statusCode).to.equal(202);
+      expect(bodyOf(result).file_id).to.equal(fileId);
+      expect(await bench.statusItem(fileId)).to.deep.include({ status: "VALIDATED" });
+    });
   });
 
   describe("POST /uploads and the S3 notification", () => {

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import fc from "fast-check";
 import { containsPan, findPans, redactPanText, redactPans } from "../../functions/shared/pan";
 import { cardNumbersByBrand, luhnValidNonCards, notCardNumbers, renderings } from "./support/panCorpus";
 
@@ -53,6 +54,27 @@ describe("PAN detection", () => {
   const falsePositiveRate = ((100 * falsePositives.length) / notCardNumbers.length).toFixed(1);
   it(`false-positive rate on ${notCardNumbers.length} non-card values (order refs, timestamps, epoch ms, phones, IBANs, Luhn failures) is ${falsePositiveRate} %`, () => {
     expect(falsePositives).to.deep.equal([]);
+  });
+
+  const randomUuids = fc.sample(fc.uuid(), { numRuns: 20_000, seed: 2300 });
+  const uuidsTakenForCards = randomUuids.filter((uuid) => containsPan(`msg_${uuid}`));
+  it(`${uuidsTakenForCards.length} of ${randomUuids.length} random UUIDs (webhook ids, file ids) are taken for card numbers`, () => {
+    expect(uuidsTakenForCards).to.deep.equal([]);
+  });
+
+  it("a UUID whose digit groups pass for a Visa number across its dashes is not a card number", () => {
+    // 4984384136534492 is a Luhn-valid Visa number: a card number anywhere but inside a UUID.
+    expect(containsPan("49843841-3653-4492-877e-c15e16f16d7f")).to.equal(false);
+    expect(containsPan("49843841-3653-4492")).to.equal(true);
+  });
+
+  it("a card number next to a UUID, or written in a UUID-like shape that is not one, is still found", () => {
+    const uuid = "49843841-3653-4492-877e-c15e16f16d7f";
+    expect(containsPan(`${uuid} 4111 1111 1111 1111`)).to.equal(true);
+    expect(containsPan(`4111-1111-1111-1111-${uuid}`)).to.equal(true);
+    // Variant 7 is not a UUID's, nor is a last group of 11.
+    expect(containsPan("41111111-1111-1111-7111-111111111111")).to.equal(true);
+    expect(containsPan("41111111-1111-1111-8111-11111111111")).to.equal(true);
   });
 
   it("Luhn-valid numbers outside every issuer range are not card numbers", () => {

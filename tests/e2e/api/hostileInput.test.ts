@@ -112,8 +112,8 @@ describe("hostile input end to end", function () {
     }
   });
 
-  it("30 random hostile metadata objects through the whole pipeline: each refused with a reason or decided", async () => {
-    const samples = fc.sample(hostileMetadataJson, { numRuns: 30, seed: 13 });
+  it("300 random hostile metadata objects through the whole pipeline: each refused with a reason or decided", async () => {
+    const samples = fc.sample(hostileMetadataJson, { numRuns: 300, seed: 13 });
     const accepted: string[] = [];
     for (const [index, metadataJson] of samples.entries()) {
       const id = pipeline.client.transactionId(`fuzz-${index}`);

@@ -49,7 +49,12 @@ function isMissingObject(error: unknown): boolean {
   return error instanceof Error && (error.name === "NoSuchKey" || error.name === "NotFound");
 }
 
-export async function startCsvIntakeBench(): Promise<CsvIntakeBench> {
+export interface CsvIntakeBenchOptions {
+  /** Variables to set on top of the function environment, e.g. POWERTOOLS_LOG_LEVEL. */
+  readonly set?: Readonly<Record<string, string>>;
+}
+
+export async function startCsvIntakeBench(options: CsvIntakeBenchOptions = {}): Promise<CsvIntakeBench> {
   const snapshot = { ...process.env };
   // Tests run on Node 20; the SDK's "Node 22 from 2027" notice is noise here, not news.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
@@ -84,6 +89,7 @@ export async function startCsvIntakeBench(): Promise<CsvIntakeBench> {
     [EnvironmentName.uploadsBucket]: bucket,
     [EnvironmentName.fileStatusTable]: statusTable,
     [EnvironmentName.s3Endpoint]: emulators.messagingEndpoint,
+    ...options.set,
   });
   forgetFunctionModules();
 
