@@ -263,7 +263,7 @@ const sanctionsSettingsSchema = z
     /** Share of a list's entries a new file must keep to be accepted (guards against cut files). */
     minimumRetainedShare: z.number().gt(0).max(1).default(0.9),
     /** The official files to download; default: OFAC's SDN list (sdn.csv). */
-    sources: listSourcesSchema.optional(),
+    sources: z.optional(listSourcesSchema),
     /**
      * Reserved concurrency of the refresh function (1 keeps two runs from racing on latest.json).
      * Unset: none, so a new account with a concurrency quota of 10 can deploy (100 must stay

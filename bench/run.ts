@@ -10,7 +10,14 @@
  * so it runs after them.
  */
 import { machineInfo, say, writeResults } from "./lib/report";
-import { csvGrowthTable, csvReferenceTable, csvTable, defaultCsvSizes, runCsvSuite } from "./csv/suite";
+import {
+  csvGrowthTable,
+  csvMemoryTargetLines,
+  csvReferenceTable,
+  csvTable,
+  defaultCsvSizes,
+  runCsvSuite,
+} from "./csv/suite";
 import { defaultPanRows, panTable, runPanSuite } from "./pan/suite";
 import {
   defaultDomainCount,
@@ -85,6 +92,7 @@ const suites: Record<string, Suite> = {
       say();
       say("Peak RSS (MB) as the file grows:");
       say(csvGrowthTable(result));
+      for (const line of csvMemoryTargetLines(result)) say(line);
       say();
       say("Against the references (bare csv-parse, plain-JavaScript validation), same files:");
       say(csvReferenceTable(result));

@@ -2,14 +2,17 @@
  * Bundles the Lambda handlers with esbuild: `functions/<dir>/index.ts` becomes one minified
  * CommonJS file `dist/functions/<dir>/index.js` (plus its source map) for the Node.js 22
  * runtime. Everything is bundled, the AWS SDK v3 included: the runtime's own copy is pinned and
- * lags behind, so the functions ship the versions package-lock.json tested. Two plugins drop code
- * a Lambda bundle can never run (zod's non-English locales, the SDK's credential chain beyond
- * environment variables); the source map is written beside the bundle, never inline.
+ * lags behind, so the functions ship the versions package-lock.json tested. The plugins below
+ * (bundlePlugins) drop code a Lambda bundle never runs (zod's non-English locales, the SDK's
+ * credential chain beyond environment variables, event streams, the X-Ray SDK's patcher for the
+ * AWS SDK v2 and its centralized sampler) and let esbuild drop the SDK's unused operation schemas;
+ * the source map is written beside the bundle, never inline.
  *
  * Usage: `npm run build:functions -- [dir ...]`; with no names, every folder under functions/
  * that has an index.ts, except shared/. Used by functions/Dockerfile and the benchmarks.
  */
 import * as fs from "fs";
+import { readFile } from "fs/promises";
 import * as path from "path";
 import { build, type Plugin } from "esbuild";
 
@@ -103,6 +106,106 @@ export const lambdaEnvironmentCredentials: Plugin = {
   },
 };
 
+/**
+ * The AWS SDK's generated schema files (`@aws-sdk/client-*\/dist-es/schemas/schemas_0.js`) describe
+ * every operation of a service as constant arrays, and tree shaking would drop those of operations
+ * a function never calls, but for one detail: their HTTP traits are objects with computed keys
+ * (`{ [_h]: ["GET", "/{Key+}", 200] }`, `_h` being `const _h = "http"`), and esbuild keeps any
+ * object literal with a computed key, since a key expression might have side effects. This plugin
+ * writes those keys as the string literals the constants hold, which changes no value and lets
+ * esbuild drop the unused schemas: about 55 KiB of S3's.
+ */
+export const sdkSchemaLiteralKeys: Plugin = {
+  name: "sdk-schema-literal-keys",
+  setup(pluginBuild) {
+    pluginBuild.onLoad(
+      { filter: /[\\/]@aws-sdk[\\/]client-[^\\/]+[\\/]dist-es[\\/]schemas[\\/]schemas_\d+\.js$/ },
+      async (args) => {
+        const source = await readFile(args.path, "utf8");
+        const strings = new Map<string, string>();
+        for (const [, name, literal] of source.matchAll(/^const (_\w+) = ("(?:[^"\\\n]|\\.)*");$/gm)) {
+          strings.set(name, literal);
+        }
+        const contents = source.replace(/\[(_\w+)\]:/g, (key, name: string) => {
+          const literal = strings.get(name);
+          return literal === undefined ? key : `${literal}:`;
+        });
+        return { contents, loader: "js" };
+      },
+    );
+  },
+};
+
+/**
+ * The SDK's protocols load event-stream support on demand (`await import("@smithy/core/event-streams")`),
+ * for operations that stream events (S3 SelectObjectContent, Bedrock, Kinesis). No function calls
+ * one, so the on-demand import gets a module that says so instead of 13 KiB of codecs. (S3 clients
+ * import the module statically for their configuration; that import keeps the real one.)
+ */
+export const noOnDemandEventStreams: Plugin = {
+  name: "no-on-demand-event-streams",
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /^@smithy\/core\/event-streams$/ }, (args) =>
+      args.kind === "dynamic-import"
+        ? { path: args.path, namespace: "no-on-demand-event-streams" }
+        : undefined,
+    );
+    pluginBuild.onLoad({ filter: /.*/, namespace: "no-on-demand-event-streams" }, () => ({
+      contents: [
+        "const unsupported = () => {",
+        '  throw new Error("event-stream operations are not in this bundle: no pipeline function calls one");',
+        "};",
+        "export const eventStreamSerdeProvider = unsupported;",
+        "export class EventStreamSerde { constructor() { unsupported(); } }",
+      ].join("\n"),
+      loader: "js",
+    }));
+  },
+};
+
+/**
+ * Two parts of the X-Ray SDK never run in Lambda, and are left out:
+ * - its patcher for the AWS SDK v2 (`captureAWS`, `captureAWSClient`), with `semver` (28 KiB) to
+ *   check the v2 SDK's version: the functions use the v3 SDK, traced with captureAWSv3Client, so
+ *   the two functions are replaced with ones that say so if anything ever calls them;
+ * - its centralized sampler (rule and target pollers calling the X-Ray API): the SDK's Lambda setup
+ *   switches to its local sampler at init, since Lambda makes the sampling decision itself
+ *   (aws/aws-xray-sdk-node#217), so the local sampler is loaded in the centralized one's place.
+ */
+export const xrayLambdaOnly: Plugin = {
+  name: "xray-lambda-only",
+  setup(pluginBuild) {
+    const inXraySdk = (importer: string): boolean =>
+      /[\\/]node_modules[\\/]aws-xray-sdk-core[\\/]/.test(importer);
+    pluginBuild.onResolve({ filter: /^\.\/patchers\/aws_p$/ }, (args) =>
+      inXraySdk(args.importer) ? { path: args.path, namespace: "xray-lambda-only" } : undefined,
+    );
+    pluginBuild.onResolve({ filter: /^\.\/sampling\/default_sampler$/ }, (args) =>
+      inXraySdk(args.importer)
+        ? { path: path.join(args.resolveDir, "sampling", "local_sampler.js") }
+        : undefined,
+    );
+    pluginBuild.onLoad({ filter: /.*/, namespace: "xray-lambda-only" }, () => ({
+      contents: [
+        "const unsupported = () => {",
+        '  throw new Error("the AWS SDK v2 is not in this bundle: trace v3 clients with captureAWSv3Client");',
+        "};",
+        "module.exports = { captureAWS: unsupported, captureAWSClient: unsupported };",
+      ].join("\n"),
+      loader: "js",
+    }));
+  },
+};
+
+/** Every plugin a function bundle is built with. */
+export const bundlePlugins: readonly Plugin[] = [
+  zodEnglishOnly,
+  lambdaEnvironmentCredentials,
+  sdkSchemaLiteralKeys,
+  noOnDemandEventStreams,
+  xrayLambdaOnly,
+];
+
 /** Bundles one function into `<outputRoot>/<functionDirectory>/index.js`, replacing what was there. */
 export async function bundleFunction(
   functionDirectory: string,
@@ -133,7 +236,7 @@ export async function bundleFunction(
     mainFields: ["module", "main"],
     // Licence texts go to a file beside the bundle instead of bloating it.
     legalComments: "linked",
-    plugins: [zodEnglishOnly, lambdaEnvironmentCredentials],
+    plugins: [...bundlePlugins],
     logLevel: "warning",
   });
   for (const directory of bundledDataDirectories[functionDirectory] ?? []) {

@@ -1,10 +1,13 @@
 /**
  * Starts the local emulators in this process: dynalite (DynamoDB API) and fauxqs (SNS, SQS, S3),
- * on loopback ports chosen by the OS unless given.
+ * on loopback ports chosen by the OS unless given, and the S3 endpoint in front of fauxqs that
+ * takes PUTs larger than its body limit (s3Endpoint.ts).
  */
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import type { FauxqsServer } from "fauxqs";
+import { captureDynaliteStore, repairSecondaryIndexes } from "./durableTables";
+import { startLocalS3Endpoint, type LocalS3Endpoint } from "./s3Endpoint";
 
 export interface DynaliteOptions {
   readonly createTableMs?: number;
@@ -22,7 +25,10 @@ const dynalite = require("dynalite") as DynaliteFactory;
 
 export interface Emulators {
   readonly dynamoDbEndpoint: string;
+  /** fauxqs: SNS and SQS, and S3 for requests within its 11 MiB body limit. */
   readonly messagingEndpoint: string;
+  /** S3 for any request, PUTs of up to 5 GB included (fauxqs behind s3Endpoint.ts). */
+  readonly s3Endpoint: string;
   readonly fauxqs: FauxqsServer;
   stop(): Promise<void>;
 }
@@ -46,14 +52,25 @@ export interface DynaliteServer {
   stop(): Promise<void>;
 }
 
-/** dynalite on 127.0.0.1 with table changes taking effect at once; in memory unless `path` is given. */
+/**
+ * dynalite on 127.0.0.1 with table changes taking effect at once; in memory unless `path` is given.
+ * On disk, the indexes a kill may have left half-written are rebuilt before it listens.
+ */
 export async function startDynalite(port = 0, path?: string): Promise<DynaliteServer> {
-  const server = dynalite({
-    createTableMs: 0,
-    deleteTableMs: 0,
-    updateTableMs: 0,
-    ...(path ? { path } : {}),
-  });
+  const settings = { createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 };
+  let server: Server;
+  if (!path) {
+    server = dynalite(settings);
+  } else {
+    const created = captureDynaliteStore(() => dynalite({ ...settings, path }));
+    server = created.server;
+    try {
+      await repairSecondaryIndexes(created.store);
+    } catch (error) {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      throw error;
+    }
+  }
   const boundPort = await listen(server, port);
   return {
     endpoint: `http://127.0.0.1:${boundPort}`,
@@ -77,11 +94,22 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
     await dynamo.stop();
     throw error;
   }
+  const messagingEndpoint = `http://127.0.0.1:${fauxqs.port}`;
+  let s3: LocalS3Endpoint;
+  try {
+    s3 = await startLocalS3Endpoint({ upstream: messagingEndpoint });
+  } catch (error) {
+    await fauxqs.stop();
+    await dynamo.stop();
+    throw error;
+  }
   return {
     dynamoDbEndpoint: dynamo.endpoint,
-    messagingEndpoint: `http://127.0.0.1:${fauxqs.port}`,
+    messagingEndpoint,
+    s3Endpoint: s3.endpoint,
     fauxqs,
     async stop() {
+      await s3.stop();
       await fauxqs.stop();
       await dynamo.stop();
     },

@@ -9,6 +9,7 @@
  * https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEventsRequestEntry.html,
  * https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEventsResultEntry.html.
  */
+import { deliverWithRetries } from "./deliveryRetries";
 import { randomUUID } from "node:crypto";
 import type { PutEventsRequestEntry, PutEventsResultEntry } from "@aws-sdk/client-eventbridge";
 import { localRegion } from "./awsClients";
@@ -292,6 +293,16 @@ export class LocalEventBus {
     receivedAt: string,
   ): Promise<void> {
     let input: string | undefined;
+    const deadLetter = (error: unknown, attempts: number): void => {
+      this.dead.push({
+        ruleName: rule.name,
+        targetId: target.id,
+        event,
+        input,
+        error: errorText(error),
+        attempts,
+      });
+    };
     try {
       input = target.inputTransformer
         ? applyInputTransformer(target.inputTransformer, event, {
@@ -301,35 +312,15 @@ export class LocalEventBus {
           })
         : JSON.stringify(event);
     } catch (error) {
-      this.dead.push({
-        ruleName: rule.name,
-        targetId: target.id,
-        event,
-        input,
-        error: errorText(error),
-        attempts: 0,
-      });
+      deadLetter(error, 0);
       return;
     }
-    let lastError: unknown;
-    for (let attempt = 1; attempt <= this.deliveryAttempts; attempt += 1) {
-      try {
-        await target.deliver(input);
-        return;
-      } catch (error) {
-        lastError = error;
-        if (attempt < this.deliveryAttempts && this.retryDelayMs > 0) {
-          await new Promise((resolve) => setTimeout(resolve, this.retryDelayMs));
-        }
-      }
-    }
-    this.dead.push({
-      ruleName: rule.name,
-      targetId: target.id,
-      event,
-      input,
-      error: errorText(lastError),
+    // A constant pause between attempts (factor 1).
+    const outcome = await deliverWithRetries(() => target.deliver(input), {
       attempts: this.deliveryAttempts,
+      delayMs: this.retryDelayMs,
+      factor: 1,
     });
+    if (!outcome.delivered) deadLetter(outcome.error, outcome.attempts);
   }
 }

@@ -2,6 +2,8 @@
  * Executions of the local state machine started by the lane rules, tracked until they end, with
  * the fault hooks the reliability tests use to lose or abort them.
  */
+import { createMaskingLogger } from "../functions/shared/cardMaskingLogFormatter";
+import { redactPanText } from "../functions/shared/pan";
 import type { LocalStateMachine } from "./stateMachineRunner";
 
 export interface ExecutionOptions {
@@ -11,8 +13,18 @@ export interface ExecutionOptions {
   readonly onExecutionStart?: (input: unknown, abort: () => void) => "lose" | undefined;
 }
 
+/** What failed an execution, down its causes (the failing state's error name and message). */
+function executionFailure(error: unknown): string {
+  const parts: string[] = [];
+  for (let current: unknown = error; current instanceof Error && parts.length < 4; current = current.cause) {
+    parts.push(`${current.name}: ${current.message}`);
+  }
+  return redactPanText(parts.length > 0 ? parts.join(" <- ") : String(error));
+}
+
 export class LocalExecutions {
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly log = createMaskingLogger({ serviceName: "local-state-machine" });
   private failed = 0;
 
   constructor(
@@ -32,11 +44,14 @@ export class LocalExecutions {
     });
     abortExecution = () => execution.abort();
     if (aborted) execution.abort();
-    // A failed execution has already sent its input to the dead-letter queue (SendToDLQ → Fail).
+    // A failed execution has already sent its input to the dead-letter queue (SendToDLQ → Fail),
+    // or failed on the way there; either way the reconciler re-drives it later. Said here, as
+    // Step Functions' execution history says it in AWS.
     const settled = execution.result.then(
       () => undefined,
-      () => {
+      (error: unknown) => {
         this.failed += 1;
+        this.log.warn("Execution failed", { error: executionFailure(error) });
       },
     );
     this.inFlight.add(settled);

@@ -174,7 +174,7 @@ function uploadNotifications(
   const s3 = new S3Client({
     region: localRegion,
     credentials: localCredentials,
-    endpoint: emulators.messagingEndpoint,
+    endpoint: emulators.s3Endpoint,
     forcePathStyle: true,
   });
   const s3Notifications = new LocalS3Notifications({
@@ -239,7 +239,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     Object.assign(process.env, {
       [EnvironmentName.dynamoDbEndpoint]: emulators.dynamoDbEndpoint,
       [EnvironmentName.eventBridgeEndpoint]: endpoint.endpoint,
-      [EnvironmentName.s3Endpoint]: emulators.messagingEndpoint,
+      [EnvironmentName.s3Endpoint]: emulators.s3Endpoint,
       [EnvironmentName.snsEndpoint]: emulators.messagingEndpoint,
       [EnvironmentName.sqsEndpoint]: emulators.messagingEndpoint,
       AWS_REGION: localRegion,

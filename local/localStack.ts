@@ -70,7 +70,7 @@ export interface LocalStack {
 }
 
 export function localStackOutputs(url: string, pipeline: LocalPipeline): LocalStackOutputs {
-  const { dynamoDbEndpoint, messagingEndpoint } = pipeline.emulators;
+  const { dynamoDbEndpoint, messagingEndpoint, s3Endpoint } = pipeline.emulators;
   return {
     ...ingestApiUrls(url),
     transactionsTableName: localResourceNames.transactionsTable,
@@ -88,7 +88,7 @@ export function localStackOutputs(url: string, pipeline: LocalPipeline): LocalSt
       dynamoDb: dynamoDbEndpoint,
       sqs: messagingEndpoint,
       sns: messagingEndpoint,
-      s3: messagingEndpoint,
+      s3: s3Endpoint,
       eventBridge: pipeline.eventBridgeEndpoint,
     },
   };

@@ -14,6 +14,7 @@
  * call wrote the object), size and eTag come from a HeadObject just before delivery, and there is
  * no event for deletions.
  */
+import { deliverWithRetries } from "./deliveryRetries";
 import { HeadObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import type { S3Event } from "aws-lambda";
 import type { FauxqsServer, SpyMessage } from "fauxqs";
@@ -168,9 +169,9 @@ export class LocalS3Notifications {
   }
 
   private async deliver(target: S3NotificationTarget, key: string, sequencer: number): Promise<void> {
-    let lastError: unknown;
-    for (let attempt = 1; attempt <= this.deliveryAttempts; attempt += 1) {
-      try {
+    // Doubling pauses.
+    const outcome = await deliverWithRetries(
+      async () => {
         const head = await this.options.s3.send(
           new HeadObjectCommand({ Bucket: this.options.bucket, Key: key }),
         );
@@ -182,19 +183,16 @@ export class LocalS3Notifications {
           sequencer,
         );
         await target.deliver(event);
-        return;
-      } catch (error) {
-        lastError = error;
-        if (attempt < this.deliveryAttempts && this.retryDelayMs > 0) {
-          await new Promise((resolve) => setTimeout(resolve, this.retryDelayMs * 2 ** (attempt - 1)));
-        }
-      }
+      },
+      { attempts: this.deliveryAttempts, delayMs: this.retryDelayMs, factor: 2 },
+    );
+    if (!outcome.delivered) {
+      this.failures.push({
+        targetId: target.id,
+        key,
+        error: errorText(outcome.error),
+        attempts: outcome.attempts,
+      });
     }
-    this.failures.push({
-      targetId: target.id,
-      key,
-      error: errorText(lastError),
-      attempts: this.deliveryAttempts,
-    });
   }
 }

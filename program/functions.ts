@@ -3,8 +3,7 @@
  * timeout, role policy and environment from its description, its on-failure destination and
  * reserved concurrency from how the description says it is started.
  */
-import { ContainerFunction } from "../components/platform";
-import { declaredStatements } from "../components/platform";
+import { ContainerFunction, declaredStatements } from "../components/platform";
 import {
   describeFunction,
   functionAwsCalls,

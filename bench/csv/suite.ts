@@ -26,6 +26,8 @@ export interface CsvRunResult {
   readonly task: CsvTask;
   readonly seconds: number;
   readonly rowsPerSecond: number;
+  /** Rows per CPU second of the child (see ChildMeasurement.cpuSeconds). */
+  readonly rowsPerCpuSecond: number;
   readonly peakRssMB: number;
   readonly startRssMB: number;
   readonly sampledPeakRssMB: number;
@@ -39,6 +41,7 @@ export interface CsvReferenceResult {
   readonly reference: CsvReference;
   readonly seconds: number;
   readonly rowsPerSecond: number;
+  readonly rowsPerCpuSecond: number;
   readonly peakRssMB: number;
   readonly outcome: CsvTaskOutcome;
 }
@@ -69,6 +72,7 @@ function toResult(
     task,
     seconds: measured.seconds,
     rowsPerSecond: Math.round(rows / measured.seconds),
+    rowsPerCpuSecond: Math.round(rows / measured.cpuSeconds),
     peakRssMB: mb(measured.peakRssBytes),
     startRssMB: mb(measured.startRssBytes),
     sampledPeakRssMB: mb(measured.sampledPeakRssBytes),
@@ -111,6 +115,7 @@ export async function runCsvSuite(sizes: readonly number[]): Promise<CsvSuiteRes
           reference,
           seconds: measured.seconds,
           rowsPerSecond: Math.round(rows / measured.seconds),
+          rowsPerCpuSecond: Math.round(rows / measured.cpuSeconds),
           peakRssMB: mb(measured.peakRssBytes),
           outcome: measured.outcome,
         };
@@ -159,6 +164,7 @@ export function csvReferenceTable(result: CsvSuiteResult): string {
         ours.rowsPerSecond.toLocaleString("en-US"),
         bare.rowsPerSecond.toLocaleString("en-US"),
         `${((100 * ours.rowsPerSecond) / bare.rowsPerSecond).toFixed(1)} %`,
+        `${((100 * ours.rowsPerCpuSecond) / bare.rowsPerCpuSecond).toFixed(1)} %`,
         `${ours.peakRssMB.toFixed(0)} / ${bare.peakRssMB.toFixed(0)} = ${(ours.peakRssMB / bare.peakRssMB).toFixed(2)}x`,
         plain === undefined ? "" : plain.rowsPerSecond.toLocaleString("en-US"),
         plain === undefined ? "" : `${((100 * ours.rowsPerSecond) / plain.rowsPerSecond).toFixed(1)} %`,
@@ -173,6 +179,7 @@ export function csvReferenceTable(result: CsvSuiteResult): string {
       "ours rows/s",
       "bare csv-parse rows/s",
       "ours / bare (target ≥ 40 %)",
+      "ours / bare, CPU time",
       "peak RSS MB ours / bare",
       "plain JS rows/s",
       "ours / plain JS",
@@ -211,6 +218,28 @@ export function csvTable(result: CsvSuiteResult): string {
     }
   }
   return formatTable(headers, rows);
+}
+
+/** The memory targets for the streaming reader: peak RSS at a million rows, and its growth from 100,000. */
+export const csvMemoryTargets = { maxPeakMBAtMillion: 185, maxGrowthFromHundredThousand: 1.3 } as const;
+
+/** One line per task: the streaming reader's peak at 1M rows against both memory targets. */
+export function csvMemoryTargetLines(result: CsvSuiteResult): string[] {
+  return csvTasks.flatMap((task) => {
+    const peakAt = (rows: number): number | undefined =>
+      result.runs.find((run) => run.rows === rows && run.task === task && run.implementation === "streaming")
+        ?.peakRssMB;
+    const million = peakAt(1_000_000);
+    if (million === undefined) return [];
+    const hundredThousand = peakAt(100_000);
+    const growth = hundredThousand === undefined ? undefined : million / hundredThousand;
+    return [
+      `${task}: peak RSS at 1,000,000 rows ${million.toFixed(0)} MB (target ≤ ${csvMemoryTargets.maxPeakMBAtMillion} MB)` +
+        (growth === undefined
+          ? ""
+          : `, ${growth.toFixed(2)}× the 100,000-row peak (target ≤ ${csvMemoryTargets.maxGrowthFromHundredThousand}×)`),
+    ];
+  });
 }
 
 /** Peak RSS per implementation and task across the sizes: flat for streaming, growing for naive. */

@@ -9,6 +9,11 @@ import { performance } from "node:perf_hooks";
 
 export interface ChildMeasurement<Outcome> {
   readonly seconds: number;
+  /**
+   * CPU seconds the child spent on the work (user + system, all its threads): on a busy machine a
+   * steadier measure than wall time, which also counts waiting for a core.
+   */
+  readonly cpuSeconds: number;
   /** RSS just before the work started (runtime and modules loaded). */
   readonly startRssBytes: number;
   /** Highest RSS sampled every sampleIntervalMs while the work ran. */
@@ -47,9 +52,12 @@ export async function measureInChild<Outcome>(work: () => Promise<Outcome>): Pro
     const startRssBytes = process.memoryUsage().rss;
     sample();
     const timer = setInterval(sample, sampleIntervalMs);
+    const cpuBefore = process.cpuUsage();
     const started = performance.now();
     const outcome = await work();
     const seconds = (performance.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpuBefore);
+    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
     sample();
     clearInterval(timer);
     // maxRSS is in kibibytes.
@@ -58,6 +66,7 @@ export async function measureInChild<Outcome>(work: () => Promise<Outcome>): Pro
       kind: "done",
       measurement: {
         seconds,
+        cpuSeconds,
         startRssBytes,
         sampledPeakRssBytes,
         maxRssBytes,

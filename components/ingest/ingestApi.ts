@@ -282,13 +282,15 @@ export class IngestApi extends pulumi.ComponentResource {
       const key = ingestApiPaths[resourcePath];
       if (key === undefined) throw new Error(`IngestApi: path ${resourcePath} has no key in ingestApiPaths`);
       const parentPath = resourcePath.slice(0, resourcePath.lastIndexOf("/"));
+      // pathsOf lists a path's parents before it, so a parent path is already built.
+      const parentResource = pathResources.get(parentPath);
       pathResources.set(
         resourcePath,
         new aws.apigateway.Resource(
           `${name}-${key}`,
           {
             restApi: api.id,
-            parentId: parentPath === "" ? api.rootResourceId : (pathResources.get(parentPath)?.id ?? ""),
+            parentId: parentResource?.id ?? api.rootResourceId,
             pathPart: resourcePath.slice(parentPath.length + 1),
           },
           { parent: this },

@@ -16,7 +16,7 @@
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { partKey, type ArchivedTransactionRecord, type ManifestPart } from "../shared/archiveLayout";
-import type { CorrelationIds } from "../shared/handlerObservability";
+import type { CorrelationIds } from "../shared/correlation";
 import { redactPanText } from "../shared/pan";
 import { decidedDayIndex, transactionsTableDefinition } from "../shared/tableDefinitions";
 import { addDays, dayOf } from "./archiveDays";

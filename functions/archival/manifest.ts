@@ -3,7 +3,7 @@
  * watermark saying which day the next run starts from. Pure: the S3 side is in archiveObjects.ts.
  * The verify CLI parses manifests with the same schema, so the two can never disagree.
  */
-import { z } from "zod";
+import * as z from "../shared/zod";
 import {
   archivePrefix,
   isArchiveDay,
@@ -18,13 +18,14 @@ import { ArchiveStateError } from "./errors";
 /** Where the job keeps its watermark; outside `transactions/` so no partition ever lists it. */
 export const watermarkKey = "state/archival-watermark.json";
 
-const daySchema = z.string().refine(isArchiveDay, "expected a YYYY-MM-DD day");
+const daySchema = z.string().check(z.refine(isArchiveDay, "expected a YYYY-MM-DD day"));
+const count = z.int().check(z.gte(0));
 
 const partSchema = z.object({
-  key: z.string().min(1),
-  records: z.number().int().min(0),
-  sha256: z.string().regex(/^[0-9a-f]{64}$/, "expected 64 lowercase hex digits"),
-  bytes: z.number().int().min(0),
+  key: z.string().check(z.minLength(1)),
+  records: count,
+  sha256: z.string().check(z.regex(/^[0-9a-f]{64}$/, "expected 64 lowercase hex digits")),
+  bytes: count,
   state: z.enum(["written", "complete"]),
 });
 
@@ -32,7 +33,7 @@ const manifestSchema = z.object({
   partition: z.string(),
   day: daySchema,
   parts: z.array(partSchema),
-  records: z.number().int().min(0),
+  records: count,
   updatedAt: z.string(),
 });
 
@@ -51,7 +52,7 @@ function parseJson(text: string, key: string): unknown {
   }
 }
 
-function schemaProblem(error: z.ZodError): string {
+function schemaProblem(error: z.core.$ZodError): string {
   return error.issues.map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`).join("; ");
 }
 

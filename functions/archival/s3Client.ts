@@ -1,15 +1,14 @@
 /**
- * One S3 client per container for the audit archive. S3_ENDPOINT points it at a local emulator
- * (fauxqs in the local runtime and tests), which only answers path-style requests; otherwise the
- * SDK's regional endpoint (through the VPC gateway endpoint) is used and calls are traced with X-Ray.
+ * One S3 client per container for the audit archive, its calls traced with X-Ray (a no-op outside
+ * Lambda). The SDK takes its endpoint from AWS_ENDPOINT_URL_S3 when set (fauxqs, in the local
+ * runtime and tests, which only answers path-style requests, so the client then uses them);
+ * otherwise the regional endpoint, through the VPC gateway endpoint.
  */
 import { S3Client } from "@aws-sdk/client-s3";
 import { EnvironmentName } from "../shared/environmentNames";
 import { optionalEnvironment } from "../shared/environment";
 import { tracer } from "../shared/powertools";
 
-const endpoint = optionalEnvironment(EnvironmentName.s3Endpoint);
-
-export const s3Client: S3Client = endpoint
-  ? new S3Client({ endpoint, forcePathStyle: true })
-  : tracer.captureAWSv3Client(new S3Client({}));
+export const s3Client: S3Client = tracer.captureAWSv3Client(
+  new S3Client({ forcePathStyle: optionalEnvironment(EnvironmentName.s3Endpoint) !== undefined }),
+);

@@ -15,7 +15,7 @@ import { marshall } from "@aws-sdk/util-dynamodb";
 import type { ArchivedTransactionRecord } from "../shared/archiveLayout";
 import { decidedDayIndex, transactionsTableDefinition } from "../shared/tableDefinitions";
 import { mapWithConcurrency } from "../shared/concurrency";
-import { backoffMs, defaultRetryPolicy, sleep } from "../shared/retry";
+import { defaultRetryPolicy, sendInRounds } from "../shared/retry";
 import { ArchivalStoreError } from "./errors";
 import type { StoredItem } from "./itemCodec";
 import { unchangedCondition } from "./unchangedCondition";
@@ -101,27 +101,30 @@ export async function queryDecidedKeys(
 
 async function batchGet(tables: TransactionTables, ids: readonly string[]): Promise<StoredItem[]> {
   const found: StoredItem[] = [];
-  let keys: Record<string, AttributeValue>[] = ids.map((id) => ({ [partitionKey]: { S: id } }));
-  for (let attempt = 0; keys.length > 0; attempt += 1) {
-    if (attempt >= unprocessedRetry.attempts) {
-      throw new ArchivalStoreError("batch read (keys left unprocessed after retries)", {
-        cause: new Error(`${keys.length} keys unprocessed`),
-      });
-    }
-    if (attempt > 0) await sleep(backoffMs(unprocessedRetry, attempt));
-    let answer;
-    try {
-      answer = await tables.client.send(
-        new BatchGetItemCommand({
-          RequestItems: { [tables.transactionsTable]: { Keys: keys, ConsistentRead: true } },
+  await sendInRounds<Record<string, AttributeValue>>(
+    ids.map((id) => ({ [partitionKey]: { S: id } })),
+    {
+      policy: unprocessedRetry,
+      send: async (keys) => {
+        let answer;
+        try {
+          answer = await tables.client.send(
+            new BatchGetItemCommand({
+              RequestItems: { [tables.transactionsTable]: { Keys: [...keys], ConsistentRead: true } },
+            }),
+          );
+        } catch (error) {
+          throw new ArchivalStoreError("batch read", { cause: error });
+        }
+        found.push(...(answer.Responses?.[tables.transactionsTable] ?? []));
+        return answer.UnprocessedKeys?.[tables.transactionsTable]?.Keys ?? [];
+      },
+      giveUp: (left) =>
+        new ArchivalStoreError("batch read (keys left unprocessed after retries)", {
+          cause: new Error(`${left.length} keys unprocessed`),
         }),
-      );
-    } catch (error) {
-      throw new ArchivalStoreError("batch read", { cause: error });
-    }
-    found.push(...(answer.Responses?.[tables.transactionsTable] ?? []));
-    keys = answer.UnprocessedKeys?.[tables.transactionsTable]?.Keys ?? [];
-  }
+    },
+  );
   return found;
 }
 

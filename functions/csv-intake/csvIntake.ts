@@ -22,25 +22,21 @@
 import { randomUUID } from "node:crypto";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context, S3Event } from "aws-lambda";
 import type { CsvSource } from "../shared/csvTransactions";
-import { correlateInvocation, observeInvocation } from "../shared/handlerObservability";
+import { correlateInvocation } from "../shared/correlation";
+import { lambdaHandler } from "../shared/lambdaHandler";
 import { errorResponse } from "../shared/httpResponses";
 import { panInRequest } from "../shared/requestPans";
 import { keyNotAllowedOnRoute } from "../shared/apiKeyScopes";
 import { redactPanText } from "../shared/pan";
-import { logger, metrics } from "../shared/powertools";
+import { addCount, logger } from "../shared/powertools";
 import type { CsvIntakeConfig } from "./config";
 import { FileStatusStore, FileStatusStoreError } from "./fileStatusStore";
 import { validateCsvFile, type FileValidation } from "./fileValidation";
 import { rejectedAnswer, unavailableAnswer, uploadUrlAnswer, validatedAnswer } from "./intakeAnswers";
-import {
-  looksLikeS3Notification,
-  s3NotificationSchema,
-  uploadTargetOf,
-  type S3NotificationRecord,
-} from "./s3Notifications";
+import { uploadTargetOf } from "./s3Notifications";
+import { looksLikeS3Notification, s3EventSchema, type S3EventRecord } from "../shared/s3Events";
 import { bodyBytes, headerValue, unsupportedMediaType } from "./uploadRequest";
 import { UploadChangedError, UploadStorage, UploadStorageError } from "./uploadStorage";
 
@@ -101,10 +97,6 @@ export class UnsupportedEventError extends Error {
 const leaseMarginMs = 5_000;
 const defaultLeaseMs = 60_000;
 
-function count(name: string, value = 1): void {
-  metrics.addMetric(name, MetricUnit.Count, value);
-}
-
 function isApiGatewayEvent(event: unknown): event is APIGatewayProxyEvent {
   return typeof event === "object" && event !== null && "httpMethod" in event && "resource" in event;
 }
@@ -119,16 +111,16 @@ function oneChunk(bytes: Buffer): CsvSource {
 function failureAnswer(error: unknown): APIGatewayProxyResult {
   const failure = error instanceof Error ? error : new Error(String(error));
   if (error instanceof FileStatusStoreError) {
-    count("FileStatusStoreErrors");
+    addCount("FileStatusStoreErrors");
     logger.error("File status store unavailable", failure);
     return unavailableAnswer("The file status could not be recorded; retry later.");
   }
   if (error instanceof UploadStorageError) {
-    count("UploadStorageErrors");
+    addCount("UploadStorageErrors");
     logger.error("Uploads bucket unavailable", failure);
     return unavailableAnswer("The file could not be stored; retry later.");
   }
-  count("InternalErrors");
+  addCount("InternalErrors");
   logger.error("Upload request failed", failure);
   return errorResponse(500, { code: "INTERNAL_ERROR", message: "The upload could not be handled." });
 }
@@ -155,11 +147,11 @@ export function createCsvIntakeHandler(dependencies: CsvIntakeDependencies): Csv
       ? { rows: summary.rows, validRows: summary.validRows, invalidRows: summary.invalidRows }
       : {};
     if (validation.accepted) {
-      count("FilesValidated");
-      count("RowsValidated", validation.summary.rows);
+      addCount("FilesValidated");
+      addCount("RowsValidated", validation.summary.rows);
       logger.info("File validated", counts);
     } else {
-      count("FilesRejected");
+      addCount("FilesRejected");
       logger.info("File rejected", { rejection: validation.rejection.code, ...counts });
     }
   }
@@ -168,7 +160,7 @@ export function createCsvIntakeHandler(dependencies: CsvIntakeDependencies): Csv
   async function acceptUpload(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
     const mediaError = unsupportedMediaType(headerValue(event, "content-type"));
     if (mediaError) {
-      count("UploadsUnsupportedMediaType");
+      addCount("UploadsUnsupportedMediaType");
       return errorResponse(415, mediaError);
     }
     const bytes = bodyBytes(event);
@@ -212,7 +204,7 @@ export function createCsvIntakeHandler(dependencies: CsvIntakeDependencies): Csv
     // Signed first: a failure then leaves no record behind.
     const upload = await storage.presignUpload(fileId, now, config.uploadUrlExpirySeconds);
     await store.createReceived(fileId, "presigned", now);
-    count("UploadUrlsIssued");
+    addCount("UploadUrlsIssued");
     logger.info("Upload URL issued", { expiresAt: upload.expiresAt.toISOString() });
     return uploadUrlAnswer(fileId, upload);
   }
@@ -221,13 +213,13 @@ export function createCsvIntakeHandler(dependencies: CsvIntakeDependencies): Csv
     correlateInvocation({ apiRequestId: event.requestContext?.requestId });
     const keyError = keyNotAllowedOnRoute(event, "upload");
     if (keyError) {
-      count("UploadRequestsKeyNotAllowed");
+      addCount("UploadRequestsKeyNotAllowed");
       logger.warn("API key not allowed on this route");
       return errorResponse(403, keyError);
     }
     const panError = panInRequest(event);
     if (panError) {
-      count("UploadRequestsWithPan");
+      addCount("UploadRequestsWithPan");
       return errorResponse(400, panError);
     }
     const routes: Record<string, () => Promise<APIGatewayProxyResult>> = {
@@ -236,11 +228,11 @@ export function createCsvIntakeHandler(dependencies: CsvIntakeDependencies): Csv
     };
     const route = Object.hasOwn(routes, event.resource) ? routes[event.resource] : undefined;
     if (route === undefined) {
-      count("UploadRequestsNotRouted");
+      addCount("UploadRequestsNotRouted");
       return errorResponse(404, { code: "NOT_FOUND", message: "No such resource." });
     }
     if (event.httpMethod !== "POST") {
-      count("UploadRequestsNotRouted");
+      addCount("UploadRequestsNotRouted");
       return errorResponse(
         405,
         { code: "METHOD_NOT_ALLOWED", message: `${event.resource} accepts POST only.` },
@@ -265,19 +257,19 @@ export function createCsvIntakeHandler(dependencies: CsvIntakeDependencies): Csv
     );
     switch (claim.kind) {
       case "unknown":
-        count("UploadEventsUnknownFile");
+        addCount("UploadEventsUnknownFile");
         logger.warn("Object under uploads/ without a status record; ignored");
         return "UnknownFile";
       case "done":
-        count("UploadEventsRedelivered");
+        addCount("UploadEventsRedelivered");
         logger.info("Upload already processed; redelivered event ignored", { status: claim.status });
         return "AlreadyProcessed";
       case "notPresigned":
-        count("UploadEventsUnknownFile");
+        addCount("UploadEventsUnknownFile");
         logger.warn("Object under uploads/ for a POST /upload file id; ignored");
         return "NotPresigned";
       case "inProgress":
-        count("UploadEventsRedelivered");
+        addCount("UploadEventsRedelivered");
         logger.info("Upload being validated by another invocation; event ignored");
         return "InProgress";
       case "claimed":
@@ -291,7 +283,7 @@ export function createCsvIntakeHandler(dependencies: CsvIntakeDependencies): Csv
           code: "UPLOAD_NOT_FOUND",
           message: "The uploaded object is no longer in the bucket; request a new upload URL.",
         };
-        count("FilesRejected");
+        addCount("FilesRejected");
         logger.warn("Uploaded object missing");
         const marked = await store.markRejected({ ...attempt, now: clock() }, rejection);
         return marked ? "REJECTED" : "ClaimLost";
@@ -335,10 +327,10 @@ export function createCsvIntakeHandler(dependencies: CsvIntakeDependencies): Csv
     }
   }
 
-  async function handleS3Record(record: S3NotificationRecord, context: Context): Promise<S3RecordResult> {
+  async function handleS3Record(record: S3EventRecord, context: Context): Promise<S3RecordResult> {
     const target = uploadTargetOf(record, config.uploadsBucket);
     if (target.kind === "ignored") {
-      count("UploadEventsIgnored");
+      addCount("UploadEventsIgnored");
       logger.warn("S3 record ignored", { key: redactPanText(target.key), reason: target.reason });
       return { key: target.key, outcome: "Ignored" };
     }
@@ -348,10 +340,10 @@ export function createCsvIntakeHandler(dependencies: CsvIntakeDependencies): Csv
   }
 
   async function handleS3Event(event: unknown, context: Context): Promise<S3IntakeResult> {
-    const parsed = s3NotificationSchema.safeParse(event);
+    const parsed = s3EventSchema.safeParse(event);
     if (!parsed.success) {
       // Retrying cannot make a malformed event readable.
-      count("UploadEventsMalformed");
+      addCount("UploadEventsMalformed");
       logger.error("Malformed S3 notification ignored", { issues: parsed.error.issues.length });
       return { records: [] };
     }
@@ -362,11 +354,12 @@ export function createCsvIntakeHandler(dependencies: CsvIntakeDependencies): Csv
     return { records };
   }
 
-  const handler = (event: unknown, context: Context): Promise<APIGatewayProxyResult | S3IntakeResult> =>
-    observeInvocation(context, async () => {
+  const handler = lambdaHandler(
+    async (event: unknown, context: Context): Promise<APIGatewayProxyResult | S3IntakeResult> => {
       if (isApiGatewayEvent(event)) return handleApiRequest(event);
       if (looksLikeS3Notification(event)) return handleS3Event(event, context);
       throw new UnsupportedEventError("expected an API Gateway REST proxy event or an S3 notification");
-    });
+    },
+  );
   return handler as CsvIntakeHandler;
 }

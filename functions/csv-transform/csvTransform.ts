@@ -35,7 +35,7 @@ import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import type { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import type { SNSClient } from "@aws-sdk/client-sns";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import type { CorrelationIds } from "../shared/handlerObservability";
+import type { CorrelationIds } from "../shared/correlation";
 import { readCsvTransactions, type CsvValidRow } from "../shared/csvTransactions";
 import { completeFileIfDone, parseCsvDeliveryId, type FileCompletion } from "../shared/fileCompletion";
 import { validatedKey, type FileRowError } from "../shared/fileStatus";

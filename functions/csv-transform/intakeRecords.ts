@@ -22,7 +22,7 @@ import { LoadStoreError } from "./errors";
 import { awaitingDecision } from "../shared/awaitingDecision";
 import { transactionReceivedDetail } from "../shared/transactionReceivedEvent";
 import { mapWithConcurrency } from "../shared/concurrency";
-import { backoffMs, sleep, slices, type RetryPolicy } from "../shared/retry";
+import { sendInRounds, slices, type RetryPolicy } from "../shared/retry";
 
 const keyName = intakeRecordsTableDefinition.partitionKey;
 
@@ -103,39 +103,42 @@ type KeyMap = Record<string, unknown>;
 
 async function batchGet(table: IntakeTable, keys: readonly string[]): Promise<Record<string, unknown>[]> {
   const found: Record<string, unknown>[] = [];
-  let pending: KeyMap[] = keys.map((key) => ({ [keyName]: key }));
-  for (let attempt = 0; pending.length > 0; attempt += 1) {
-    if (attempt >= table.retry.attempts) {
-      throw new LoadStoreError("intake-record lookup", {
-        cause: new Error(`${pending.length} keys left unprocessed after ${attempt} attempts`),
-      });
-    }
-    if (attempt > 0) await sleep(backoffMs(table.retry, attempt));
-    let answer: BatchGetCommandOutput;
-    try {
-      answer = await table.client.send(
-        new BatchGetCommand({
-          RequestItems: {
-            [table.tableName]: {
-              Keys: pending,
-              // Consistent, so a record written by an earlier run a moment ago is seen.
-              ConsistentRead: true,
-              ProjectionExpression: "#key, #deliveryId, #payloadHash",
-              ExpressionAttributeNames: {
-                "#key": keyName,
-                "#deliveryId": "deliveryId",
-                "#payloadHash": "payloadHash",
+  await sendInRounds<KeyMap>(
+    keys.map((key) => ({ [keyName]: key })),
+    {
+      policy: table.retry,
+      send: async (pending) => {
+        let answer: BatchGetCommandOutput;
+        try {
+          answer = await table.client.send(
+            new BatchGetCommand({
+              RequestItems: {
+                [table.tableName]: {
+                  Keys: [...pending],
+                  // Consistent, so a record written by an earlier run a moment ago is seen.
+                  ConsistentRead: true,
+                  ProjectionExpression: "#key, #deliveryId, #payloadHash",
+                  ExpressionAttributeNames: {
+                    "#key": keyName,
+                    "#deliveryId": "deliveryId",
+                    "#payloadHash": "payloadHash",
+                  },
+                },
               },
-            },
-          },
+            }),
+          );
+        } catch (error) {
+          throw new LoadStoreError("intake-record lookup", { cause: error });
+        }
+        found.push(...(answer.Responses?.[table.tableName] ?? []));
+        return answer.UnprocessedKeys?.[table.tableName]?.Keys ?? [];
+      },
+      giveUp: (left, attempts) =>
+        new LoadStoreError("intake-record lookup", {
+          cause: new Error(`${left.length} keys left unprocessed after ${attempts} attempts`),
         }),
-      );
-    } catch (error) {
-      throw new LoadStoreError("intake-record lookup", { cause: error });
-    }
-    found.push(...(answer.Responses?.[table.tableName] ?? []));
-    pending = answer.UnprocessedKeys?.[table.tableName]?.Keys ?? [];
-  }
+    },
+  );
   return found;
 }
 
@@ -161,24 +164,27 @@ export async function findIntakeRecords(
 
 async function batchWrite(table: IntakeTable, records: readonly IntakeRecord[]): Promise<void> {
   type WriteRequest = NonNullable<BatchWriteCommandOutput["UnprocessedItems"]>[string][number];
-  let pending: WriteRequest[] = records.map((record) => ({ PutRequest: { Item: { ...record } } }));
-  for (let attempt = 0; pending.length > 0; attempt += 1) {
-    if (attempt >= table.retry.attempts) {
-      throw new LoadStoreError("intake-record write", {
-        cause: new Error(`${pending.length} items left unprocessed after ${attempt} attempts`),
-      });
-    }
-    if (attempt > 0) await sleep(backoffMs(table.retry, attempt));
-    let answer: BatchWriteCommandOutput;
-    try {
-      answer = await table.client.send(
-        new BatchWriteCommand({ RequestItems: { [table.tableName]: pending } }),
-      );
-    } catch (error) {
-      throw new LoadStoreError("intake-record write", { cause: error });
-    }
-    pending = answer.UnprocessedItems?.[table.tableName] ?? [];
-  }
+  await sendInRounds<WriteRequest>(
+    records.map((record) => ({ PutRequest: { Item: { ...record } } })),
+    {
+      policy: table.retry,
+      send: async (pending) => {
+        let answer: BatchWriteCommandOutput;
+        try {
+          answer = await table.client.send(
+            new BatchWriteCommand({ RequestItems: { [table.tableName]: [...pending] } }),
+          );
+        } catch (error) {
+          throw new LoadStoreError("intake-record write", { cause: error });
+        }
+        return answer.UnprocessedItems?.[table.tableName] ?? [];
+      },
+      giveUp: (left, attempts) =>
+        new LoadStoreError("intake-record write", {
+          cause: new Error(`${left.length} items left unprocessed after ${attempts} attempts`),
+        }),
+    },
+  );
 }
 
 /**

@@ -15,7 +15,7 @@ import { DetailType, intakeEventSource } from "../shared/eventRouting";
 import { transactionReceivedDetail } from "../shared/transactionReceivedEvent";
 import { RowPublishError } from "./errors";
 import { mapWithConcurrency } from "../shared/concurrency";
-import { backoffMs, sleep, slices, type RetryPolicy } from "../shared/retry";
+import { sendInRounds, slices, type RetryPolicy } from "../shared/retry";
 
 /** PutEvents' own limit. */
 export const entriesPerCall = 10;
@@ -49,41 +49,42 @@ async function publishBatch(
   fileId: string,
   rows: readonly CsvValidRow[],
 ): Promise<PublishStats> {
-  let pending = rows.map((row) => receivedEntry(bus.eventBusName, row));
   let calls = 0;
   let retriedEntries = 0;
   let lastProblem = "";
   let lastCause: unknown;
-  for (let attempt = 0; pending.length > 0; attempt += 1) {
-    if (attempt >= bus.retry.attempts) {
-      throw new RowPublishError(fileId, pending.length, `after ${attempt} attempts: ${lastProblem}`, {
-        cause: lastCause,
-      });
-    }
-    if (attempt > 0) {
-      retriedEntries += pending.length;
-      await sleep(backoffMs(bus.retry, attempt));
-    }
-    calls += 1;
-    let answer: PutEventsCommandOutput;
-    try {
-      answer = await bus.client.send(new PutEventsCommand({ Entries: pending }));
-    } catch (error) {
-      // The SDK has already retried what it deems retryable; a few more rounds cost little here.
-      lastProblem = `the PutEvents call failed (${error instanceof Error ? error.name : "unknown error"})`;
-      lastCause = error;
-      continue;
-    }
-    // Entries answer in request order; an entry with an ErrorCode (or no EventId) was not accepted.
-    const results = answer.Entries ?? [];
-    const refused = pending.filter((_, index) => !results[index]?.EventId || results[index]?.ErrorCode);
-    if (refused.length > 0) {
-      const codes = new Set(results.flatMap((result) => (result.ErrorCode ? [result.ErrorCode] : [])));
-      lastProblem = `${refused.length} entries refused (${[...codes].join(", ") || "no event id"})`;
-      lastCause = undefined;
-    }
-    pending = refused;
-  }
+  await sendInRounds(
+    rows.map((row) => receivedEntry(bus.eventBusName, row)),
+    {
+      policy: bus.retry,
+      send: async (pending, attempt) => {
+        if (attempt > 1) retriedEntries += pending.length;
+        calls += 1;
+        let answer: PutEventsCommandOutput;
+        try {
+          answer = await bus.client.send(new PutEventsCommand({ Entries: [...pending] }));
+        } catch (error) {
+          // The SDK has already retried what it deems retryable; a few more rounds cost little here.
+          lastProblem = `the PutEvents call failed (${error instanceof Error ? error.name : "unknown error"})`;
+          lastCause = error;
+          return pending;
+        }
+        // Entries answer in request order; an entry with an ErrorCode (or no EventId) was not accepted.
+        const results = answer.Entries ?? [];
+        const refused = pending.filter((_, index) => !results[index]?.EventId || results[index]?.ErrorCode);
+        if (refused.length > 0) {
+          const codes = new Set(results.flatMap((result) => (result.ErrorCode ? [result.ErrorCode] : [])));
+          lastProblem = `${refused.length} entries refused (${[...codes].join(", ") || "no event id"})`;
+          lastCause = undefined;
+        }
+        return refused;
+      },
+      giveUp: (left, attempts) =>
+        new RowPublishError(fileId, left.length, `after ${attempts} attempts: ${lastProblem}`, {
+          cause: lastCause,
+        }),
+    },
+  );
   return { calls, retriedEntries };
 }
 

@@ -8,6 +8,7 @@
 import { z } from "zod";
 import { DetailType, intakeEventSource } from "../shared/eventRouting";
 import { fileIdOfKey, uploadLayout, validatedKey } from "../shared/fileStatus";
+import { decodeS3EventKey, isObjectCreated, s3EventRecordSchema } from "../shared/s3Events";
 
 export interface FileRequest {
   readonly fileId: string;
@@ -28,15 +29,7 @@ export interface TransformRequests {
   readonly ignored: readonly IgnoredInput[];
 }
 
-const s3Record = z.object({
-  eventSource: z.literal("aws:s3").optional(),
-  eventName: z.string().optional(),
-  s3: z.object({
-    bucket: z.object({ name: z.string() }),
-    object: z.object({ key: z.string() }),
-  }),
-});
-
+/** The records are checked one by one: one unreadable record does not hide the others. */
 const s3Notification = z.object({ Records: z.array(z.unknown()) });
 
 const fileIdSchema = z.string().regex(/^[A-Za-z0-9-]{8,64}$/);
@@ -59,15 +52,6 @@ const loadContinued = z.object({
     fromLine: z.number().int().nonnegative().optional(),
   }),
 });
-
-/** S3 keys arrive URL-encoded, spaces as `+`. */
-function decodeS3Key(key: string): string {
-  try {
-    return decodeURIComponent(key.replace(/\+/g, " "));
-  } catch {
-    return key;
-  }
-}
 
 export function transformRequests(event: unknown, uploadsBucket: string): TransformRequests {
   const resumed = continuation.safeParse(event);
@@ -96,16 +80,19 @@ export function transformRequests(event: unknown, uploadsBucket: string): Transf
   const files: FileRequest[] = [];
   const ignored: IgnoredInput[] = [];
   for (const raw of notification.data.Records) {
-    const record = s3Record.safeParse(raw);
+    const record = s3EventRecordSchema.safeParse(raw);
     if (!record.success) {
       ignored.push({ reason: "UNRECOGNISED_EVENT" });
       continue;
     }
-    const key = decodeS3Key(record.data.s3.object.key);
+    const rawKey = record.data.s3.object.key;
+    const key = decodeS3EventKey(rawKey);
     if (record.data.s3.bucket.name !== uploadsBucket) {
-      ignored.push({ reason: "NOT_OUR_BUCKET", key });
-    } else if (record.data.eventName !== undefined && !record.data.eventName.startsWith("ObjectCreated:")) {
-      ignored.push({ reason: "NOT_A_CREATE_EVENT", key });
+      ignored.push({ reason: "NOT_OUR_BUCKET", key: key ?? rawKey });
+    } else if (!isObjectCreated(record.data)) {
+      ignored.push({ reason: "NOT_A_CREATE_EVENT", key: key ?? rawKey });
+    } else if (key === undefined) {
+      ignored.push({ reason: "NOT_A_VALIDATED_FILE", key: rawKey });
     } else {
       const fileId = key.startsWith(uploadLayout.validatedPrefix) ? fileIdOfKey(key) : undefined;
       if (fileId === undefined) ignored.push({ reason: "NOT_A_VALIDATED_FILE", key });

@@ -6,10 +6,10 @@
  */
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
-import { correlateInvocation, observeInvocation } from "../shared/handlerObservability";
+import { correlateInvocation } from "../shared/correlation";
+import { lambdaHandler } from "../shared/lambdaHandler";
 import { errorResponse, jsonResponse } from "../shared/httpResponses";
-import { panInRequest } from "../shared/requestPans";
-import { keyNotAllowedOnRoute } from "../shared/apiKeyScopes";
+import { refuseLookupRequest } from "../shared/lookupRequest";
 import { MetricDimension } from "../shared/metricNames";
 import { logger, publishDimensionedCount } from "../shared/powertools";
 import type { FileStatusConfig } from "./config";
@@ -58,41 +58,31 @@ function failureAnswer(error: unknown): APIGatewayProxyResult {
 
 export function createFileStatusHandler(dependencies: FileStatusDependencies): FileStatusHandler {
   const { config, documentClient } = dependencies;
-  return (event, context) =>
-    observeInvocation(context, async () => {
-      correlateInvocation({ apiRequestId: event.requestContext?.requestId });
-      const keyError = keyNotAllowedOnRoute(event, "upload");
-      if (keyError) {
-        countLookup("KeyNotAllowed");
-        logger.warn("API key not allowed on this route");
-        return errorResponse(403, keyError);
-      }
-      const parameter = parseFileIdParameter(event.pathParameters?.file_id);
-      if (!parameter.valid) {
-        countLookup("InvalidRequest");
-        logger.info("File id rejected", { code: parameter.error.code });
-        return errorResponse(400, parameter.error);
-      }
-      const panError = panInRequest(event);
-      if (panError) {
-        countLookup("InvalidRequest");
-        logger.info("Request refused", { code: panError.code, field: panError.field });
-        return errorResponse(400, panError);
-      }
-      correlateInvocation({ correlationId: parameter.fileId, fileId: parameter.fileId });
-      try {
-        const item = await readFileStatus(documentClient, config.fileStatusTable, parameter.fileId);
-        if (item === undefined) {
-          countLookup("NotFound");
-          logger.info("File status looked up", { outcome: "NotFound" });
-          return errorResponse(404, { code: "NOT_FOUND", message: "No file with this file_id" });
-        }
-        const view = renderFileStatus(parameter.fileId, item);
-        countLookup("Found");
-        logger.info("File status looked up", { outcome: "Found", status: view.status });
-        return jsonResponse(200, view);
-      } catch (error) {
-        return failureAnswer(error);
-      }
+  return lambdaHandler(async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+    const parameter = parseFileIdParameter(event.pathParameters?.file_id);
+    const refusal = refuseLookupRequest(event, {
+      scope: "upload",
+      parameterError: parameter.valid ? undefined : parameter.error,
+      parameterName: "File id",
+      countRefusal: countLookup,
     });
+    // A malformed parameter is always refused above; the fallback only tells the compiler.
+    if (!parameter.valid) return refusal ?? errorResponse(400, parameter.error);
+    if (refusal) return refusal;
+    correlateInvocation({ correlationId: parameter.fileId, fileId: parameter.fileId });
+    try {
+      const item = await readFileStatus(documentClient, config.fileStatusTable, parameter.fileId);
+      if (item === undefined) {
+        countLookup("NotFound");
+        logger.info("File status looked up", { outcome: "NotFound" });
+        return errorResponse(404, { code: "NOT_FOUND", message: "No file with this file_id" });
+      }
+      const view = renderFileStatus(parameter.fileId, item);
+      countLookup("Found");
+      logger.info("File status looked up", { outcome: "Found", status: view.status });
+      return jsonResponse(200, view);
+    } catch (error) {
+      return failureAnswer(error);
+    }
+  });
 }

@@ -5,31 +5,30 @@
  * start), and stamped into the version, so every assessment says exactly which rules judged it.
  */
 import { createHash } from "node:crypto";
-import { z } from "zod";
+import * as z from "../shared/zod";
 import { InvalidEnvironmentError, InvalidReferenceDataError } from "../shared/errors";
 import { EnvironmentName } from "../shared/environmentNames";
 import baseRules from "./rules.json";
 
-const points = z.number().int().min(0).max(100);
-const positiveInteger = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
-const usdMinor = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
-const note = z.string().optional();
+const points = z.int().check(z.gte(0), z.lte(100));
+const positiveInteger = z.int().check(z.positive(), z.lte(Number.MAX_SAFE_INTEGER));
+const usdMinor = z.int().check(z.nonnegative(), z.lte(Number.MAX_SAFE_INTEGER));
+const note = z.optional(z.string());
+const nonEmpty = z.string().check(z.minLength(1));
+const level = z.int().check(z.gte(1), z.lte(100));
 
 const signalBase = { enabled: z.boolean(), points, note };
 
 const fraudRulesSchema = z
   .strictObject({
-    version: z.string().min(1),
-    description: z.string().optional(),
-    levels: z
-      .strictObject({
-        highAtLeast: z.number().int().min(1).max(100),
-        mediumAtLeast: z.number().int().min(1).max(100),
-      })
-      .refine((levels) => levels.mediumAtLeast < levels.highAtLeast, {
+    version: nonEmpty,
+    description: z.optional(z.string()),
+    levels: z.strictObject({ highAtLeast: level, mediumAtLeast: level }).check(
+      z.refine((levels) => levels.mediumAtLeast < levels.highAtLeast, {
         error: "mediumAtLeast must be below highAtLeast",
       }),
-    history: z.strictObject({ lookbackDays: z.number().int().min(1).max(366), note }),
+    ),
+    history: z.strictObject({ lookbackDays: z.int().check(z.gte(1), z.lte(366)), note }),
     signals: z.strictObject({
       velocity: z.strictObject({
         ...signalBase,
@@ -44,20 +43,22 @@ const fraudRulesSchema = z
       countryMismatch: z.strictObject(signalBase),
       highRiskMcc: z.strictObject({
         ...signalBase,
-        codes: z.record(z.string().regex(/^\d{4}$/, { error: "MCCs are 4 digits" }), z.string().min(1)),
+        codes: z.record(z.string().check(z.regex(/^\d{4}$/, { error: "MCCs are 4 digits" })), nonEmpty),
       }),
       roundAmount: z.strictObject({
         ...signalBase,
         minUsdMinor: usdMinor,
         roundMajorUnits: positiveInteger,
-        roundMajorUnitsByCurrency: z.record(z.string().regex(/^[A-Z]{3}$/), positiveInteger),
+        roundMajorUnitsByCurrency: z.record(z.string().check(z.regex(/^[A-Z]{3}$/)), positiveInteger),
       }),
       firstTransactionLarge: z.strictObject({ ...signalBase, minUsdMinor: usdMinor }),
     }),
   })
-  .refine((rules) => rules.signals.velocity.windowMinutes <= rules.history.lookbackDays * 24 * 60, {
-    error: "the velocity window must fit in the history lookback",
-  });
+  .check(
+    z.refine((rules) => rules.signals.velocity.windowMinutes <= rules.history.lookbackDays * 24 * 60, {
+      error: "the velocity window must fit in the history lookback",
+    }),
+  );
 
 export type FraudRules = z.infer<typeof fraudRulesSchema>;
 
@@ -65,19 +66,19 @@ const section = z.record(z.string(), z.unknown());
 
 /** The override's outline; its values are checked after merging, by the full schema. */
 const fraudRulesOverrideSchema = z.strictObject({
-  version: z.string().min(1).optional(),
-  levels: section.optional(),
-  history: section.optional(),
-  signals: z
-    .strictObject({
-      velocity: section.optional(),
-      amountAboveHistory: section.optional(),
-      countryMismatch: section.optional(),
-      highRiskMcc: section.optional(),
-      roundAmount: section.optional(),
-      firstTransactionLarge: section.optional(),
-    })
-    .optional(),
+  version: z.optional(nonEmpty),
+  levels: z.optional(section),
+  history: z.optional(section),
+  signals: z.optional(
+    z.strictObject({
+      velocity: z.optional(section),
+      amountAboveHistory: z.optional(section),
+      countryMismatch: z.optional(section),
+      highRiskMcc: z.optional(section),
+      roundAmount: z.optional(section),
+      firstTransactionLarge: z.optional(section),
+    }),
+  ),
 });
 
 type FraudRulesOverride = z.infer<typeof fraudRulesOverrideSchema>;

@@ -36,11 +36,12 @@
  * then fails so that Lambda's retry (about 1 and 3 minutes later) looks again; an older event's
  * key is unknown for good and the event is ignored with a warning.
  */
+import pRetry from "p-retry";
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { SNSClient } from "@aws-sdk/client-sns";
 import { csvKeyPrefix } from "../shared/csvTransactions";
 import { completeFileIfDone, parseCsvDeliveryId } from "../shared/fileCompletion";
-import type { CorrelationIds } from "../shared/handlerObservability";
+import type { CorrelationIds } from "../shared/correlation";
 import { redactPanText } from "../shared/pan";
 import {
   awaitingDecisionIndex,
@@ -122,7 +123,13 @@ const counterOf: Readonly<Record<DecisionStatus, "approved" | "review" | "reject
   REJECTED: "rejected",
 };
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/** No intake record (yet) for the transaction: read again, up to the lookups' attempts. */
+class RecordMissingError extends Error {
+  constructor() {
+    super("intake record not found");
+    this.name = "RecordMissingError";
+  }
+}
 
 interface RowRecord {
   readonly source?: unknown;
@@ -145,8 +152,9 @@ export function createNotifier(deps: NotifierDependencies): Notifier {
   const graceMs = deps.recordGraceMs ?? defaultRecordGraceMs;
   const { config, documentClient, log, metrics } = deps;
 
+  /** The intake record; one still missing is read again after a pause (it may not be written yet). */
   async function readRecord(transactionId: string): Promise<RowRecord | undefined> {
-    for (let attempt = 1; ; attempt += 1) {
+    const read = async (): Promise<RowRecord> => {
       let item: RowRecord | undefined;
       try {
         const answer = await documentClient.send(
@@ -167,8 +175,19 @@ export function createNotifier(deps: NotifierDependencies): Notifier {
       } catch (error) {
         throw new NotifierStoreError("intake-record read", { cause: error });
       }
-      if (item !== undefined || attempt >= lookups.attempts) return item;
-      await sleep(lookups.delayMs);
+      if (item === undefined) throw new RecordMissingError();
+      return item;
+    };
+    try {
+      return await pRetry(read, {
+        retries: lookups.attempts - 1,
+        minTimeout: lookups.delayMs,
+        factor: 1,
+        shouldRetry: ({ error }) => error instanceof RecordMissingError,
+      });
+    } catch (error) {
+      if (error instanceof RecordMissingError) return undefined;
+      throw error;
     }
   }
 

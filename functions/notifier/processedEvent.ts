@@ -5,20 +5,20 @@
  * transaction, CSV rows and webhook deliveries alike. Only what the notifier needs is read;
  * anything else may change freely.
  */
-import { z } from "zod";
+import * as z from "../shared/zod";
 import { DetailType } from "../shared/eventRouting";
 
 export type DecisionStatus = "APPROVED" | "REVIEW" | "REJECTED";
 
 const processedEvent = z.object({
-  id: z.string().min(1),
+  id: z.string().check(z.minLength(1)),
   "detail-type": z.literal(DetailType.processed),
-  time: z.string().optional(),
+  time: z.optional(z.string()),
   detail: z.object({
-    transactionId: z.string().min(1).max(256),
+    transactionId: z.string().check(z.minLength(1), z.maxLength(256)),
     status: z.enum(["APPROVED", "REVIEW", "REJECTED"]),
-    stage: z.string().optional(),
-    lane: z.string().optional(),
+    stage: z.optional(z.string()),
+    lane: z.optional(z.string()),
   }),
 });
 

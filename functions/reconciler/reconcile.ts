@@ -104,7 +104,10 @@ export interface ReconcileSummary {
   readonly redriven: number;
   readonly deadLettered: number;
   readonly decisionsRepublished: number;
-  /** Undecided, but re-driven too recently to be re-driven again. */
+  /**
+   * Left for a later run: undecided but re-driven too recently to be re-driven again, or decided
+   * with its file count held by an invocation that may still be running.
+   */
   readonly waiting: number;
   readonly failures: number;
   readonly oldestUndecidedAgeSeconds: number;
@@ -120,7 +123,15 @@ interface TransactionState {
   readonly published: boolean;
 }
 
-type Outcome = "settled" | "redriven" | "deadLettered" | "decisionRepublished" | "waiting" | "skipped";
+type Outcome =
+  | "settled"
+  | "redriven"
+  | "deadLettered"
+  | "decisionRepublished"
+  | "waiting"
+  /** Decided, its count on its file held by an invocation that may still be running. */
+  | "countHeld"
+  | "skipped";
 
 /** What became of one record, and when it was accepted when it is still undecided. */
 interface Reconciled {
@@ -285,12 +296,18 @@ export function createReconciler(deps: ReconcilerDependencies): Reconciler {
 
   /**
    * A decided CSV row its file never counted: the Transaction Processed event was lost, or the
-   * notifier invocation counting it died after claiming it. The claim is taken over (its holder
-   * is long gone: the row has waited past the threshold) and the notifier's own counting runs
-   * under the new claim, with the same once-only steps, so the row is counted exactly once and
-   * its file may complete.
+   * notifier invocation counting it died after claiming it. A claim taken before `abandonedBefore`
+   * (the run's cutoff: the threshold ago, or the restart) is taken over, its holder being gone,
+   * and the notifier's own counting runs under the new claim, with the same once-only steps, so
+   * the row is counted exactly once and its file may complete. A later claim is left to its holder:
+   * the notifier's steps do not look at the claim again once taken, so a holder still running
+   * would count the row a second time after the takeover had counted and released it. False then.
    */
-  async function countDecisionOnFile(record: IntakeRecord, state: TransactionState): Promise<void> {
+  async function countDecisionOnFile(
+    record: IntakeRecord,
+    state: TransactionState,
+    abandonedBefore: string,
+  ): Promise<boolean> {
     const requestId = `reconciler-${randomUUID()}`;
     const holder = (record as IntakeRecord & { countedBy?: string }).countedBy;
     if (holder !== undefined) {
@@ -300,13 +317,22 @@ export function createReconciler(deps: ReconcilerDependencies): Reconciler {
             TableName: config.intakeTable,
             Key: { [intakeKey]: record.transactionId },
             UpdateExpression: "SET #countedBy = :requestId",
-            ConditionExpression: "#countedBy = :holder AND attribute_not_exists(#countedInFileAt)",
-            ExpressionAttributeNames: { "#countedBy": "countedBy", "#countedInFileAt": "countedInFileAt" },
-            ExpressionAttributeValues: { ":requestId": requestId, ":holder": holder },
+            ConditionExpression:
+              "#countedBy = :holder AND #countedAt < :abandonedBefore AND attribute_not_exists(#countedInFileAt)",
+            ExpressionAttributeNames: {
+              "#countedBy": "countedBy",
+              "#countedAt": "countedAt",
+              "#countedInFileAt": "countedInFileAt",
+            },
+            ExpressionAttributeValues: {
+              ":requestId": requestId,
+              ":holder": holder,
+              ":abandonedBefore": abandonedBefore,
+            },
           }),
         );
       } catch (error) {
-        if (isConditionFailure(error)) return;
+        if (isConditionFailure(error)) return false;
         throw error;
       }
     }
@@ -325,6 +351,7 @@ export function createReconciler(deps: ReconcilerDependencies): Reconciler {
       },
       { awsRequestId: requestId },
     );
+    return true;
   }
 
   /**
@@ -456,9 +483,14 @@ export function createReconciler(deps: ReconcilerDependencies): Reconciler {
     return "deadLettered";
   }
 
-  async function reconcileOne(key: string, run: ReconcileRun, forced: boolean): Promise<Reconciled> {
+  async function reconcileOne(
+    key: string,
+    run: ReconcileRun,
+    forced: boolean,
+    cutoff: string,
+  ): Promise<Reconciled> {
     const record = await readIntake(key);
-    const outcome = await reconcileRecord(record, run, forced);
+    const outcome = await reconcileRecord(record, run, forced, cutoff);
     const undecided = outcome === "redriven" || outcome === "waiting";
     return { outcome, ...(undecided && record ? { undecidedSince: record.receivedAt } : {}) };
   }
@@ -467,6 +499,7 @@ export function createReconciler(deps: ReconcilerDependencies): Reconciler {
     record: IntakeRecord | undefined,
     run: ReconcileRun,
     forced: boolean,
+    cutoff: string,
   ): Promise<Outcome> {
     const { now } = run;
     if (record === undefined || record[awaitingShardAttribute] === undefined) return "skipped";
@@ -479,7 +512,14 @@ export function createReconciler(deps: ReconcilerDependencies): Reconciler {
 
     const state = await transactionState(key);
     if (state.decided) {
+      const uncounted =
+        record.source === "csv" && record.countedInFileAt === undefined && state.status !== undefined;
       if (!state.published && record.received !== undefined) {
+        // The notifier of the re-run below passes over a row whose count another invocation
+        // claimed: a claim its dead holder left is taken over and the count finished here first.
+        if (uncounted && (record as IntakeRecord & { countedBy?: string }).countedBy !== undefined) {
+          await countDecisionOnFile(record, state, cutoff);
+        }
         // A re-run publishes the recorded decision (ReadRecordedDecision → RepublishProcessed).
         await publishTransactionReceived(deps.eventBridge, config.eventBusName, {
           ...record.received,
@@ -487,9 +527,9 @@ export function createReconciler(deps: ReconcilerDependencies): Reconciler {
         });
         return "decisionRepublished";
       }
-      if (record.source === "csv" && record.countedInFileAt === undefined && state.status !== undefined) {
-        await countDecisionOnFile(record, state);
-        return "decisionRepublished";
+      if (uncounted) {
+        // A claim its holder may still be finishing stays in the index for a later run.
+        return (await countDecisionOnFile(record, state, cutoff)) ? "decisionRepublished" : "countHeld";
       }
       await settle(key);
       return "settled";
@@ -552,7 +592,7 @@ export function createReconciler(deps: ReconcilerDependencies): Reconciler {
       await mapWithConcurrency(keys, recordConcurrency, async (key) => {
         let reconciled: Reconciled;
         try {
-          reconciled = await reconcileOne(key, run, forced);
+          reconciled = await reconcileOne(key, run, forced, cutoff);
         } catch (error) {
           counts.failures += 1;
           log.warn("Reconciling a transaction failed; the next run tries again", {
@@ -575,6 +615,7 @@ export function createReconciler(deps: ReconcilerDependencies): Reconciler {
             counts.decisionsRepublished += 1;
             break;
           case "waiting":
+          case "countHeld":
             counts.waiting += 1;
             break;
           case "skipped":

@@ -1,5 +1,5 @@
 /** The refresh function's settings, read once at cold start; a bad value fails naming its variable. */
-import { z } from "zod";
+import * as z from "../shared/zod";
 import { EnvironmentName } from "../shared/environmentNames";
 import {
   optionalEnvironment,

@@ -2,7 +2,7 @@
  * The official list files the refresh downloads, and how each format is read. Configured as JSON
  * (SCREENING_LISTS_SOURCES) so a stack can add a list or move to a mirror without a code change.
  */
-import { z } from "zod";
+import * as z from "../shared/zod";
 import { parseEuConsolidatedXml } from "../compliance/sanctions/euConsolidatedXml";
 import { parseOfacSdnCsv } from "../compliance/sanctions/ofacSdnCsv";
 import type { SanctionsList } from "../compliance/sanctions/sanctionsList";
@@ -12,11 +12,11 @@ export type ListFormat = (typeof listFormats)[number];
 
 export const listSourceSchema = z.strictObject({
   /** The name the list is recorded under ("OFAC-SDN", "EU-FSF"). */
-  list: z.string().regex(/^[A-Z0-9-]+$/),
+  list: z.string().check(z.regex(/^[A-Z0-9-]+$/)),
   url: z.url({ protocol: /^https?$/ }),
   format: z.enum(listFormats),
 });
-export const listSourcesSchema = z.array(listSourceSchema).min(1);
+export const listSourcesSchema = z.array(listSourceSchema).check(z.minLength(1));
 export type ListSource = z.infer<typeof listSourceSchema>;
 
 /** OFAC's own SDN list in its legacy CSV layout, and the EU's consolidated financial sanctions XML. */

@@ -33,6 +33,7 @@ import { ValidationReasonCode } from "./reasonCodes";
 import { isSensitiveKey } from "./sensitiveData";
 import type { CanonicalTransaction, Reason } from "./stepContracts";
 import { validateTransaction } from "./validateTransaction";
+import { textRules } from "./transactionSchema";
 import { CsvFileError } from "./csvRecords";
 
 /** Row reason codes of CSV files, beside the shared ValidationReasonCode; add, never rename. */
@@ -106,6 +107,8 @@ export interface CsvHeader {
   readonly columns: readonly (CsvColumn | undefined)[];
   /** Position of each known column present. */
   readonly positions: ReadonlyMap<CsvColumn, number>;
+  /** Whether the column at each position is named for sensitive authentication data (cvv, pin...). */
+  readonly sensitive: readonly boolean[];
 }
 
 /** The header row cannot be used, so the whole file is rejected. */
@@ -142,7 +145,7 @@ function formulaLead(text: string): string {
 }
 
 /** Spreadsheets start a formula with these (OWASP "CSV injection"). */
-function startsLikeFormula(text: string): boolean {
+export function startsLikeFormula(text: string): boolean {
   return /^[\t\r]/.test(text) || /^[=+\-@]/.test(formulaLead(text));
 }
 
@@ -200,7 +203,7 @@ export function parseCsvHeader(fields: readonly string[], line: number): CsvHead
   const names = fields.map(
     (field, position) => columns[position] ?? (field.trim() || `column ${position + 1}`),
   );
-  return { line, names, columns, positions };
+  return { line, names, columns, positions, sensitive: names.map(isSensitiveKey) };
 }
 
 /** The stable merchant id of a row without `merchant_id` (see the module comment). */
@@ -210,7 +213,7 @@ export function merchantIdFromName(merchantName: string): string {
 }
 
 /** Validated in place of a derived merchant id: the same shape, no digits. */
-const derivedMerchantIdStandIn = `merchant-name:${"a".repeat(24)}`;
+export const derivedMerchantIdStandIn = `merchant-name:${"a".repeat(24)}`;
 
 /** The customer id of a row without `customer_id`: a customer of this one transaction. */
 export function anonymousCustomerId(transactionId: string): string {
@@ -218,7 +221,7 @@ export function anonymousCustomerId(transactionId: string): string {
 }
 
 /** Longest customer id the shared schema accepts. */
-const maxCustomerIdLength = 128;
+const maxCustomerIdLength = textRules.maxIdLength;
 
 export interface CsvRowContext {
   readonly fileId: string;
@@ -297,7 +300,7 @@ export function checkCsvRow(
         "contains a full card number (PAN); a file may carry at most the first 6-8 and last 4 digits",
       );
     }
-    if (isSensitiveKey(header.names[position]) && value.trim() !== "") {
+    if (header.sensitive[position] && value.trim() !== "") {
       add(
         position,
         ValidationReasonCode.sensitiveDataPresent,
@@ -416,10 +419,22 @@ export function checkCsvRow(
     const reasons = placed.sort((a, b) => a.position - b.position).map((item) => item.reason);
     return { reasons, ...idField };
   }
-  const transaction = {
-    ...result.transaction,
-    ...(derivedMerchantId === undefined ? {} : { merchantId: derivedMerchantId }),
-    metadata: { csvFileId: context.fileId, ...result.transaction.metadata },
+  return {
+    reasons: [],
+    transaction: csvTransaction(result.transaction, derivedMerchantId, context.fileId),
+    ...idField,
   };
-  return { reasons: [], transaction, ...idField };
+}
+
+/** A validated row's transaction as stored: its derived merchant id put back, the file id added. */
+export function csvTransaction(
+  validated: CanonicalTransaction,
+  derivedMerchantId: string | undefined,
+  fileId: string,
+): CanonicalTransaction {
+  return {
+    ...validated,
+    ...(derivedMerchantId === undefined ? {} : { merchantId: derivedMerchantId }),
+    metadata: { csvFileId: fileId, ...validated.metadata },
+  };
 }

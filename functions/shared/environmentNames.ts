@@ -70,16 +70,20 @@ export const EnvironmentName = {
   reconcileMaxAttempts: "RECONCILE_MAX_ATTEMPTS",
   /** Intake records one reconciler run examines at most (default 2000). */
   reconcileRecordsPerRun: "RECONCILE_RECORDS_PER_RUN",
-  /** Custom SQS endpoint, used only by the local runtime and tests. */
-  sqsEndpoint: "SQS_ENDPOINT",
-  /** Custom SNS endpoint, used only by the local runtime and tests. */
-  snsEndpoint: "SNS_ENDPOINT",
-  /** Custom S3 endpoint (path-style), used only by the local runtime and tests. */
-  s3Endpoint: "S3_ENDPOINT",
-  /** Custom DynamoDB endpoint, used only by the local runtime and tests. */
-  dynamoDbEndpoint: "DYNAMODB_ENDPOINT",
-  /** Custom EventBridge endpoint, used only by the local runtime and tests. */
-  eventBridgeEndpoint: "EVENTBRIDGE_ENDPOINT",
+  /*
+   * The SDK's own variables for a service's endpoint: each client reads its own, so no function
+   * reads them for the endpoint. Set only by the local runtime and tests, to reach the emulators.
+   */
+  /** SQS endpoint (AWS_ENDPOINT_URL_SQS). */
+  sqsEndpoint: "AWS_ENDPOINT_URL_SQS",
+  /** SNS endpoint (AWS_ENDPOINT_URL_SNS). */
+  snsEndpoint: "AWS_ENDPOINT_URL_SNS",
+  /** S3 endpoint (AWS_ENDPOINT_URL_S3); when set, the S3 clients also use path-style requests. */
+  s3Endpoint: "AWS_ENDPOINT_URL_S3",
+  /** DynamoDB endpoint (AWS_ENDPOINT_URL_DYNAMODB). */
+  dynamoDbEndpoint: "AWS_ENDPOINT_URL_DYNAMODB",
+  /** EventBridge endpoint (AWS_ENDPOINT_URL_EVENTBRIDGE). */
+  eventBridgeEndpoint: "AWS_ENDPOINT_URL_EVENTBRIDGE",
 } as const;
 
 export type EnvironmentNameKey = keyof typeof EnvironmentName;

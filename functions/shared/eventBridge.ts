@@ -1,15 +1,9 @@
 /**
- * One EventBridge client per container. EVENTBRIDGE_ENDPOINT points it at the local bus (local
- * runtime, tests); otherwise the regional endpoint (through the VPC interface endpoint) is used
- * and calls are traced with X-Ray.
+ * One EventBridge client per container, its calls traced with X-Ray (a no-op outside Lambda). The
+ * SDK takes its endpoint from AWS_ENDPOINT_URL_EVENTBRIDGE when set (the local bus, in the local
+ * runtime and tests); otherwise the regional endpoint, through the VPC interface endpoint.
  */
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
-import { EnvironmentName } from "./environmentNames";
-import { optionalEnvironment } from "./environment";
 import { tracer } from "./powertools";
 
-const endpoint = optionalEnvironment(EnvironmentName.eventBridgeEndpoint);
-
-export const eventBridgeClient: EventBridgeClient = endpoint
-  ? new EventBridgeClient({ endpoint })
-  : tracer.captureAWSv3Client(new EventBridgeClient({}));
+export const eventBridgeClient: EventBridgeClient = tracer.captureAWSv3Client(new EventBridgeClient({}));

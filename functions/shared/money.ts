@@ -3,7 +3,7 @@
  * number) and are never touched by floating-point arithmetic: the digits are split as text and
  * combined with BigInt, so "0.1" USD is exactly 10 cents.
  */
-import { code as currencyRecord } from "currency-codes";
+import { currencyDigits } from "./currencyDigits";
 import { UnknownCurrencyError } from "./errors";
 import { ValidationReasonCode, type MoneyReasonCode } from "./reasonCodes";
 
@@ -48,13 +48,12 @@ export function describeValue(value: unknown): string {
 }
 
 /**
- * The ISO 4217 minor-unit digits (the "exponent") of an upper-case currency code, from the
- * `currency-codes` package; undefined when ISO 4217 does not list the code.
+ * The ISO 4217 minor-unit digits (the "exponent") of an upper-case currency code, from the table
+ * generated from the `currency-codes` package; undefined when ISO 4217 does not list the code.
  */
 export function currencyMinorDigits(currency: string): number | undefined {
-  // currency-codes matches case-insensitively; canonical codes are upper case, so insist on it here.
-  if (!/^[A-Z]{3}$/.test(currency)) return undefined;
-  return currencyRecord(currency)?.digits;
+  // The table's keys are the canonical upper-case codes, so "usd" is not a code here.
+  return currencyDigits.get(currency);
 }
 
 /**

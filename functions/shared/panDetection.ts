@@ -139,6 +139,30 @@ const digitGroup = /[0-9]+/g;
 const onlySeparators = /^[^\p{L}\p{N}]+$/u;
 
 /**
+ * Whether normalised text could hold a card number at all: some run of digit groups, none parted
+ * by an ASCII letter, has 13 digits or more. One pass over the characters without allocating, so
+ * the text nearly every cell and field holds (amounts, dates, ids, names) is answered here.
+ *
+ * It never says no where searchCardNumberWindows would find a window: a window is a run of groups
+ * joined by characters that are neither letters nor numbers, so it lies inside one of the runs
+ * counted here. Characters beyond ASCII count as joiners (a non-ASCII letter or number would end a
+ * window but not a run), which can only make a run longer, never shorter.
+ */
+export function mayHoldCardNumber(normalised: string): boolean {
+  let run = 0;
+  for (let index = 0; index < normalised.length; index += 1) {
+    const code = normalised.charCodeAt(index);
+    if (code >= 48 && code <= 57) {
+      run += 1;
+      if (run >= minPanDigits) return true;
+    } else if ((code >= 65 && code <= 90) || (code >= 97 && code <= 122)) {
+      run = 0;
+    }
+  }
+  return false;
+}
+
+/**
  * An RFC 9562 UUID (8-4-4-4-12 hex digits with a version and a variant): delivery ids, file ids and
  * idempotency keys, never a way a card number is written. About one random UUID in 2,300 holds
  * digit groups across its dashes that pass Luhn and an issuer's range, so a sender whose delivery
@@ -167,15 +191,17 @@ function outsideUuids(normalised: string, windows: TextWindow[]): TextWindow[] {
  * long number contains Luhn-valid slices.
  */
 export function cardNumberWindows(normalised: string): TextWindow[] {
+  return mayHoldCardNumber(normalised) ? searchCardNumberWindows(normalised) : [];
+}
+
+/** cardNumberWindows without the pre-check: every candidate window is tried. */
+export function searchCardNumberWindows(normalised: string): TextWindow[] {
+  const windows: TextWindow[] = [];
   const groups: TextWindow[] = [];
-  let digitCount = 0;
   for (const match of normalised.matchAll(digitGroup)) {
     const start = match.index ?? 0;
     groups.push({ start, end: start + match[0].length });
-    digitCount += match[0].length;
   }
-  const windows: TextWindow[] = [];
-  if (digitCount < minPanDigits) return windows;
   for (let first = 0; first < groups.length; first += 1) {
     let digits = "";
     for (let last = first; last < groups.length; last += 1) {

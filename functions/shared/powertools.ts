@@ -1,6 +1,6 @@
 /**
  * Powertools Logger, Metrics and Tracer, created once per container and shared by the handler
- * modules. The project uses plain calls (see handlerObservability.ts), not Middy.
+ * modules. Every handler is wrapped by Middy in Powertools' middlewares (see lambdaHandler.ts).
  *
  * Metrics: one namespace for every function (POWERTOOLS_METRICS_NAMESPACE, TransactionPipeline
  * when unset) and Powertools' default `service` dimension (POWERTOOLS_SERVICE_NAME, the function's
@@ -24,10 +24,26 @@ export const defaultMetricsNamespace = "TransactionPipeline";
 /** Service name comes from POWERTOOLS_SERVICE_NAME; level from POWERTOOLS_LOG_LEVEL. */
 export const logger = createMaskingLogger();
 
+/** How Metrics' warning about a flush with nothing stored begins. */
+const noStoredMetricsWarning = "No application metrics to publish";
+
+/**
+ * Metrics' own messages go through the logger, so they obey the log level like everything else,
+ * but for one: logMetrics flushes at the end of every invocation, and one whose only metrics went
+ * out on their own (publishDimensionedCount) has nothing stored, which is expected, not a warning.
+ */
+const metricsLogger = {
+  debug: (...content: unknown[]) => logger.debug(...(content as [string])),
+  info: (...content: unknown[]) => logger.info(...(content as [string])),
+  warn: (...content: unknown[]) => {
+    if (!String(content[0]).startsWith(noStoredMetricsWarning)) logger.warn(...(content as [string]));
+  },
+  error: (...content: unknown[]) => logger.error(...(content as [string])),
+};
+
 export const metrics = new Metrics({
   namespace: optionalEnvironment(EnvironmentName.metricsNamespace) ?? defaultMetricsNamespace,
-  // Metrics' own warnings go through the logger, so they obey the log level like everything else.
-  logger,
+  logger: metricsLogger,
 });
 
 /** Tracing is active only inside Lambda (or when POWERTOOLS_TRACE_ENABLED says so); elsewhere a no-op. */
@@ -47,4 +63,21 @@ export function publishDimensionedCount(
     single.addDimension(dimension, dimensionValue);
   }
   single.addMetric(name, MetricUnit.Count, value);
+}
+
+/** The info and warn lines the jobs (archival, csv-transform, notifier, reconciler) write. */
+export interface JobLog {
+  info(message: string, attributes?: Record<string, unknown>): void;
+  warn(message: string, attributes?: Record<string, unknown>): void;
+}
+
+/** JobLog on the shared logger. */
+export const jobLog: JobLog = {
+  info: (message, attributes = {}) => logger.info(message, attributes),
+  warn: (message, attributes = {}) => logger.warn(message, attributes),
+};
+
+/** Adds a count to the invocation's metrics, flushed at its end. */
+export function addCount(name: string, value = 1): void {
+  metrics.addMetric(name, MetricUnit.Count, value);
 }

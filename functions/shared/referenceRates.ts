@@ -3,23 +3,25 @@
  * Rates are versioned data in data/reference-fx-rates.json, kept as decimal strings and applied
  * with BigInt, so a conversion is exact up to one documented rounding step.
  */
-import { z } from "zod";
+import * as z from "./zod";
 import rawRates from "./data/reference-fx-rates.json";
 import { InvalidReferenceDataError } from "./errors";
 import { currencyMinorDigits, type MoneyResult } from "./money";
 import { ValidationReasonCode } from "./reasonCodes";
 
-const positiveDecimal = z
-  .string()
-  .regex(/^\d+(\.\d+)?$/, { error: "must be a plain decimal string" })
-  .refine((text) => /[1-9]/.test(text), { error: "must be greater than zero" });
+const positiveDecimal = z.string().check(
+  z.regex(/^\d+(\.\d+)?$/, { error: "must be a plain decimal string" }),
+  z.refine((text) => /[1-9]/.test(text), { error: "must be greater than zero" }),
+);
 
 const referenceRatesSchema = z.object({
-  version: z.string().min(1),
+  version: z.string().check(z.minLength(1)),
   asOf: z.iso.date(),
-  source: z.string().min(1),
+  source: z.string().check(z.minLength(1)),
   usdPerUnit: z.record(
-    z.string().refine((code) => currencyMinorDigits(code) !== undefined, { error: "unknown currency" }),
+    z
+      .string()
+      .check(z.refine((code) => currencyMinorDigits(code) !== undefined, { error: "unknown currency" })),
     positiveDecimal,
   ),
 });

@@ -1,18 +1,18 @@
 /**
- * S3 clients, one of each per container. S3_ENDPOINT points them at a local emulator (fauxqs in
- * the local runtime and tests), which only answers path-style requests; otherwise the SDK's
- * regional endpoint (through the VPC gateway endpoint) is used and calls are traced with X-Ray.
+ * S3 clients, one of each per container. The SDK takes their endpoint from AWS_ENDPOINT_URL_S3 when
+ * set (the local runtime and tests point it at fauxqs, which only answers path-style requests, so
+ * the clients then use them); otherwise the regional endpoint, through the VPC gateway endpoint.
  */
 import { S3Client, type S3ClientConfig } from "@aws-sdk/client-s3";
 import { EnvironmentName } from "./environmentNames";
 import { optionalEnvironment } from "./environment";
 import { tracer } from "./powertools";
 
-const endpoint = optionalEnvironment(EnvironmentName.s3Endpoint);
+/** An emulator's endpoint, which answers path-style requests only. */
+export const s3PathStyle = optionalEnvironment(EnvironmentName.s3Endpoint) !== undefined;
 
 function newS3Client(config: S3ClientConfig, traced: boolean): S3Client {
-  if (endpoint) return new S3Client({ ...config, endpoint, forcePathStyle: true });
-  const client = new S3Client(config);
+  const client = new S3Client({ ...config, forcePathStyle: s3PathStyle });
   return traced ? tracer.captureAWSv3Client(client) : client;
 }
 

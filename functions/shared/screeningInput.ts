@@ -3,42 +3,35 @@
  * so a failure here is a wiring fault, not bad customer data: it throws InvalidStepInputError,
  * which the state machine sends to the dead-letter queue instead of retrying.
  */
-import { z } from "zod";
+import * as z from "./zod";
 import { InvalidStepInputError } from "./errors";
 import type { ScreeningInput } from "./stepContracts";
 import { parseTimestamp } from "./timestamps";
 
-const positiveSafeInteger = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+const positiveSafeInteger = z.int().check(z.positive(), z.lte(Number.MAX_SAFE_INTEGER));
+const nonEmpty = z.string().check(z.minLength(1));
+const matching = (pattern: RegExp) => z.string().check(z.regex(pattern));
 
 const canonicalTransactionSchema = z.object({
-  transactionId: z.string().min(1),
+  transactionId: nonEmpty,
   source: z.enum(["webhook", "csv"]),
-  provider: z.string().optional(),
+  provider: z.optional(z.string()),
   amountMinor: positiveSafeInteger,
-  amount: z.string().regex(/^\d+(\.\d+)?$/),
-  currency: z.string().regex(/^[A-Z]{3}$/),
-  amountUsdMinor: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
-  customerId: z.string().min(1),
-  merchantId: z.string().min(1),
-  merchantCategoryCode: z
-    .string()
-    .regex(/^\d{4}$/)
-    .optional(),
-  customerCountry: z
-    .string()
-    .regex(/^[A-Z]{2}$/)
-    .optional(),
-  merchantCountry: z
-    .string()
-    .regex(/^[A-Z]{2}$/)
-    .optional(),
-  customerName: z.string().optional(),
-  merchantName: z.string().optional(),
+  amount: matching(/^\d+(\.\d+)?$/),
+  currency: matching(/^[A-Z]{3}$/),
+  amountUsdMinor: z.int().check(z.nonnegative(), z.lte(Number.MAX_SAFE_INTEGER)),
+  customerId: nonEmpty,
+  merchantId: nonEmpty,
+  merchantCategoryCode: z.optional(matching(/^\d{4}$/)),
+  customerCountry: z.optional(matching(/^[A-Z]{2}$/)),
+  merchantCountry: z.optional(matching(/^[A-Z]{2}$/)),
+  customerName: z.optional(z.string()),
+  merchantName: z.optional(z.string()),
   occurredAt: z
     .string()
-    .refine((value) => parseTimestamp(value) !== undefined, { error: "not an RFC 3339 timestamp" }),
-  card: z.object({ bin: z.string().optional(), last4: z.string() }).optional(),
-  metadata: z.record(z.string(), z.unknown()).optional(),
+    .check(z.refine((value) => parseTimestamp(value) !== undefined, { error: "not an RFC 3339 timestamp" })),
+  card: z.optional(z.object({ bin: z.optional(z.string()), last4: z.string() })),
+  metadata: z.optional(z.record(z.string(), z.unknown())),
 });
 
 const screeningInputSchema = z.object({ transaction: canonicalTransactionSchema });

@@ -4,7 +4,7 @@
  * the same answer. All problems are collected, not just the first, so a sender fixes a payload in
  * one round trip.
  */
-import type { z } from "zod";
+import type * as z from "./zod";
 import { formatMinor, parseDecimalAmount, toMinorUnits, currencyMinorDigits, describeValue } from "./money";
 import { findPans, redactPanText, type PanFinding } from "./pan";
 import { ValidationReasonCode } from "./reasonCodes";
@@ -96,7 +96,7 @@ function sensitiveDataReason(path: string): Reason {
   );
 }
 
-interface MoneyCheck {
+export interface MoneyCheck {
   readonly reasons: Reason[];
   readonly amounts?: {
     readonly currency: string;
@@ -106,7 +106,7 @@ interface MoneyCheck {
 }
 
 /** Amount, currency and maximum, judged from the raw fields so their problems are reported even when other fields fail. */
-function checkMoney(candidate: Record<string, unknown>, maxAmountUsdMinor: bigint): MoneyCheck {
+export function checkMoney(candidate: Record<string, unknown>, maxAmountUsdMinor: bigint): MoneyCheck {
   const reasons: Reason[] = [];
   const { amount, currency: rawCurrency } = candidate;
   // Codes are case-insensitive on input and stored upper case, like country codes.
@@ -160,13 +160,21 @@ function checkMoney(candidate: Record<string, unknown>, maxAmountUsdMinor: bigin
   return { reasons, amounts: { currency, amountMinor: minor.value, amountUsdMinor: Number(usd.value) } };
 }
 
+function futureToleranceMs(options: ValidationOptions): number {
+  return (options.futureToleranceSeconds ?? defaultFutureToleranceSeconds) * 1000;
+}
+
+/** Whether `instant` is later than now plus the tolerated clock skew. */
+export function isInFuture(instant: Date, options: ValidationOptions): boolean {
+  return instant.getTime() > options.now.getTime() + futureToleranceMs(options);
+}
+
 function checkNotInFuture(candidate: Record<string, unknown>, options: ValidationOptions): Reason[] {
   const { occurredAt } = candidate;
   if (typeof occurredAt !== "string") return [];
   const instant = parseTimestamp(occurredAt);
-  if (!instant) return [];
-  const toleranceMs = (options.futureToleranceSeconds ?? defaultFutureToleranceSeconds) * 1000;
-  if (instant.getTime() <= options.now.getTime() + toleranceMs) return [];
+  if (!instant || !isInFuture(instant, options)) return [];
+  const toleranceMs = futureToleranceMs(options);
   return [
     reason(
       ValidationReasonCode.timestampInFuture,
@@ -176,7 +184,8 @@ function checkNotInFuture(candidate: Record<string, unknown>, options: Validatio
   ];
 }
 
-function canonicalOf(
+/** The canonical transaction of a candidate that passed every check (its schema output and money). */
+export function canonicalOf(
   fields: CandidateTransaction,
   amounts: NonNullable<MoneyCheck["amounts"]>,
   now: Date,

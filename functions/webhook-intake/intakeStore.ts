@@ -1,12 +1,16 @@
 /**
  * The intake-records table: one conditional put per transaction key makes a delivery count once.
  * A claim is PENDING until the bus accepted the event, then ACCEPTED with the answer given, which
- * every repeat delivery receives verbatim. A failed publish deletes its own claim, so the
+ * every repeat delivery receives verbatim. A put that finds the key taken answers the record that
+ * holds it (ReturnValuesOnConditionCheckFailure: ALL_OLD, as Powertools' idempotency layer does),
+ * so claiming takes one call whatever the outcome. A failed publish deletes its own claim, so the
  * provider's retry starts afresh; a crashed one leaves a claim that expires at `leaseUntil` and is
  * then taken over by the next retry (the event may then be published twice; every step
  * downstream is idempotent on the key).
  */
 import { randomUUID } from "node:crypto";
+import type { AttributeValue } from "@aws-sdk/client-dynamodb";
+import { unmarshall } from "@aws-sdk/util-dynamodb";
 import {
   DeleteCommand,
   GetCommand,
@@ -51,8 +55,8 @@ export type ClaimResult =
   | { readonly kind: "conflict"; readonly record: IntakeRecord }
   | { readonly kind: "inProgress"; readonly record: IntakeRecord; readonly retryAfterSeconds: number };
 
-/** Records vanish (TTL, a released claim) between our put and our read; a few rounds settle it. */
-const maxClaimRounds = 3;
+/** Answered while another delivery holds or has just taken the claim: ask again shortly. */
+const claimBusyRetrySeconds = 1;
 
 export class IntakeStore {
   constructor(
@@ -61,29 +65,32 @@ export class IntakeStore {
   ) {}
 
   async claim(request: ClaimRequest): Promise<ClaimResult> {
-    for (let round = 0; round < maxClaimRounds; round += 1) {
-      const fresh = this.newRecord(request);
-      if (await this.putIfAbsent(fresh)) return { kind: "claimed", record: fresh, takenOver: false };
-      const existing = await this.read(request.transactionId);
-      if (!existing) continue;
-      if (existing.payloadHash !== request.payloadHash) return { kind: "conflict", record: existing };
-      if (existing.state === "ACCEPTED" && existing.response) {
-        return { kind: "duplicate", record: existing, response: existing.response };
-      }
-      const nowMs = request.now.getTime();
-      if (existing.leaseUntil > nowMs) {
-        return {
-          kind: "inProgress",
-          record: existing,
-          retryAfterSeconds: Math.max(1, Math.ceil((existing.leaseUntil - nowMs) / 1000)),
-        };
-      }
-      const takenOver = await this.takeOver(existing, request);
-      if (takenOver) return { kind: "claimed", record: takenOver, takenOver: true };
+    const fresh = this.newRecord(request);
+    const put = await this.putIfAbsent(fresh);
+    if (put.created) return { kind: "claimed", record: fresh, takenOver: false };
+    // DynamoDB answers the record that failed the condition; the local emulator (dynalite) ignores
+    // ReturnValuesOnConditionCheckFailure, so there it is read.
+    const existing = put.existing ?? (await this.read(request.transactionId));
+    if (existing === undefined) {
+      // Only where it was read: released between the put and the read. The delivery asks again.
+      return { kind: "inProgress", record: fresh, retryAfterSeconds: claimBusyRetrySeconds };
     }
-    throw new IntakeStoreError("claim", {
-      cause: new Error(`the record kept changing under ${maxClaimRounds} attempts`),
-    });
+    if (existing.payloadHash !== request.payloadHash) return { kind: "conflict", record: existing };
+    if (existing.state === "ACCEPTED" && existing.response) {
+      return { kind: "duplicate", record: existing, response: existing.response };
+    }
+    const nowMs = request.now.getTime();
+    if (existing.leaseUntil > nowMs) {
+      return {
+        kind: "inProgress",
+        record: existing,
+        retryAfterSeconds: Math.max(1, Math.ceil((existing.leaseUntil - nowMs) / 1000)),
+      };
+    }
+    const takenOver = await this.takeOver(existing, request);
+    if (takenOver) return { kind: "claimed", record: takenOver, takenOver: true };
+    // Another delivery took the expired claim over (or settled it) at the same moment.
+    return { kind: "inProgress", record: existing, retryAfterSeconds: claimBusyRetrySeconds };
   }
 
   /** Marks our claim ACCEPTED with the answer given; false when another attempt took it over meanwhile. */
@@ -162,7 +169,10 @@ export class IntakeStore {
     };
   }
 
-  private async putIfAbsent(record: IntakeRecord): Promise<boolean> {
+  /** Puts `record` unless the key is taken; then answers the record holding it, when DynamoDB says. */
+  private async putIfAbsent(
+    record: IntakeRecord,
+  ): Promise<{ readonly created: true } | { readonly created: false; readonly existing?: IntakeRecord }> {
     try {
       await this.client.send(
         new PutCommand({
@@ -170,12 +180,14 @@ export class IntakeStore {
           Item: record,
           ConditionExpression: "attribute_not_exists(#key)",
           ExpressionAttributeNames: { "#key": keyName },
+          ReturnValuesOnConditionCheckFailure: "ALL_OLD",
         }),
       );
-      return true;
+      return { created: true };
     } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw new IntakeStoreError("conditional put", { cause: error });
+      if (!isConditionFailure(error)) throw new IntakeStoreError("conditional put", { cause: error });
+      const item = (error as { Item?: Record<string, AttributeValue> }).Item;
+      return { created: false, ...(item ? { existing: unmarshall(item) as IntakeRecord } : {}) };
     }
   }
 

@@ -4,31 +4,31 @@
  * may be active at a time, so a secret is rotated by adding the new one, moving the provider
  * over, then removing the old one: no delivery fails in between.
  */
-import { z } from "zod";
+import * as z from "../shared/zod";
 
 export const signatureSchemes = ["standard-webhooks", "stripe"] as const;
 export type SignatureScheme = (typeof signatureSchemes)[number];
 
 /** Both schemes use `whsec_` secrets: Standard Webhooks a base64 key of 24-64 bytes, Stripe an opaque string. */
-const standardWebhooksSecret = z
-  .string()
-  .regex(/^whsec_[A-Za-z0-9+/]+={0,2}$/, { error: "must be whsec_ followed by base64" })
-  .refine(
+const standardWebhooksSecret = z.string().check(
+  z.regex(/^whsec_[A-Za-z0-9+/]+={0,2}$/, { error: "must be whsec_ followed by base64" }),
+  z.refine(
     (secret) => {
       const bytes = Buffer.from(secret.slice("whsec_".length), "base64").length;
       return bytes >= 24 && bytes <= 64;
     },
     { error: "must decode to 24-64 bytes" },
-  );
+  ),
+);
 const stripeSecret = z
   .string()
-  .regex(/^whsec_\S{24,}$/, { error: "must be whsec_ followed by at least 24 characters" });
+  .check(z.regex(/^whsec_\S{24,}$/, { error: "must be whsec_ followed by at least 24 characters" }));
 
 export const providerNamePattern = /^[A-Za-z0-9._-]{1,64}$/;
 
 const providerName = z
   .string()
-  .regex(providerNamePattern, { error: "must be 1-64 letters, digits, '.', '_' or '-'" });
+  .check(z.regex(providerNamePattern, { error: "must be 1-64 letters, digits, '.', '_' or '-'" }));
 
 export const signingProviderSchema = z.discriminatedUnion(
   "scheme",
@@ -36,12 +36,14 @@ export const signingProviderSchema = z.discriminatedUnion(
     z.strictObject({
       name: providerName,
       scheme: z.literal("standard-webhooks"),
-      secrets: z.array(standardWebhooksSecret).min(1, { error: "needs at least one active secret" }),
+      secrets: z
+        .array(standardWebhooksSecret)
+        .check(z.minLength(1, { error: "needs at least one active secret" })),
     }),
     z.strictObject({
       name: providerName,
       scheme: z.literal("stripe"),
-      secrets: z.array(stripeSecret).min(1, { error: "needs at least one active secret" }),
+      secrets: z.array(stripeSecret).check(z.minLength(1, { error: "needs at least one active secret" })),
     }),
   ],
   { error: `scheme must be one of ${signatureSchemes.join(", ")}` },
@@ -49,12 +51,12 @@ export const signingProviderSchema = z.discriminatedUnion(
 
 export type SigningProvider = z.infer<typeof signingProviderSchema>;
 
-export const signingProvidersSchema = z
-  .array(signingProviderSchema)
-  .min(1, { error: "at least one provider is required" })
-  .refine((providers) => new Set(providers.map((provider) => provider.name)).size === providers.length, {
+export const signingProvidersSchema = z.array(signingProviderSchema).check(
+  z.minLength(1, { error: "at least one provider is required" }),
+  z.refine((providers) => new Set(providers.map((provider) => provider.name)).size === providers.length, {
     error: "provider names must be unique",
-  });
+  }),
+);
 
 /** The JSON document kept in Secrets Manager. */
 export const signingSecretDocumentSchema = z.strictObject({ providers: signingProvidersSchema });

@@ -7,18 +7,19 @@
  * sender must fix answers 4xx. The handler is built from its dependencies so the local runtime
  * runs this same code with its own secret and clients.
  */
+import pRetry from "p-retry";
 import type { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
-import { correlateInvocation, observeInvocation } from "../shared/handlerObservability";
+import { correlateInvocation } from "../shared/correlation";
+import { lambdaHandler } from "../shared/lambdaHandler";
 import { errorResponse, jsonResponse, replayedJsonResponse } from "../shared/httpResponses";
 import type { StoredResponse } from "../shared/intakeRecord";
 import { redactPanText } from "../shared/pan";
 import { headerValue, unsupportedMediaType } from "../shared/mediaType";
 import { panInRequest } from "../shared/requestPans";
 import { MetricName } from "../shared/metricNames";
-import { logger, metrics } from "../shared/powertools";
+import { addCount, logger } from "../shared/powertools";
 import { publishTransactionReceived, transactionReceivedDetail } from "../shared/transactionReceivedEvent";
 import type { WebhookIntakeConfig } from "./config";
 import { IntakeStore, type ClaimResult } from "./intakeStore";
@@ -94,10 +95,6 @@ const webhookJson = {
 const unavailable = (code: string, message: string, retryAfterSeconds = 5): APIGatewayProxyResult =>
   errorResponse(503, { code, message }, {}, { "Retry-After": String(retryAfterSeconds) });
 
-function count(name: string): void {
-  metrics.addMetric(name, MetricUnit.Count, 1);
-}
-
 export function createWebhookIntakeHandler(dependencies: WebhookIntakeDependencies): WebhookIntakeHandler {
   const { config } = dependencies;
   const store = new IntakeStore(dependencies.documentClient, config.intakeTableName);
@@ -124,37 +121,37 @@ export function createWebhookIntakeHandler(dependencies: WebhookIntakeDependenci
     response: StoredResponse,
     logKeys: Record<string, unknown>,
   ): Promise<void> {
-    for (let attempt = 1; attempt <= acceptAttempts; attempt += 1) {
-      try {
-        if (!(await store.accept(claim.record, response))) {
-          logger.warn("Claim was taken over before it was marked accepted", logKeys);
-        }
-        return;
-      } catch (error) {
-        if (attempt === acceptAttempts) {
-          count("AcceptRecordFailures");
-          logger.error("Published, but the intake record could not be marked accepted", {
-            ...logKeys,
-            error: error as Error,
-          });
-        }
-      }
+    let accepted: boolean;
+    try {
+      // At once: the provider is waiting for the answer.
+      accepted = await pRetry(() => store.accept(claim.record, response), {
+        retries: acceptAttempts - 1,
+        minTimeout: 0,
+      });
+    } catch (error) {
+      addCount("AcceptRecordFailures");
+      logger.error("Published, but the intake record could not be marked accepted", {
+        ...logKeys,
+        error: error as Error,
+      });
+      return;
     }
+    if (!accepted) logger.warn("Claim was taken over before it was marked accepted", logKeys);
   }
 
-  return (event, context) =>
-    observeInvocation(context, async () => {
+  const instrumented = lambdaHandler(
+    async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => {
       correlateInvocation({ apiRequestId: event.requestContext?.requestId });
       const now = clock();
       // Says nothing about the request's content or signature, so it comes first.
       const mediaError = unsupportedMediaType(headerValue(event, "content-type"), webhookJson);
       if (mediaError) {
-        count("WebhooksUnsupportedMediaType");
+        addCount("WebhooksUnsupportedMediaType");
         return errorResponse(415, mediaError);
       }
       const raw = rawBodyOf(event);
       if (raw.text === undefined) {
-        count(MetricName.webhookSignatureFailures);
+        addCount(MetricName.webhookSignatureFailures);
         logger.warn("Webhook signature rejected", { reason: "BODY_NOT_UTF8" });
         return errorResponse(401, {
           code: "UNAUTHORIZED",
@@ -168,7 +165,7 @@ export function createWebhookIntakeHandler(dependencies: WebhookIntakeDependenci
         providers = await dependencies.signingProviders();
       } catch (error) {
         logger.error("Signing secrets unavailable", error as Error);
-        count("SigningSecretsUnavailable");
+        addCount("SigningSecretsUnavailable");
         return unavailable(
           "UNAVAILABLE",
           "The webhook endpoint cannot verify signatures right now; retry later.",
@@ -176,7 +173,7 @@ export function createWebhookIntakeHandler(dependencies: WebhookIntakeDependenci
       }
       const verification = verifyWebhookSignature(rawText, headerLookup(event), providers, now);
       if (!verification.verified) {
-        count(MetricName.webhookSignatureFailures);
+        addCount(MetricName.webhookSignatureFailures);
         logger.warn("Webhook signature rejected", { reason: verification.reason });
         return errorResponse(401, {
           code: "UNAUTHORIZED",
@@ -192,13 +189,13 @@ export function createWebhookIntakeHandler(dependencies: WebhookIntakeDependenci
       const logKeys = { provider: verification.provider };
       const panError = panInRequest(event);
       if (panError) {
-        count("WebhooksInvalid");
+        addCount("WebhooksInvalid");
         logger.info("Webhook refused", { ...logKeys, code: panError.code, field: panError.field });
         return errorResponse(400, panError);
       }
 
       if (raw.bytes > config.maxBodyBytes) {
-        count("WebhooksTooLarge");
+        addCount("WebhooksTooLarge");
         logger.warn("Webhook body too large", { ...logKeys, bytes: raw.bytes });
         return errorResponse(413, {
           code: "PAYLOAD_TOO_LARGE",
@@ -207,7 +204,7 @@ export function createWebhookIntakeHandler(dependencies: WebhookIntakeDependenci
       }
       const parsed = parseWebhookBody(rawText);
       if (!parsed.ok) {
-        count("WebhooksInvalid");
+        addCount("WebhooksInvalid");
         return errorResponse(400, { code: "INVALID_JSON", message: parsed.message });
       }
       const validation = validateWebhookBody(parsed.textView, parsed.valueView, verification.provider, {
@@ -218,10 +215,10 @@ export function createWebhookIntakeHandler(dependencies: WebhookIntakeDependenci
         // A repeat of a delivery accepted under earlier rules (limits, rates) keeps its first answer.
         const earlier = await acceptedEarlier(parsed.textView, verification.provider);
         if (earlier) {
-          count("WebhookDuplicates");
+          addCount("WebhookDuplicates");
           return replayedJsonResponse(earlier.statusCode, earlier.body);
         }
-        count("WebhooksInvalid");
+        addCount("WebhooksInvalid");
         logger.info("Webhook transaction invalid", {
           ...logKeys,
           reasonCodes: validation.reasons.map((reason) => reason.code),
@@ -265,7 +262,7 @@ export function createWebhookIntakeHandler(dependencies: WebhookIntakeDependenci
 
       switch (claim.kind) {
         case "conflict":
-          count("WebhookConflicts");
+          addCount("WebhookConflicts");
           logger.warn("Same transaction id, different payload", logKeys);
           return errorResponse(409, {
             code: "IDEMPOTENCY_CONFLICT",
@@ -273,11 +270,11 @@ export function createWebhookIntakeHandler(dependencies: WebhookIntakeDependenci
             field: "transaction_id",
           });
         case "duplicate":
-          count("WebhookDuplicates");
+          addCount("WebhookDuplicates");
           logger.info("Duplicate delivery answered from the intake record", logKeys);
           return replayedJsonResponse(claim.response.statusCode, claim.response.body);
         case "inProgress":
-          count("WebhooksInProgress");
+          addCount("WebhooksInProgress");
           logger.info("Delivery of a transaction still being accepted", logKeys);
           return unavailable(
             "DELIVERY_IN_PROGRESS",
@@ -296,7 +293,7 @@ export function createWebhookIntakeHandler(dependencies: WebhookIntakeDependenci
         );
         logger.info("Transaction received", { ...logKeys, eventId, takenOver: claim.takenOver });
       } catch (error) {
-        count("EventPublishFailures");
+        addCount("EventPublishFailures");
         logger.error("Transaction Received not published; claim released", {
           ...logKeys,
           error: error as Error,
@@ -315,10 +312,13 @@ export function createWebhookIntakeHandler(dependencies: WebhookIntakeDependenci
 
       const answer = jsonResponse(202, { transaction_id: key, status: "RECEIVED" });
       await markAccepted(claim, { statusCode: answer.statusCode, body: answer.body }, logKeys);
-      count(MetricName.webhooksAccepted);
+      addCount(MetricName.webhooksAccepted);
       return answer;
-    }).catch((error: unknown) => {
-      // Only store failures get here (observeInvocation logged them): the provider should retry.
+    },
+  );
+  return (event, context) =>
+    instrumented(event, context).catch((error: unknown) => {
+      // Only store failures get here (the handler logged and counted them): the provider should retry.
       if (error instanceof Error && error.name === "IntakeStoreError") {
         return unavailable("UNAVAILABLE", "The transaction could not be recorded; retry later.");
       }

@@ -271,7 +271,9 @@ describe("ContainerFunction component", () => {
     });
 
     it("no statement of any function has a wildcard action or attaches a managed policy", () => {
-      for (const policy of recorder.ofType(rolePolicyType)) {
+      const policies = recorder.ofType(rolePolicyType);
+      expect(policies).to.not.have.length(0);
+      for (const policy of policies) {
         const statements = JSON.parse(String(policy.inputs.policy)).Statement as { Action: string[] }[];
         for (const action of statements.flatMap((statement) => statement.Action))
           expect(action).not.to.contain("*");

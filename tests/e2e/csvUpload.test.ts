@@ -17,7 +17,7 @@ import { localClients, localCredentials, localRegion } from "../../local/awsClie
 import { startLocalPipeline, type LocalPipeline } from "../../local/localPipeline";
 import { LocalS3Notifications } from "../../local/s3Events";
 import getTransactionFixture from "../functions/fixtures/api-gateway/get-transaction.json";
-import { getFileEvent, uploadEvent, uploadsEvent } from "../functions/support/csvIntakeEvents";
+import { getFileEvent, uploadEvent, uploadsEvent } from "../functions/support/apiGatewayEvents";
 import { newStandardWebhooksSecret } from "../functions/support/webhookRequests";
 
 interface UploadAnswer {

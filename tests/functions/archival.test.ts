@@ -100,6 +100,8 @@ function expectConsistentManifest(
  */
 function expectOnlyGrantedCalls(bench: ArchiveBench, scene: ArchiveScene): void {
   const { transactionsTable, archivedTransactionsTable, archiveBucket } = scene.config;
+  expect(bench.dynamoDbCalls.calls).to.not.have.length(0);
+  expect(bench.s3Calls.calls).to.not.have.length(0);
   for (const call of bench.dynamoDbCalls.calls) {
     const input = call.input;
     switch (call.commandName) {

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import fc from "fast-check";
 import { getAlpha2Codes, isValid } from "i18n-iso-countries";
 import { normaliseCountryCode } from "../../functions/shared/countries";
 import { countryCodes } from "../../functions/shared/countryCodes";
@@ -39,6 +40,46 @@ describe("timestamps (RFC 3339 with offset)", () => {
   it("accepts nanosecond fractions and a leap day", () => {
     expect(parseTimestamp("2024-02-29T00:00:00.123456789Z")?.toISOString()).to.equal(
       "2024-02-29T00:00:00.123Z",
+    );
+  });
+
+  it("names the instant Date's own parser names for any well-formed timestamp, years 0000-9999, every offset", () => {
+    const two = (value: number): string => String(value).padStart(2, "0");
+    const timestamp = fc
+      .record({
+        year: fc.integer({ min: 0, max: 9999 }),
+        month: fc.integer({ min: 1, max: 12 }),
+        day: fc.integer({ min: 1, max: 31 }),
+        hour: fc.integer({ min: 0, max: 23 }),
+        minute: fc.integer({ min: 0, max: 59 }),
+        second: fc.integer({ min: 0, max: 59 }),
+        fraction: fc.option(fc.stringMatching(/^\d{1,9}$/), { nil: undefined }),
+        offset: fc.option(
+          fc.tuple(
+            fc.constantFrom("+", "-"),
+            fc.integer({ min: 0, max: 23 }),
+            fc.integer({ min: 0, max: 59 }),
+          ),
+          { nil: undefined },
+        ),
+      })
+      .map(
+        ({ year, month, day, hour, minute, second, fraction, offset }) =>
+          `${String(year).padStart(4, "0")}-${two(month)}-${two(day)}T${two(hour)}:${two(minute)}:${two(second)}` +
+          `${fraction === undefined ? "" : `.${fraction}`}` +
+          `${offset === undefined ? "Z" : `${offset[0]}${two(offset[1])}:${two(offset[2])}`}`,
+      );
+    fc.assert(
+      fc.property(timestamp, (text) => {
+        const day = Number(text.slice(8, 10));
+        const lastDay = new Date(
+          Date.UTC(Number(text.slice(0, 4)), Number(text.slice(5, 7)), 0),
+        ).getUTCDate();
+        expect(parseTimestamp(text)?.getTime(), text).to.equal(
+          day <= lastDay ? new Date(text).getTime() : undefined,
+        );
+      }),
+      { numRuns: 2000 },
     );
   });
 

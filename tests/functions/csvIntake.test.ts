@@ -28,7 +28,8 @@ function fixtureBytes(name: string): Buffer {
   return Buffer.from(rawFixtureBytes(name).toString("utf8").replace(cardNumberCell, "card ending 1111"));
 }
 import { startCsvIntakeBench, type CsvIntakeBench } from "./support/csvIntakeBench";
-import { objectCreatedEvent, uploadEvent, uploadsEvent } from "./support/csvIntakeEvents";
+import { uploadEvent, uploadsEvent } from "./support/apiGatewayEvents";
+import { objectCreatedEvent } from "./support/s3Events";
 
 type IntakeModule = typeof import("../../functions/csv-intake/csvIntake");
 

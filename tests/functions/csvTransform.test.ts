@@ -36,8 +36,8 @@ import {
 import { matchesEventPattern } from "../../local/eventPattern";
 import { validatedKey } from "../../functions/shared/fileStatus";
 import type { TransactionReceivedDetail } from "../../functions/shared/stepContracts";
-import s3EventFixture from "./fixtures/csv-load/s3-validated-object-created.json";
 import { csvLine, fixtureBytes, minimalHeader, minimalRow, rejectionOf } from "./support/csvFiles";
+import { objectCreatedEvent, s3EventOf } from "./support/s3Events";
 import {
   RecordingLog,
   RecordingMetrics,
@@ -49,11 +49,7 @@ import { amountLanePatterns, csvLoadContinuedPattern } from "../../pipeline";
 
 /** The S3 notification csv-intake's write of `validated/<fileId>.csv` causes. */
 function s3Event(bucket: string, fileId: string): unknown {
-  const event = structuredClone(s3EventFixture);
-  event.Records[0].s3.bucket.name = bucket;
-  event.Records[0].s3.bucket.arn = `arn:aws:s3:::${bucket}`;
-  event.Records[0].s3.object.key = validatedKey(fileId);
-  return event;
+  return objectCreatedEvent(bucket, validatedKey(fileId));
 }
 
 /** A file of `count` valid rows with ids `<prefix>-1` ... (one physical line each, header on line 1). */
@@ -842,24 +838,14 @@ describe("csv-transform: loading a validated file", function () {
   it("ignores records for other buckets, other prefixes and other event types", async () => {
     const log = new RecordingLog();
     const bucket = bench.transformConfig.uploadsBucket;
-    const record = (bucketName: string, key: string, eventName = "ObjectCreated:Put") => ({
-      eventSource: "aws:s3",
-      eventName,
-      s3: { bucket: { name: bucketName }, object: { key } },
-    });
-
-    const result = await runCsvTransform(
-      bench.transformDependencies({ log }),
-      {
-        Records: [
-          record("someone-elses-bucket", "validated/abcdefgh.csv"),
-          record(bucket, "uploads/abcdefgh.csv"),
-          record(bucket, "validated/abcdefgh.csv", "ObjectRemoved:Delete"),
-          record(bucket, "validated/..%2Fsecret.csv"),
-        ],
-      },
-      transformContext(),
+    const event = s3EventOf(
+      objectCreatedEvent("someone-elses-bucket", "validated/abcdefgh.csv"),
+      objectCreatedEvent(bucket, "uploads/abcdefgh.csv"),
+      objectCreatedEvent(bucket, "validated/abcdefgh.csv", undefined, "ObjectRemoved:Delete"),
+      objectCreatedEvent(bucket, "validated/../secret.csv"),
     );
+
+    const result = await runCsvTransform(bench.transformDependencies({ log }), event, transformContext());
     const unrecognised = await runCsvTransform(
       bench.transformDependencies({ log }),
       { Service: "Amazon S3", Event: "s3:TestEvent" },

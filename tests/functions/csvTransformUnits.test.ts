@@ -15,6 +15,7 @@ import {
 } from "../../functions/shared/fileCompletion";
 import { localLambdaContext } from "../../local/lambdaInvokeShim";
 import { startFunctionRuntime } from "./support/functionRuntime";
+import { objectCreatedEvent, s3EventOf } from "./support/s3Events";
 
 const transformEnvironment = {
   [EnvironmentName.uploadsBucket]: "uploads",
@@ -73,17 +74,20 @@ describe("csv-transform and notifier: configuration, events and contracts", () =
   });
 
   it("reads URL-encoded S3 keys and loads a file once however often the event names it", () => {
-    const record = (key: string) => ({ s3: { bucket: { name: "uploads" }, object: { key } } });
-    const requests = transformRequests(
-      {
-        Records: [
-          record("validated/file-0001-abc.csv"),
-          record("validated%2Ffile-0001-abc.csv"),
-          record("validated/file+0002.csv"),
-        ],
-      },
-      "uploads",
+    // Prepare: keys as S3 wrote them into the event.
+    const record = (eventKey: string) => {
+      const event = objectCreatedEvent("uploads", "");
+      event.Records[0].s3.object.key = eventKey;
+      return event;
+    };
+    const event = s3EventOf(
+      record("validated/file-0001-abc.csv"),
+      record("validated%2Ffile-0001-abc.csv"),
+      record("validated/file+0002.csv"),
     );
+    // Act
+    const requests = transformRequests(event, "uploads");
+    // Assess
     expect(requests.files).to.deep.equal([{ fileId: "file-0001-abc", trigger: "s3" }]);
     // `+` is an encoded space, and a space is never in a file id.
     expect(requests.ignored).to.deep.equal([

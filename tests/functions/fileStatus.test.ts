@@ -12,7 +12,7 @@ import type { FileStatusHandler } from "../../functions/file-status/fileStatus";
 import { localLambdaContext } from "../../local/lambdaInvokeShim";
 import { csvTestNow, fixtureBytes } from "./support/csvFiles";
 import { startCsvIntakeBench, type CsvIntakeBench } from "./support/csvIntakeBench";
-import { getFileEvent, uploadEvent, uploadsEvent } from "./support/csvIntakeEvents";
+import { getFileEvent, uploadEvent, uploadsEvent } from "./support/apiGatewayEvents";
 
 type IntakeModule = typeof import("../../functions/csv-intake/csvIntake");
 type FileStatusModule = typeof import("../../functions/file-status/fileStatus");

@@ -22,13 +22,13 @@ import { localCredentials, localRegion } from "../../local/awsClients";
 import { forgetFunctionModules, loadFunctionModule } from "../../local/functionLoader";
 import { localLambdaContext } from "../../local/lambdaInvokeShim";
 import { setFunctionEnvironment } from "../support/functionEnvironment";
-import getTransactionFixture from "./fixtures/api-gateway/get-transaction.json";
-import processedFixture from "./fixtures/csv-load/transaction-processed.json";
+import { processedEvent } from "./support/processedEvents";
 import { startArchiveBench, decidedOn, putItems, scheduledEvent } from "./support/archiveFixture";
 import { answerOf, captureOutput, type CapturedOutput, type EmfDocument } from "./support/capturedOutput";
 import { csvLine, minimalHeader, minimalRow } from "./support/csvFiles";
 import { startCsvIntakeBench } from "./support/csvIntakeBench";
-import { getFileEvent, objectCreatedEvent, uploadEvent, uploadsEvent } from "./support/csvIntakeEvents";
+import { getFileEvent, getTransactionEvent, uploadEvent, uploadsEvent } from "./support/apiGatewayEvents";
+import { objectCreatedEvent } from "./support/s3Events";
 import { startCsvLoadBench } from "./support/csvLoadBench";
 import { startFunctionRuntime, type FunctionRuntime } from "./support/functionRuntime";
 import { canonicalTransaction, receivedDetail } from "./support/transactions";
@@ -225,14 +225,8 @@ describe("log redaction and correlation ids", function () {
     it("transaction-status: correlates by the looked-up key, never by a refused one, and drops it for the next request", async () => {
       // Prepare
       const { handler } = runtime.load<StatusModule>("transaction-status/index");
-      const event = (rawKey: string, requestId?: string): APIGatewayProxyEvent => {
-        const fixture = structuredClone(getTransactionFixture) as APIGatewayProxyEvent;
-        return {
-          ...fixture,
-          pathParameters: { transactionId: rawKey },
-          requestContext: { ...fixture.requestContext, requestId: requestId ?? "" },
-        };
-      };
+      const event = (rawKey: string, requestId?: string): APIGatewayProxyEvent =>
+        getTransactionEvent(rawKey, requestId ?? "");
       const refusedContext = lambdaContext("transaction-status");
       // Act
       const lookedUp = await captureOutput(() =>
@@ -571,18 +565,6 @@ describe("log redaction and correlation ids", function () {
       await bench?.stop();
     });
 
-    function processedEvent(
-      transactionId: string,
-      status: "APPROVED" | "REVIEW" | "REJECTED",
-      time?: string,
-    ) {
-      const event = structuredClone(processedFixture);
-      event.detail.transactionId = transactionId;
-      event.detail.status = status;
-      event.time = time ?? new Date().toISOString();
-      return event;
-    }
-
     it("csv-transform: writes no card number from the cells, and correlates by the file id", async () => {
       const captured = await captureOutput<CsvTransformResult>(() =>
         transform(validatedEvent(fileId), lambdaContext("csv-transform")),
@@ -630,7 +612,7 @@ describe("log redaction and correlation ids", function () {
       );
       const unknownRow = await captureOutput<NotifierResult>(() =>
         notify(
-          processedEvent(`csv#${spacedVisa}`, "REJECTED", "2025-11-14T22:00:00Z"),
+          processedEvent(`csv#${spacedVisa}`, "REJECTED", { time: "2025-11-14T22:00:00Z" }),
           lambdaContext("notifier"),
         ),
       );

@@ -1,4 +1,6 @@
 import { expect } from "chai";
+import { data as isoCurrencies } from "currency-codes";
+import { currencyDigits } from "../../functions/shared/currencyDigits";
 import { currencyMinorDigits, formatMinor, parseAmount } from "../../functions/shared/money";
 
 describe("money: parsing amounts into integer minor units", () => {
@@ -69,6 +71,12 @@ describe("money: parsing amounts into integer minor units", () => {
       else expect(result.message).to.contain(problem);
     });
   }
+
+  it("holds exactly the codes and digits of currency-codes (regenerate with tools/generateCurrencyDigits.ts)", () => {
+    expect([...currencyDigits].sort(([a], [b]) => (a < b ? -1 : 1))).to.deep.equal(
+      isoCurrencies.map((currency) => [currency.code, currency.digits]).sort(([a], [b]) => (a < b ? -1 : 1)),
+    );
+  });
 
   it("takes minor-unit digits from ISO 4217 (currency-codes), not a hand list", () => {
     expect([

@@ -25,10 +25,10 @@ import {
 } from "../../functions/notifier/notifier";
 import { awaitingShardOf } from "../../functions/shared/awaitingDecision";
 import { FileCompletionError } from "../../functions/shared/fileCompletion";
-import type { CorrelationIds } from "../../functions/shared/handlerObservability";
+import type { CorrelationIds } from "../../functions/shared/correlation";
 import { awaitingDecisionIndex } from "../../functions/shared/tableDefinitions";
 import { localCredentials, localRegion } from "../../local/awsClients";
-import processedFixture from "./fixtures/csv-load/transaction-processed.json";
+import { processedEvent, type DecisionStatus } from "./support/processedEvents";
 import { csvLine, csvTestNow, minimalHeader, minimalRow, rejectionOf } from "./support/csvFiles";
 import {
   RecordingLog,
@@ -37,22 +37,6 @@ import {
   transformContext,
   type CsvLoadBench,
 } from "./support/csvLoadBench";
-
-type DecisionStatus = "APPROVED" | "REVIEW" | "REJECTED";
-
-/** A "Transaction Processed" event of the state machine, as the rule delivers it. */
-function processedEvent(
-  transactionId: string,
-  status: DecisionStatus,
-  overrides: { id?: string; time?: string } = {},
-) {
-  const event = structuredClone(processedFixture);
-  event.id = overrides.id ?? randomUUID();
-  event.time = overrides.time ?? event.time;
-  event.detail.transactionId = transactionId;
-  event.detail.status = status;
-  return event;
-}
 
 /** A file of `count` valid rows named `<prefix>-1`..., plus one invalid row at the end. */
 function fileWithOneBadRow(prefix: string, count: number): string {

@@ -1,6 +1,11 @@
 import { expect } from "chai";
 import fc from "fast-check";
 import { containsPan, findPans, redactPanText, redactPans } from "../../functions/shared/pan";
+import {
+  mayHoldCardNumber,
+  normaliseForPanScan,
+  searchCardNumberWindows,
+} from "../../functions/shared/panDetection";
 import { cardNumbersByBrand, luhnValidNonCards, notCardNumbers, renderings } from "./support/panCorpus";
 
 describe("PAN detection", () => {
@@ -131,5 +136,49 @@ describe("PAN detection", () => {
       "************1111": 1,
       ok: 42,
     });
+  });
+
+  it("the quick pre-check never turns away text in which the full search finds a card number", () => {
+    // Card numbers cut into groups by every kind of separator, near misses, and other text.
+    const separator = fc.constantFrom(
+      " ",
+      "-",
+      ".",
+      "/",
+      "_",
+      "\t",
+      "\n",
+      "  ",
+      " - ",
+      "\u00a0",
+      "\u2013",
+      "\u200b",
+    );
+    const piece = fc.oneof(
+      fc
+        .tuple(
+          fc.constantFrom(...cardNumbersByBrand.map(([, pan]) => pan)),
+          fc.array(fc.tuple(fc.integer({ min: 1, max: 18 }), separator), { maxLength: 4 }),
+        )
+        .map(([pan, cuts]) => {
+          let text = pan;
+          for (const [at, joiner] of [...cuts].sort(([a], [b]) => b - a)) {
+            if (at < pan.length) text = `${text.slice(0, at)}${joiner}${text.slice(at)}`;
+          }
+          return text;
+        }),
+      fc.stringMatching(/^\d{1,8}$/),
+      separator,
+      fc.constantFrom("é", "x", "Ω", "٣", "４", "½", "T"),
+      fc.string({ maxLength: 4 }),
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 12 }), (pieces) => {
+        const normalised = normaliseForPanScan(pieces.join(""));
+        if (!mayHoldCardNumber(normalised))
+          expect(searchCardNumberWindows(normalised), normalised).to.deep.equal([]);
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

@@ -26,7 +26,8 @@ import { localLambdaContext } from "../../local/lambdaInvokeShim";
 import { captureOutput } from "./support/capturedOutput";
 import { csvLine, csvTestNow } from "./support/csvFiles";
 import { startCsvIntakeBench, type CsvIntakeBench } from "./support/csvIntakeBench";
-import { objectCreatedEvent, uploadEvent, uploadsEvent } from "./support/csvIntakeEvents";
+import { uploadEvent, uploadsEvent } from "./support/apiGatewayEvents";
+import { objectCreatedEvent } from "./support/s3Events";
 import { cardNumbersByBrand, notCardNumbers, renderings } from "./support/panCorpus";
 
 type IntakeModule = typeof import("../../functions/csv-intake/csvIntake");

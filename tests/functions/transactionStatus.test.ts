@@ -10,6 +10,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import { localLambdaContext } from "../../local/lambdaInvokeShim";
 import { parseTransactionIdParameter } from "../../functions/transaction-status/transactionIdParameter";
 import getTransactionFixture from "./fixtures/api-gateway/get-transaction.json";
+import { getTransactionEvent } from "./support/apiGatewayEvents";
 import approvedItemFixture from "./fixtures/transaction-status/approved-item.json";
 import intakeRecordFixture from "./fixtures/transaction-status/intake-record-accepted.json";
 import rejectedItemFixture from "./fixtures/transaction-status/rejected-validation-item.json";
@@ -18,19 +19,7 @@ import { startFunctionRuntime, type FunctionRuntime } from "./support/functionRu
 type StatusModule = typeof import("../../functions/transaction-status/index");
 
 /** Typed here so a fixture that drifts from the real event shape fails the type-check. */
-const getTransactionEvent: APIGatewayProxyEvent = getTransactionFixture;
-
-/** The fixture event for `rawParameter` as the client sent it in the path (percent-encoded or not). */
-function getEvent(rawParameter: string | null): APIGatewayProxyEvent {
-  const event = structuredClone(getTransactionEvent);
-  const path = `/transactions/${rawParameter ?? ""}`;
-  return {
-    ...event,
-    path,
-    pathParameters: rawParameter === null ? null : { transactionId: rawParameter },
-    requestContext: { ...event.requestContext, path: `/${event.requestContext.stage}${path}` },
-  };
-}
+const fixtureEvent: APIGatewayProxyEvent = getTransactionFixture;
 
 interface WireErrorBody {
   readonly error: { readonly code: string; readonly message: string; readonly field?: string };
@@ -75,7 +64,7 @@ describe("TransactionStatus handler (dynalite)", function () {
     const key = uniqueKey("approved");
     await putTransaction({ ...structuredClone(approvedItemFixture), transactionId: key });
     // Act
-    const result = await handler(getEvent(encodeURIComponent(key)), context);
+    const result = await handler(getTransactionEvent(encodeURIComponent(key)), context);
     // Assess
     expect(result.statusCode).to.equal(200);
     expect(result.headers).to.include({ "Content-Type": "application/json", "Cache-Control": "no-store" });
@@ -142,7 +131,7 @@ describe("TransactionStatus handler (dynalite)", function () {
     const key = uniqueKey("rejected");
     await putTransaction({ ...structuredClone(rejectedItemFixture), transactionId: key });
     // Act
-    const result = await handler(getEvent(encodeURIComponent(key)), context);
+    const result = await handler(getTransactionEvent(encodeURIComponent(key)), context);
     // Assess
     expect(result.statusCode).to.equal(200);
     expect(bodyOf(result)).to.deep.equal({
@@ -175,7 +164,7 @@ describe("TransactionStatus handler (dynalite)", function () {
     await putTransaction({ ...structuredClone(rejectedItemFixture), transactionId: key });
     await putIntakeRecord({ ...structuredClone(intakeRecordFixture), transactionId: key });
     // Act
-    const result = await handler(getEvent(encodeURIComponent(key)), context);
+    const result = await handler(getTransactionEvent(encodeURIComponent(key)), context);
     // Assess
     expect(result.statusCode).to.equal(200);
     expect(bodyOf(result)).to.deep.include({
@@ -192,7 +181,7 @@ describe("TransactionStatus handler (dynalite)", function () {
     const key = uniqueKey("received");
     await putIntakeRecord({ ...structuredClone(intakeRecordFixture), transactionId: key });
     // Act
-    const result = await handler(getEvent(encodeURIComponent(key)), context);
+    const result = await handler(getTransactionEvent(encodeURIComponent(key)), context);
     // Assess
     expect(result.statusCode).to.equal(200);
     expect(bodyOf(result)).to.deep.equal({
@@ -222,7 +211,7 @@ describe("TransactionStatus handler (dynalite)", function () {
       }),
     );
     // Act
-    const result = await handler(getEvent(encodeURIComponent(key)), context);
+    const result = await handler(getTransactionEvent(encodeURIComponent(key)), context);
     // Assess
     expect(result.statusCode).to.equal(200);
     expect(bodyOf(result)).to.deep.equal({
@@ -242,14 +231,14 @@ describe("TransactionStatus handler (dynalite)", function () {
     const { response: _response, ...pending } = structuredClone(intakeRecordFixture);
     await putIntakeRecord({ ...pending, transactionId: key, state: "PENDING" });
     // Act
-    const result = await handler(getEvent(encodeURIComponent(key)), context);
+    const result = await handler(getTransactionEvent(encodeURIComponent(key)), context);
     // Assess
     expect(result.statusCode).to.equal(404);
     expect((bodyOf(result) as WireErrorBody).error.code).to.equal("NOT_FOUND");
   });
 
   it("answers 403 to the upload key: it does not open the status route", async () => {
-    const event = getEvent("acme%23tx-any");
+    const event = getTransactionEvent("acme%23tx-any");
     event.requestContext.identity.apiKeyId = "u3j5h7g9f1";
     const result = await handler(event, context);
     expect(result.statusCode).to.equal(403);
@@ -258,7 +247,7 @@ describe("TransactionStatus handler (dynalite)", function () {
 
   it("answers 404 NOT_FOUND for a key neither table knows", async () => {
     // Act
-    const result = await handler(getEvent(encodeURIComponent(uniqueKey("unknown"))), context);
+    const result = await handler(getTransactionEvent(encodeURIComponent(uniqueKey("unknown"))), context);
     // Assess
     expect(result.statusCode).to.equal(404);
     expect(result.headers).to.include({ "Content-Type": "application/json" });
@@ -273,8 +262,8 @@ describe("TransactionStatus handler (dynalite)", function () {
     await putTransaction({ ...structuredClone(approvedItemFixture), transactionId: key });
     const encoded = key.replace("#", "%23");
     // Act
-    const fromEncoded = await handler(getEvent(encoded), context);
-    const fromDecoded = await handler(getEvent(key), context);
+    const fromEncoded = await handler(getTransactionEvent(encoded), context);
+    const fromDecoded = await handler(getTransactionEvent(key), context);
     // Assess
     expect(encoded).to.match(/^acme%23tx-status-encoded-\d+$/);
     expect(fromEncoded.statusCode).to.equal(200);
@@ -286,7 +275,7 @@ describe("TransactionStatus handler (dynalite)", function () {
     // Prepare
     await putTransaction({ ...structuredClone(approvedItemFixture), transactionId: "acme#tx-status-1" });
     // Act
-    const result = await handler(getTransactionEvent, context);
+    const result = await handler(fixtureEvent, context);
     // Assess
     expect(result.statusCode).to.equal(200);
     expect(bodyOf(result)).to.have.property("transaction_id", "acme#tx-status-1");
@@ -305,7 +294,7 @@ describe("TransactionStatus handler (dynalite)", function () {
   for (const [problem, raw] of badParameters) {
     it(`answers 400 INVALID_TRANSACTION_ID for ${problem}`, async () => {
       // Act
-      const result = await handler(getEvent(raw), context);
+      const result = await handler(getTransactionEvent(raw), context);
       // Assess
       expect(result.statusCode).to.equal(400);
       const { error } = bodyOf(result) as WireErrorBody;
@@ -315,7 +304,7 @@ describe("TransactionStatus handler (dynalite)", function () {
   }
 
   it("accepts a key of exactly 256 characters", async () => {
-    const result = await handler(getEvent(`acme%23${"x".repeat(251)}`), context);
+    const result = await handler(getTransactionEvent(`acme%23${"x".repeat(251)}`), context);
     expect(result.statusCode).to.equal(404);
   });
 
@@ -327,7 +316,7 @@ describe("TransactionStatus handler (dynalite)", function () {
   for (const [where, raw] of panParameters) {
     it(`answers 400 PAN_DETECTED without echoing it for a card number ${where} in the key`, async () => {
       // Act
-      const result = await handler(getEvent(raw), context);
+      const result = await handler(getTransactionEvent(raw), context);
       // Assess
       expect(result.statusCode).to.equal(400);
       expect(bodyOf(result)).to.deep.equal({
@@ -343,7 +332,7 @@ describe("TransactionStatus handler (dynalite)", function () {
 
   it("never echoes the rejected value in any 400", async () => {
     for (const raw of ["acme%23tx%20secret-value", "acme%23%ZZsecret-value"]) {
-      const result = await handler(getEvent(raw), context);
+      const result = await handler(getTransactionEvent(raw), context);
       expect(result.statusCode).to.equal(400);
       expect(result.body).not.to.contain("secret-value");
     }
@@ -386,7 +375,7 @@ describe("TransactionStatus handler cold start and failures", function () {
         const { handler } = runtime.load<StatusModule>("transaction-status/index");
         // Act
         const result = await handler(
-          getEvent("acme%23tx-store-failure"),
+          getTransactionEvent("acme%23tx-store-failure"),
           localLambdaContext("transaction-status"),
         );
         // Assess
@@ -427,8 +416,8 @@ describe("TransactionStatus handler cold start and failures", function () {
       process.stdout.write = capture;
       process.stderr.write = capture;
       // Act
-      await handler(getEvent("acme%23tx-logged"), localLambdaContext("transaction-status"));
-      await handler(getEvent("acme%234111111111111111"), rejectedContext);
+      await handler(getTransactionEvent("acme%23tx-logged"), localLambdaContext("transaction-status"));
+      await handler(getTransactionEvent("acme%234111111111111111"), rejectedContext);
     } finally {
       process.stdout.write = writeOut;
       process.stderr.write = writeErr;

@@ -39,6 +39,7 @@ describe("webhook-intake handler", function () {
   let intakeWith: (changes: {
     maxAmountUsdMinor?: bigint;
     documentClient?: DynamoDBDocumentClient;
+    now?: () => Date;
   }) => (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
   const eventBridge = new EventBridgeClient({ region: localRegion, credentials: localCredentials });
   let eventBridgeMock: AwsClientStub<EventBridgeClient>;
@@ -101,6 +102,7 @@ describe("webhook-intake handler", function () {
         ]),
         documentClient: changes.documentClient ?? runtime.documentClient,
         eventBridge,
+        ...(changes.now ? { now: changes.now } : {}),
       });
       return (event) => handler(event, context);
     };
@@ -285,18 +287,28 @@ describe("webhook-intake handler", function () {
     });
 
     it("refuses a timestamp more than 5 minutes old and one more than 5 minutes ahead", async () => {
-      const stale = signed(uniqueBody(), { timestamp: new Date(Date.now() - 301_000) });
-      const future = signed(uniqueBody(), { timestamp: new Date(Date.now() + 301_000) });
-      expect((await handle(stale)).statusCode).to.equal(401);
-      expect((await handle(future)).statusCode).to.equal(401);
+      // Prepare: the intake's clock pinned, so the distance is exactly what the test says.
+      const now = new Date();
+      const handleAt = intakeWith({ now: () => now });
+      const stale = signed(uniqueBody(), { timestamp: new Date(now.getTime() - 301_000) });
+      const future = signed(uniqueBody(), { timestamp: new Date(now.getTime() + 301_000) });
+      // Act
+      const answers = [await handleAt(stale), await handleAt(future)];
+      // Assess
+      expect(answers.map((answer) => answer.statusCode)).to.deep.equal([401, 401]);
       expect(eventBridgeMock.commandCalls(PutEventsCommand)).to.have.length(0);
     });
 
-    it("accepts timestamps within the tolerance on both sides", async () => {
-      const recent = signed(uniqueBody(), { timestamp: new Date(Date.now() - 240_000) });
-      const ahead = signed(uniqueBody(), { timestamp: new Date(Date.now() + 240_000) });
-      expect((await handle(recent)).statusCode).to.equal(202);
-      expect((await handle(ahead)).statusCode).to.equal(202);
+    it("accepts timestamps within the tolerance on both sides, up to exactly 5 minutes", async () => {
+      // Prepare
+      const now = new Date();
+      const handleAt = intakeWith({ now: () => now });
+      const recent = signed(uniqueBody(), { timestamp: new Date(now.getTime() - 300_000) });
+      const ahead = signed(uniqueBody(), { timestamp: new Date(now.getTime() + 300_000) });
+      // Act
+      const answers = [await handleAt(recent), await handleAt(ahead)];
+      // Assess
+      expect(answers.map((answer) => answer.statusCode)).to.deep.equal([202, 202]);
     });
 
     it("accepts either active secret during a rotation, and a header listing several signatures", async () => {
@@ -339,11 +351,19 @@ describe("webhook-intake handler", function () {
     });
 
     it("refuses Stripe signatures with stale or future timestamps, or another secret", async () => {
+      // Prepare: the intake's clock pinned, so "+301 s" stays 301 s however long the test takes.
+      const now = new Date();
+      const handleAt = intakeWith({ now: () => now });
       const raw = JSON.stringify(uniqueBody());
-      const stale = stripeRequest(raw, stripeSecret, { timestamp: new Date(Date.now() - 301_000) });
-      const future = stripeRequest(raw, stripeSecret, { timestamp: new Date(Date.now() + 301_000) });
-      const wrong = stripeRequest(raw, `whsec_${randomBytes(24).toString("hex")}`);
-      for (const event of [stale, future, wrong]) expect((await handle(event)).statusCode).to.equal(401);
+      const stale = stripeRequest(raw, stripeSecret, { timestamp: new Date(now.getTime() - 301_000) });
+      const future = stripeRequest(raw, stripeSecret, { timestamp: new Date(now.getTime() + 301_000) });
+      const wrong = stripeRequest(raw, `whsec_${randomBytes(24).toString("hex")}`, { timestamp: now });
+      const inWindow = stripeRequest(raw, stripeSecret, { timestamp: new Date(now.getTime() + 300_000) });
+      // Act
+      const answers = [];
+      for (const event of [stale, future, wrong, inWindow]) answers.push((await handleAt(event)).statusCode);
+      // Assess: the last one shows the refusals are the timestamps', not the clock's.
+      expect(answers).to.deep.equal([401, 401, 401, 202]);
     });
   });
 

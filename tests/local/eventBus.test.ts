@@ -248,6 +248,26 @@ describe("LocalEventBus rules and delivery", () => {
     expect(bus.deadLetters("flaky")).to.deep.equal([]);
   });
 
+  it("retries a delivery whose target threw a TypeError, as Lambda retries any failure", async () => {
+    // Prepare
+    const bus = new LocalEventBus({ name: "transactions" });
+    const inputs: string[] = [];
+    const target = {
+      id: "typed",
+      async deliver(input: string) {
+        inputs.push(input);
+        if (inputs.length === 1) throw new TypeError("Cannot read properties of undefined");
+      },
+    };
+    bus.addRule({ name: "received", pattern: receivedPattern, targets: [target] });
+    // Act
+    await bus.putEvents([entry()]);
+    await bus.idle();
+    // Assess
+    expect(inputs).to.have.lengthOf(2);
+    expect(bus.deadLetters("typed")).to.deep.equal([]);
+  });
+
   it("records a dead letter for the target after the configured attempts, leaving other targets alone", async () => {
     const bus = new LocalEventBus({ name: "transactions", deliveryAttempts: 5, retryDelayMs: 1 });
     const down = recordingTarget("down", Number.POSITIVE_INFINITY);

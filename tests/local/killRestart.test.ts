@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { killAndRestart } from "../reliability/support/killRestart";
 
 describe("npm start --data-dir, killed and restarted (one seed)", function () {
-  this.timeout(600_000);
+  this.timeout(1_500_000);
   let folder: string;
   before(() => (folder = mkdtempSync(join(tmpdir(), "kill-restart-"))));
   after(() => rmSync(folder, { recursive: true, force: true }));

@@ -133,13 +133,17 @@ for (const stack of ["dev", "prod"]) {
         expect(logGroup, `log group of ${fn.name}`).to.not.equal(undefined);
         expect(logGroup?.inputs.retentionInDays).to.equal(config.logRetentionDays);
       }
-      for (const image of recorder.ofType("docker:index/image:Image")) {
+      const images = recorder.ofType("docker:index/registryImage:RegistryImage");
+      expect(images).to.have.length(12);
+      for (const image of images) {
         expect((image.inputs.build as { platform: string }).platform).to.equal("linux/arm64");
       }
     });
 
     it(`reserves concurrency for each state machine step ${stack === "prod" ? "(100)" : "(none in dev)"}, not for the HTTP functions`, () => {
-      for (const fn of recorder.ofType("aws:lambda/function:Function")) {
+      const functions = recorder.ofType("aws:lambda/function:Function");
+      expect(functions).to.have.length(12);
+      for (const fn of functions) {
         // One archival run at a time in prod: two would write the same partition's manifest; one
         // list refresh at a time in prod: two would race on latest.json.
         if (fn.name === "archival-function" || fn.name === "screening-lists-function") {
@@ -299,7 +303,9 @@ for (const stack of ["dev", "prod"]) {
 
     it("every alarm notifies the ops topic, on alarm and on recovery, and never the business alerts topic", () => {
       const opsTopicArn = recorder.one("aws:sns/topic:Topic", "ops-topic").state.arn;
-      for (const alarm of recorder.ofType("aws:cloudwatch/metricAlarm:MetricAlarm")) {
+      const alarms = recorder.ofType("aws:cloudwatch/metricAlarm:MetricAlarm");
+      expect(alarms).to.not.have.length(0);
+      for (const alarm of alarms) {
         expect(alarm.inputs.alarmActions, alarm.name).to.deep.equal([opsTopicArn]);
         expect(alarm.inputs.okActions, alarm.name).to.deep.equal([opsTopicArn]);
       }
@@ -333,7 +339,9 @@ for (const stack of ["dev", "prod"]) {
           expect(known[name], `${where}: ${name}`).to.include(value);
         }
       };
-      for (const alarm of recorder.ofType("aws:cloudwatch/metricAlarm:MetricAlarm")) {
+      const alarms = recorder.ofType("aws:cloudwatch/metricAlarm:MetricAlarm");
+      expect(alarms).to.not.have.length(0);
+      for (const alarm of alarms) {
         const queries = alarm.inputs.metricQueries as
           { metric?: { dimensions?: Record<string, unknown> } }[] | undefined;
         if (queries === undefined) {
@@ -350,7 +358,9 @@ for (const stack of ["dev", "prod"]) {
         widgets: { type: string; properties: { title: string; metrics?: unknown[][] } }[];
       };
       const charted = { functions: new Set<unknown>(), queues: new Set<unknown>() };
-      for (const widget of body.widgets.filter((candidate) => candidate.type === "metric")) {
+      const metricWidgets = body.widgets.filter((candidate) => candidate.type === "metric");
+      expect(metricWidgets).to.not.have.length(0);
+      for (const widget of metricWidgets) {
         expect(widget.properties.metrics ?? [], widget.properties.title).to.not.have.length(0);
         for (const metric of widget.properties.metrics ?? []) {
           const pairs = metric.slice(2, -1) as string[];

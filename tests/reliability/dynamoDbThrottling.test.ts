@@ -1,5 +1,5 @@
 /**
- * DynamoDB throttling at the wire. The functions' DynamoDB endpoint (DYNAMODB_ENDPOINT, applied
+ * DynamoDB throttling at the wire. The functions' DynamoDB endpoint (AWS_ENDPOINT_URL_DYNAMODB, applied
  * last through functionEnvironment) is a proxy in front of dynalite that answers chosen requests
  * itself with HTTP 400 ProvisionedThroughputExceededException, as a throttled table does, so the
  * real AWS SDK's retry logic (its attempts, throttling backoff, retry quota) engages. The state

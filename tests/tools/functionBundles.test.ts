@@ -1,7 +1,8 @@
 /**
  * What functions/build.ts puts into a Lambda bundle: source maps as separate files, none of the
- * heavy packages replaced by smaller code (the stripe SDK, the country-name library, zod's
- * message locales other than English, the SDK's credential chain beyond environment variables),
+ * heavy packages replaced by smaller code (the stripe SDK, standardwebhooks and its SHA-256, the
+ * country-name and currency libraries, Zod's classic API and its message locales other than
+ * English, semver, the SDK's credential chain beyond environment variables),
  * and a bundle that still loads and exports its handler in a Lambda-like process.
  */
 import { execFile } from "node:child_process";
@@ -37,7 +38,7 @@ describe("function bundles", function () {
 
   it("leaves out the packages replaced by smaller code", () => {
     const packages = intake.inputs.filter((input) =>
-      /node_modules\/(stripe|i18n-iso-countries|@aws-sdk\/(credential-provider-(sso|ini|process|web-identity|node)|nested-clients))\//.test(
+      /node_modules\/(stripe|standardwebhooks|fast-sha256|currency-codes|semver|i18n-iso-countries|zod\/v4\/classic|@aws-sdk\/(credential-provider-(sso|ini|process|web-identity|node)|nested-clients))\//.test(
         input,
       ),
     );

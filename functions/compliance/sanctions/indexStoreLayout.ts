@@ -3,7 +3,7 @@
  * under `indexes/`, then replaces `latest.json`, which names it with its hash: a reader that sees
  * the pointer finds a complete object, and can tell a damaged one.
  */
-import { z } from "zod";
+import * as z from "../../shared/zod";
 
 export const latestPointerKey = "latest.json";
 
@@ -16,16 +16,16 @@ export function indexObjectKey(version: string, builtAt: string): string {
 }
 
 export const latestPointerSchema = z.strictObject({
-  version: z.string().min(1),
-  key: z.string().startsWith(indexObjectPrefix),
+  version: z.string().check(z.minLength(1)),
+  key: z.string().check(z.startsWith(indexObjectPrefix)),
   /** SHA-256 (hex) of the gzip object's bytes. */
-  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  sha256: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
   builtAt: z.iso.datetime(),
   lists: z.array(
     z.strictObject({
       list: z.string(),
       publishedAt: z.string(),
-      entryCount: z.number().int().nonnegative(),
+      entryCount: z.int().check(z.nonnegative()),
       contentHash: z.string(),
     }),
   ),

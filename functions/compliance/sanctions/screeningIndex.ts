@@ -5,7 +5,7 @@
  * derived from the lists' hashes, so the same lists always give the same version.
  */
 import { createHash } from "crypto";
-import { z } from "zod";
+import * as z from "../../shared/zod";
 import type { ListVersion, SanctionedParty, SanctionsList } from "./sanctionsList";
 
 export const screeningIndexFormat = 1;
@@ -44,23 +44,25 @@ export function buildScreeningIndex(lists: readonly SanctionsList[], builtAt: Da
   };
 }
 
+const nonEmpty = z.string().check(z.minLength(1));
+
 const listVersionSchema = z.strictObject({
-  list: z.string().min(1),
+  list: nonEmpty,
   publishedAt: z.iso.date(),
-  entryCount: z.number().int().nonnegative(),
-  contentHash: z.string().regex(/^[0-9a-f]{64}$/),
+  entryCount: z.int().check(z.nonnegative()),
+  contentHash: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
 });
 
 const screeningIndexSchema = z.strictObject({
   format: z.literal(screeningIndexFormat),
-  version: z.string().min(1),
+  version: nonEmpty,
   builtAt: z.iso.datetime(),
-  lists: z.array(listVersionSchema).min(1),
+  lists: z.array(listVersionSchema).check(z.minLength(1)),
   parties: z.array(
     z.strictObject({
-      list: z.string().min(1),
-      entryNumber: z.string().min(1),
-      name: z.string().min(1),
+      list: nonEmpty,
+      entryNumber: nonEmpty,
+      name: nonEmpty,
       type: z.enum(["individual", "entity", "vessel", "aircraft"]),
       programs: z.array(z.string()),
       aliases: z.array(z.string()),

@@ -10,7 +10,7 @@ import { PipelineClient } from "../../../tools/pipelineClient";
 
 export interface FaultyStackOptions {
   readonly faults?: LocalFaultInjection;
-  /** Extra variables for the functions, applied last (e.g. DYNAMODB_ENDPOINT of a proxy). */
+  /** Extra variables for the functions, applied last (e.g. AWS_ENDPOINT_URL_DYNAMODB of a proxy). */
   readonly functionEnvironment?: Readonly<Record<string, string>>;
 }
 

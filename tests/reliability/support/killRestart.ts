@@ -5,11 +5,19 @@
  * The senders behave as providers do: a delivery without an answer is sent again after the
  * restart, a file whose upload was never answered is uploaded again. Then every transaction that
  * got a 202 must be decided exactly once, and the file COMPLETED with exact counts.
+ *
+ * The reconciler's threshold is `reconcileAfterMinutes` (`--reconcile-after-minutes`), not the
+ * default 15: what the second life itself loses on a busy machine (a step that times out and is
+ * dead-lettered) is then re-driven within the run, as the deployed reconciler does within the
+ * guarantee's window, instead of after the test has stopped waiting.
+ *
+ * `KILL_TEST_LOGS=<folder>` keeps each `npm start`'s output there, at log level INFO, for reading
+ * what a failing seed did.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { createWriteStream, readFileSync } from "node:fs";
+import { basename, join } from "node:path";
 import { mapWithConcurrency } from "../../../functions/shared/concurrency";
 import { PipelineClient, type FileView, type HttpAnswer } from "../../../tools/pipelineClient";
 import type { LocalStackOutputs } from "../../../local/localStack";
@@ -18,6 +26,11 @@ import { csvFile } from "./csvFiles";
 import { seededFraction } from "./seededChoice";
 
 const repositoryRoot = join(__dirname, "..", "..", "..");
+const logFolder = process.env.KILL_TEST_LOGS;
+/** The reconciler's threshold in both lives. */
+const reconcileAfterMinutes = 3;
+/** Longest wait for the webhooks to be decided, then for the file to complete: room for two re-drives. */
+const settleDeadlineMs = 600_000;
 const decided = new Set(["APPROVED", "REVIEW", "REJECTED"]);
 
 export interface RunningStart {
@@ -35,7 +48,18 @@ export async function startNpm(
   const outputsPath = join(dataDirectory, "..", `outputs-${randomBytes(4).toString("hex")}.json`);
   const child = spawn(
     "npm",
-    ["start", "--", "--data-dir", dataDirectory, "--port", "0", "--outputs", outputsPath],
+    [
+      "start",
+      "--",
+      "--data-dir",
+      dataDirectory,
+      "--port",
+      "0",
+      "--outputs",
+      outputsPath,
+      "--reconcile-after-minutes",
+      String(reconcileAfterMinutes),
+    ],
     {
       cwd: repositoryRoot,
       detached: true,
@@ -45,11 +69,16 @@ export async function startNpm(
         API_KEY: credentials.apiKey,
         UPLOAD_API_KEY: credentials.uploadApiKey,
         WEBHOOK_SECRET: credentials.webhookSecret,
-        POWERTOOLS_LOG_LEVEL: "ERROR",
+        POWERTOOLS_LOG_LEVEL: logFolder ? "INFO" : "ERROR",
         POWERTOOLS_METRICS_DISABLED: "true",
       },
     },
   );
+  if (logFolder) {
+    const log = createWriteStream(join(logFolder, `npm-start-${basename(dataDirectory)}-${Date.now()}.log`));
+    child.stdout?.pipe(log);
+    child.stderr?.pipe(log);
+  }
   let output = "";
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   await new Promise<void>((resolve, reject) => {
@@ -161,12 +190,12 @@ export async function killAndRestart(
           status: (await again.getTransaction(key)).body.status,
         })),
       (all) => all.every(({ status }) => decided.has(status)),
-      420_000,
+      settleDeadlineMs,
     );
     const finished = await until(
       () => again.getFile(fileId),
       (answer) => answer.body.status === "COMPLETED",
-      420_000,
+      settleDeadlineMs,
     );
     const undecidedRows =
       finished.body.status === "COMPLETED"

@@ -1,5 +1,6 @@
 /**
- * The shared invocation wrapper and the Powertools singletons, cold-started with logs at DEBUG and
+ * The handler shape every function shares (Middy with Powertools' middlewares) and the Powertools
+ * singletons, cold-started with logs at DEBUG and
  * metrics on: correlation keys and X-Ray annotations (the tracer's putAnnotation is recorded, as
  * tracing is off outside Lambda), their removal at the end of every invocation, the log line
  * replacer that masks card numbers, and dimensioned counts published apart from the other metrics.
@@ -12,18 +13,25 @@ import { forgetFunctionModules, loadFunctionModule } from "../../local/functionL
 import { localLambdaContext } from "../../local/lambdaInvokeShim";
 import { captureOutput, type EmfDocument } from "./support/capturedOutput";
 
-type ObservabilityModule = typeof import("../../functions/shared/handlerObservability");
+type CorrelationModule = typeof import("../../functions/shared/correlation");
+type LambdaHandlerModule = typeof import("../../functions/shared/lambdaHandler");
 type PowertoolsModule = typeof import("../../functions/shared/powertools");
 
 const visa = "4111111111111111";
 const spacedVisa = "4111 1111 1111 1111";
 
-describe("handler observability (correlation ids, masking, metrics)", () => {
+describe("handler shape (correlation ids, masking, metrics)", () => {
   const snapshot = { ...process.env };
-  let observability: ObservabilityModule;
+  let correlation: CorrelationModule;
+  let wrapper: LambdaHandlerModule;
   let powertools: PowertoolsModule;
   let annotations: Array<[string, string | number | boolean]>;
   let sequence = 0;
+
+  /** Runs `work` as one invocation of a handler of the shared shape. */
+  function invoke(invocation: Context, work: () => Promise<void>): Promise<void> {
+    return wrapper.lambdaHandler<unknown, void>(work)({}, invocation);
+  }
 
   function context(): Context {
     sequence += 1;
@@ -45,7 +53,8 @@ describe("handler observability (correlation ids, masking, metrics)", () => {
       POWERTOOLS_TRACE_ENABLED: "false",
     });
     forgetFunctionModules();
-    observability = loadFunctionModule<ObservabilityModule>("shared/handlerObservability");
+    correlation = loadFunctionModule<CorrelationModule>("shared/correlation");
+    wrapper = loadFunctionModule<LambdaHandlerModule>("shared/lambdaHandler");
     // The same module generation: the instances the wrapper uses.
     powertools = loadFunctionModule<PowertoolsModule>("shared/powertools");
   });
@@ -69,9 +78,9 @@ describe("handler observability (correlation ids, masking, metrics)", () => {
     const long = "x".repeat(300);
     // Act
     const captured = await captureOutput(() =>
-      observability.observeInvocation(invocation, async () => {
+      invoke(invocation, async () => {
         powertools.logger.info("before");
-        observability.correlateInvocation({
+        correlation.correlateInvocation({
           correlationId: `acme#${visa}`,
           fileId: spacedVisa,
           webhookId: long,
@@ -101,8 +110,8 @@ describe("handler observability (correlation ids, masking, metrics)", () => {
   it("removes every key at the end of an invocation, also one that failed", async () => {
     // Prepare: a failing invocation that appended keys of its own.
     const failing = await captureOutput(() =>
-      observability.observeInvocation(context(), async () => {
-        observability.correlateInvocation({ correlationId: "tx-first", transactionId: "tx-first" });
+      invoke(context(), async () => {
+        correlation.correlateInvocation({ correlationId: "tx-first", transactionId: "tx-first" });
         powertools.logger.appendKeys({ extra: "first" });
         throw new Error("boom");
       }),
@@ -110,7 +119,7 @@ describe("handler observability (correlation ids, masking, metrics)", () => {
     const nextContext = context();
     // Act
     const next = await captureOutput(() =>
-      observability.observeInvocation(nextContext, async () => {
+      invoke(nextContext, async () => {
         powertools.logger.info("next");
         powertools.metrics.addMetric("Work", MetricUnit.Count, 1);
       }),
@@ -154,7 +163,7 @@ describe("handler observability (correlation ids, masking, metrics)", () => {
 
   it("publishes a dimensioned count in its own document, so its dimension never reaches the other metrics", async () => {
     const captured = await captureOutput(() =>
-      observability.observeInvocation(context(), async () => {
+      invoke(context(), async () => {
         powertools.metrics.addMetric("Work", MetricUnit.Count, 1);
         powertools.publishDimensionedCount("Decided", { decision: "REVIEW" });
       }),
@@ -174,13 +183,13 @@ describe("handler observability (correlation ids, masking, metrics)", () => {
 
   it("flushes nothing and warns nothing when only dimensioned counts were published, and drops a stray dimension", async () => {
     const only = await captureOutput(() =>
-      observability.observeInvocation(context(), async () => {
+      invoke(context(), async () => {
         powertools.publishDimensionedCount("Decided", { decision: "APPROVED" });
         powertools.metrics.addDimension("stray", "value");
       }),
     );
     const next = await captureOutput(() =>
-      observability.observeInvocation(context(), async () => {
+      invoke(context(), async () => {
         powertools.metrics.addMetric("Work", MetricUnit.Count, 1);
       }),
     );
@@ -193,14 +202,14 @@ describe("handler observability (correlation ids, masking, metrics)", () => {
 
   it("finds an id in an untrusted value only where it is a non-empty string", () => {
     expect(
-      observability.stringAt({ transaction: { transactionId: "tx-1" } }, "transaction", "transactionId"),
+      correlation.stringAt({ transaction: { transactionId: "tx-1" } }, "transaction", "transactionId"),
     ).to.equal("tx-1");
     expect(
-      observability.stringAt({ transaction: { transactionId: 7 } }, "transaction", "transactionId"),
+      correlation.stringAt({ transaction: { transactionId: 7 } }, "transaction", "transactionId"),
     ).to.equal(undefined);
-    expect(observability.stringAt({ transactionId: "" }, "transactionId")).to.equal(undefined);
-    expect(observability.stringAt(null, "transactionId")).to.equal(undefined);
-    expect(observability.stringAt(Object.create({ transactionId: "inherited" }), "transactionId")).to.equal(
+    expect(correlation.stringAt({ transactionId: "" }, "transactionId")).to.equal(undefined);
+    expect(correlation.stringAt(null, "transactionId")).to.equal(undefined);
+    expect(correlation.stringAt(Object.create({ transactionId: "inherited" }), "transactionId")).to.equal(
       undefined,
     );
   });

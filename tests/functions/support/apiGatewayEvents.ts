@@ -1,11 +1,11 @@
 /**
- * Events for the csv-intake and file-status handlers: the API Gateway REST proxy fixtures
- * (tests/functions/fixtures/api-gateway/) with the test's body, headers or id, and an S3
- * ObjectCreated notification shaped exactly as S3 delivers it to Lambda (event version 2.1; keys
- * URL-encoded with spaces as "+").
+ * API Gateway REST proxy events for the handlers behind the API, one fixture per route
+ * (tests/functions/fixtures/api-gateway/) with the test's body, headers or id. S3 notifications
+ * are in s3Events.ts; signed webhook deliveries in webhookRequests.ts.
  */
-import type { APIGatewayProxyEvent, S3Event } from "aws-lambda";
+import type { APIGatewayProxyEvent } from "aws-lambda";
 import getFileFixture from "../fixtures/api-gateway/get-file.json";
+import getTransactionFixture from "../fixtures/api-gateway/get-transaction.json";
 import postUploadFixture from "../fixtures/api-gateway/post-upload.json";
 import postUploadsFixture from "../fixtures/api-gateway/post-uploads.json";
 
@@ -56,44 +56,21 @@ export function getFileEvent(fileId: string | null): APIGatewayProxyEvent {
   return event;
 }
 
-/** An S3 ObjectCreated:Put notification for `key` (as stored; encoded here the way S3 encodes it). */
-export function objectCreatedEvent(
-  bucket: string,
-  key: string,
-  object: { readonly size: number; readonly eTag: string },
-  eventName = "ObjectCreated:Put",
-): S3Event {
-  const encodedKey = encodeURIComponent(key).replace(/%20/g, "+").replace(/%2F/g, "/");
+/**
+ * GET /transactions/{transactionId} for `rawParameter` as the client sent it in the path
+ * (percent-encoded or not), with API Gateway's request id when given.
+ */
+export function getTransactionEvent(rawParameter: string | null, requestId?: string): APIGatewayProxyEvent {
+  const event = structuredClone(getTransactionFixture) as APIGatewayProxyEvent;
+  const path = `/transactions/${rawParameter ?? ""}`;
   return {
-    Records: [
-      {
-        eventVersion: "2.1",
-        eventSource: "aws:s3",
-        awsRegion: "eu-west-1",
-        eventTime: "2025-11-14T12:03:41.512Z",
-        eventName,
-        userIdentity: { principalId: "AWS:AROA2EXAMPLEROLEID:csv-intake" },
-        requestParameters: { sourceIPAddress: "203.0.113.10" },
-        responseElements: {
-          "x-amz-request-id": "C3D13FE58DE4C810",
-          "x-amz-id-2": "FMyUVURIY8/IgAtTv8xRjskZQpcIZ9KG4V5Wp6S7S/JRWeUWerMUE5JgHvANOjpD",
-        },
-        s3: {
-          s3SchemaVersion: "1.0",
-          configurationId: "csv-intake-uploads",
-          bucket: {
-            name: bucket,
-            ownerIdentity: { principalId: "A3NL1KOZZKExample" },
-            arn: `arn:aws:s3:::${bucket}`,
-          },
-          object: {
-            key: encodedKey,
-            size: object.size,
-            eTag: object.eTag.replace(/"/g, ""),
-            sequencer: "0055AED6DCD90281E5",
-          },
-        },
-      },
-    ],
+    ...event,
+    path,
+    pathParameters: rawParameter === null ? null : { transactionId: rawParameter },
+    requestContext: {
+      ...event.requestContext,
+      path: `/${event.requestContext.stage}${path}`,
+      ...(requestId === undefined ? {} : { requestId }),
+    },
   };
 }

@@ -1,0 +1,200 @@
+/**
+ * The AWS SDK as functions/build.ts bundles it still does its job: the bundle plugins rewrite the
+ * SDK's schema files and leave out event streams and the X-Ray SDK's v2 patcher, so a script
+ * bundled with the same plugins makes real S3, DynamoDB, SNS and SQS calls against the local
+ * emulators (the operations the functions use: objects and their versions, conditional items and
+ * queries, publishes, messages, a client traced by X-Ray inside a Lambda segment) and reads
+ * exactly what the same script bundled without the plugins reads; what was left out says so if it
+ * is ever called. What this cannot prove: the services' own
+ * behaviour, which the emulators only imitate (fauxqs lists no object versions, for one).
+ */
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { expect } from "chai";
+import { build, type Metafile } from "esbuild";
+import { bundlePlugins } from "../../functions/build";
+import { startEmulators, type Emulators } from "../../local/emulators";
+
+const run = promisify(execFile);
+
+const script = `
+import { S3Client, CreateBucketCommand, PutBucketVersioningCommand, PutObjectCommand, GetObjectCommand,
+  HeadObjectCommand, ListObjectVersionsCommand, DeleteObjectsCommand } from "@aws-sdk/client-s3";
+import { DynamoDBClient, CreateTableCommand, ListTablesCommand } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient, PutCommand, GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { SNSClient, CreateTopicCommand, PublishCommand } from "@aws-sdk/client-sns";
+import { SQSClient, CreateQueueCommand, SendMessageCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
+import xray from "aws-xray-sdk-core";
+
+const messaging = process.env.MESSAGING_ENDPOINT;
+const s3 = new S3Client({ endpoint: messaging, forcePathStyle: true });
+const dynamo = new DynamoDBClient({ endpoint: process.env.DYNAMODB_ENDPOINT });
+const documents = DynamoDBDocumentClient.from(dynamo);
+const sns = new SNSClient({ endpoint: messaging });
+const sqs = new SQSClient({ endpoint: messaging });
+
+async function main() {
+  await s3.send(new CreateBucketCommand({ Bucket: "bundle-test" }));
+  await s3.send(new PutBucketVersioningCommand({ Bucket: "bundle-test", VersioningConfiguration: { Status: "Enabled" } }));
+  await s3.send(new PutObjectCommand({ Bucket: "bundle-test", Key: "uploads/a b.csv", Body: "id,amount\\n1,2.50\\n",
+    ContentType: "text/csv", Metadata: { "file-id": "f-1" } }));
+  const object = await s3.send(new GetObjectCommand({ Bucket: "bundle-test", Key: "uploads/a b.csv" }));
+  const head = await s3.send(new HeadObjectCommand({ Bucket: "bundle-test", Key: "uploads/a b.csv" }));
+  const versions = await s3.send(new ListObjectVersionsCommand({ Bucket: "bundle-test", Prefix: "uploads/" }));
+  const deleted = await s3.send(new DeleteObjectsCommand({ Bucket: "bundle-test",
+    Delete: { Objects: [{ Key: "uploads/a b.csv" }] } }));
+
+  await dynamo.send(new CreateTableCommand({ TableName: "bundle-test", BillingMode: "PAY_PER_REQUEST",
+    AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }, { AttributeName: "sk", AttributeType: "N" }],
+    KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }, { AttributeName: "sk", KeyType: "RANGE" }] }));
+  await documents.send(new PutCommand({ TableName: "bundle-test", Item: { pk: "csv#1", sk: 1, amount: "2.50", tags: ["a"] },
+    ConditionExpression: "attribute_not_exists(pk)" }));
+  let conflict = "none";
+  try {
+    await documents.send(new PutCommand({ TableName: "bundle-test", Item: { pk: "csv#1", sk: 1 },
+      ConditionExpression: "attribute_not_exists(pk)" }));
+  } catch (error) {
+    conflict = error.name;
+  }
+  const item = await documents.send(new GetCommand({ TableName: "bundle-test", Key: { pk: "csv#1", sk: 1 } }));
+  const query = await documents.send(new QueryCommand({ TableName: "bundle-test", KeyConditionExpression: "pk = :pk",
+    ExpressionAttributeValues: { ":pk": "csv#1" } }));
+
+  const topic = await sns.send(new CreateTopicCommand({ Name: "bundle-test" }));
+  const published = await sns.send(new PublishCommand({ TopicArn: topic.TopicArn, Message: "done",
+    MessageAttributes: { status: { DataType: "String", StringValue: "REVIEW" } } }));
+  const queue = await sqs.send(new CreateQueueCommand({ QueueName: "bundle-test" }));
+  await sqs.send(new SendMessageCommand({ QueueUrl: queue.QueueUrl, MessageBody: "dead letter" }));
+  const received = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queue.QueueUrl, WaitTimeSeconds: 0 }));
+
+  // Traced as the functions trace their clients, inside a Lambda invocation's segment.
+  const traced = xray.captureAWSv3Client(new DynamoDBClient({ endpoint: process.env.DYNAMODB_ENDPOINT }));
+  const tracedTables = await xray.captureAsyncFunc("## handler", async (subsegment) => {
+    const tables = await traced.send(new ListTablesCommand({}));
+    subsegment.close();
+    return tables.TableNames;
+  });
+
+  let v2Capture = "";
+  try {
+    xray.captureAWS({});
+  } catch (error) {
+    v2Capture = error.message;
+  }
+  process.stdout.write(JSON.stringify({
+    body: await object.Body.transformToString(),
+    metadata: object.Metadata,
+    contentLength: head.ContentLength,
+    versions: (versions.Versions ?? []).map((version) => version.Key),
+    deleted: (deleted.Deleted ?? []).map((entry) => entry.Key),
+    conflict,
+    item: item.Item,
+    queried: query.Count,
+    published: typeof published.MessageId,
+    received: (received.Messages ?? []).map((message) => message.Body),
+    tracedTables,
+    sampler: typeof xray.middleware.sampler.shouldSample,
+    v2Capture,
+  }));
+}
+main().catch((error) => { console.error(error); process.exitCode = 1; });
+`;
+
+describe("function bundles: the SDK clients as bundled", function () {
+  this.timeout(120_000);
+  let emulators: Emulators;
+  let outputRoot: string;
+  let outfile: string;
+  let plainOutfile: string;
+  let metafile: Metafile;
+
+  before(async () => {
+    emulators = await startEmulators();
+    outputRoot = mkdtempSync(path.join(os.tmpdir(), "bundle-clients-"));
+    outfile = path.join(outputRoot, "clients.js");
+    plainOutfile = path.join(outputRoot, "clients-without-plugins.js");
+    const options = {
+      stdin: { contents: script, resolveDir: path.resolve(__dirname, "..", ".."), loader: "js" as const },
+      metafile: true,
+      bundle: true,
+      platform: "node" as const,
+      target: "node22",
+      format: "cjs" as const,
+      minify: true,
+      mainFields: ["module", "main"],
+      logLevel: "error" as const,
+    };
+    metafile = (await build({ ...options, outfile, plugins: [...bundlePlugins] })).metafile ?? {
+      inputs: {},
+      outputs: {},
+    };
+    await build({ ...options, outfile: plainOutfile });
+  });
+
+  async function runScript(file: string): Promise<Record<string, unknown>> {
+    const { stdout } = await run(process.execPath, [file], {
+      env: {
+        PATH: process.env.PATH ?? "",
+        AWS_REGION: "us-east-1",
+        AWS_ACCESS_KEY_ID: "test",
+        AWS_SECRET_ACCESS_KEY: "test",
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+        DYNAMODB_ENDPOINT: emulators.dynamoDbEndpoint,
+        MESSAGING_ENDPOINT: emulators.messagingEndpoint,
+        // The X-Ray SDK sets itself up for Lambda (facade segment, local sampler) when it sees these.
+        LAMBDA_TASK_ROOT: os.tmpdir(),
+        _X_AMZN_TRACE_ID: "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1",
+        AWS_XRAY_DAEMON_ADDRESS: "127.0.0.1:2000",
+      },
+    });
+    return JSON.parse(stdout) as Record<string, unknown>;
+  }
+
+  after(async () => {
+    rmSync(outputRoot, { recursive: true, force: true });
+    await emulators.stop();
+  });
+
+  it("calls S3, DynamoDB, SNS and SQS and reads what the SDK bundled without the plugins reads", async () => {
+    // Act (each run creates the same resources, so the emulators restart in between)
+    const { v2Capture, ...withPlugins } = await runScript(outfile);
+    await emulators.stop();
+    emulators = await startEmulators();
+    const { v2Capture: plainV2Capture, ...withoutPlugins } = await runScript(plainOutfile);
+    // Assess
+    expect(withPlugins).to.deep.equal(withoutPlugins);
+    expect(withPlugins).to.deep.include({
+      body: "id,amount\n1,2.50\n",
+      metadata: { "file-id": "f-1" },
+      contentLength: 17,
+      deleted: ["uploads/a b.csv"],
+      conflict: "ConditionalCheckFailedException",
+      item: { pk: "csv#1", sk: 1, amount: "2.50", tags: ["a"] },
+      queried: 1,
+      published: "string",
+      received: ["dead letter"],
+      tracedTables: ["bundle-test"],
+      sampler: "function",
+    });
+    expect(v2Capture).to.equal(
+      "the AWS SDK v2 is not in this bundle: trace v3 clients with captureAWSv3Client",
+    );
+    expect(plainV2Capture).not.to.equal(v2Capture);
+  });
+
+  it("leaves out the unused operation schemas, the on-demand event streams, semver and X-Ray's centralized sampler", () => {
+    const code = readFileSync(outfile, "utf8");
+    // An operation the script never calls: its schema (and its HTTP trait) is gone.
+    expect(code).to.include("/?versions");
+    expect(code).not.to.include("/?analytics");
+    const inputs = Object.keys(metafile.inputs);
+    expect(inputs.filter((input) => /node_modules\/semver\//.test(input))).to.deep.equal([]);
+    expect(
+      inputs.filter((input) => /sampling\/(default_sampler|rule_poller|service_connector)/.test(input)),
+    ).to.deep.equal([]);
+    expect(inputs).to.include("no-on-demand-event-streams:@smithy/core/event-streams");
+  });
+});
