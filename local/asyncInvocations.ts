@@ -6,8 +6,12 @@
  * every attempt are counted.
  */
 import { randomUUID } from "node:crypto";
+import { deliverWithRetries, type DeliveryRetries } from "./deliveryRetries";
 import type { RuleTarget } from "./eventBus";
 import { localLambdaContext, type LambdaHandler } from "./lambdaInvokeShim";
+
+/** The first attempt and Lambda's two retries; locally the retries follow at once. */
+const lambdaAsynchronousRetries: DeliveryRetries = { attempts: 3, delayMs: 0, factor: 1 };
 
 export class AsyncInvocations {
   private readonly inFlight = new Set<Promise<void>>();
@@ -22,15 +26,10 @@ export class AsyncInvocations {
   invoke(event: unknown): void {
     const requestId = randomUUID();
     const invocation = (async () => {
-      for (let attempt = 1; attempt <= 3; attempt += 1) {
-        try {
-          await this.handler(event, { ...localLambdaContext(this.functionName), awsRequestId: requestId });
-          return;
-        } catch {
-          // Retried below; the last failure is counted.
-        }
-      }
-      this.failed += 1;
+      const outcome = await deliverWithRetries(async () => {
+        await this.handler(event, { ...localLambdaContext(this.functionName), awsRequestId: requestId });
+      }, lambdaAsynchronousRetries);
+      if (!outcome.delivered) this.failed += 1;
     })();
     this.inFlight.add(invocation);
     void invocation.finally(() => this.inFlight.delete(invocation));
