@@ -68,9 +68,8 @@ export function deployUploads(
     {
       bucketName: store.bucketName,
       bucketArn: store.bucketArn,
-      intakeFunctionArn: functions[notifiedFunction("intake") as CapabilityFunction<"uploads">].functionArn,
-      transformFunctionArn:
-        functions[notifiedFunction("transform") as CapabilityFunction<"uploads">].functionArn,
+      intakeFunctionArn: uploadsFunction(notifiedFunction("intake")).functionArn,
+      transformFunctionArn: uploadsFunction(notifiedFunction("transform")).functionArn,
     },
     opts,
   );

@@ -22,7 +22,10 @@ const functionResourceNames: Record<string, string> = {
 };
 
 for (const stack of ["dev", "prod"]) {
-  describe(`the ${stack} stack's function environments`, () => {
+  describe(`the ${stack} stack's function environments`, function () {
+    // The whole program under mocks: seconds on an idle machine, more on a busy one.
+    this.timeout(120_000);
+
     let recorder: MockRecorder;
 
     before(async () => {

@@ -27,7 +27,10 @@ const snapshotDirectory = path.join(__dirname, "urns");
 const updateSnapshots = process.env.UPDATE_URN_SNAPSHOTS === "1";
 
 for (const stack of ["dev", "prod"]) {
-  describe(`the ${stack} stack's resource URNs`, () => {
+  describe(`the ${stack} stack's resource URNs`, function () {
+    // The whole program under mocks: seconds on an idle machine, more on a busy one.
+    this.timeout(120_000);
+
     it(`are exactly those in tests/program/urns/${stack}.txt, each under the same parent`, async () => {
       // Prepare
       const recorder = await installMocks(stack, stackFileConfig(stack), project);
