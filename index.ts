@@ -3,7 +3,7 @@
  * exports what operators and later stacks need.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { deployPipeline } from "./pipeline";
+import { deployPipeline } from "./program";
 import { loadStackConfig } from "./stackConfig";
 
 const region = new pulumi.Config("aws").require("region");

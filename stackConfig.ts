@@ -4,9 +4,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { allowedLogRetentionDays } from "./components/logRetention";
-import { checkAmountLaneThresholds } from "./functions/shared/eventRouting";
-import { minimumRetentionHours } from "./functions/webhook-intake/config";
+import { allowedLogRetentionDays } from "./components/platform/logRetention";
+import { defaultRetentionHours, minimumRetentionHours } from "./functions/webhook-intake/config";
 import { defaultScreeningThresholds } from "./functions/compliance/sanctions/sanctionsScreener";
 import { listSourcesSchema } from "./functions/screening-lists-refresh/listSources";
 import {
@@ -15,6 +14,7 @@ import {
   signingSecretDocumentSchema,
   type SigningSecretDocument,
 } from "./functions/webhook-intake/signingProviders";
+import { checkAmountLaneThresholds } from "./pipeline";
 
 const tagValue = z.string().trim().min(1).max(256);
 
@@ -62,7 +62,12 @@ const webhookSettingsSchema = z.strictObject({
   /** Largest body accepted, in bytes (413 above). */
   maxBodyBytes: z.number().int().min(1024).max(1_048_576).default(65_536),
   /** Hours a delivery is remembered for dedupe; at least 96, beyond every provider's retries. */
-  intakeRecordRetentionHours: z.number().int().min(minimumRetentionHours).max(8760).default(120),
+  intakeRecordRetentionHours: z
+    .number()
+    .int()
+    .min(minimumRetentionHours)
+    .max(8760)
+    .default(defaultRetentionHours),
 });
 
 const apiSettingsSchema = z.strictObject({
@@ -327,7 +332,7 @@ export const stackConfigSchema = z.strictObject({
    * 'webhookSigningSecrets.<name>[0]' whsec_...`). Two at once during a rotation.
    */
   webhookSigningSecrets: z.record(z.string(), z.array(z.string()).min(1)),
-  webhook: webhookSettingsSchema.default({ maxBodyBytes: 65_536, intakeRecordRetentionHours: 120 }),
+  webhook: webhookSettingsSchema.default(webhookSettingsSchema.parse({})),
   api: apiSettingsSchema.default(apiSettingsSchema.parse({})),
   routing: routingSettingsSchema.default(routingSettingsSchema.parse({})),
   /** CSV file uploads (POST /upload, POST /uploads). */

@@ -8,7 +8,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { APIGatewayProxyEvent } from "aws-lambda";
-import { ingestApiBinaryMediaTypes } from "../components/ingestApiRoutes";
+import { ingestApiBinaryMediaTypes } from "../pipeline";
 
 export interface HttpRequestParts {
   readonly method: string;

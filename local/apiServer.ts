@@ -1,6 +1,6 @@
 /**
  * The local ingest API: an HTTP server on loopback that serves the deployed route table
- * (components/ingestApiRoutes.ts) by turning each request into an API Gateway REST proxy event and
+ * (pipeline/routes.ts) by turning each request into an API Gateway REST proxy event and
  * calling the real handler. It answers the way API Gateway does where the handler is not reached:
  * 403 "Missing Authentication Token" for an unknown route or method, 403 "Forbidden" for a missing
  * or unknown API key (either of the two keys passes, as any key of a usage plan does in AWS; the
@@ -15,9 +15,9 @@ import type { Logger } from "@aws-lambda-powertools/logger";
 import type { APIGatewayProxyResult } from "aws-lambda";
 import { apiKeyStageVariables, type ApiKeyScope } from "../functions/shared/apiKeyScopes";
 import { createMaskingLogger } from "../functions/shared/cardMaskingLogFormatter";
-import { ingestApiRoutes, type IngestApiRoute, type IngestApiRouteName } from "../components/ingestApiRoutes";
 import { splitRequestUrl, toApiGatewayEvent, type RouteMatch } from "./apiGatewayEvent";
 import type { HttpHandler, LocalPipeline } from "./localPipeline";
+import { ingestApiRoutes, type IngestApiRoute, type IngestApiRouteName } from "../pipeline";
 
 /** API Gateway's payload quota for REST APIs. */
 export const apiGatewayMaxPayloadBytes = 10 * 1024 * 1024;

@@ -12,10 +12,10 @@
 import { deliverWithRetries } from "./deliveryRetries";
 import { randomUUID } from "node:crypto";
 import type { PutEventsRequestEntry, PutEventsResultEntry } from "@aws-sdk/client-eventbridge";
-import type { EventPattern, InputTransformer } from "../functions/shared/eventRouting";
 import { localRegion } from "./awsClients";
 import { compileEventPattern } from "./eventPattern";
 import { applyInputTransformer, checkInputTransformer } from "./inputTransformer";
+import { type EventPattern, type InputTransformer } from "../pipeline";
 
 /** The event as EventBridge hands it to targets and matches it against patterns. */
 export interface EventEnvelope {

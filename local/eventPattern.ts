@@ -1,3 +1,4 @@
+import { type EventPattern, type PatternValue } from "../pipeline";
 /**
  * An EventBridge event-pattern matcher for the operators this repository's rules use. No maintained
  * npm library matches EventBridge patterns, so the local bus keeps this small one; a pattern that
@@ -9,7 +10,6 @@
  * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns-arrays.html
  * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns-null-values.html
  */
-import type { EventPattern, PatternValue } from "../functions/shared/eventRouting";
 
 /** The operators this matcher implements; anything else is an {@link UnsupportedPatternError}. */
 export const supportedPatternOperators = [

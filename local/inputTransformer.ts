@@ -1,3 +1,4 @@
+import { type InputTransformer } from "../pipeline";
 /**
  * EventBridge's input transformer: values picked from the event by JSONPath, placed into a
  * template, the result handed to the target as text. The local bus uses it so a target receives
@@ -20,7 +21,6 @@
  * inside it cannot break the JSON); a placeholder naming no variable at all stays as literal text
  * (`checkInputTransformer` refuses such templates); wildcard paths are refused rather than guessed.
  */
-import type { InputTransformer } from "../functions/shared/eventRouting";
 
 /** What the predefined `aws.events.*` variables resolve to; absent ones are not created, like missing paths. */
 export interface TransformContext {

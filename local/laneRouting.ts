@@ -1,16 +1,9 @@
 /**
- * The lane rules on the local bus: the same patterns and target inputs the EventRouting component
- * deploys (functions/shared/eventRouting.ts), delivered to the local state machine and alerts topic.
+ * The lane rules on the local bus: the rules, patterns and target inputs the EventRouting
+ * component deploys (pipeline/lanes.ts), delivered to the local state machine and alerts topic.
  */
-import {
-  amountLanePatterns,
-  highValueAlertPattern,
-  amountLanes,
-  highValueAlertInput,
-  stateMachineTargetInput,
-  type AmountLaneThresholds,
-} from "../functions/shared/eventRouting";
-import type { LocalEventBus, RuleTarget } from "./eventBus";
+import { laneRules, type AmountLaneThresholds, type LaneRule } from "../pipeline";
+import type { LocalEventBus } from "./eventBus";
 
 export interface LaneTargets {
   /** Starts one execution with the rule's input (the deployed target's StartExecution). */
@@ -24,24 +17,15 @@ export function addLaneRules(
   thresholds: AmountLaneThresholds,
   targets: LaneTargets,
 ): void {
-  const patterns = amountLanePatterns(thresholds);
-  for (const lane of amountLanes) {
-    const stateMachine: RuleTarget = {
-      id: "state-machine",
-      inputTransformer: stateMachineTargetInput(lane),
-      deliver: (input) => targets.startExecution(JSON.parse(input)),
-    };
-    bus.addRule({ name: `lane-${lane}`, pattern: patterns[lane], targets: [stateMachine] });
+  const deliver: Record<LaneRule["target"], (input: string) => Promise<void>> = {
+    "state-machine": (input) => targets.startExecution(JSON.parse(input)),
+    "alerts-topic": (message) => targets.publishAlert(message),
+  };
+  for (const rule of laneRules(thresholds)) {
+    bus.addRule({
+      name: rule.key,
+      pattern: rule.pattern,
+      targets: [{ id: rule.targetId, inputTransformer: rule.input, deliver: deliver[rule.target] }],
+    });
   }
-  bus.addRule({
-    name: "high-alert",
-    pattern: highValueAlertPattern(thresholds),
-    targets: [
-      {
-        id: "high-value-alert",
-        inputTransformer: highValueAlertInput(),
-        deliver: (message) => targets.publishAlert(message),
-      },
-    ],
-  });
 }

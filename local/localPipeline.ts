@@ -1,93 +1,62 @@
 /**
- * The whole pipeline in one process, on the local emulators: dynalite tables and fauxqs topic and
- * queues created from the deployed definitions, the local EventBridge bus with the deployed lane
- * rules, the deployed ASL run by aws-local-stepfunctions, and the real handlers cold-started
- * against all of it. Only the webhook signing secret differs from AWS: it is passed in (locally
- * `WEBHOOK_SECRET`) instead of read from Secrets Manager.
- *
- * CSV uploads: the uploads bucket (fauxqs) and processing-status table, csv-intake behind
- * `upload`/`uploads`, file-status behind `fileStatus`, the bucket's notifications emulated by
- * LocalS3Notifications (fauxqs sends none; see s3Events.ts) with the UploadNotifications targets
- * (`uploads/*.csv` → csv-intake, `validated/*.csv` → csv-transform), the notifier on the bus
- * rule for transactionProcessedPattern() (the stack's "csv-decisions" subscription), and
- * csv-transform on the rule for csvLoadContinuedPattern() (the stack's "csv-load-continued"), which
- * carries a load on past a run that ran short of time.
- *
- * Archival: the audit bucket and archived-transactions table, and the archival job run on demand
- * (`archive()`) rather than on a schedule.
+ * The whole pipeline in one process, on the local emulators, wired from the same description the
+ * stack is deployed from (pipeline/): dynalite tables and fauxqs topic, queues and buckets created
+ * from the deployed definitions, the local EventBridge bus with the lane rules and the function
+ * subscriptions, the deployed ASL run by aws-local-stepfunctions with its steps' functions, the
+ * uploads bucket's notifications delivered by LocalS3Notifications (fauxqs sends none; see
+ * s3Events.ts), and every function cold-started in its own container with its own environment.
+ * Only the webhook signing secret differs from AWS: it is passed in (locally `WEBHOOK_SECRET`)
+ * instead of read from Secrets Manager; and the scheduled functions run on demand (`archive()`,
+ * `reconcile()`) or on a timer rather than on EventBridge schedules.
  */
-import { randomUUID } from "node:crypto";
-import { join } from "node:path";
-import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
-import { CreateTableCommand } from "@aws-sdk/client-dynamodb";
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, S3Event } from "aws-lambda";
 import { S3Client } from "@aws-sdk/client-s3";
 import { PublishCommand } from "@aws-sdk/client-sns";
-import { buildTransactionStateMachineDefinition } from "../components/transactionStateMachineDefinition";
-import { createMaskingLogger } from "../functions/shared/cardMaskingLogFormatter";
-import { EnvironmentName } from "../functions/shared/environmentNames";
-import { redactPanText } from "../functions/shared/pan";
-import {
-  csvLoadContinuedPattern,
-  transactionProcessedPattern,
-  defaultAmountLaneThresholds,
-  type AmountLaneThresholds,
-} from "../functions/shared/eventRouting";
+import { buildTransactionStateMachineDefinition } from "../components/processing/stateMachineDefinition";
 import type { ArchivalSummary } from "../functions/archival/archivalRun";
+import { EnvironmentName } from "../functions/shared/environmentNames";
 import {
-  archivedTransactionsTableDefinition,
-  fileStatusTableDefinition,
-  intakeRecordsTableDefinition,
-  transactionsTableDefinition,
-} from "../functions/shared/tableDefinitions";
+  busSubscriptions,
+  defaultAmountLaneThresholds,
+  ingestApiRoutes,
+  pipelineFunctions,
+  stateMachineSteps,
+  uploadNotificationTargets,
+  type AmountLaneThresholds,
+  type BusSubscription,
+  type BusSubscriptionName,
+  type IngestApiRoute,
+  type IngestApiRouteName,
+} from "../pipeline";
+import { AsyncInvocations } from "./asyncInvocations";
 import { localClients, localCredentials, localRegion } from "./awsClients";
-import { startEventBridgeEndpoint, type EventBridgeEndpoint } from "./eventBridgeEndpoint";
-import { LocalEventBus, type EntryRefusal, type RuleTarget } from "./eventBus";
 import { startEmulators, type Emulators } from "./emulators";
-import { forgetFunctionModules, loadFunctionModule } from "./functionLoader";
+import { startEventBridgeEndpoint, type EventBridgeEndpoint } from "./eventBridgeEndpoint";
+import { LocalEventBus, type EntryRefusal } from "./eventBus";
+import { LocalExecutions } from "./executions";
+import {
+  coldStartLocalFunctions,
+  type HandlerFunctionName,
+  type HandlerWrapper,
+  type ReconcilerRunSummary,
+} from "./functionContainers";
+import { forgetFunctionModules } from "./functionLoader";
 import { localLambdaContext, type LambdaHandler } from "./lambdaInvokeShim";
 import { addLaneRules } from "./laneRouting";
-import { LocalStateMachine } from "./stateMachineRunner";
-import { createTableInput } from "./tableSpecs";
-import { createDurableBuckets } from "./durableObjects";
+import {
+  createLocalResources,
+  localEnvironmentValues,
+  localResourceNames,
+  type LocalResources,
+} from "./localResources";
+import { ReconcilerRuns } from "./reconcilerRuns";
 import { LocalS3Notifications, type FailedS3Delivery } from "./s3Events";
-import { localUploadNotificationTargets } from "./uploadNotifications";
+import type { ServiceClients } from "./serviceIntegrations";
+import { LocalStateMachine } from "./stateMachineRunner";
 
-type IntakeModule = typeof import("../functions/webhook-intake/webhookIntake");
-type SourceModule = typeof import("../functions/webhook-intake/signingSecretSource");
-type ConfigModule = typeof import("../functions/webhook-intake/config");
-type ClientsModule = { documentClient: typeof import("../functions/shared/dynamoDb").documentClient };
-type EventBridgeModule = typeof import("../functions/shared/eventBridge");
-type ReconcilerModule = typeof import("../functions/reconciler/index");
-export type ReconcilerRunSummary = import("../functions/reconciler/index").ReconcilerRunSummary;
+export { localResourceNames } from "./localResources";
+export type { LocalFunctionName, ReconcilerRunSummary } from "./functionContainers";
 export type HttpHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
-
-/** Names of the local resources, the same roles the stack outputs name in AWS. */
-export const localResourceNames = {
-  transactionsTable: "transactions-local",
-  intakeTable: "intake-records-local",
-  eventBus: "transaction-pipeline-local",
-  alertsTopic: "alerts-local",
-  alertsInbox: "alerts-inbox-local",
-  deadLetterQueue: "dead-letters-local",
-  uploadsBucket: "uploads-local",
-  fileStatusTable: "file-status-local",
-  archiveBucket: "audit-archive-local",
-  archivedTransactionsTable: "archived-transactions-local",
-} as const;
-
-/** The functions the local runtime runs, named as their folders under functions/. */
-export type LocalFunctionName =
-  | "webhook-intake"
-  | "validation"
-  | "fraud-detection"
-  | "compliance"
-  | "transaction-status"
-  | "csv-intake"
-  | "csv-transform"
-  | "file-status"
-  | "notifier"
-  | "archival"
-  | "reconciler";
 
 /**
  * Fault-injection hooks for reliability tests (tests/reliability); `npm start` sets none. Without
@@ -100,11 +69,7 @@ export interface LocalFaultInjection {
    * service would. `coldStart` loads another container of the same function (its own modules and
    * clients), with `environment` over the runtime's, as Lambda starts a new one after a crash.
    */
-  readonly wrapHandler?: (
-    name: LocalFunctionName,
-    handler: LambdaHandler,
-    coldStart: (environment?: Readonly<Record<string, string>>) => LambdaHandler,
-  ) => LambdaHandler;
+  readonly wrapHandler?: HandlerWrapper;
   /** Entries the bus refuses on their own in a PutEvents call it otherwise accepts (see LocalEventBusOptions). */
   readonly refuseEventEntry?: EntryRefusal;
   /**
@@ -144,15 +109,8 @@ export interface LocalPipelineOptions {
   readonly reconcileIntervalMs?: number;
 }
 
-export interface LocalPipeline {
-  readonly webhook: HttpHandler;
-  readonly transactionStatus: HttpHandler;
-  /** POST /upload (the CSV as the body), the csv-intake handler. */
-  readonly upload: HttpHandler;
-  /** POST /uploads (a presigned PUT URL), the same csv-intake handler. */
-  readonly uploads: HttpHandler;
-  /** GET /files/{file_id}, the file-status handler. */
-  readonly fileStatus: HttpHandler;
+/** One handler per ingest API route (pipeline/routes.ts), the route's function. */
+export interface LocalPipeline extends Readonly<Record<IngestApiRouteName, HttpHandler>> {
   /** One run of the archival job (in AWS, the schedule's), answering its summary. */
   archive(): Promise<ArchivalSummary>;
   /**
@@ -181,16 +139,79 @@ export interface LocalPipeline {
   stop(): Promise<void>;
 }
 
-/** What failed an execution, down its causes (the failing state's error name and message). */
-function executionFailure(error: unknown): string {
-  const parts: string[] = [];
-  for (let current: unknown = error; current instanceof Error && parts.length < 4; current = current.cause) {
-    parts.push(`${current.name}: ${current.message}`);
-  }
-  return redactPanText(parts.length > 0 ? parts.join(" <- ") : String(error));
+const functionArn = (name: string) => `arn:aws:lambda:${localRegion}:000000000000:function:${name}`;
+
+/** The deployed definition, its Lambda tasks bound to the step functions' handlers. */
+function localTransactionStateMachine(
+  handlers: Readonly<Record<HandlerFunctionName, LambdaHandler>>,
+  resources: LocalResources,
+  clients: ServiceClients,
+  highValueAlertUsd = 10_000,
+): LocalStateMachine {
+  return new LocalStateMachine({
+    definition: buildTransactionStateMachineDefinition({
+      validateFunctionArn: functionArn(stateMachineSteps.validate),
+      fraudDetectionFunctionArn: functionArn(stateMachineSteps.fraudDetection),
+      complianceFunctionArn: functionArn(stateMachineSteps.complianceCheck),
+      transactionsTableName: localResourceNames.transactionsTable,
+      alertsTopicArn: resources.alertsTopicArn,
+      deadLetterQueueUrl: resources.deadLetterQueueUrl,
+      eventBusName: localResourceNames.eventBus,
+      highValueAlertUsdMinor: highValueAlertUsd * 100,
+    }),
+    functions: Object.fromEntries(
+      Object.values(stateMachineSteps).map((name) => [functionArn(name), { name, handler: handlers[name] }]),
+    ),
+    clients,
+  });
 }
 
-const functionArn = (name: string) => `arn:aws:lambda:${localRegion}:000000000000:function:${name}`;
+/** The uploads bucket's notifications (pipeline/uploadNotifications.ts), delivered by the runtime itself. */
+function uploadNotifications(
+  emulators: Emulators,
+  handlers: Readonly<Record<HandlerFunctionName, LambdaHandler>>,
+): { s3: S3Client; s3Notifications: LocalS3Notifications } {
+  const s3 = new S3Client({
+    region: localRegion,
+    credentials: localCredentials,
+    endpoint: emulators.s3Endpoint,
+    forcePathStyle: true,
+  });
+  const s3Notifications = new LocalS3Notifications({
+    fauxqs: emulators.fauxqs,
+    s3,
+    bucket: localResourceNames.uploadsBucket,
+    // Lambda's minute before a retry is what lets csv-transform find a file csv-intake has
+    // written but not yet marked VALIDATED; retried at once, a slow mark (a throttled write)
+    // failed every attempt and the file was never loaded. A second, then two, keeps that order.
+    retryDelayMs: 1_000,
+    targets: uploadNotificationTargets.map((target) => {
+      const folder = target.function as HandlerFunctionName;
+      return {
+        id: target.id,
+        filterPrefix: target.filterPrefix,
+        filterSuffix: target.filterSuffix,
+        deliver: (event: S3Event) => handlers[folder](event, localLambdaContext(folder)),
+      };
+    }),
+  });
+  return { s3, s3Notifications };
+}
+
+/** One HTTP handler per route of the ingest API, its function's. */
+function routeHandlers(
+  handlers: Readonly<Record<HandlerFunctionName, LambdaHandler>>,
+): Record<IngestApiRouteName, HttpHandler> {
+  const http =
+    (name: HandlerFunctionName): HttpHandler =>
+    async (event) =>
+      (await handlers[name](event, localLambdaContext(name))) as APIGatewayProxyResult;
+  return Object.fromEntries(
+    (Object.entries(ingestApiRoutes) as [IngestApiRouteName, IngestApiRoute][]).map(
+      ([route, { function: folder }]) => [route, http(folder as HandlerFunctionName)],
+    ),
+  ) as Record<IngestApiRouteName, HttpHandler>;
+}
 
 function restoreEnvironment(snapshot: Readonly<Record<string, string | undefined>>): void {
   for (const key of Object.keys(process.env)) if (!(key in snapshot)) delete process.env[key];
@@ -211,281 +232,73 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     });
     endpoint = await startEventBridgeEndpoint(bus);
     const clients = localClients({ ...emulators, eventBridgeEndpoint: endpoint.endpoint });
+    const resources = await createLocalResources(emulators, clients.dynamoDb, options.dataDirectory);
 
-    for (const [table, definition] of [
-      [localResourceNames.transactionsTable, transactionsTableDefinition],
-      [localResourceNames.intakeTable, intakeRecordsTableDefinition],
-      [localResourceNames.fileStatusTable, fileStatusTableDefinition],
-      [localResourceNames.archivedTransactionsTable, archivedTransactionsTableDefinition],
-    ] as const) {
-      await clients.dynamoDb
-        .send(new CreateTableCommand(createTableInput(table, definition)))
-        .catch((error: unknown) => {
-          // A persisted data directory already has its tables.
-          if (!(error instanceof Error && error.name === "ResourceInUseException")) throw error;
-        });
-    }
-    const alertsTopicArn = emulators.fauxqs.createTopic(localResourceNames.alertsTopic).topicArn;
-    const alertsInboxUrl = emulators.fauxqs.createQueue(localResourceNames.alertsInbox).queueUrl;
-    emulators.fauxqs.subscribe({
-      topic: localResourceNames.alertsTopic,
-      queue: localResourceNames.alertsInbox,
-      attributes: { RawMessageDelivery: "true" },
-    });
-    const deadLetterQueueUrl = emulators.fauxqs.createQueue(localResourceNames.deadLetterQueue).queueUrl;
-    const buckets = [localResourceNames.uploadsBucket, localResourceNames.archiveBucket];
-    if (options.dataDirectory === undefined) {
-      for (const bucket of buckets) emulators.fauxqs.createBucket(bucket);
-    } else {
-      // Objects on disk beside the tables, written before the emulator answers each PUT.
-      await createDurableBuckets(join(options.dataDirectory, "s3"), buckets, (bucket) =>
-        emulators.fauxqs.createBucket(bucket),
-      );
-    }
-
-    // What the deployed functions find in their configuration, pointed at the emulators.
+    // What every function finds besides its own environment: the emulators' endpoints and local
+    // credentials.
     Object.assign(process.env, {
-      [EnvironmentName.transactionsTable]: localResourceNames.transactionsTable,
-      [EnvironmentName.intakeTable]: localResourceNames.intakeTable,
-      [EnvironmentName.eventBusName]: localResourceNames.eventBus,
       [EnvironmentName.dynamoDbEndpoint]: emulators.dynamoDbEndpoint,
       [EnvironmentName.eventBridgeEndpoint]: endpoint.endpoint,
-      [EnvironmentName.uploadsBucket]: localResourceNames.uploadsBucket,
-      [EnvironmentName.fileStatusTable]: localResourceNames.fileStatusTable,
-      [EnvironmentName.archiveBucket]: localResourceNames.archiveBucket,
-      [EnvironmentName.archivedTransactionsTable]: localResourceNames.archivedTransactionsTable,
-      [EnvironmentName.archiveAfterHours]: String(options.archiveAfterHours ?? 24),
-      [EnvironmentName.alertsTopicArn]: alertsTopicArn,
       [EnvironmentName.s3Endpoint]: emulators.s3Endpoint,
       [EnvironmentName.snsEndpoint]: emulators.messagingEndpoint,
       [EnvironmentName.sqsEndpoint]: emulators.messagingEndpoint,
-      [EnvironmentName.deadLetterQueueUrl]: deadLetterQueueUrl,
-      [EnvironmentName.reconcileAfterSeconds]: String(options.reconcileAfterSeconds ?? 900),
-      [EnvironmentName.reconcileMaxAttempts]: String(options.reconcileMaxAttempts ?? 3),
       AWS_REGION: localRegion,
       AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
       AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-      ...options.functionEnvironment,
     });
-    // Each function gets its own module instances, as its own container would: its own clients
-    // and its own Powertools singletons, named after it (the `service` of its logs and metrics).
-    const container = <Modules>(folder: string, load: () => Modules): Modules => {
-      forgetFunctionModules();
-      process.env[EnvironmentName.serviceName] = folder;
-      return load();
-    };
-    // A fault-injection cold start: the extra variables are seen by this container's modules only.
-    const withEnvironment = <T>(environment: Readonly<Record<string, string>>, load: () => T): T => {
-      const before = Object.fromEntries(Object.keys(environment).map((key) => [key, process.env[key]]));
-      Object.assign(process.env, environment);
-      try {
-        return load();
-      } finally {
-        for (const [key, value] of Object.entries(before)) {
-          if (value === undefined) delete process.env[key];
-          else process.env[key] = value;
-        }
-      }
-    };
-    const bound = (name: LocalFunctionName, load: () => LambdaHandler): LambdaHandler => {
-      const handler = load();
-      const wrap = options.faults?.wrapHandler;
-      return wrap ? wrap(name, handler, (environment = {}) => withEnvironment(environment, load)) : handler;
-    };
-    const handlerOf = (folder: Exclude<LocalFunctionName, "webhook-intake">) =>
-      bound(folder, () =>
-        container(folder, () => loadFunctionModule<{ handler: LambdaHandler }>(`${folder}/index`).handler),
-      );
-    const stepHandlers = {
-      validation: handlerOf("validation"),
-      "fraud-detection": handlerOf("fraud-detection"),
-      compliance: handlerOf("compliance"),
-    };
-    const statusHandler = handlerOf("transaction-status");
-    const csvIntakeHandler = handlerOf("csv-intake");
-    const csvTransformHandler = handlerOf("csv-transform");
-    const fileStatusHandler = handlerOf("file-status");
-    const notifierHandler = handlerOf("notifier");
-    const archivalHandler = handlerOf("archival");
-    const { reconcileAt } = container("reconciler", () =>
-      loadFunctionModule<ReconcilerModule>("reconciler/index"),
-    );
-    const webhookHandler = bound("webhook-intake", () => {
-      const {
-        createWebhookIntakeHandler,
-        loadWebhookIntakeConfig,
-        staticSigningProviders,
-        documentClient,
-        eventBridgeClient,
-      } = container("webhook-intake", () => ({
-        ...loadFunctionModule<IntakeModule>("webhook-intake/webhookIntake"),
-        ...loadFunctionModule<ConfigModule>("webhook-intake/config"),
-        ...loadFunctionModule<SourceModule>("webhook-intake/signingSecretSource"),
-        ...loadFunctionModule<ClientsModule>("shared/dynamoDb"),
-        ...loadFunctionModule<EventBridgeModule>("shared/eventBridge"),
-      }));
-      return createWebhookIntakeHandler({
-        config: loadWebhookIntakeConfig(),
-        signingProviders: staticSigningProviders([
-          {
-            name: options.providerName ?? "local",
-            scheme: "standard-webhooks",
-            secrets: [options.webhookSecret],
-          },
-        ]),
-        documentClient,
-        eventBridge: eventBridgeClient,
-      }) as LambdaHandler;
-    });
-
-    const definition = buildTransactionStateMachineDefinition({
-      validateFunctionArn: functionArn("validation"),
-      fraudDetectionFunctionArn: functionArn("fraud-detection"),
-      complianceFunctionArn: functionArn("compliance"),
-      transactionsTableName: localResourceNames.transactionsTable,
-      alertsTopicArn,
-      deadLetterQueueUrl,
-      eventBusName: localResourceNames.eventBus,
-      highValueAlertUsdMinor: (options.highValueAlertUsd ?? 10_000) * 100,
-    });
-    const stateMachine = new LocalStateMachine({
-      definition,
-      functions: Object.fromEntries(
-        Object.entries(stepHandlers).map(([name, handler]) => [functionArn(name), { name, handler }]),
-      ),
-      clients,
-    });
-
-    const running = new Set<Promise<unknown>>();
-    let failed = 0;
-    const executionLog = createMaskingLogger({ serviceName: "local-state-machine" });
-    addLaneRules(bus, options.laneThresholds ?? defaultAmountLaneThresholds, {
-      async startExecution(input) {
-        let aborted = false;
-        let abortExecution = (): void => {
-          aborted = true;
-        };
-        if (options.faults?.onExecutionStart?.(input, () => abortExecution()) === "lose") return;
-        const execution = stateMachine.start(input, {
-          retryIntervalOverrides: options.retryIntervalOverrides,
-        });
-        abortExecution = () => execution.abort();
-        if (aborted) execution.abort();
-        // A failed execution has already sent its input to the dead-letter queue (SendToDLQ → Fail),
-        // or failed on the way there; either way the reconciler re-drives it later. Said here, as
-        // Step Functions' execution history says it in AWS.
-        const settled = execution.result.catch((error: unknown) => {
-          failed += 1;
-          executionLog.warn("Execution failed", { error: executionFailure(error) });
-        });
-        running.add(settled);
-        void settled.finally(() => running.delete(settled));
-      },
-      async publishAlert(message) {
-        await clients.sns.send(new PublishCommand({ TopicArn: alertsTopicArn, Message: message }));
-      },
-    });
-
-    /**
-     * A rule's Lambda target: invoked asynchronously with the whole event, with Lambda's
-     * asynchronous retries (the first attempt and up to two more). The retries keep the request id,
-     * as Lambda's do: the notifier's count claim relies on that to take its own claim again after a
-     * failure. Each invocation is tracked in `inFlight` until its last attempt ends.
-     */
-    const asyncLambdaTarget = (
-      name: LocalFunctionName,
-      handler: LambdaHandler,
-      inFlight: Set<Promise<unknown>>,
-      onFailure: () => void,
-    ): RuleTarget => ({
-      id: name,
-      async deliver(input: string) {
-        const event: unknown = JSON.parse(input);
-        const requestId = randomUUID();
-        const invocation = (async () => {
-          for (let attempt = 1; attempt <= 3; attempt += 1) {
-            try {
-              await handler(event, { ...localLambdaContext(name), awsRequestId: requestId });
-              return;
-            } catch {
-              // Retried below; the last failure is counted.
-            }
-          }
-          onFailure();
-        })();
-        inFlight.add(invocation);
-        void invocation.finally(() => inFlight.delete(invocation));
-      },
-    });
-
-    const notifying = new Set<Promise<unknown>>();
-    let notifierFailures = 0;
-    bus.addRule({
-      name: "csv-decisions",
-      pattern: transactionProcessedPattern(),
-      targets: [asyncLambdaTarget("notifier", notifierHandler, notifying, () => (notifierFailures += 1))],
-    });
-    const continuing = new Set<Promise<unknown>>();
-    let continuationFailures = 0;
-    bus.addRule({
-      name: "csv-load-continued",
-      pattern: csvLoadContinuedPattern(),
-      targets: [
-        asyncLambdaTarget(
-          "csv-transform",
-          csvTransformHandler,
-          continuing,
-          () => (continuationFailures += 1),
-        ),
-      ],
-    });
-
-    const s3 = new S3Client({
-      region: localRegion,
-      credentials: localCredentials,
-      endpoint: emulators.s3Endpoint,
-      forcePathStyle: true,
-    });
-    const s3Notifications = new LocalS3Notifications({
-      fauxqs: emulators.fauxqs,
-      s3,
-      bucket: localResourceNames.uploadsBucket,
-      // Lambda's minute before a retry is what lets csv-transform find a file csv-intake has
-      // written but not yet marked VALIDATED; retried at once, a slow mark (a throttled write)
-      // failed every attempt and the file was never loaded. A second, then two, keeps that order.
-      retryDelayMs: 1_000,
-      targets: localUploadNotificationTargets({
-        intake: (event) => csvIntakeHandler(event, localLambdaContext("csv-intake")),
-        transform: (event) => csvTransformHandler(event, localLambdaContext("csv-transform")),
+    const { handlers, reconcileAt } = coldStartLocalFunctions({
+      values: localEnvironmentValues(resources, {
+        archiveAfterHours: options.archiveAfterHours ?? 24,
+        reconcileAfterSeconds: options.reconcileAfterSeconds ?? 900,
+        reconcileMaxAttempts: options.reconcileMaxAttempts ?? 3,
       }),
+      functionEnvironment: options.functionEnvironment,
+      webhookSecret: options.webhookSecret,
+      providerName: options.providerName ?? "local",
+      wrapHandler: options.faults?.wrapHandler,
     });
 
-    const http =
-      (name: string, handler: LambdaHandler): HttpHandler =>
-      async (event) =>
-        (await handler(event, localLambdaContext(name))) as APIGatewayProxyResult;
-    const eventBridgeStop = endpoint.stop;
-    const reconciling = new Set<Promise<unknown>>();
-    const reconcile = (now = new Date(), acceptedBefore?: Date): Promise<ReconcilerRunSummary> => {
-      const run = reconcileAt(now, acceptedBefore);
-      reconciling.add(run);
-      void run.catch(() => undefined).finally(() => reconciling.delete(run));
-      return run;
-    };
-    const timer =
-      options.reconcileIntervalMs === undefined
-        ? undefined
-        : setInterval(() => {
-            // One run at a time; a failed run is retried by the next tick.
-            if (reconciling.size === 0) void reconcile().catch(() => undefined);
-          }, options.reconcileIntervalMs);
-    timer?.unref();
+    const stateMachine = localTransactionStateMachine(
+      handlers,
+      resources,
+      clients,
+      options.highValueAlertUsd,
+    );
+    const executions = new LocalExecutions(stateMachine, {
+      retryIntervalOverrides: options.retryIntervalOverrides,
+      onExecutionStart: options.faults?.onExecutionStart,
+    });
+    addLaneRules(bus, options.laneThresholds ?? defaultAmountLaneThresholds, {
+      startExecution: async (input) => executions.start(input),
+      async publishAlert(message) {
+        await clients.sns.send(new PublishCommand({ TopicArn: resources.alertsTopicArn, Message: message }));
+      },
+    });
+
+    // The bus subscriptions: each function invoked asynchronously by its rule.
+    const subscriptions = Object.fromEntries(
+      (Object.entries(busSubscriptions) as [BusSubscriptionName, BusSubscription][]).map(
+        ([name, subscription]) => {
+          const folder = subscription.function as HandlerFunctionName;
+          const invocations = new AsyncInvocations(folder, handlers[folder]);
+          bus.addRule({ name, pattern: subscription.pattern, targets: [invocations.asRuleTarget()] });
+          return [name, invocations];
+        },
+      ),
+    ) as Record<BusSubscriptionName, AsyncInvocations>;
+    const subscriptionsRunning = () =>
+      Object.values(subscriptions).flatMap((invocations) => invocations.running());
+
+    const { s3, s3Notifications } = uploadNotifications(emulators, handlers);
+
+    const reconciler = new ReconcilerRuns(reconcileAt);
+    if (options.reconcileIntervalMs !== undefined) reconciler.every(options.reconcileIntervalMs);
     if (options.dataDirectory !== undefined) {
       // Nothing that was in flight before a restart survived it (executions, bus deliveries, loads):
       // everything accepted before this start is re-driven now, files stalled before it resumed.
       const startedAt = new Date();
-      void reconcile(startedAt, startedAt).catch(() => undefined);
+      void reconciler.run(startedAt, startedAt).catch(() => undefined);
     }
     const quiet = async (): Promise<void> => {
       // Each kind of work starts the others (an S3 write starts a load, which publishes events,
@@ -494,37 +307,43 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       // others, nothing pending anywhere means nothing can start.
       for (;;) {
         await s3Notifications.idle();
-        await Promise.allSettled([...running, ...notifying, ...continuing, ...reconciling]);
+        await Promise.allSettled([
+          ...executions.running(),
+          ...subscriptionsRunning(),
+          ...reconciler.running(),
+        ]);
         await bus.idle();
-        if (running.size === 0 && notifying.size === 0 && continuing.size === 0 && !s3Notifications.busy()) {
+        if (
+          executions.running().length === 0 &&
+          subscriptionsRunning().length === 0 &&
+          !s3Notifications.busy()
+        ) {
           return;
         }
       }
     };
+
+    const eventBridgeStop = endpoint.stop;
     return {
-      webhook: http("webhook-intake", webhookHandler),
-      transactionStatus: http("transaction-status", statusHandler),
-      upload: http("csv-intake", csvIntakeHandler),
-      uploads: http("csv-intake", csvIntakeHandler),
-      fileStatus: http("file-status", fileStatusHandler),
+      ...routeHandlers(handlers),
       archive: async () =>
-        (await archivalHandler(
+        (await handlers.archival(
           { id: "local-on-demand", time: new Date().toISOString() },
-          localLambdaContext("archival", 900_000),
+          localLambdaContext("archival", pipelineFunctions.archival.timeout * 1000),
         )) as ArchivalSummary,
-      reconcile,
+      reconcile: (now, acceptedBefore) => reconciler.run(now, acceptedBefore),
       bus,
       emulators,
       eventBridgeEndpoint: endpoint.endpoint,
-      alertsInboxUrl,
-      deadLetterQueueUrl,
-      failedExecutions: () => failed,
+      alertsInboxUrl: resources.alertsInboxUrl,
+      deadLetterQueueUrl: resources.deadLetterQueueUrl,
+      failedExecutions: () => executions.failures(),
       failedS3Deliveries: () => s3Notifications.failedDeliveries(),
-      failedNotifierInvocations: () => notifierFailures,
-      failedLoadContinuations: () => continuationFailures,
+      failedNotifierInvocations: () => subscriptions["csv-decisions"].failures(),
+      failedLoadContinuations: () => subscriptions["csv-load-continued"].failures(),
       idle: quiet,
       async stop() {
-        if (timer) clearInterval(timer);
+        reconciler.stopTimer();
         await quiet();
         s3Notifications.stop();
         s3.destroy();

@@ -7,6 +7,7 @@ import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { createMaskingLogger } from "../functions/shared/cardMaskingLogFormatter";
 import type { LogLevel } from "@aws-lambda-powertools/logger/types";
+import { ingestApiUrls } from "../pipeline";
 import { localRegion } from "./awsClients";
 import { startLocalApiServer, type LocalApiServer } from "./apiServer";
 import {
@@ -66,17 +67,6 @@ export interface LocalStack {
   readonly pipeline: LocalPipeline;
   readonly outputs: LocalStackOutputs;
   stop(): Promise<void>;
-}
-
-/** The URL outputs of an API at `apiUrl`, as the IngestApi component exports them. */
-export function ingestApiUrls(apiUrl: string) {
-  return {
-    apiUrl,
-    webhookUrl: `${apiUrl}/webhook`,
-    uploadUrl: `${apiUrl}/upload`,
-    uploadsUrl: `${apiUrl}/uploads`,
-    filesUrl: `${apiUrl}/files`,
-  };
 }
 
 export function localStackOutputs(url: string, pipeline: LocalPipeline): LocalStackOutputs {

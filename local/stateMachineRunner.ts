@@ -6,8 +6,12 @@
 import "./promiseWithResolvers";
 import { randomUUID } from "node:crypto";
 import { StateMachine, type StateMachineDefinition, type RunOptions } from "aws-local-stepfunctions";
-import type { AslDefinition, AslState, AslValue } from "../components/transactionStateMachineDefinition";
-import { TaskResource } from "../components/transactionStateMachineDefinition";
+import type {
+  AslDefinition,
+  AslState,
+  AslValue,
+} from "../components/processing/stateMachineDefinition/index";
+import { TaskResource } from "../components/processing/stateMachineDefinition/index";
 import { invokeLocally, type LambdaHandler } from "./lambdaInvokeShim";
 import { serviceIntegrations, type ExecutionIdentity, type ServiceClients } from "./serviceIntegrations";
 

@@ -10,10 +10,11 @@
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
 import { localProviderName, readLocalCredentials } from "../local/localCredentials";
-import { ingestApiUrls, startLocalStack, type LocalStack } from "../local/localStack";
+import { startLocalStack, type LocalStack } from "../local/localStack";
 import { PipelineClient, type PipelineEndpoint } from "./pipelineClient";
 import { demoScenarios } from "./demo/demoScenarios";
 import { resultsTable, type ResultRow } from "./demo/resultsTable";
+import { ingestApiUrls } from "../pipeline";
 
 async function isRunning(url: string): Promise<boolean> {
   try {

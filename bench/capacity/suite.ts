@@ -13,12 +13,11 @@ import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
-import { buildTransactionStateMachineDefinition } from "../../components/transactionStateMachineDefinition";
-import { interfaceEndpointServicesFor } from "../../components/declaredCalls";
-import { smsAlertFilterPolicy } from "../../components/dataStores";
+import { buildTransactionStateMachineDefinition } from "../../components/processing/stateMachineDefinition/index";
+import { interfaceEndpointServicesFor } from "../../components/platform/declaredCalls";
+import { smsAlertFilterPolicy } from "../../components/platform/dataStores";
 import { defaultItemConcurrency, defaultPartConcurrency } from "../../functions/archival/archivalRun";
 import { estimateArchivalRun, type ArchivalRunEstimate } from "./archivalModel";
-import { functionAwsCalls } from "../../components/functionAwsCalls";
 import { parseStackConfig, type StackConfig } from "../../stackConfig";
 import { formatTable, resultsDirectory, say } from "../lib/report";
 import { runDomainSuite, defaultDomainSeed, quickDomainCount } from "../domain/suite";
@@ -34,6 +33,7 @@ import {
   type CostLine,
   type LambdaFunctionLoad,
 } from "./model";
+import { functionAwsCalls } from "../../pipeline";
 
 const repositoryRoot = path.resolve(__dirname, "..", "..");
 const project = "transaction-pipeline";

@@ -24,7 +24,6 @@ import {
 import { assessFraud } from "../../functions/fraud-detection/assessFraud";
 import { loadFraudRules } from "../../functions/fraud-detection/fraudRules";
 import type { CustomerActivityItem } from "../../functions/shared/customerActivity";
-import { defaultAmountLaneThresholds } from "../../functions/shared/eventRouting";
 import { toAttributeMap } from "../../functions/shared/marshalRecord";
 import { parseScreeningInput } from "../../functions/shared/screeningInput";
 import type {
@@ -48,6 +47,7 @@ import { validateWebhookBody } from "../../functions/webhook-intake/webhookValid
 import { itemBytes, readUnits, writeUnits, type AttributeMap } from "../capacity/itemSize";
 import { summarize, type Summary } from "../lib/stats";
 import { domainBenchNow, generateDomainWorkload, type DomainCase } from "./generate";
+import { defaultAmountLaneThresholds } from "../../pipeline";
 
 export const domainStages = ["intake", "validation", "fraud", "compliance", "pipeline"] as const;
 export type DomainStage = (typeof domainStages)[number];

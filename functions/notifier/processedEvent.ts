@@ -1,7 +1,7 @@
 /**
  * The "Transaction Processed" event as the transactionProcessedPattern rule delivers it: the
  * EventBridge envelope with the state machine's outcome as `detail`
- * (components/transactionStateMachineDefinition.ts, PublishProcessed), for every decided
+ * (components/processing/stateMachineDefinition/index.ts, PublishProcessed), for every decided
  * transaction, CSV rows and webhook deliveries alike. Only what the notifier needs is read;
  * anything else may change freely.
  */

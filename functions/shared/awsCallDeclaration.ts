@@ -1,7 +1,7 @@
 /**
  * The shape of a function's declaration of the AWS calls it makes (`functions/<name>/awsCalls.ts`),
  * plain data with no Pulumi in it. The program generates the function's role policy from it
- * (components/declaredCalls.ts), derives the VPC's interface endpoints from it, and the tests
+ * (components/platform/declaredCalls.ts), derives the VPC's interface endpoints from it, and the tests
  * check it both ways: every SDK command the function's code sends is declared, and every declared
  * call is allowed by a real IAM evaluator.
  */

@@ -1,6 +1,6 @@
 /**
  * What the state machine hands each Lambda step and what each step answers. The ASL builder
- * (components/transactionStateMachineDefinition.ts) reads these fields by JSONPath, so a change
+ * (components/processing/stateMachineDefinition/index.ts) reads these fields by JSONPath, so a change
  * here is a change to the definition too.
  */
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";

@@ -7,8 +7,8 @@
  * encrypted with (the key policy, tested with DataStores, covers that).
  */
 import { expect } from "chai";
-import { alertsTopicPolicy } from "../../components/alertsTopicPolicy";
-import { publishingServicePrincipals } from "../../components/keyPolicy";
+import { alertsTopicPolicy } from "../../components/platform/alertsTopicPolicy";
+import { publishingServicePrincipals } from "../../components/platform/keyPolicy";
 
 const topicArn = "arn:aws:sns:us-east-1:111122223333:core-alerts";
 const asList = (value: string | readonly string[]): string[] =>

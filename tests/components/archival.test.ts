@@ -20,13 +20,13 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
-import { Archival, type ArchivalArgs } from "../../components/archival";
+import { Archival, type ArchivalArgs } from "../../components/archive/archival";
 import {
   archivalFunctionStatements,
   archiveBucketPolicy,
   archiveLifecycleRules,
   checkLifecycleDays,
-} from "../../components/archivalPolicies";
+} from "../../components/archive/policies";
 import { EnvironmentName } from "../../functions/shared/environmentNames";
 import { installMocks, promiseOf, type MockRecorder, type RecordedResource } from "../support/pulumiMocks";
 import { settledResources } from "../support/settled";

@@ -8,7 +8,7 @@
  */
 import * as path from "path";
 import { expect } from "chai";
-import { ContainerFunction, repositoryRoot } from "../../components/containerFunction";
+import { ContainerFunction, repositoryRoot } from "../../components/platform/containerFunction";
 import { installMocks, promiseOf, type MockRecorder, type RecordedResource } from "../support/pulumiMocks";
 import { settledResources } from "../support/settled";
 

@@ -10,10 +10,10 @@
  * the only offline evidence of them.
  */
 import { expect } from "chai";
-import { alertsTopicPolicy } from "../../components/alertsTopicPolicy";
-import { DataStores } from "../../components/dataStores";
-import { pipelineKeyPolicy } from "../../components/keyPolicy";
-import { tableKeyArgs } from "../../components/tableArgs";
+import { alertsTopicPolicy } from "../../components/platform/alertsTopicPolicy";
+import { DataStores } from "../../components/platform/dataStores";
+import { pipelineKeyPolicy } from "../../components/platform/keyPolicy";
+import { tableKeyArgs } from "../../components/platform/tableArgs";
 import {
   intakeRecordsTableDefinition,
   transactionsTableDefinition,

@@ -10,26 +10,25 @@
  * archive works. Those need a real `pulumi up` and a test event.
  */
 import { expect } from "chai";
-import { EventRouting, type EventRoutingArgs } from "../../components/eventRouting";
+import { EventRouting, type EventRoutingArgs } from "../../components/processing/eventRouting";
 import {
   archiveEventPattern,
   checkEventBusName,
-  deadLetterQueuePolicy,
   eventBridgeTrustPolicy,
-  highValueAlertInput,
   startExecutionPolicy,
-} from "../../components/eventRoutingPolicies";
+} from "../../components/processing/eventRoutingPolicies";
+import { decisionEventSource, intakeEventSource } from "../../functions/shared/eventRouting";
+import type { AmountLane } from "../../functions/shared/stepContracts";
+import { deadLetterQueuePolicy } from "../../components/platform/deadLetterQueuePolicy";
+import { installMocks, promiseOf, type MockRecorder, type RecordedResource } from "../support/pulumiMocks";
+import { settledResources } from "../support/settled";
 import {
   amountLanePatterns,
   amountLanes,
-  decisionEventSource,
-  intakeEventSource,
   stateMachineTargetInput,
   type InputTransformer,
-} from "../../functions/shared/eventRouting";
-import type { AmountLane } from "../../functions/shared/stepContracts";
-import { installMocks, promiseOf, type MockRecorder, type RecordedResource } from "../support/pulumiMocks";
-import { settledResources } from "../support/settled";
+  highValueAlertInput,
+} from "../../pipeline";
 
 const busType = "aws:cloudwatch/eventBus:EventBus";
 const archiveType = "aws:cloudwatch/eventArchive:EventArchive";

@@ -13,7 +13,7 @@ import {
   serviceAssumeRolePolicy,
   validatePolicyStatements,
   type PolicyStatementSpec,
-} from "../../components/iamPolicy";
+} from "../../components/platform/iamPolicy";
 import { promiseOf } from "../support/pulumiMocks";
 
 const tableArn = "arn:aws:dynamodb:eu-west-1:123456789012:table/transactions";

@@ -19,9 +19,9 @@
 import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
-import { IngestApi, type IngestApiArgs } from "../../components/ingestApi";
-import { ingestApiAccessLogFields, ingestApiAccessLogFormat } from "../../components/ingestApiAccessLog";
-import { uploadRequestParameters, uploadRequestValidator } from "../../components/ingestApiUpload";
+import { IngestApi, type IngestApiArgs } from "../../components/ingest/ingestApi";
+import { ingestApiAccessLogFields, ingestApiAccessLogFormat } from "../../components/ingest/accessLog";
+import { uploadRequestParameters, uploadRequestValidator } from "../../components/ingest/uploadRequests";
 import { installMocks, promiseOf, type MockRecorder, type RecordedResource } from "../support/pulumiMocks";
 import { settledResources } from "../support/settled";
 

@@ -13,16 +13,20 @@
  */
 import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
-import { Monitoring, type MonitoringArgs } from "../../components/monitoring";
-import { defaultAlarmThresholds, operationalAlarms, type AlarmSpec } from "../../components/monitoringAlarms";
-import { dashboardMetric, pipelineDashboard, type MetricWidget } from "../../components/monitoringDashboard";
+import { Monitoring, type MonitoringArgs } from "../../components/monitoring/monitoring";
+import {
+  defaultAlarmThresholds,
+  operationalAlarms,
+  type AlarmSpec,
+} from "../../components/monitoring/alarms";
+import { dashboardMetric, pipelineDashboard, type MetricWidget } from "../../components/monitoring/dashboard";
 import {
   eventRuleNameFromArn,
   queueNameFromUrl,
   type MonitoredResources,
-} from "../../components/monitoringResources";
-import { emailSubscriptionKey, MonitoringTopic } from "../../components/monitoringTopic";
-import { opsTopicPolicy } from "../../components/monitoringTopicPolicy";
+} from "../../components/monitoring/resources";
+import { emailSubscriptionKey, MonitoringTopic } from "../../components/monitoring/monitoringTopic";
+import { opsTopicPolicy } from "../../components/monitoring/topicPolicy";
 import { MetricName } from "../../functions/shared/metricNames";
 import { installMocks, promiseOf, type MockRecorder, type RecordedResource } from "../support/pulumiMocks";
 import { settledResources } from "../support/settled";

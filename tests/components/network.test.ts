@@ -10,7 +10,7 @@
  * installed in before(), ahead of any construction.
  */
 import { expect } from "chai";
-import { Network } from "../../components/network";
+import { Network } from "../../components/platform/network";
 import { installMocks, promiseOf, type MockRecorder, type RecordedResource } from "../support/pulumiMocks";
 import { settledResources } from "../support/settled";
 

@@ -14,7 +14,7 @@ import { expect } from "chai";
 import {
   ScreeningListsRefresh,
   type ScreeningListsRefreshArgs,
-} from "../../components/screeningListsRefresh";
+} from "../../components/processing/screeningListsRefresh";
 import { awsCalls as refreshAwsCalls } from "../../functions/screening-lists-refresh/awsCalls";
 import { EnvironmentName } from "../../functions/shared/environmentNames";
 import { installMocks, promiseOf, type MockRecorder, type RecordedResource } from "../support/pulumiMocks";

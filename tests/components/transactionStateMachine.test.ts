@@ -6,9 +6,9 @@
  * to deliver logs and traces, or that the log group's KMS key policy admits CloudWatch Logs.
  */
 import { expect } from "chai";
-import { TransactionStateMachine } from "../../components/transactionStateMachine";
-import { buildTransactionStateMachineDefinition } from "../../components/transactionStateMachineDefinition";
-import { transactionStateMachinePolicyStatements } from "../../components/transactionStateMachinePolicy";
+import { TransactionStateMachine } from "../../components/processing/transactionStateMachine";
+import { buildTransactionStateMachineDefinition } from "../../components/processing/stateMachineDefinition/index";
+import { transactionStateMachinePolicyStatements } from "../../components/processing/transactionStateMachinePolicy";
 import { decisionEventSource, DetailType } from "../../functions/shared/eventRouting";
 import { definitionArgs } from "../support/definitionFixture";
 import { installMocks, promiseOf, type MockRecorder } from "../support/pulumiMocks";

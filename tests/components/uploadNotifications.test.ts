@@ -9,10 +9,12 @@
  * order below is consistent with it but would be the same without it).
  */
 import { expect } from "chai";
-import * as pulumi from "@pulumi/pulumi";
-import { UploadNotifications, type UploadNotificationsArgs } from "../../components/uploadNotifications";
-import { uploadNotificationTargets } from "../../components/uploadPolicies";
-import { installMocks, promiseOf, type MockRecorder, type RecordedResource } from "../support/pulumiMocks";
+import {
+  UploadNotifications,
+  type UploadNotificationsArgs,
+} from "../../components/uploads/uploadNotifications";
+import { uploadNotificationTargets } from "../../pipeline";
+import { installMocks, type MockRecorder, type RecordedResource } from "../support/pulumiMocks";
 import { settledResources } from "../support/settled";
 
 const notificationType = "aws:s3/bucketNotification:BucketNotification";
@@ -144,16 +146,14 @@ describe("UploadNotifications component", () => {
   });
 });
 
-describe("upload notification targets (pure)", () => {
-  it("prefixes do not overlap and both filter on .csv", async () => {
-    const targets = await promiseOf(
-      pulumi.output(uploadNotificationTargets({ intakeFunctionArn: "a", transformFunctionArn: "b" })),
-    );
+describe("upload notification targets (the pipeline description)", () => {
+  it("prefixes do not overlap and both filter on .csv", () => {
+    const targets = uploadNotificationTargets;
     expect(
-      targets.map((target) => [target.filterPrefix, target.filterSuffix, target.lambdaFunctionArn]),
+      targets.map((target) => [target.filterPrefix, target.filterSuffix, target.function]),
     ).to.deep.equal([
-      ["uploads/", ".csv", "a"],
-      ["validated/", ".csv", "b"],
+      ["uploads/", ".csv", "csv-intake"],
+      ["validated/", ".csv", "csv-transform"],
     ]);
     const [first, second] = targets.map((target) => target.filterPrefix);
     expect(first.startsWith(second) || second.startsWith(first)).to.equal(false);

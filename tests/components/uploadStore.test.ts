@@ -11,8 +11,8 @@
  */
 import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
-import { uploadBucketPolicy, uploadLifecycleRules } from "../../components/uploadPolicies";
-import { UploadStore, type UploadStoreArgs } from "../../components/uploadStore";
+import { uploadBucketPolicy, uploadLifecycleRules } from "../../components/uploads/policies";
+import { UploadStore, type UploadStoreArgs } from "../../components/uploads/uploadStore";
 import { installMocks, promiseOf, type MockRecorder, type RecordedResource } from "../support/pulumiMocks";
 import { settledResources } from "../support/settled";
 

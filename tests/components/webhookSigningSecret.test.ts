@@ -11,7 +11,7 @@
  * reads the rotated secrets.
  */
 import { expect } from "chai";
-import { WebhookSigningSecret } from "../../components/webhookSigningSecret";
+import { WebhookSigningSecret } from "../../components/ingest/webhookSigningSecret";
 import { installMocks, promiseOf, type MockRecorder } from "../support/pulumiMocks";
 import { settledResources } from "../support/settled";
 

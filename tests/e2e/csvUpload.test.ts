@@ -12,7 +12,7 @@ import { randomUUID } from "node:crypto";
 import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { DeleteMessageCommand, ReceiveMessageCommand, type Message } from "@aws-sdk/client-sqs";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
-import { StateName } from "../../components/transactionStateMachineDefinition";
+import { StateName } from "../../components/processing/stateMachineDefinition/index";
 import { localClients, localCredentials, localRegion } from "../../local/awsClients";
 import { startLocalPipeline, type LocalPipeline } from "../../local/localPipeline";
 import { LocalS3Notifications } from "../../local/s3Events";

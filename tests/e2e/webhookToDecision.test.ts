@@ -8,7 +8,7 @@
 import { expect } from "chai";
 import { ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
-import { StateName } from "../../components/transactionStateMachineDefinition";
+import { StateName } from "../../components/processing/stateMachineDefinition/index";
 import { DetailType } from "../../functions/shared/eventRouting";
 import { localClients } from "../../local/awsClients";
 import { startLocalPipeline, type LocalPipeline } from "../../local/localPipeline";

@@ -94,7 +94,7 @@ function expectConsistentManifest(
 }
 
 /**
- * Every call the job made is one the deployed role allows (components/archivalPolicies.ts): Query
+ * Every call the job made is one the deployed role allows (components/archive/policies.ts): Query
  * on byDecidedDay only, BatchGetItem and DeleteItem on the transactions table, PutItem on the
  * archived-transactions table; GetObject, PutObject and ListObjectsV2 under transactions/ and state/.
  */

@@ -29,8 +29,6 @@ import {
 } from "../../functions/csv-transform/errors";
 import { csvPayloadHash } from "../../functions/csv-transform/intakeRecords";
 import {
-  amountLanePatterns,
-  csvLoadContinuedPattern,
   DetailType,
   intakeEventSource,
   type CsvLoadContinuedDetail,
@@ -47,6 +45,7 @@ import {
   transformContext,
   type CsvLoadBench,
 } from "./support/csvLoadBench";
+import { amountLanePatterns, csvLoadContinuedPattern } from "../../pipeline";
 
 /** The S3 notification csv-intake's write of `validated/<fileId>.csv` causes. */
 function s3Event(bucket: string, fileId: string): unknown {

@@ -1,15 +1,9 @@
 import { expect } from "chai";
 import type { PutEventsRequestEntry } from "@aws-sdk/client-eventbridge";
-import {
-  amountLanePatterns,
-  amountLanes,
-  DetailType,
-  intakeEventSource,
-  stateMachineTargetInput,
-  type EventPattern,
-} from "../../functions/shared/eventRouting";
+import { DetailType, intakeEventSource } from "../../functions/shared/eventRouting";
 import { LocalEventBus, PutEventsValidationError, type RuleTarget } from "../../local/eventBus";
 import { UnsupportedPatternError } from "../../local/eventPattern";
+import { amountLanePatterns, amountLanes, stateMachineTargetInput, type EventPattern } from "../../pipeline";
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const receivedPattern: EventPattern = { source: [intakeEventSource], "detail-type": [DetailType.received] };

@@ -1,19 +1,18 @@
 import { expect } from "chai";
 import fc from "fast-check";
-import {
-  amountLanePatterns,
-  amountLanes,
-  DetailType,
-  intakeEventSource,
-  type AmountLaneThresholds,
-  type EventPattern,
-} from "../../functions/shared/eventRouting";
+import { DetailType, intakeEventSource } from "../../functions/shared/eventRouting";
 import {
   assertSupportedPattern,
   InvalidPatternError,
   matchesEventPattern,
   UnsupportedPatternError,
 } from "../../local/eventPattern";
+import {
+  amountLanePatterns,
+  amountLanes,
+  type AmountLaneThresholds,
+  type EventPattern,
+} from "../../pipeline";
 
 // The example event AWS's pattern pages use.
 const ec2Event = {

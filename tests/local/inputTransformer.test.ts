@@ -1,11 +1,7 @@
 import { expect } from "chai";
-import {
-  DetailType,
-  intakeEventSource,
-  stateMachineTargetInput,
-  type InputTransformer,
-} from "../../functions/shared/eventRouting";
+import { DetailType, intakeEventSource } from "../../functions/shared/eventRouting";
 import { applyInputTransformer, checkInputTransformer } from "../../local/inputTransformer";
+import { stateMachineTargetInput, type InputTransformer } from "../../pipeline";
 
 // The example event and transformer of "Amazon EventBridge input transformation"
 // (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-transform-target-input.html, as published in

@@ -29,7 +29,8 @@ function startCommand(args: string[], env: Record<string, string> = {}): Started
   let output = "";
   child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolveExit) => child.on("exit", (code) => resolveExit(code)));
+  // "close", not "exit": the process may exit before its last output has been read.
+  const exited = new Promise<number | null>((resolveExit) => child.on("close", (code) => resolveExit(code)));
   return { child, output: () => output, exited };
 }
 

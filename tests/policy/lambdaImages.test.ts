@@ -1,6 +1,6 @@
 /**
  * The two image rules on functions and images built under Pulumi mocks, wired as
- * components/containerFunction.ts wires them (`imageUri: image.repoDigest`), plus hand-built
+ * components/platform/containerFunction.ts wires them (`imageUri: image.repoDigest`), plus hand-built
  * resources for what only a real preview produces: unknown digests linked by the engine's
  * property dependencies.
  *

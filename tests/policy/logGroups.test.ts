@@ -2,7 +2,7 @@
  * The log retention rule on log groups built under Pulumi mocks.
  *
  * What a mock test cannot prove: that CloudWatch accepts the value (it takes only a fixed list
- * of day counts; components/logRetention.ts checks that before a plan).
+ * of day counts; components/platform/logRetention.ts checks that before a plan).
  */
 import * as aws from "@pulumi/aws";
 import { expect } from "chai";

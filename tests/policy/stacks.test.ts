@@ -39,7 +39,7 @@ for (const stack of ["dev", "prod"]) {
       recorder = await installMocks(`policy-${stack}`, stackFileConfig(stack), project);
       const config = loadStackConfig();
       // Loaded after the mocks so the program's module-level state binds to them.
-      const { deployPipeline } = await import("../../pipeline");
+      const { deployPipeline } = await import("../../program");
       deployPipeline("eu-west-1", config);
       await settledResources(recorder);
       subjects = subjectsOf(recorder.resources, `policy-${stack}`);

@@ -9,20 +9,20 @@
  */
 import { expect } from "chai";
 import {
-  functionAwsCalls,
-  outsideVpcFunctions,
-  vpcFunctionAwsCalls,
-  type DeclaredFunction,
-} from "../../components/functionAwsCalls";
-import {
   declaredStatements,
   interfaceEndpointServicesFor,
   splitReference,
-} from "../../components/declaredCalls";
+} from "../../components/platform/declaredCalls";
 import { declarationProblems, functionSourceFiles, sentCommands } from "../support/sdkCommands";
 import { promiseOf } from "../support/pulumiMocks";
+import {
+  describeFunction,
+  functionAwsCalls,
+  vpcFunctionAwsCalls,
+  type PipelineFunction,
+} from "../../pipeline";
 
-const folders = Object.keys(functionAwsCalls) as DeclaredFunction[];
+const folders = Object.keys(functionAwsCalls) as PipelineFunction[];
 
 describe("declared AWS calls against each function's code", () => {
   for (const folder of folders) {
@@ -111,7 +111,9 @@ describe("generated role statements and endpoints (pure)", () => {
   });
 
   it("leave the functions outside the VPC out of the endpoints: the refresh reaches AWS over the internet", () => {
-    expect(outsideVpcFunctions).to.deep.equal(["screening-lists-refresh"]);
+    expect(folders.filter((folder) => describeFunction(folder).network === "internet")).to.deep.equal([
+      "screening-lists-refresh",
+    ]);
     const refresh = functionAwsCalls["screening-lists-refresh"];
     expect(vpcFunctionAwsCalls()).to.not.include(refresh);
     expect(vpcFunctionAwsCalls()).to.have.length(Object.keys(functionAwsCalls).length - 1);

@@ -13,7 +13,7 @@ import { expect } from "chai";
 import { project, stackFileConfig } from "../support/stackFileConfig";
 import { installMocks, type MockRecorder, type RecordedResource } from "../support/pulumiMocks";
 import { settledResources } from "../support/settled";
-import { pipelineKeyPolicy } from "../../components/keyPolicy";
+import { pipelineKeyPolicy } from "../../components/platform/keyPolicy";
 import { loadStackConfig, type StackConfig } from "../../stackConfig";
 
 interface Statement {
@@ -81,7 +81,7 @@ for (const stack of ["dev", "prod"]) {
     before(async () => {
       recorder = await installMocks(`deploy-${stack}`, stackFileConfig(stack), project);
       config = loadStackConfig();
-      const { deployPipeline } = await import("../../pipeline");
+      const { deployPipeline } = await import("../../program");
       deployPipeline("eu-west-1", config);
       await settledResources(recorder);
       graphs[stack] = { recorder, config };

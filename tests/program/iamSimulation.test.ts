@@ -42,7 +42,7 @@ import { loadStackConfig } from "../../stackConfig";
 async function buildGraph(stack: string): Promise<StackGraph> {
   const recorder = await installMocks(`sim-${stack}`, stackFileConfig(stack), project);
   const config = loadStackConfig();
-  const { deployPipeline } = await import("../../pipeline");
+  const { deployPipeline } = await import("../../program");
   deployPipeline("eu-west-1", config);
   await settledResources(recorder);
   return new StackGraph(recorder, stack, `${project}-sim-${stack}`);

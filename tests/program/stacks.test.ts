@@ -11,18 +11,17 @@ import { expect } from "chai";
 import { project, stackFileConfig } from "../support/stackFileConfig";
 import { installMocks, promiseOf, type MockRecorder, type RecordedResource } from "../support/pulumiMocks";
 import { settledResources } from "../support/settled";
-import { actionsAllowedOnAnyResource } from "../../components/iamPolicy";
-import { finalDecisions } from "../../components/monitoringResources";
-import {
-  csvLoadContinuedPattern,
-  DetailType,
-  intakeEventSource,
-  transactionProcessedPattern,
-} from "../../functions/shared/eventRouting";
+import { actionsAllowedOnAnyResource } from "../../components/platform/iamPolicy";
+import { finalDecisions } from "../../components/monitoring/resources";
+import { DetailType, intakeEventSource } from "../../functions/shared/eventRouting";
 import { EnvironmentName } from "../../functions/shared/environmentNames";
-import { logDeliveryActions, tracingActions } from "../../components/transactionStateMachinePolicy";
+import {
+  logDeliveryActions,
+  tracingActions,
+} from "../../components/processing/transactionStateMachinePolicy";
 import { loadStackConfig, type StackConfig } from "../../stackConfig";
-import type { PipelineOutputs } from "../../pipeline";
+import type { PipelineOutputs } from "../../program";
+import { csvLoadContinuedPattern, transactionProcessedPattern } from "../../pipeline";
 
 interface PolicyStatement {
   Action: string | string[];
@@ -49,7 +48,7 @@ for (const stack of ["dev", "prod"]) {
       recorder = await installMocks(`program-${stack}`, stackFileConfig(stack), project);
       config = loadStackConfig();
       // Loaded after the mocks so the program's module-level state binds to them.
-      const { deployPipeline } = await import("../../pipeline");
+      const { deployPipeline } = await import("../../program");
       outputs = deployPipeline("eu-west-1", config);
       await settledResources(recorder);
     });

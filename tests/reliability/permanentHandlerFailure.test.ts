@@ -12,7 +12,7 @@
 import { expect } from "chai";
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { SQSClient } from "@aws-sdk/client-sqs";
-import { retriedLambdaErrors } from "../../components/transactionStateMachineDefinition";
+import { retriedLambdaErrors } from "../../components/processing/stateMachineDefinition/index";
 import { localResourceNames } from "../../local/localPipeline";
 import { deadLetterQueues } from "../../tools/replay/deadLetters";
 import { replayDeadLetters } from "../../tools/replay/replayDeadLetters";

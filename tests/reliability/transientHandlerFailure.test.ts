@@ -13,7 +13,7 @@ import { expect } from "chai";
 import {
   retriedFunctionErrors,
   retriedLambdaErrors,
-} from "../../components/transactionStateMachineDefinition";
+} from "../../components/processing/stateMachineDefinition/index";
 import { DetailType } from "../../functions/shared/eventRouting";
 import type { LambdaHandler } from "../../local/lambdaInvokeShim";
 import type { LocalFunctionName } from "../../local/localPipeline";

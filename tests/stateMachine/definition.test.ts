@@ -13,7 +13,7 @@ import {
   StateName,
   TaskResource,
   type AslState,
-} from "../../components/transactionStateMachineDefinition";
+} from "../../components/processing/stateMachineDefinition/index";
 import { decisionEventSource, DetailType } from "../../functions/shared/eventRouting";
 import type { ComplianceRuleHit, FraudSignal, Reason } from "../../functions/shared/stepContracts";
 import { localClients } from "../../local/awsClients";

@@ -20,7 +20,7 @@ import {
   processedPublishedAttribute,
   recordedDecisionUnreadableError,
   StateName,
-} from "../../components/transactionStateMachineDefinition";
+} from "../../components/processing/stateMachineDefinition/index";
 import { decisionEventSource, DetailType } from "../../functions/shared/eventRouting";
 import { transactionsTableDefinition } from "../../functions/shared/tableDefinitions";
 import type { AmountLane, TransactionReceivedEvent } from "../../functions/shared/stepContracts";

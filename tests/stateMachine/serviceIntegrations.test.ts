@@ -9,7 +9,7 @@
 import { expect } from "chai";
 import { mockClient, type AwsClientStub } from "aws-sdk-client-mock";
 import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
-import { TaskResource } from "../../components/transactionStateMachineDefinition";
+import { TaskResource } from "../../components/processing/stateMachineDefinition/index";
 import { localClients } from "../../local/awsClients";
 import { serviceIntegrations, type ServiceClients } from "../../local/serviceIntegrations";
 

@@ -1,4 +1,4 @@
-import type { TransactionStateMachineDefinitionArgs } from "../../components/transactionStateMachineDefinition";
+import type { TransactionStateMachineDefinitionArgs } from "../../components/processing/stateMachineDefinition/index";
 
 /** Definition arguments shaped like real deployed ARNs, for tests of the pure builder. */
 export const definitionArgs: TransactionStateMachineDefinitionArgs = {

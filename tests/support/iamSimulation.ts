@@ -11,11 +11,11 @@
  * document is cited where the path is built.
  */
 import { runSimulation, type Simulation } from "@cloud-copilot/iam-simulate";
-import { functionAwsCalls, type DeclaredFunction } from "../../components/functionAwsCalls";
-import { splitReference } from "../../components/declaredCalls";
-import { onFailureDeliverySid } from "../../components/containerFunction";
+import { splitReference } from "../../components/platform/declaredCalls";
+import { onFailureDeliverySid } from "../../components/platform/containerFunction";
 import type { PipelineResource } from "../../functions/shared/awsCallDeclaration";
 import type { MockRecorder, RecordedResource } from "./pulumiMocks";
+import { functionAwsCalls, type PipelineFunction } from "../../pipeline";
 
 export const accountId = "123456789012";
 export const region = "eu-west-1";
@@ -236,7 +236,7 @@ function contextsFor(condition: PolicyStatement["Condition"]): Record<string, st
  * The name of a function folder's ContainerFunction in the graph (its role `<name>-role`, policy
  * `<name>-policy`, log group `<name>-logs`), found by the image built from that folder.
  */
-export function functionResourceName(graph: StackGraph, folder: DeclaredFunction): string {
+export function functionResourceName(graph: StackGraph, folder: PipelineFunction): string {
   const image = graph
     .ofType("docker:index/registryImage:RegistryImage")
     .find(
@@ -258,7 +258,7 @@ export function inVpc(graph: StackGraph, name: string): boolean {
 /** Calls of one function: its declared calls, plus what Lambda does with its role. */
 export function functionCalls(
   graph: StackGraph,
-  folder: DeclaredFunction,
+  folder: PipelineFunction,
   policy?: PolicyDocument,
 ): SimulatedCall[] {
   const name = functionResourceName(graph, folder);
@@ -732,7 +732,7 @@ export async function simulate(call: SimulatedCall): Promise<SimulationOutcome> 
 /** Every call of a stack: functions, state machine, target role and service principals. */
 export function allCalls(graph: StackGraph): SimulatedCall[] {
   return [
-    ...(Object.keys(functionAwsCalls) as DeclaredFunction[]).flatMap((folder) =>
+    ...(Object.keys(functionAwsCalls) as PipelineFunction[]).flatMap((folder) =>
       functionCalls(graph, folder),
     ),
     ...stateMachineCalls(graph),

@@ -18,7 +18,7 @@ import { CreateTableCommand, DeleteTableCommand, GetItemCommand } from "@aws-sdk
 import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
 import { PurgeQueueCommand, ReceiveMessageCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
-import { StateName } from "../../components/transactionStateMachineDefinition";
+import { StateName } from "../../components/processing/stateMachineDefinition/index";
 import { EnvironmentName } from "../../functions/shared/environmentNames";
 import { DetailType, intakeEventSource } from "../../functions/shared/eventRouting";
 import type { CanonicalTransaction } from "../../functions/shared/stepContracts";

@@ -5,7 +5,7 @@
  * - the pipeline dead-letter queue, written by the state machine's SendToDLQ state with
  *   `{input, error: {Error, Cause}, executionId, startedAt}` (components/
  *   transactionStateMachineDefinition.ts), `input` being what a lane rule delivered
- *   (functions/shared/eventRouting.ts `stateMachineTargetInput`): the envelope, `detail`, `lane`;
+ *   (pipeline/lanes.ts `stateMachineTargetInput`): the envelope, `detail`, `lane`;
  * - EventRouting's per-target queues, written by EventBridge when a target could not be invoked:
  *   the original event as the body, the failure in the message attributes ERROR_CODE,
  *   ERROR_MESSAGE, RULE_ARN, TARGET_ARN, RETRY_ATTEMPTS and EXHAUSTED_RETRY_CONDITION

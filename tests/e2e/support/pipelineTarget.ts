@@ -8,7 +8,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { SQSClient } from "@aws-sdk/client-sqs";
-import { StateName } from "../../../components/transactionStateMachineDefinition";
+import { StateName } from "../../../components/processing/stateMachineDefinition/index";
 import { startLocalStack } from "../../../local/localStack";
 import { PipelineClient, type PipelineEndpoint } from "../../../tools/pipelineClient";
 import { awsClientConfig, readStackOutputs, type StackOutputs } from "../../../tools/stackOutputs";

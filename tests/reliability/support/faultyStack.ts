@@ -3,7 +3,7 @@
  * runtime's fault hooks, and a PipelineClient to drive it over real HTTP.
  */
 import { randomBytes } from "node:crypto";
-import { StateName } from "../../../components/transactionStateMachineDefinition";
+import { StateName } from "../../../components/processing/stateMachineDefinition/index";
 import { startLocalStack, type LocalStack } from "../../../local/localStack";
 import type { LocalFaultInjection, LocalPipeline } from "../../../local/localPipeline";
 import { PipelineClient } from "../../../tools/pipelineClient";

@@ -6,10 +6,11 @@
  */
 import { expect } from "chai";
 import { mapWithConcurrency } from "../../../functions/shared/concurrency";
-import { amountLanes, DetailType } from "../../../functions/shared/eventRouting";
+import { DetailType } from "../../../functions/shared/eventRouting";
 import type { EventEnvelope } from "../../../local/eventBus";
 import { localResourceNames, type LocalPipeline } from "../../../local/localPipeline";
 import type { PipelineClient } from "../../../tools/pipelineClient";
+import { amountLanes } from "../../../pipeline";
 
 const decidedStatuses = ["APPROVED", "REVIEW", "REJECTED"];
 

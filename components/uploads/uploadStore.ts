@@ -1,0 +1,93 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { fileStatusTableDefinition } from "../../functions/shared/tableDefinitions";
+import { checkInteger } from "../platform/argumentChecks";
+import { configureSecureBucket } from "../platform/secureBucket";
+import { pipelineTableArgs } from "../platform/tableArgs";
+import { fileStatusTtlAttribute, uploadLifecycleRules } from "./policies";
+
+/** Arguments of {@link UploadStore}. */
+export interface UploadStoreArgs {
+  /** ARN of the customer-managed KMS key encrypting the bucket and the status table. Required. */
+  readonly kmsKeyArn: pulumi.Input<string>;
+  /** Days uploaded files (under `uploads/` and `validated/`) are kept before they expire, 1–3650. Default 30. */
+  readonly rawUploadRetentionDays?: number;
+  /** Refuse to delete the processing-status table; turn on in production. Default false. */
+  readonly deletionProtection?: pulumi.Input<boolean>;
+  /** Let `pulumi destroy` delete the bucket while it still holds files. Default false. */
+  readonly forceDestroy?: boolean;
+}
+
+const componentNamePattern = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+/** `<name>-uploads-` prefixes the bucket name, and S3 allows prefixes of at most 37 characters. */
+const maximumNameLength = 28;
+const keyArnPattern = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
+
+/**
+ * Where uploaded CSV files and their processing status live: a versioned, SSE-KMS, TLS-only S3
+ * bucket with every public access blocked, whose files expire after `rawUploadRetentionDays`, and
+ * the processing-status table (one item per file, indexed by status and time).
+ *
+ * The bucket's notifications are not configured here: UploadNotifications owns them, because the
+ * functions they invoke are built after (and from) this store.
+ */
+export class UploadStore extends pulumi.ComponentResource {
+  public readonly bucketName: pulumi.Output<string>;
+  public readonly bucketArn: pulumi.Output<string>;
+  public readonly statusTableName: pulumi.Output<string>;
+  public readonly statusTableArn: pulumi.Output<string>;
+
+  constructor(name: string, args: UploadStoreArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("txn:ingest:UploadStore", name, {}, opts);
+
+    if (!componentNamePattern.test(name) || name.length > maximumNameLength) {
+      throw new Error(
+        `UploadStore name "${name}" must be lowercase letters, digits and single dashes, at most ${maximumNameLength} characters (it prefixes the bucket)`,
+      );
+    }
+    if (args.kmsKeyArn === undefined || args.kmsKeyArn === null || args.kmsKeyArn === "") {
+      throw new Error("kmsKeyArn is required");
+    }
+    // Inputs that are still Outputs are checked by AWS at deploy time instead. DynamoDB needs the
+    // key's ARN; an alias or a bare key id would not do.
+    if (typeof args.kmsKeyArn === "string" && !keyArnPattern.test(args.kmsKeyArn)) {
+      throw new Error(
+        `kmsKeyArn "${args.kmsKeyArn}" is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)`,
+      );
+    }
+    const retentionDays = args.rawUploadRetentionDays ?? 30;
+    checkInteger("rawUploadRetentionDays", retentionDays, 1, 3_650);
+
+    const bucket = new aws.s3.Bucket(
+      `${name}-bucket`,
+      { bucketPrefix: `${name}-uploads-`, forceDestroy: args.forceDestroy ?? false },
+      { parent: this },
+    );
+    configureSecureBucket(
+      name,
+      { bucket, kmsKeyArn: args.kmsKeyArn, lifecycleRules: uploadLifecycleRules(retentionDays) },
+      this,
+    );
+
+    const table = new aws.dynamodb.Table(
+      `${name}-file-status`,
+      pipelineTableArgs(fileStatusTableDefinition, {
+        kmsKeyArn: args.kmsKeyArn,
+        deletionProtection: args.deletionProtection,
+        ttlAttribute: fileStatusTtlAttribute,
+      }),
+      { parent: this },
+    );
+
+    this.bucketName = bucket.bucket;
+    this.bucketArn = bucket.arn;
+    this.statusTableName = table.name;
+    this.statusTableArn = table.arn;
+    this.registerOutputs({
+      bucketName: this.bucketName,
+      bucketArn: this.bucketArn,
+      statusTableName: this.statusTableName,
+      statusTableArn: this.statusTableArn,
+    });
+  }
+}

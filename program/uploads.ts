@@ -1,0 +1,99 @@
+/**
+ * Uploads: back-office CSV files, validated (csv-intake), loaded row by row onto the bus
+ * (csv-transform), counted to completion (notifier) and reported (file-status); the uploads
+ * bucket's notifications and the bus subscriptions that drive them.
+ */
+import type { ContainerFunction } from "../components/platform";
+import { BusFunctionSubscription, type EventRouting } from "../components/processing";
+import { UploadNotifications, UploadStore } from "../components/uploads";
+import {
+  busSubscriptions,
+  notifiedFunction,
+  programFunctions,
+  type BusSubscription,
+  type BusSubscriptionName,
+  type CapabilityFunction,
+  type PipelineFunction,
+} from "../pipeline";
+import { deployFunctions } from "./functions";
+import type { Platform } from "./platform";
+import type { PipelineResources } from "./resources";
+
+/** The uploads bucket and the processing-status table. */
+export function deployUploadStore(platform: Platform): {
+  readonly store: UploadStore;
+  readonly resources: PipelineResources;
+} {
+  const { config, data, opts } = platform;
+  const store = new UploadStore(
+    "uploads",
+    {
+      kmsKeyArn: data.kmsKeyArn,
+      rawUploadRetentionDays: config.upload.rawUploadRetentionDays,
+      deletionProtection: config.deletionProtection,
+    },
+    opts,
+  );
+  return {
+    store,
+    resources: {
+      fileStatusTable: { name: store.statusTableName, arn: store.statusTableArn },
+      uploadsBucket: { name: store.bucketName, arn: store.bucketArn },
+    },
+  };
+}
+
+export interface UploadsDeployment {
+  readonly functions: Record<CapabilityFunction<"uploads">, ContainerFunction>;
+  readonly subscriptions: Record<BusSubscriptionName, BusFunctionSubscription>;
+}
+
+export function deployUploads(
+  platform: Platform,
+  resources: PipelineResources,
+  store: UploadStore,
+  routing: EventRouting,
+): UploadsDeployment {
+  const { config, data, opts } = platform;
+  const functions = deployFunctions(programFunctions("uploads"), platform, resources);
+  // The bucket's notifications and the bus subscriptions all start uploads functions.
+  const uploadsFunction = (folder: PipelineFunction): ContainerFunction => {
+    const fn = (functions as Partial<Record<PipelineFunction, ContainerFunction>>)[folder];
+    if (fn === undefined) throw new Error(`${folder} is not a function of the uploads capability`);
+    return fn;
+  };
+
+  new UploadNotifications(
+    "uploads-notifications",
+    {
+      bucketName: store.bucketName,
+      bucketArn: store.bucketArn,
+      intakeFunctionArn: uploadsFunction(notifiedFunction("intake")).functionArn,
+      transformFunctionArn: uploadsFunction(notifiedFunction("transform")).functionArn,
+    },
+    opts,
+  );
+
+  // On the bus's own name output, so each rule waits for the bus.
+  const subscriptions = Object.fromEntries(
+    (Object.entries(busSubscriptions) as [BusSubscriptionName, BusSubscription][]).map(
+      ([name, subscription]) => [
+        name,
+        new BusFunctionSubscription(
+          name,
+          {
+            eventBusName: routing.eventBusName,
+            pattern: subscription.pattern,
+            functionArn: uploadsFunction(subscription.function).functionArn,
+            kmsKeyArn: data.kmsKeyArn,
+            maximumRetryAttempts: config.routing.maximumRetryAttempts,
+            maximumEventAgeSeconds: config.routing.maximumEventAgeSeconds,
+          },
+          opts,
+        ),
+      ],
+    ),
+  ) as Record<BusSubscriptionName, BusFunctionSubscription>;
+
+  return { functions, subscriptions };
+}
