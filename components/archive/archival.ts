@@ -12,7 +12,13 @@ import {
   archivedRecordTtlAttribute,
   checkLifecycleDays,
 } from "./policies";
-import { checkInteger } from "../platform/argumentChecks";
+import {
+  checkComponentName,
+  checkInteger,
+  checkKmsKeyArn,
+  checkRequired,
+  checkScheduleExpression,
+} from "../platform/argumentChecks";
 import { ContainerFunction } from "../platform/containerFunction";
 import { functionSchedule, missedSuccessAlarm } from "../platform/functionSchedule";
 import { configureSecureBucket } from "../platform/secureBucket";
@@ -81,12 +87,8 @@ export interface ArchivalArgs {
   readonly deletionProtection?: pulumi.Input<boolean>;
 }
 
-const componentNamePattern = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 /** `<name>-audit-` prefixes the bucket name, and S3 allows prefixes of at most 37 characters. */
 const maximumNameLength = 30;
-const schedulePattern =
-  /^(?:cron\(\S+(?: \S+){5}\)|rate\([1-9]\d* (?:minute|minutes|hour|hours|day|days)\))$/;
-const keyArnPattern = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
 const tableArnPattern = /^arn:aws[a-z-]*:dynamodb:[a-z0-9-]+:\d{12}:table\/[A-Za-z0-9_.-]{3,255}$/;
 
 /** Retries of the schedule's target when Lambda refuses the invocation (throttling, service errors). */
@@ -120,42 +122,26 @@ export class Archival extends pulumi.ComponentResource {
   constructor(name: string, args: ArchivalArgs, opts?: pulumi.ComponentResourceOptions) {
     super("txn:archive:Archival", name, {}, opts);
 
-    if (!componentNamePattern.test(name) || name.length > maximumNameLength) {
-      throw new Error(
-        `Archival name "${name}" must be lowercase letters, digits and single dashes, at most ${maximumNameLength} characters (it names the function and prefixes the bucket)`,
-      );
-    }
-    const required: [string, unknown][] = [
-      ["transactionsTableName", args.transactionsTableName],
-      ["transactionsTableArn", args.transactionsTableArn],
-      ["kmsKeyArn", args.kmsKeyArn],
-      ["metricsNamespace", args.metricsNamespace],
-      ["subnetIds", args.subnetIds],
-      ["securityGroupIds", args.securityGroupIds],
-    ];
-    for (const [argument, value] of required) {
-      if (value === undefined || value === null || value === "") throw new Error(`${argument} is required`);
-    }
+    checkComponentName("Archival", name, maximumNameLength, "it names the function and prefixes the bucket");
+    checkRequired(args, [
+      "transactionsTableName",
+      "transactionsTableArn",
+      "kmsKeyArn",
+      "metricsNamespace",
+      "subnetIds",
+      "securityGroupIds",
+    ]);
     // Inputs that are still Outputs are checked by AWS at deploy time instead.
     if (typeof args.transactionsTableArn === "string" && !tableArnPattern.test(args.transactionsTableArn)) {
       throw new Error(`transactionsTableArn "${args.transactionsTableArn}" is not a DynamoDB table ARN`);
     }
-    // DynamoDB and IAM need the key's ARN; an alias or a bare key id would not do.
-    if (typeof args.kmsKeyArn === "string" && !keyArnPattern.test(args.kmsKeyArn)) {
-      throw new Error(
-        `kmsKeyArn "${args.kmsKeyArn}" is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)`,
-      );
-    }
+    checkKmsKeyArn(args.kmsKeyArn);
     const memoryMb = args.functionMemoryMb ?? 1024;
     checkInteger("functionMemoryMb", memoryMb, 128, 10_240);
     const timeoutSeconds = args.functionTimeoutSeconds ?? pipelineFunctions[archivalFunction].timeout;
     checkInteger("functionTimeoutSeconds", timeoutSeconds, 60, 900);
     const scheduleExpression = args.scheduleExpression ?? "cron(15 2 * * ? *)";
-    if (!schedulePattern.test(scheduleExpression)) {
-      throw new Error(
-        `scheduleExpression "${scheduleExpression}" must be cron(<6 fields>) or rate(<n> <minutes|hours|days>)`,
-      );
-    }
+    checkScheduleExpression(scheduleExpression);
     const archiveAfterHours = args.archiveAfterHours ?? 24;
     checkInteger("archiveAfterHours", archiveAfterHours, 1, 8_760);
     const chunkSize = args.chunkSize ?? 1000;

@@ -1,7 +1,12 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { functionEnvironment, pipelineFunctions } from "../../pipeline";
-import { checkInteger } from "../platform/argumentChecks";
+import {
+  checkComponentName,
+  checkInteger,
+  checkRequired,
+  checkScheduleExpression,
+} from "../platform/argumentChecks";
 import { ContainerFunction } from "../platform/containerFunction";
 import { functionSchedule, missedSuccessAlarm } from "../platform/functionSchedule";
 import { declaredStatements } from "../platform/declaredCalls";
@@ -53,11 +58,8 @@ export interface ScreeningListsRefreshArgs {
   readonly forceDestroy?: boolean;
 }
 
-const componentNamePattern = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 /** `<name>-lists-` prefixes the bucket name, and S3 allows prefixes of at most 37 characters. */
 const maximumNameLength = 30;
-const schedulePattern =
-  /^(?:cron\(\S+(?: \S+){5}\)|rate\([1-9]\d* (?:minute|minutes|hour|hours|day|days)\))$/;
 const scheduleRetryPolicy = { maximumRetryAttempts: 10, maximumEventAgeInSeconds: 60 * 60 };
 
 /** The refresh function's folder under functions/ and its description. */
@@ -84,23 +86,10 @@ export class ScreeningListsRefresh extends pulumi.ComponentResource {
   constructor(name: string, args: ScreeningListsRefreshArgs, opts?: pulumi.ComponentResourceOptions) {
     super("txn:compliance:ScreeningListsRefresh", name, {}, opts);
 
-    if (!componentNamePattern.test(name) || name.length > maximumNameLength) {
-      throw new Error(
-        `ScreeningListsRefresh name "${name}" must be lowercase letters, digits and single dashes, at most ${maximumNameLength} characters`,
-      );
-    }
-    for (const [argument, value] of [
-      ["kmsKeyArn", args.kmsKeyArn],
-      ["metricsNamespace", args.metricsNamespace],
-    ] as const) {
-      if (value === undefined || value === null || value === "") throw new Error(`${argument} is required`);
-    }
+    checkComponentName("ScreeningListsRefresh", name, maximumNameLength);
+    checkRequired(args, ["kmsKeyArn", "metricsNamespace"]);
     const scheduleExpression = args.scheduleExpression ?? "rate(6 hours)";
-    if (!schedulePattern.test(scheduleExpression)) {
-      throw new Error(
-        `scheduleExpression "${scheduleExpression}" must be cron(<6 fields>) or rate(<n> <minutes|hours|days>)`,
-      );
-    }
+    checkScheduleExpression(scheduleExpression);
     const staleAfterHours = args.staleAfterHours ?? 36;
     // CloudWatch evaluates at most 7 days of hourly periods.
     checkInteger("staleAfterHours", staleAfterHours, 1, 168);
