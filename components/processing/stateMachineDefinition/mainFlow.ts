@@ -16,6 +16,14 @@ import {
   toDeadLetterQueue,
 } from "./tasks";
 
+/** A Choice rule going to `next` when any of the paths holds its string. */
+function whenAnyEquals(next: string, ...conditions: readonly (readonly [string, string])[]): AslState {
+  return {
+    Or: conditions.map(([variable, value]) => ({ Variable: variable, StringEquals: value })),
+    Next: next,
+  };
+}
+
 export function mainFlowStates(
   args: TransactionStateMachineDefinitionArgs,
   functionTimeout: number,
@@ -126,20 +134,16 @@ export function mainFlowStates(
     [StateName.decide]: {
       Type: "Choice",
       Choices: [
-        {
-          Or: [
-            { Variable: "$.screening.compliance.decision", StringEquals: "BLOCK" },
-            { Variable: "$.screening.fraud.level", StringEquals: "HIGH" },
-          ],
-          Next: StateName.reject,
-        },
-        {
-          Or: [
-            { Variable: "$.screening.compliance.decision", StringEquals: "REVIEW" },
-            { Variable: "$.screening.fraud.level", StringEquals: "MEDIUM" },
-          ],
-          Next: StateName.review,
-        },
+        whenAnyEquals(
+          StateName.reject,
+          ["$.screening.compliance.decision", "BLOCK"],
+          ["$.screening.fraud.level", "HIGH"],
+        ),
+        whenAnyEquals(
+          StateName.review,
+          ["$.screening.compliance.decision", "REVIEW"],
+          ["$.screening.fraud.level", "MEDIUM"],
+        ),
       ],
       Default: StateName.approve,
     },
@@ -162,13 +166,7 @@ export function mainFlowStates(
     [StateName.needsAlert]: {
       Type: "Choice",
       Choices: [
-        {
-          Or: [
-            { Variable: "$.outcome.status", StringEquals: "REVIEW" },
-            { Variable: "$.outcome.status", StringEquals: "REJECTED" },
-          ],
-          Next: StateName.alert,
-        },
+        whenAnyEquals(StateName.alert, ["$.outcome.status", "REVIEW"], ["$.outcome.status", "REJECTED"]),
       ],
       Default: StateName.isHighValue,
     },
