@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 
 /** An IAM condition block: `{ operator: { key: value } }`. */
 export type PolicyCondition = Readonly<
-  Record<string, Readonly<Record<string, pulumi.Input<string | string[]>>>>
+  Record<string, Readonly<Record<string, pulumi.Input<string | readonly string[]>>>>
 >;
 
 /** One Allow statement a function needs. */

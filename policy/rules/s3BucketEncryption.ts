@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { checkBucketConfigurations } from "../s3Buckets";
+import { validateBucketConfigurations } from "../s3Buckets";
 import { known, unknownValue } from "../unknownValues";
 
 /** Whether a configuration names a default algorithm ("aws:kms", "aws:kms:dsse", "AES256"). */
@@ -24,21 +24,18 @@ function setsDefaultEncryption(configuration: PolicyResource): boolean | typeof 
 export const s3BucketEncrypted: StackValidationPolicy = {
   name: "s3-bucket-encrypted",
   description: "Every S3 bucket has a BucketServerSideEncryptionConfiguration with a default algorithm.",
-  validateStack: (args, reportViolation) =>
-    checkBucketConfigurations(
-      args,
-      reportViolation,
-      "BucketServerSideEncryptionConfiguration",
-      (resource) =>
-        resource.isType(aws.s3.BucketServerSideEncryptionConfiguration) ||
-        resource.isType(aws.s3.BucketServerSideEncryptionConfigurationV2),
-      (bucket, own) => {
-        if (own.every((configuration) => setsDefaultEncryption(configuration) === false)) {
-          reportViolation(
-            `BucketServerSideEncryptionConfiguration of S3 bucket "${bucket.name}" sets no default sseAlgorithm`,
-            bucket.urn,
-          );
-        }
-      },
-    ),
+  validateStack: validateBucketConfigurations(
+    "BucketServerSideEncryptionConfiguration",
+    (resource) =>
+      resource.isType(aws.s3.BucketServerSideEncryptionConfiguration) ||
+      resource.isType(aws.s3.BucketServerSideEncryptionConfigurationV2),
+    (bucket, own, reportViolation) => {
+      if (own.every((configuration) => setsDefaultEncryption(configuration) === false)) {
+        reportViolation(
+          `BucketServerSideEncryptionConfiguration of S3 bucket "${bucket.name}" sets no default sseAlgorithm`,
+          bucket.urn,
+        );
+      }
+    },
+  ),
 };

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { checkBucketConfigurations } from "../s3Buckets";
+import { validateBucketConfigurations } from "../s3Buckets";
 import { known, unknownValue } from "../unknownValues";
 
 /** Each flag closes one way a bucket or its objects become public; all four are needed. */
@@ -23,22 +23,19 @@ function flagsLeftOff(block: PolicyResource): string[] {
 export const s3PublicAccessBlocked: StackValidationPolicy = {
   name: "s3-public-access-blocked",
   description: "Every S3 bucket has a BucketPublicAccessBlock with all four flags true.",
-  validateStack: (args, reportViolation) =>
-    checkBucketConfigurations(
-      args,
-      reportViolation,
-      "BucketPublicAccessBlock",
-      (resource) => resource.isType(aws.s3.BucketPublicAccessBlock),
-      (bucket, own) => {
-        for (const block of own) {
-          const off = flagsLeftOff(block);
-          if (off.length > 0) {
-            reportViolation(
-              `BucketPublicAccessBlock of S3 bucket "${bucket.name}" leaves ${off.join(", ")} off`,
-              bucket.urn,
-            );
-          }
+  validateStack: validateBucketConfigurations(
+    "BucketPublicAccessBlock",
+    (resource) => resource.isType(aws.s3.BucketPublicAccessBlock),
+    (bucket, own, reportViolation) => {
+      for (const block of own) {
+        const off = flagsLeftOff(block);
+        if (off.length > 0) {
+          reportViolation(
+            `BucketPublicAccessBlock of S3 bucket "${bucket.name}" leaves ${off.join(", ")} off`,
+            bucket.urn,
+          );
         }
-      },
-    ),
+      }
+    },
+  ),
 };

@@ -24,6 +24,21 @@ function whenAnyEquals(next: string, ...conditions: readonly (readonly [string, 
   };
 }
 
+/** A branch of Screen: one function judges the validated transaction; its answer is the branch's result. */
+function screeningBranch(stateName: string, functionArn: string, functionTimeout: number): AslState {
+  return {
+    StartAt: stateName,
+    States: {
+      [stateName]: lambdaTask(
+        functionArn,
+        functionTimeout,
+        { "transaction.$": "$.validation.transaction" },
+        { OutputPath: "$.Payload", End: true },
+      ),
+    },
+  };
+}
+
 export function mainFlowStates(
   args: TransactionStateMachineDefinitionArgs,
   functionTimeout: number,
@@ -102,28 +117,8 @@ export function mainFlowStates(
     [StateName.screen]: {
       Type: "Parallel",
       Branches: [
-        {
-          StartAt: StateName.fraudDetection,
-          States: {
-            [StateName.fraudDetection]: lambdaTask(
-              args.fraudDetectionFunctionArn,
-              functionTimeout,
-              { "transaction.$": "$.validation.transaction" },
-              { OutputPath: "$.Payload", End: true },
-            ),
-          },
-        },
-        {
-          StartAt: StateName.complianceCheck,
-          States: {
-            [StateName.complianceCheck]: lambdaTask(
-              args.complianceFunctionArn,
-              functionTimeout,
-              { "transaction.$": "$.validation.transaction" },
-              { OutputPath: "$.Payload", End: true },
-            ),
-          },
-        },
+        screeningBranch(StateName.fraudDetection, args.fraudDetectionFunctionArn, functionTimeout),
+        screeningBranch(StateName.complianceCheck, args.complianceFunctionArn, functionTimeout),
       ],
       ResultSelector: { "fraud.$": "$[0]", "compliance.$": "$[1]" },
       ResultPath: "$.screening",
