@@ -50,10 +50,10 @@ export interface PipelineOutputs {
 export function deployPipeline(region: string, config: StackConfig): PipelineOutputs {
   const platform = deployPlatform(region, config);
   // What the functions touch comes first: their calls and environments name it.
-  const { archival, resources: archiveResources } = deployArchive(platform);
-  const { screeningLists, resources: screeningResources } = deployScreeningLists(platform);
-  const { signingSecret, resources: secretResources } = deployIngestSecrets(platform);
-  const { store: uploadStore, resources: uploadResources } = deployUploadStore(platform);
+  const { component: archival, resources: archiveResources } = deployArchive(platform);
+  const { component: screeningLists, resources: screeningResources } = deployScreeningLists(platform);
+  const { component: signingSecret, resources: secretResources } = deployIngestSecrets(platform);
+  const { component: uploadStore, resources: uploadResources } = deployUploadStore(platform);
   const resources = {
     ...platform.resources,
     ...archiveResources,
