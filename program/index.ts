@@ -57,18 +57,12 @@ export function deployPipeline(region: string, config: StackConfig) {
   });
 
   const { data, network, ops } = platform;
-  /** One value per function folder, the archival job's (owned by the Archival component) included. */
-  const byFunction = (
-    pick: (fn: ContainerFunction) => pulumi.Output<string>,
-    archivalValue: pulumi.Output<string>,
-  ) =>
-    pulumi.all({
-      ...(Object.fromEntries(Object.entries(functions).map(([folder, fn]) => [folder, pick(fn)])) as Record<
-        string,
-        pulumi.Output<string>
-      >),
-      archival: archivalValue,
-    });
+  // One value per function folder, the archival job's (built by the Archival component) included.
+  const exportedFunctions: Record<string, ContainerFunction> = { ...functions, archival: archival.function };
+  const byFunction = (pick: (fn: ContainerFunction) => pulumi.Output<string>) =>
+    pulumi.all(
+      Object.fromEntries(Object.entries(exportedFunctions).map(([folder, fn]) => [folder, pick(fn)])),
+    );
 
   return {
     stateMachineArn: stateMachine.stateMachineArn,
@@ -78,9 +72,9 @@ export function deployPipeline(region: string, config: StackConfig) {
     deadLetterQueueUrl: data.deadLetterQueueUrl,
     kmsKeyArn: data.kmsKeyArn,
     vpcId: network.vpcId,
-    imageDigests: byFunction((fn) => fn.imageDigest, archival.imageDigest),
-    functionRoleArns: byFunction((fn) => fn.roleArn, archival.functionRoleArn),
-    functionNames: byFunction((fn) => fn.functionName, archival.functionName),
+    imageDigests: byFunction((fn) => fn.imageDigest),
+    functionRoleArns: byFunction((fn) => fn.roleArn),
+    functionNames: byFunction((fn) => fn.functionName),
     intakeTableName: data.intakeTableName,
     apiUrl: api.apiUrl,
     webhookUrl: api.webhookUrl,

@@ -108,11 +108,8 @@ export class Archival extends pulumi.ComponentResource {
   public readonly bucketArn: pulumi.Output<string>;
   public readonly archivedTransactionsTableName: pulumi.Output<string>;
   public readonly archivedTransactionsTableArn: pulumi.Output<string>;
-  public readonly functionName: pulumi.Output<string>;
-  public readonly functionArn: pulumi.Output<string>;
-  public readonly functionRoleArn: pulumi.Output<string>;
-  /** `<repository>@sha256:...`, the exact image the function runs. */
-  public readonly imageDigest: pulumi.Output<string>;
+  /** The archival function: its name, ARN, role and the image digest it runs. */
+  public readonly function: ContainerFunction;
   public readonly scheduleRuleArn: pulumi.Output<string>;
   /** Dead-letter queue of the schedule's target (events EventBridge could not deliver). */
   public readonly scheduleDeadLetterQueueUrl: pulumi.Output<string>;
@@ -272,10 +269,7 @@ export class Archival extends pulumi.ComponentResource {
     this.bucketArn = bucket.arn;
     this.archivedTransactionsTableName = table.name;
     this.archivedTransactionsTableArn = table.arn;
-    this.functionName = fn.functionName;
-    this.functionArn = fn.functionArn;
-    this.functionRoleArn = fn.roleArn;
-    this.imageDigest = fn.imageDigest;
+    this.function = fn;
     this.scheduleRuleArn = schedule.rule.arn;
     this.scheduleDeadLetterQueueUrl = schedule.deadLetterQueue.url;
     this.alarmArn = alarm.arn;
@@ -284,10 +278,7 @@ export class Archival extends pulumi.ComponentResource {
       bucketArn: this.bucketArn,
       archivedTransactionsTableName: this.archivedTransactionsTableName,
       archivedTransactionsTableArn: this.archivedTransactionsTableArn,
-      functionName: this.functionName,
-      functionArn: this.functionArn,
-      functionRoleArn: this.functionRoleArn,
-      imageDigest: this.imageDigest,
+      function: this.function,
       scheduleRuleArn: this.scheduleRuleArn,
       scheduleDeadLetterQueueUrl: this.scheduleDeadLetterQueueUrl,
       alarmArn: this.alarmArn,

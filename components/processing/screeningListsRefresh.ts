@@ -75,8 +75,8 @@ const refresh = pipelineFunctions[refreshFunction];
 export class ScreeningListsRefresh extends pulumi.ComponentResource {
   public readonly bucketName: pulumi.Output<string>;
   public readonly bucketArn: pulumi.Output<string>;
-  public readonly functionName: pulumi.Output<string>;
-  public readonly functionArn: pulumi.Output<string>;
+  /** The refresh function. */
+  public readonly function: ContainerFunction;
   public readonly scheduleRuleArn: pulumi.Output<string>;
   /** Where EventBridge puts a scheduled event it could not deliver to the function. */
   public readonly scheduleDeadLetterQueueUrl: pulumi.Output<string>;
@@ -178,16 +178,14 @@ export class ScreeningListsRefresh extends pulumi.ComponentResource {
 
     this.bucketName = bucket.bucket;
     this.bucketArn = bucket.arn;
-    this.functionName = fn.functionName;
-    this.functionArn = fn.functionArn;
+    this.function = fn;
     this.scheduleRuleArn = schedule.rule.arn;
     this.scheduleDeadLetterQueueUrl = schedule.deadLetterQueue.url;
     this.staleAlarmArn = alarm.arn;
     this.registerOutputs({
       bucketName: this.bucketName,
       bucketArn: this.bucketArn,
-      functionName: this.functionName,
-      functionArn: this.functionArn,
+      function: this.function,
       scheduleRuleArn: this.scheduleRuleArn,
       scheduleDeadLetterQueueUrl: this.scheduleDeadLetterQueueUrl,
       staleAlarmArn: this.staleAlarmArn,
