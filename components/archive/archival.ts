@@ -19,13 +19,13 @@ import {
   checkRequired,
   checkScheduleExpression,
 } from "../platform/argumentChecks";
-import { ContainerFunction } from "../platform/containerFunction";
+import { ContainerFunction, type FunctionUpkeepArgs } from "../platform/containerFunction";
 import { functionSchedule, missedSuccessAlarm } from "../platform/functionSchedule";
 import { configureSecureBucket } from "../platform/secureBucket";
 import { pipelineTableArgs } from "../platform/tableArgs";
 
-/** Arguments of {@link Archival}. */
-export interface ArchivalArgs {
+/** Arguments of {@link Archival}; the function's build, log and image settings are a ContainerFunction's. */
+export interface ArchivalArgs extends FunctionUpkeepArgs {
   /** Name of the transactions table the job archives from. Required. */
   readonly transactionsTableName: pulumi.Input<string>;
   /** ARN of that table (its `byDecidedDay` index is queried). Required. */
@@ -42,16 +42,8 @@ export interface ArchivalArgs {
   readonly functionMemoryMb?: number;
   /** Timeout of the function in seconds, 60–900; the job stops cleanly before it and resumes next run. Default 900. */
   readonly functionTimeoutSeconds?: number;
-  /** Days the function's log group keeps events, a value CloudWatch accepts. Default 30. */
-  readonly logRetentionDays?: pulumi.Input<number>;
-  /** KMS key ARN encrypting the function's log group. Default none (CloudWatch's own encryption). */
-  readonly logKmsKeyArn?: pulumi.Input<string>;
-  /** Images the function's ECR repository keeps, 1–1000. Default 10. */
-  readonly imagesToKeep?: pulumi.Input<number>;
   /** SNS topic ARNs the no-run alarm notifies on alarm and on recovery. Default none. */
   readonly alarmActions?: pulumi.Input<pulumi.Input<string>[]>;
-  /** Docker build context holding package.json and functions/archival. Default: the repository root. */
-  readonly buildContext?: string;
   /** When the job runs, an EventBridge `cron(...)` or `rate(...)` expression in UTC. Default "cron(15 2 * * ? *)". */
   readonly scheduleExpression?: string;
   /** Hours a decided transaction stays in the hot table before it is archived, 1–8760. Default 24. */

@@ -7,7 +7,7 @@ import {
   checkRequired,
   checkScheduleExpression,
 } from "../platform/argumentChecks";
-import { ContainerFunction } from "../platform/containerFunction";
+import { ContainerFunction, type FunctionUpkeepArgs } from "../platform/containerFunction";
 import { functionSchedule, missedSuccessAlarm } from "../platform/functionSchedule";
 import { declaredStatements } from "../platform/declaredCalls";
 import {
@@ -17,8 +17,8 @@ import {
 } from "./screeningListsPolicies";
 import { configureSecureBucket } from "../platform/secureBucket";
 
-/** Arguments of {@link ScreeningListsRefresh}. */
-export interface ScreeningListsRefreshArgs {
+/** Arguments of {@link ScreeningListsRefresh}; the function's build, log and image settings are a ContainerFunction's. */
+export interface ScreeningListsRefreshArgs extends FunctionUpkeepArgs {
   /** ARN of the customer-managed KMS key encrypting the lists bucket. Required. */
   readonly kmsKeyArn: pulumi.Input<string>;
   /** CloudWatch namespace of the function's metrics (and of the stale-list alarm). Required. */
@@ -33,16 +33,8 @@ export interface ScreeningListsRefreshArgs {
   readonly minimumRetainedShare?: number;
   /** Days index versions are kept (what a past decision was screened against), at least 30. Default 2555 (7 years). */
   readonly keepVersionsDays?: number;
-  /** Days the function's log group keeps events, a value CloudWatch accepts. Default 30. */
-  readonly logRetentionDays?: pulumi.Input<number>;
-  /** KMS key ARN encrypting the function's log group. Default none (CloudWatch's own encryption). */
-  readonly logKmsKeyArn?: pulumi.Input<string>;
-  /** Images the function's ECR repository keeps, 1–1000. Default 10. */
-  readonly imagesToKeep?: pulumi.Input<number>;
   /** SNS topic ARNs the stale-list alarm notifies on alarm and on recovery. Default none. */
   readonly alarmActions?: pulumi.Input<pulumi.Input<string>[]>;
-  /** Docker build context holding package.json and functions/. Default: the repository root. */
-  readonly buildContext?: string;
   /**
    * Reserved concurrency of the function; 1 keeps two refreshes from racing on latest.json (a
    * second invocation is throttled and retried). Default none: a new account's quota may be too
