@@ -22,12 +22,12 @@ describe("component argument checks", () => {
       // Prepare
       const unset: ExampleArgs = { kmsKeyArn: "arn" };
       const empty: ExampleArgs = { tableName: "", kmsKeyArn: "arn" };
-      const nulled: ExampleArgs = { tableName: null };
+      const nulled: ExampleArgs = { tableName: null, kmsKeyArn: "arn" };
 
       // Act / Assess
       expect(() => checkRequired(unset, ["tableName", "kmsKeyArn"])).to.throw(/^tableName is required$/);
       expect(() => checkRequired(empty, ["tableName", "kmsKeyArn"])).to.throw(/^tableName is required$/);
-      expect(() => checkRequired(nulled, ["kmsKeyArn", "tableName"])).to.throw(/^kmsKeyArn is required$/);
+      expect(() => checkRequired(nulled, ["kmsKeyArn", "tableName"])).to.throw(/^tableName is required$/);
     });
 
     it("accepts set values, an Output among them (it cannot be inspected before deployment)", () => {
