@@ -22,7 +22,7 @@ import {
 } from "../../local/localCredentials";
 import type { LocalStackOutputs } from "../../local/localStack";
 import { PipelineClient } from "../../tools/pipelineClient";
-import { idleShare, processCpuMs } from "../lib/processCpu";
+import { idleShare, mainThreadCpuMs, processCpuMs } from "../lib/processCpu";
 import { formatTable } from "../lib/report";
 import { summarize, type Summary } from "../lib/stats";
 
@@ -55,6 +55,8 @@ export interface EndToEndResult {
    */
   readonly pipelineCpuMs: number | undefined;
   readonly pipelineCpuMsPerDecided: number | undefined;
+  /** The same for its main thread alone: the event loop every handler, the bus and the engine share. */
+  readonly pipelineMainThreadCpuMsPerDecided: number | undefined;
   /** 1 - pipeline CPU time / (wall time x cores available), over the same span. */
   readonly pipelineIdleShare: number | undefined;
   /** CPU the load generator (this process) used over the same span, on the same cores. */
@@ -153,6 +155,7 @@ export async function runEndToEndSuite(options: {
     const accepted: string[] = [];
 
     const cpuBefore = await processCpuMs(child.pid ?? 0);
+    const mainThreadBefore = await mainThreadCpuMs(child.pid ?? 0);
     const generatorBefore = process.cpuUsage();
     const started = performance.now();
     await mapWithConcurrency(ids, options.concurrency, async (id, index) => {
@@ -190,6 +193,7 @@ export async function runEndToEndSuite(options: {
     });
     const totalSeconds = (performance.now() - started) / 1000;
     const cpuAfter = await processCpuMs(child.pid ?? 0);
+    const mainThreadAfter = await mainThreadCpuMs(child.pid ?? 0);
     const generator = process.cpuUsage(generatorBefore);
     const pipelineCpuMs =
       cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore;
@@ -214,6 +218,10 @@ export async function runEndToEndSuite(options: {
       pipelineCpuMs,
       pipelineCpuMsPerDecided:
         pipelineCpuMs === undefined || decided === 0 ? undefined : pipelineCpuMs / decided,
+      pipelineMainThreadCpuMsPerDecided:
+        mainThreadBefore === undefined || mainThreadAfter === undefined || decided === 0
+          ? undefined
+          : (mainThreadAfter - mainThreadBefore) / decided,
       pipelineIdleShare:
         pipelineCpuMs === undefined
           ? undefined
@@ -253,6 +261,12 @@ export function endToEndTable(result: EndToEndResult): string {
       [
         "pipeline CPU per decided transaction (ms)",
         result.pipelineCpuMsPerDecided === undefined ? "n/a" : ms(result.pipelineCpuMsPerDecided),
+      ],
+      [
+        "  of which its main thread (ms)",
+        result.pipelineMainThreadCpuMsPerDecided === undefined
+          ? "n/a"
+          : ms(result.pipelineMainThreadCpuMsPerDecided),
       ],
       [
         `pipeline idle share (1 - CPU / (wall x ${result.coresAvailable} cores))`,

@@ -8,8 +8,20 @@ import { readFile } from "node:fs/promises";
 const ticksPerSecond = 100;
 
 export async function processCpuMs(pid: number): Promise<number | undefined> {
+  return cpuMsFromStat(`/proc/${pid}/stat`);
+}
+
+/**
+ * CPU time of a process's main thread alone (its JavaScript event loop, with V8's work on it): the
+ * thread that bounds the process's rate when the rest of its work is on other threads.
+ */
+export async function mainThreadCpuMs(pid: number): Promise<number | undefined> {
+  return cpuMsFromStat(`/proc/${pid}/task/${pid}/stat`);
+}
+
+async function cpuMsFromStat(path: string): Promise<number | undefined> {
   try {
-    const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+    const stat = await readFile(path, "utf8");
     // The command name (field 2) is in parentheses and may hold spaces: count fields after it.
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
     // Fields 14 (utime) and 15 (stime) of proc(5), here at 11 and 12 from field 3.
