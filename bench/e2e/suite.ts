@@ -6,7 +6,10 @@
  *   - decision latency: POST /webhook until GET /transactions/{id} shows the decision, for one
  *     transaction in `sampleEvery` (polled every 25 ms, so the load itself is barely changed);
  *   - sustained throughput: transactions decided per second, from the first request until the
- *     last transaction is decided (every one is checked through GET /transactions/{id}).
+ *     last transaction is decided (every one is checked through GET /transactions/{id});
+ *   - the pipeline process's CPU time over the same span (from /proc), per decided transaction,
+ *     for the whole process and its main thread, and its idle share of the cores: the measures to
+ *     compare between changes on a machine other work shares.
  * The seeds' target is 10,000 transactions a minute (about 167 a second).
  */
 import { spawn, type ChildProcess } from "node:child_process";
