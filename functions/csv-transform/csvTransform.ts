@@ -96,9 +96,6 @@ export interface TransformTuning {
   readonly retry: RetryPolicy;
 }
 
-/** csv-intake's default limit on the row errors a status item keeps. */
-const defaultFileErrorLimit = 100;
-
 export const defaultTuning: TransformTuning = {
   chunkRows: 500,
   // A chunk of 500 rows takes well under a second; the margin also covers LOADED and completion.
@@ -469,7 +466,7 @@ class FileLoad {
   private async conflictErrorsToKeep(conflicts: readonly CsvValidRow[]): Promise<FileRowError[]> {
     if (conflicts.length === 0) return [];
     this.keptErrors ??= await keptErrorCount(this.statusTable, this.fileId);
-    const room = Math.max(0, (this.deps.config.fileErrorLimit ?? defaultFileErrorLimit) - this.keptErrors);
+    const room = Math.max(0, this.deps.config.fileErrorLimit - this.keptErrors);
     return conflicts.slice(0, room).map(conflictRowError);
   }
 

@@ -57,3 +57,71 @@ export function endpointFromEnvironment(
   const endpoint = optionalEnvironment(name, env);
   return endpoint === undefined ? {} : { endpoint };
 }
+
+/** One variable a function reads, and the rule that turns its text into the value. */
+export interface EnvironmentVariable<T> {
+  readonly name: string;
+  read(env: EnvironmentSource): T;
+}
+
+/** A function's configuration as the variables it reads: property → variable. */
+export type EnvironmentSchema = Readonly<Record<string, EnvironmentVariable<unknown>>>;
+
+/** What a schema reads to; a variable read as undefined leaves its property out. */
+export type EnvironmentValues<S extends EnvironmentSchema> = {
+  readonly [K in keyof S]: ReturnType<S[K]["read"]>;
+};
+
+/**
+ * A function's configuration loader: it reads every variable of `schema` in order, so the first
+ * bad one fails the cold start naming it.
+ */
+export function environmentReader<S extends EnvironmentSchema>(
+  schema: S,
+): (env?: EnvironmentSource) => EnvironmentValues<S> {
+  return (env = process.env) => {
+    const values: Record<string, unknown> = {};
+    for (const [property, variable] of Object.entries(schema)) {
+      const value = variable.read(env);
+      if (value !== undefined) values[property] = value;
+    }
+    return values as EnvironmentValues<S>;
+  };
+}
+
+/** A variable that must be set (a resource's name, ARN or URL). */
+export const required = (name: string): EnvironmentVariable<string> => ({
+  name,
+  read: (env) => requireEnvironment(name, env),
+});
+
+/** A variable that may be unset (a resource not every stack has). */
+export const optional = (name: string): EnvironmentVariable<string | undefined> => ({
+  name,
+  read: (env) => optionalEnvironment(name, env),
+});
+
+/** A positive integer read exactly (an amount in minor units), `fallback` when unset. */
+export const positiveBigInt = (name: string, fallback: bigint): EnvironmentVariable<bigint> => ({
+  name,
+  read: (env) => optionalPositiveIntegerEnvironment(name, fallback, env),
+});
+
+/** A count or a duration: a positive integer, within `bounds` (`min` default 1) when given. */
+export const integer = (
+  name: string,
+  fallback: number,
+  bounds?: { readonly min?: number; readonly max: number },
+): EnvironmentVariable<number> => ({
+  name,
+  read: (env) => {
+    const value = optionalPositiveIntegerEnvironment(name, BigInt(fallback), env);
+    if (bounds !== undefined) {
+      const { min = 1, max } = bounds;
+      if (value < BigInt(min) || value > BigInt(max)) {
+        throw new InvalidEnvironmentError(name, `expected ${min} to ${max}, got ${value}`);
+      }
+    }
+    return Number(value);
+  },
+});
