@@ -54,6 +54,7 @@ import {
 import { publishReceivedEvents, type EventBus } from "./receivedEvents";
 import { defaultRetryPolicy, type RetryPolicy } from "../shared/retry";
 import { transformRequests, type FileRequest } from "./transformEvent";
+import type { JobLog, JobMetrics } from "../shared/powertools";
 
 export type TransformMetricName =
   | "CsvRowsPublished"
@@ -71,14 +72,9 @@ export type TransformMetricName =
   | "CsvEventRecordsIgnored";
 
 /** Where progress goes (Powertools Logger in the function). Never given row contents. */
-export interface TransformLog {
-  info(message: string, attributes?: Record<string, unknown>): void;
-  warn(message: string, attributes?: Record<string, unknown>): void;
-}
+export type TransformLog = JobLog;
 
-export interface TransformMetrics {
-  count(name: TransformMetricName, value: number): void;
-}
+export type TransformMetrics = JobMetrics<TransformMetricName>;
 
 /** The part of the Lambda context a run needs. */
 export interface TransformContext {
@@ -471,16 +467,7 @@ class FileLoad {
   }
 
   private async complete(): Promise<FileCompletion> {
-    const completion = await completeFileIfDone(
-      {
-        documentClient: this.deps.documentClient,
-        sns: this.deps.sns,
-        fileStatusTable: this.deps.config.fileStatusTable,
-        alertsTopicArn: this.deps.config.alertsTopicArn,
-      },
-      this.fileId,
-      this.clock(),
-    );
+    const completion = await completeFileIfDone(this.deps, this.fileId, this.clock());
     if (completion.completed) {
       this.deps.metrics.count("CsvFilesCompleted", 1);
       this.deps.log.info("File completed at the end of its load; summary sent", {

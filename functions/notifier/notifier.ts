@@ -51,6 +51,7 @@ import {
 import type { NotifierConfig } from "./config";
 import { parseProcessedEvent, type DecisionStatus, type ProcessedDecision } from "./processedEvent";
 import { isConditionFailure } from "../shared/dynamoDbErrors";
+import type { JobLog, JobMetrics } from "../shared/powertools";
 
 const intakeKey = intakeRecordsTableDefinition.partitionKey;
 const fileKey = fileStatusTableDefinition.partitionKey;
@@ -75,13 +76,9 @@ export type NotifierMetricName =
   "DecisionsCounted" | "DecisionsDuplicate" | "DecisionsIgnored" | "CsvFilesCompleted";
 
 /** Where progress goes (Powertools Logger in the function). */
-export interface NotifierLog {
-  info(message: string, attributes?: Record<string, unknown>): void;
-  warn(message: string, attributes?: Record<string, unknown>): void;
-}
+export type NotifierLog = JobLog;
 
-export interface NotifierMetrics {
-  count(name: NotifierMetricName, value: number): void;
+export interface NotifierMetrics extends JobMetrics<NotifierMetricName> {
   /** One decided transaction, by its decision (TransactionsDecided, dimension `decision`). */
   countDecision(decision: DecisionStatus): void;
 }
@@ -450,16 +447,7 @@ export function createNotifier(deps: NotifierDependencies): Notifier {
     }
 
     // Also after a duplicate: it may be the retry of an invocation that counted, then failed to complete.
-    const completion = await completeFileIfDone(
-      {
-        documentClient,
-        sns: deps.sns,
-        fileStatusTable: config.fileStatusTable,
-        alertsTopicArn: config.alertsTopicArn,
-      },
-      fileId,
-      clock(),
-    );
+    const completion = await completeFileIfDone(deps, fileId, clock());
     if (completion.completed) {
       metrics.count("CsvFilesCompleted", 1);
       log.info("File completed; summary sent", {

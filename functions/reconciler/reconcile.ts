@@ -46,6 +46,7 @@ import {
   transactionsTableDefinition,
 } from "../shared/tableDefinitions";
 import type { ReconcilerConfig } from "./config";
+import type { JobLog, JobMetrics } from "../shared/powertools";
 
 const intakeKey = intakeRecordsTableDefinition.partitionKey;
 const transactionKey = transactionsTableDefinition.partitionKey;
@@ -64,13 +65,9 @@ export type ReconcilerMetricName =
   | "DecisionsRepublished"
   | "ReconcileFailures";
 
-export interface ReconcilerLog {
-  info(message: string, attributes?: Record<string, unknown>): void;
-  warn(message: string, attributes?: Record<string, unknown>): void;
-}
+export type ReconcilerLog = JobLog;
 
-export interface ReconcilerMetrics {
-  count(name: ReconcilerMetricName, value: number): void;
+export interface ReconcilerMetrics extends JobMetrics<ReconcilerMetricName> {
   /** Seconds since the oldest transaction found undecided past the threshold was accepted (0 when none). */
   oldestUndecidedAge(seconds: number): void;
   /** TransactionsDecided, for a decision whose notifier never counted it (claimed once per transaction). */
@@ -454,16 +451,7 @@ export function createReconciler(deps: ReconcilerDependencies): Reconciler {
         ExpressionAttributeValues: { ":now": now.toISOString() },
       }),
     );
-    const completion = await completeFileIfDone(
-      {
-        documentClient,
-        sns: deps.sns,
-        fileStatusTable: config.fileStatusTable,
-        alertsTopicArn: config.alertsTopicArn,
-      },
-      delivery.fileId,
-      now,
-    );
+    const completion = await completeFileIfDone(deps, delivery.fileId, now);
     if (completion.completed) log.info("File completed with dead-lettered rows", { fileId: delivery.fileId });
   }
 
