@@ -43,7 +43,14 @@ import { csvKeyPrefix } from "../shared/csvTransactions";
 import type { CsvTransformConfig } from "./config";
 import { publishContinuation } from "./continuation";
 import { FileNotReadyError, SourceObjectError } from "./errors";
-import { beginLoad, keptErrorCount, markLoaded, saveCheckpoint, type StatusTable } from "./fileProgress";
+import {
+  beginLoad,
+  keptErrorCount,
+  loadStatusTable,
+  markLoaded,
+  saveCheckpoint,
+  type StatusTable,
+} from "./fileProgress";
 import {
   csvIntakeRecord,
   csvPayloadHash,
@@ -212,7 +219,7 @@ class FileLoad {
   ) {
     this.tuning = { ...defaultTuning, ...deps.tuning };
     this.clock = deps.now ?? (() => new Date());
-    this.statusTable = { client: deps.documentClient, tableName: deps.config.fileStatusTable };
+    this.statusTable = loadStatusTable(deps.documentClient, deps.config.fileStatusTable);
     this.intakeTable = {
       client: deps.documentClient,
       tableName: deps.config.intakeTable,
