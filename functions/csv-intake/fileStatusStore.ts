@@ -17,7 +17,9 @@ import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { CsvSummary } from "../shared/csvTransactions";
 import type { FileStatusRecord } from "../shared/fileStatus";
 import { fileStatusTableDefinition } from "../shared/tableDefinitions";
-import { KeyedTable } from "../shared/keyedTable";
+import { keyedTable, readItem, type KeyedTable } from "../shared/keyedTable";
+import { putIfAbsent } from "../shared/conditionalPut";
+import { updateIf } from "../shared/tableUpdates";
 
 /** Days a status record is kept after its last write (TTL on `expiresAt`). */
 export const statusRecordRetentionDays = 90;
@@ -77,7 +79,7 @@ export class FileStatusStore {
   private readonly table: KeyedTable;
 
   constructor(client: DynamoDBDocumentClient, tableName: string) {
-    this.table = new KeyedTable(client, tableName, keyName, FileStatusStoreError);
+    this.table = keyedTable(client, tableName, keyName, FileStatusStoreError);
   }
 
   /** Records a new file id as RECEIVED; the id is a fresh UUID, so a collision is a failure. */
@@ -91,20 +93,20 @@ export class FileStatusStore {
       updatedAt: timestamp,
       expiresAt: expiresAt(now),
     };
-    const put = await this.table.putIfAbsent(record, "create");
+    const put = await putIfAbsent(this.table, record, "create");
     if (!put.created) throw new FileStatusStoreError("create", { cause: put.conditionFailure });
     return record;
   }
 
   async read(fileId: string): Promise<StoredFileStatus | undefined> {
-    return (await this.table.read(fileId, "read")) as StoredFileStatus | undefined;
+    return (await readItem(this.table, fileId, "read")) as StoredFileStatus | undefined;
   }
 
   /** Claims a presigned file's validation for `leaseMs` (see the module comment). */
   async claimValidation(fileId: string, now: Date, leaseMs: number): Promise<ValidationClaim> {
     const attemptId = randomUUID();
     const nowMs = now.getTime();
-    const claimed = await this.table.updateIf(fileId, "claim", {
+    const claimed = await updateIf(this.table, fileId, "claim", {
       UpdateExpression: "SET #attempt = :attempt, #lease = :leaseUntil",
       ConditionExpression:
         "attribute_exists(#key) AND #status = :received AND #via = :presigned AND " +
@@ -135,7 +137,7 @@ export class FileStatusStore {
 
   /** Gives a claim back after a failure the retry may fix; false when it was no longer ours. */
   releaseClaim(fileId: string, attemptId: string): Promise<boolean> {
-    return this.table.updateIf(fileId, "release", {
+    return updateIf(this.table, fileId, "release", {
       UpdateExpression: "REMOVE #attempt, #lease",
       ConditionExpression: "#status = :received AND #attempt = :attempt",
       ExpressionAttributeNames: {
@@ -199,7 +201,7 @@ export class FileStatusStore {
       condition += " AND #attempt = :attempt";
       values[":attempt"] = request.attemptId;
     }
-    return this.table.updateIf(request.fileId, operation, {
+    return updateIf(this.table, request.fileId, operation, {
       UpdateExpression: `SET ${assignments.join(", ")} REMOVE #attempt, #lease`,
       ConditionExpression: condition,
       ExpressionAttributeNames: names,

@@ -9,7 +9,8 @@ import type { FileRowError, FileStatus } from "../shared/fileStatus";
 import { fileStatusTableDefinition } from "../shared/tableDefinitions";
 import { LoadStoreError } from "./errors";
 import { isConditionFailure } from "../shared/dynamoDbErrors";
-import { KeyedTable } from "../shared/keyedTable";
+import { keyedTable, readItem, type KeyedTable } from "../shared/keyedTable";
+import { updateIf } from "../shared/tableUpdates";
 
 const keyName = fileStatusTableDefinition.partitionKey;
 
@@ -17,7 +18,7 @@ export type StatusTable = KeyedTable;
 
 /** The processing-status table as the load reads and writes it. */
 export function loadStatusTable(client: DynamoDBDocumentClient, tableName: string): StatusTable {
-  return new KeyedTable(client, tableName, keyName, LoadStoreError);
+  return keyedTable(client, tableName, keyName, LoadStoreError);
 }
 
 export type LoadStart =
@@ -36,7 +37,7 @@ export type LoadStart =
   | { readonly kind: "notReady"; readonly status: string | undefined };
 
 async function readStatus(table: StatusTable, fileId: string): Promise<string | undefined> {
-  const status = (await table.read(fileId, "status read", ["status"]))?.status;
+  const status = (await readItem(table, fileId, "status read", ["status"]))?.status;
   return typeof status === "string" ? status : undefined;
 }
 
@@ -121,7 +122,7 @@ export function saveCheckpoint(
   now: Date,
 ): Promise<boolean> {
   const conflicts = checkpoint.conflictRows > 0;
-  return table.updateIf(fileId, "checkpoint update", {
+  return updateIf(table, fileId, "checkpoint update", {
     UpdateExpression:
       "SET #checkpointLine = :line, #updatedAt = :now" +
       (conflicts ? ", #errors = list_append(if_not_exists(#errors, :noErrors), :conflictErrors)" : "") +
@@ -175,7 +176,7 @@ export function markLoaded(
   counts: FileCounts,
   now: Date,
 ): Promise<boolean> {
-  return table.updateIf(fileId, "loaded update", {
+  return updateIf(table, fileId, "loaded update", {
     UpdateExpression:
       "SET #status = :loaded, #updatedAt = :now, #loadedAt = :now, " +
       "#decidedRows = if_not_exists(#decidedRows, :zero), #approved = if_not_exists(#approved, :zero), " +
@@ -211,6 +212,6 @@ export function markLoaded(
 
 /** How many row errors the file's status item holds now. */
 export async function keptErrorCount(table: StatusTable, fileId: string): Promise<number> {
-  const errors = (await table.read(fileId, "status read", ["errors"]))?.errors;
+  const errors = (await readItem(table, fileId, "status read", ["errors"]))?.errors;
   return Array.isArray(errors) ? errors.length : 0;
 }

@@ -50,7 +50,8 @@ import {
 } from "../shared/tableDefinitions";
 import type { NotifierConfig } from "./config";
 import { parseProcessedEvent, type DecisionStatus, type ProcessedDecision } from "./processedEvent";
-import { KeyedTable } from "../shared/keyedTable";
+import { keyedTable, readItem } from "../shared/keyedTable";
+import { updateIf, updateItem } from "../shared/tableUpdates";
 import type { JobLog, JobMetrics } from "../shared/powertools";
 
 const intakeKey = intakeRecordsTableDefinition.partitionKey;
@@ -148,13 +149,13 @@ export function createNotifier(deps: NotifierDependencies): Notifier {
   const lookups = deps.recordLookups ?? defaultRecordLookups;
   const graceMs = deps.recordGraceMs ?? defaultRecordGraceMs;
   const { config, documentClient, log, metrics } = deps;
-  const intakeRecords = new KeyedTable(documentClient, config.intakeTable, intakeKey, NotifierStoreError);
-  const fileRecords = new KeyedTable(documentClient, config.fileStatusTable, fileKey, NotifierStoreError);
+  const intakeRecords = keyedTable(documentClient, config.intakeTable, intakeKey, NotifierStoreError);
+  const fileRecords = keyedTable(documentClient, config.fileStatusTable, fileKey, NotifierStoreError);
 
   /** The intake record; one still missing is read again after a pause (it may not be written yet). */
   async function readRecord(transactionId: string): Promise<RowRecord | undefined> {
     const read = async (): Promise<RowRecord> => {
-      const item: RowRecord | undefined = await intakeRecords.read(transactionId, "intake-record read", [
+      const item: RowRecord | undefined = await readItem(intakeRecords, transactionId, "intake-record read", [
         "source",
         "deliveryId",
         "countedBy",
@@ -178,7 +179,7 @@ export function createNotifier(deps: NotifierDependencies): Notifier {
 
   /** Step 1: true when this invocation may count the decision. */
   async function claim(decision: ProcessedDecision, requestId: string, now: Date): Promise<boolean> {
-    return intakeRecords.updateIf(decision.transactionId, "count claim", {
+    return updateIf(intakeRecords, decision.transactionId, "count claim", {
       UpdateExpression: "SET #countedAt = :now, #countedBy = :requestId, #countedStatus = :status",
       ConditionExpression:
         "attribute_exists(#key) AND (attribute_not_exists(#countedAt) OR " +
@@ -205,7 +206,7 @@ export function createNotifier(deps: NotifierDependencies): Notifier {
     status: DecisionStatus,
     now: Date,
   ): Promise<FileCount> {
-    const added = await fileRecords.updateIf(fileId, "file count", {
+    const added = await updateIf(fileRecords, fileId, "file count", {
       UpdateExpression: "SET #updatedAt = :now ADD #decidedRows :one, #counter :one, #countingLines :lines",
       ConditionExpression: "attribute_exists(#key) AND NOT contains(#countingLines, :line)",
       ExpressionAttributeNames: {
@@ -225,7 +226,7 @@ export function createNotifier(deps: NotifierDependencies): Notifier {
     if (added) return "added";
     // Which half of the condition failed. Only this row's own earlier attempts put its line there
     // and only its own step 4 takes it out, so the answer cannot change under us.
-    const file = await fileRecords.read(fileId, "file count check", [fileKey, countingLines]);
+    const file = await readItem(fileRecords, fileId, "file count check", [fileKey, countingLines]);
     if (file === undefined) return "noFile";
     const lines = file[countingLines];
     if (lines instanceof Set && lines.has(line)) return "alreadyAdded";
@@ -236,7 +237,7 @@ export function createNotifier(deps: NotifierDependencies): Notifier {
 
   /** Step 3. */
   async function markCounted(transactionId: string, now: Date): Promise<void> {
-    await intakeRecords.update(transactionId, "count mark", {
+    await updateItem(intakeRecords, transactionId, "count mark", {
       UpdateExpression: "SET #countedInFileAt = :now",
       ExpressionAttributeNames: { "#countedInFileAt": "countedInFileAt" },
       ExpressionAttributeValues: { ":now": now.toISOString() },
@@ -245,7 +246,7 @@ export function createNotifier(deps: NotifierDependencies): Notifier {
 
   /** Step 4: only once the intake record says counted (step 3), so no attempt counts the line again. */
   async function releaseLine(fileId: string, line: number): Promise<void> {
-    await fileRecords.updateIf(fileId, "count release", {
+    await updateIf(fileRecords, fileId, "count release", {
       UpdateExpression: "DELETE #countingLines :lines",
       // An update creates a missing item: never a status item for a file that has none.
       ConditionExpression: "attribute_exists(#key)",
@@ -273,7 +274,7 @@ export function createNotifier(deps: NotifierDependencies): Notifier {
     requestId: string,
     leaveIndex: boolean,
   ): Promise<boolean> {
-    const claimed = await intakeRecords.updateIf(decision.transactionId, "metric claim", {
+    const claimed = await updateIf(intakeRecords, decision.transactionId, "metric claim", {
       UpdateExpression:
         "SET #metricCountedAt = :now, #metricCountedBy = :requestId" +
         (leaveIndex ? " REMOVE #shard, #since" : ""),

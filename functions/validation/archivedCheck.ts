@@ -8,7 +8,8 @@
  */
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { TransactionStoreError } from "../shared/errors";
-import { KeyedTable } from "../shared/keyedTable";
+import { keyedTable, readItem } from "../shared/keyedTable";
+import { deleteIf } from "../shared/conditionalDelete";
 import { archivedTransactionsTableDefinition, transactionsTableDefinition } from "../shared/tableDefinitions";
 
 export async function isArchived(
@@ -17,8 +18,10 @@ export async function isArchived(
   key: string,
 ): Promise<boolean> {
   const { partitionKey } = archivedTransactionsTableDefinition;
-  const archived = new KeyedTable(client, tableName, partitionKey, TransactionStoreError);
-  return (await archived.read(key, "read of the archived-transactions table", [partitionKey])) !== undefined;
+  const archived = keyedTable(client, tableName, partitionKey, TransactionStoreError);
+  return (
+    (await readItem(archived, key, "read of the archived-transactions table", [partitionKey])) !== undefined
+  );
 }
 
 /** Removes the item this run just re-created for an archived transaction (only if still undecided). */
@@ -27,14 +30,14 @@ export async function removeRecreatedItem(
   tableName: string,
   key: string,
 ): Promise<void> {
-  const transactions = new KeyedTable(
+  const transactions = keyedTable(
     client,
     tableName,
     transactionsTableDefinition.partitionKey,
     TransactionStoreError,
   );
   // A lost condition: the transaction was decided meanwhile, and stays.
-  await transactions.deleteIf(key, "removal of a re-created archived transaction", {
+  await deleteIf(transactions, key, "removal of a re-created archived transaction", {
     ConditionExpression: "#status = :received AND attribute_not_exists(#decision)",
     ExpressionAttributeNames: { "#status": "status", "#decision": "decision" },
     ExpressionAttributeValues: { ":received": "RECEIVED" },

@@ -13,7 +13,7 @@ import { ValidationReasonCode } from "../shared/reasonCodes";
 import type { CanonicalTransaction, Reason, TransactionStatus } from "../shared/stepContracts";
 import { transactionsTableDefinition } from "../shared/tableDefinitions";
 import { isConditionFailure } from "../shared/dynamoDbErrors";
-import { KeyedTable } from "../shared/keyedTable";
+import { keyedTable, readItem } from "../shared/keyedTable";
 
 export interface StoredTransactionItem extends CanonicalTransaction {
   readonly status: TransactionStatus;
@@ -63,13 +63,15 @@ async function storedOccurredAt(
   tableName: string,
   transactionId: string,
 ): Promise<string | undefined> {
-  const transactions = new KeyedTable(
+  const transactions = keyedTable(
     client,
     tableName,
     transactionsTableDefinition.partitionKey,
     TransactionStoreError,
   );
-  const stored = await transactions.read(transactionId, "read of an existing transaction", ["occurredAt"]);
+  const stored = await readItem(transactions, transactionId, "read of an existing transaction", [
+    "occurredAt",
+  ]);
   return typeof stored?.occurredAt === "string" ? stored.occurredAt : undefined;
 }
 

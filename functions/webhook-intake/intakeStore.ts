@@ -12,7 +12,10 @@ import { randomUUID } from "node:crypto";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { IntakeRecord, StoredResponse } from "../shared/intakeRecord";
 import { intakeRecordsTableDefinition } from "../shared/tableDefinitions";
-import { KeyedTable } from "../shared/keyedTable";
+import { keyedTable, readItem, type KeyedTable } from "../shared/keyedTable";
+import { putIfAbsent } from "../shared/conditionalPut";
+import { updateIf } from "../shared/tableUpdates";
+import { deleteIf } from "../shared/conditionalDelete";
 import { awaitingDecision } from "../shared/awaitingDecision";
 import type { TransactionReceivedDetail } from "../shared/stepContracts";
 
@@ -54,12 +57,12 @@ export class IntakeStore {
   private readonly table: KeyedTable;
 
   constructor(client: DynamoDBDocumentClient, tableName: string) {
-    this.table = new KeyedTable(client, tableName, keyName, IntakeStoreError);
+    this.table = keyedTable(client, tableName, keyName, IntakeStoreError);
   }
 
   async claim(request: ClaimRequest): Promise<ClaimResult> {
     const fresh = this.newRecord(request);
-    const put = await this.table.putIfAbsent(fresh, "conditional put", { returnExisting: true });
+    const put = await putIfAbsent(this.table, fresh, "conditional put", { returnExisting: true });
     if (put.created) return { kind: "claimed", record: fresh, takenOver: false };
     // DynamoDB answers the record that failed the condition; the local emulator (dynalite) ignores
     // ReturnValuesOnConditionCheckFailure, so there it is read.
@@ -88,7 +91,7 @@ export class IntakeStore {
 
   /** Marks our claim ACCEPTED with the answer given; false when another attempt took it over meanwhile. */
   accept(record: IntakeRecord, response: StoredResponse): Promise<boolean> {
-    return this.table.updateIf(record.transactionId, "accept", {
+    return updateIf(this.table, record.transactionId, "accept", {
       UpdateExpression: "SET #state = :accepted, #response = :response",
       ConditionExpression: "#state = :pending AND #attemptId = :attemptId",
       ExpressionAttributeNames: { "#state": "state", "#response": "response", "#attemptId": "attemptId" },
@@ -103,7 +106,7 @@ export class IntakeStore {
 
   /** Deletes our own PENDING claim after a failed publish, so the next delivery starts afresh. */
   release(record: IntakeRecord): Promise<boolean> {
-    return this.table.deleteIf(record.transactionId, "release", {
+    return deleteIf(this.table, record.transactionId, "release", {
       ConditionExpression: "#state = :pending AND #attemptId = :attemptId",
       ExpressionAttributeNames: { "#state": "state", "#attemptId": "attemptId" },
       ExpressionAttributeValues: { ":pending": "PENDING", ":attemptId": record.attemptId },
@@ -111,7 +114,7 @@ export class IntakeStore {
   }
 
   async read(transactionId: string): Promise<IntakeRecord | undefined> {
-    return (await this.table.read(transactionId, "read")) as IntakeRecord | undefined;
+    return (await readItem(this.table, transactionId, "read")) as IntakeRecord | undefined;
   }
 
   private newRecord(request: ClaimRequest): IntakeRecord {
@@ -135,7 +138,7 @@ export class IntakeStore {
   private async takeOver(existing: IntakeRecord, request: ClaimRequest): Promise<IntakeRecord | undefined> {
     const attemptId = randomUUID();
     const leaseUntil = request.now.getTime() + request.leaseMs;
-    const takenOver = await this.table.updateIf(existing.transactionId, "takeover", {
+    const takenOver = await updateIf(this.table, existing.transactionId, "takeover", {
       UpdateExpression: "SET #attemptId = :attemptId, #leaseUntil = :leaseUntil",
       ConditionExpression: "#state = :pending AND #attemptId = :previous",
       ExpressionAttributeNames: { "#state": "state", "#attemptId": "attemptId", "#leaseUntil": "leaseUntil" },
