@@ -5,9 +5,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { allowedLogRetentionDays } from "./components/platform/logRetention";
-import { defaultRetentionHours, minimumRetentionHours } from "./functions/webhook-intake/config";
+import {
+  defaultRetentionHours,
+  largestRetentionHours,
+  minimumRetentionHours,
+} from "./functions/shared/sharedSettings";
 import { defaultScreeningThresholds } from "./functions/compliance/sanctions/sanctionsScreener";
 import { listSourcesSchema } from "./functions/screening-lists-refresh/listSources";
+import { defaultMaxBodyBytes, largestMaxBodyBytes } from "./functions/webhook-intake/config";
 import {
   providerNamePattern,
   signatureSchemes,
@@ -60,13 +65,13 @@ const webhookProviderSchema = z.strictObject({
 
 const webhookSettingsSchema = z.strictObject({
   /** Largest body accepted, in bytes (413 above). */
-  maxBodyBytes: z.number().int().min(1024).max(1_048_576).default(65_536),
+  maxBodyBytes: z.number().int().min(1024).max(largestMaxBodyBytes).default(defaultMaxBodyBytes),
   /** Hours a delivery is remembered for dedupe; at least 96, beyond every provider's retries. */
   intakeRecordRetentionHours: z
     .number()
     .int()
     .min(minimumRetentionHours)
-    .max(8760)
+    .max(largestRetentionHours)
     .default(defaultRetentionHours),
 });
 

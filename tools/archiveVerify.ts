@@ -7,10 +7,12 @@
  * read), 2 on a usage error. Credentials and region come from the usual AWS SDK sources;
  * `--endpoint` points at an S3-compatible emulator (path-style addressing).
  */
-import { parseArgs } from "node:util";
 import { S3Client } from "@aws-sdk/client-s3";
 import { isArchiveDay } from "../functions/shared/archiveLayout";
 import { formatPartitionCheck, verifyPartition } from "./archiveVerification";
+import { parseOptions, processOutput, startCommand, UsageError, type CliOutput } from "./commandLine";
+
+export { UsageError };
 
 export const usage =
   "Usage: npm run archive:verify -- --bucket <bucket> --date <YYYY-MM-DD> [--endpoint <url>] [--region <region>]\n" +
@@ -21,13 +23,6 @@ export const usage =
 
 export const ExitCode = { ok: 0, mismatch: 1, usage: 2 } as const;
 
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "UsageError";
-  }
-}
-
 export interface VerifyArguments {
   readonly bucket: string;
   readonly date: string;
@@ -37,23 +32,12 @@ export interface VerifyArguments {
 
 /** The arguments, `"help"` for --help, or a UsageError saying what is wrong. */
 export function parseVerifyArguments(argv: readonly string[]): VerifyArguments | "help" {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      options: {
-        bucket: { type: "string" },
-        date: { type: "string" },
-        endpoint: { type: "string" },
-        region: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
+  const values = parseOptions(argv, {
+    bucket: { type: "string" },
+    date: { type: "string" },
+    endpoint: { type: "string" },
+    region: { type: "string" },
+  });
   if (values.help) return "help";
   if (values.bucket === undefined || values.bucket.trim() === "")
     throw new UsageError("--bucket is required");
@@ -72,16 +56,6 @@ export function parseVerifyArguments(argv: readonly string[]): VerifyArguments |
   };
 }
 
-export interface CliOutput {
-  readonly stdout: (text: string) => void;
-  readonly stderr: (text: string) => void;
-}
-
-const processOutput: CliOutput = {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
-};
-
 /** An S3 client for the arguments: path-style against a custom endpoint, as emulators need. */
 export function s3ClientFor(args: VerifyArguments): S3Client {
   return new S3Client({
@@ -96,17 +70,13 @@ export async function runArchiveVerify(
   output: CliOutput = processOutput,
   clientFor: (args: VerifyArguments) => S3Client = s3ClientFor,
 ): Promise<number> {
-  let args: VerifyArguments | "help";
-  try {
-    args = parseVerifyArguments(argv);
-  } catch (error) {
-    output.stderr(`archive:verify: ${error instanceof Error ? error.message : String(error)}\n\n${usage}`);
-    return ExitCode.usage;
-  }
-  if (args === "help") {
-    output.stdout(usage);
-    return ExitCode.ok;
-  }
+  const start = startCommand(
+    { name: "archive:verify", usage, parse: parseVerifyArguments, exitCodes: ExitCode },
+    argv,
+    output,
+  );
+  if ("exitCode" in start) return start.exitCode;
+  const { args } = start;
   const client = clientFor(args);
   try {
     const check = await verifyPartition(client, args.bucket, args.date);

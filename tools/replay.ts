@@ -8,7 +8,6 @@
  * it is a terminal. Exit code 0 when every message was replayed (or, in a dry run, shown), 1 when
  * a message was kept or skipped or a queue could not be read, 2 on a usage error.
  */
-import { parseArgs } from "node:util";
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { MultiBar, Presets } from "cli-progress";
@@ -20,7 +19,10 @@ import {
   type ReplayOutcome,
   type ReplaySummary,
 } from "./replay/replayDeadLetters";
+import { parseOptions, processOutput, startCommand, UsageError, type CliOutput } from "./commandLine";
 import { awsClientConfig, localStackName, readStackOutputs, type StackOutputs } from "./stackOutputs";
+
+export { UsageError };
 
 export const usage =
   "Usage: npm run replay -- --stack <stack> [--dry-run] [--limit <N>] [--rate <R>]\n" +
@@ -39,13 +41,6 @@ export const usage =
 
 export const ExitCode = { ok: 0, incomplete: 1, usage: 2 } as const;
 
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "UsageError";
-  }
-}
-
 export interface ReplayArguments {
   readonly stack: string;
   readonly dryRun: boolean;
@@ -55,23 +50,12 @@ export interface ReplayArguments {
 
 /** The arguments, `"help"` for --help, or a UsageError naming the argument that is wrong. */
 export function parseReplayArguments(argv: readonly string[]): ReplayArguments | "help" {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      options: {
-        stack: { type: "string" },
-        "dry-run": { type: "boolean" },
-        limit: { type: "string" },
-        rate: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
+  const values = parseOptions(argv, {
+    stack: { type: "string" },
+    "dry-run": { type: "boolean" },
+    limit: { type: "string" },
+    rate: { type: "string" },
+  });
   if (values.help) return "help";
   const stack = values.stack?.trim();
   if (!stack) throw new UsageError("--stack is required");
@@ -101,11 +85,6 @@ export function parseReplayArguments(argv: readonly string[]): ReplayArguments |
   };
 }
 
-export interface CliOutput {
-  readonly stdout: (text: string) => void;
-  readonly stderr: (text: string) => void;
-}
-
 export interface ReplayClientsForStack {
   readonly sqs: SQSClient;
   readonly eventBridge: EventBridgeClient;
@@ -121,11 +100,6 @@ export interface ReplayCliDependencies {
   /** Draw the progress bar on stderr. Default: when stderr is a terminal. */
   readonly progress?: boolean;
 }
-
-const processOutput: CliOutput = {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
-};
 
 /** Clients for the stack: its region, or the local pipeline's endpoints. */
 export function clientsForStack(outputs: StackOutputs): ReplayClientsForStack {
@@ -214,17 +188,13 @@ export async function runReplay(
   dependencies: ReplayCliDependencies = {},
 ): Promise<number> {
   const output = dependencies.output ?? processOutput;
-  let args: ReplayArguments | "help";
-  try {
-    args = parseReplayArguments(argv);
-  } catch (error) {
-    output.stderr(`replay: ${error instanceof Error ? error.message : String(error)}\n\n${usage}`);
-    return ExitCode.usage;
-  }
-  if (args === "help") {
-    output.stdout(usage);
-    return ExitCode.ok;
-  }
+  const start = startCommand(
+    { name: "replay", usage, parse: parseReplayArguments, exitCodes: ExitCode },
+    argv,
+    output,
+  );
+  if ("exitCode" in start) return start.exitCode;
+  const { args } = start;
 
   let outputs: StackOutputs;
   try {

@@ -34,7 +34,7 @@ import type {
   ValidationOutcome,
 } from "../../functions/shared/stepContracts";
 import { transactionReceivedDetail } from "../../functions/shared/transactionReceivedEvent";
-import { defaultMaxAmountUsdMinor } from "../../functions/validation/config";
+import { defaultMaxAmountUsdMinor } from "../../functions/shared/sharedSettings";
 import { validateReceivedDetail } from "../../functions/validation/validateReceivedDetail";
 import { invalidOutcome, validOutcome } from "../../functions/validation/validationOutcome";
 import {

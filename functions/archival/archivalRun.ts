@@ -47,6 +47,7 @@ import {
   type IndexKey,
   type TransactionTables,
 } from "./transactionItems";
+import type { JobLog, JobMetrics } from "../shared/powertools";
 
 export type ArchivalMetricName =
   | "TransactionsArchived"
@@ -56,15 +57,10 @@ export type ArchivalMetricName =
   | "ArchivalIncomplete";
 
 /** Where progress goes (Powertools Logger in the function). Never given item contents. */
-export interface ArchivalLog {
-  info(message: string, attributes?: Record<string, unknown>): void;
-  warn(message: string, attributes?: Record<string, unknown>): void;
-}
+export type ArchivalLog = JobLog;
 
 /** Counts (Powertools Metrics in the function). */
-export interface ArchivalMetrics {
-  count(name: ArchivalMetricName, value: number): void;
-}
+export type ArchivalMetrics = JobMetrics<ArchivalMetricName>;
 
 export interface PartLocation {
   readonly day: string;

@@ -1,5 +1,5 @@
 import { archivePrefix } from "../shared/archiveLayout";
-import type { FunctionAwsCalls } from "../shared/awsCallDeclaration";
+import { queryIndex, usePipelineKey, type FunctionAwsCalls } from "../shared/awsCallDeclaration";
 import { decidedDayIndex } from "../shared/tableDefinitions";
 
 /** Prefix of the archival job's own progress objects (its resume point between runs). */
@@ -11,11 +11,7 @@ export const archiveStatePrefix = "state/";
  * records where it went, and reads and writes only the archive and state prefixes.
  */
 export const awsCalls: FunctionAwsCalls = [
-  {
-    sid: "QueryDecidedDayIndex",
-    actions: ["dynamodb:Query"],
-    resources: [`transactionsTable/index/${decidedDayIndex.name}`],
-  },
+  queryIndex("QueryDecidedDayIndex", "transactionsTable", decidedDayIndex),
   {
     sid: "ReadAndDeleteArchivedItems",
     actions: ["dynamodb:BatchGetItem", "dynamodb:DeleteItem"],
@@ -34,10 +30,5 @@ export const awsCalls: FunctionAwsCalls = [
     condition: { StringLike: { "s3:prefix": [`${archivePrefix}*`, `${archiveStatePrefix}*`] } },
   },
   // The tables and the bucket are encrypted with the customer-managed key.
-  {
-    sid: "UseArchiveKey",
-    actions: ["kms:Decrypt", "kms:GenerateDataKey"],
-    resources: ["pipelineKey"],
-    via: ["dynamodb", "s3"],
-  },
+  usePipelineKey("UseArchiveKey", ["dynamodb", "s3"]),
 ];

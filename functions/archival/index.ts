@@ -7,7 +7,7 @@
 import { createArchivalHandler } from "./archivalHandler";
 import { loadArchivalConfig } from "./config";
 import { dynamoDbClient } from "./dynamoDbClient";
-import { s3Client } from "./s3Client";
+import { s3Client } from "../shared/s3";
 
 export const handler = createArchivalHandler({
   config: loadArchivalConfig(),

@@ -1,4 +1,4 @@
-import type { FunctionAwsCalls } from "../shared/awsCallDeclaration";
+import { usePipelineKey, type FunctionAwsCalls } from "../shared/awsCallDeclaration";
 
 /** What csv-intake calls (README: "Declared AWS calls"). */
 export const awsCalls: FunctionAwsCalls = [
@@ -26,10 +26,5 @@ export const awsCalls: FunctionAwsCalls = [
   // presigned upload that never arrived could not be told from a permissions fault.
   { sid: "TellMissingUploads", actions: ["s3:ListBucket"], resources: ["uploadsBucket"] },
   // The status table (DynamoDB) and the objects (S3, SSE-KMS) are encrypted with the pipeline key.
-  {
-    sid: "UseTableKey",
-    actions: ["kms:Decrypt", "kms:GenerateDataKey"],
-    resources: ["pipelineKey"],
-    via: ["dynamodb", "s3"],
-  },
+  usePipelineKey("UseTableKey", ["dynamodb", "s3"]),
 ];

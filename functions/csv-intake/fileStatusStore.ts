@@ -13,17 +13,13 @@
  * Every write sets updatedAt and expiresAt (epoch seconds, the table's TTL attribute).
  */
 import { randomUUID } from "node:crypto";
-import {
-  GetCommand,
-  PutCommand,
-  UpdateCommand,
-  type DynamoDBDocumentClient,
-  type UpdateCommandInput,
-} from "@aws-sdk/lib-dynamodb";
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { CsvSummary } from "../shared/csvTransactions";
 import type { FileStatusRecord } from "../shared/fileStatus";
 import { fileStatusTableDefinition } from "../shared/tableDefinitions";
-import { isConditionFailure } from "../shared/dynamoDbErrors";
+import { keyedTable, readItem, type KeyedTable } from "../shared/keyedTable";
+import { putIfAbsent } from "../shared/conditionalPut";
+import { updateIf } from "../shared/tableUpdates";
 
 /** Days a status record is kept after its last write (TTL on `expiresAt`). */
 export const statusRecordRetentionDays = 90;
@@ -80,10 +76,11 @@ export interface TransitionRequest {
 }
 
 export class FileStatusStore {
-  constructor(
-    private readonly client: DynamoDBDocumentClient,
-    private readonly tableName: string,
-  ) {}
+  private readonly table: KeyedTable;
+
+  constructor(client: DynamoDBDocumentClient, tableName: string) {
+    this.table = keyedTable(client, tableName, keyName, FileStatusStoreError);
+  }
 
   /** Records a new file id as RECEIVED; the id is a fresh UUID, so a collision is a failure. */
   async createReceived(fileId: string, via: FileStatusRecord["via"], now: Date): Promise<StoredFileStatus> {
@@ -96,95 +93,60 @@ export class FileStatusStore {
       updatedAt: timestamp,
       expiresAt: expiresAt(now),
     };
-    try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: record,
-          ConditionExpression: "attribute_not_exists(#key)",
-          ExpressionAttributeNames: { "#key": keyName },
-        }),
-      );
-      return record;
-    } catch (error) {
-      throw new FileStatusStoreError("create", { cause: error });
-    }
+    const put = await putIfAbsent(this.table, record, "create");
+    if (!put.created) throw new FileStatusStoreError("create", { cause: put.conditionFailure });
+    return record;
   }
 
   async read(fileId: string): Promise<StoredFileStatus | undefined> {
-    try {
-      const answer = await this.client.send(
-        new GetCommand({ TableName: this.tableName, Key: { [keyName]: fileId }, ConsistentRead: true }),
-      );
-      return answer.Item as StoredFileStatus | undefined;
-    } catch (error) {
-      throw new FileStatusStoreError("read", { cause: error });
-    }
+    return (await readItem(this.table, fileId, "read")) as StoredFileStatus | undefined;
   }
 
   /** Claims a presigned file's validation for `leaseMs` (see the module comment). */
   async claimValidation(fileId: string, now: Date, leaseMs: number): Promise<ValidationClaim> {
     const attemptId = randomUUID();
     const nowMs = now.getTime();
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { [keyName]: fileId },
-          UpdateExpression: "SET #attempt = :attempt, #lease = :leaseUntil",
-          ConditionExpression:
-            "attribute_exists(#key) AND #status = :received AND #via = :presigned AND " +
-            "(attribute_not_exists(#lease) OR #lease < :now)",
-          ExpressionAttributeNames: {
-            "#key": keyName,
-            "#status": "status",
-            "#via": "via",
-            "#attempt": "validationAttemptId",
-            "#lease": "validationLeaseUntil",
-          },
-          ExpressionAttributeValues: {
-            ":attempt": attemptId,
-            ":leaseUntil": nowMs + leaseMs,
-            ":received": "RECEIVED",
-            ":presigned": "presigned",
-            ":now": nowMs,
-          },
-        }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw new FileStatusStoreError("claim", { cause: error });
-      // dynalite ignores ReturnValuesOnConditionCheckFailure, so the reason is read back.
-      const existing = await this.read(fileId);
-      if (!existing) return { kind: "unknown" };
-      if (existing.via !== "presigned") return { kind: "notPresigned" };
-      if (existing.status !== "RECEIVED") return { kind: "done", status: existing.status };
-      return { kind: "inProgress" };
-    }
-    return { kind: "claimed", attemptId };
+    const claimed = await updateIf(this.table, fileId, "claim", {
+      UpdateExpression: "SET #attempt = :attempt, #lease = :leaseUntil",
+      ConditionExpression:
+        "attribute_exists(#key) AND #status = :received AND #via = :presigned AND " +
+        "(attribute_not_exists(#lease) OR #lease < :now)",
+      ExpressionAttributeNames: {
+        "#key": keyName,
+        "#status": "status",
+        "#via": "via",
+        "#attempt": "validationAttemptId",
+        "#lease": "validationLeaseUntil",
+      },
+      ExpressionAttributeValues: {
+        ":attempt": attemptId,
+        ":leaseUntil": nowMs + leaseMs,
+        ":received": "RECEIVED",
+        ":presigned": "presigned",
+        ":now": nowMs,
+      },
+    });
+    if (claimed) return { kind: "claimed", attemptId };
+    // dynalite ignores ReturnValuesOnConditionCheckFailure, so the reason is read back.
+    const existing = await this.read(fileId);
+    if (!existing) return { kind: "unknown" };
+    if (existing.via !== "presigned") return { kind: "notPresigned" };
+    if (existing.status !== "RECEIVED") return { kind: "done", status: existing.status };
+    return { kind: "inProgress" };
   }
 
   /** Gives a claim back after a failure the retry may fix; false when it was no longer ours. */
-  async releaseClaim(fileId: string, attemptId: string): Promise<boolean> {
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { [keyName]: fileId },
-          UpdateExpression: "REMOVE #attempt, #lease",
-          ConditionExpression: "#status = :received AND #attempt = :attempt",
-          ExpressionAttributeNames: {
-            "#status": "status",
-            "#attempt": "validationAttemptId",
-            "#lease": "validationLeaseUntil",
-          },
-          ExpressionAttributeValues: { ":received": "RECEIVED", ":attempt": attemptId },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw new FileStatusStoreError("release", { cause: error });
-    }
+  releaseClaim(fileId: string, attemptId: string): Promise<boolean> {
+    return updateIf(this.table, fileId, "release", {
+      UpdateExpression: "REMOVE #attempt, #lease",
+      ConditionExpression: "#status = :received AND #attempt = :attempt",
+      ExpressionAttributeNames: {
+        "#status": "status",
+        "#attempt": "validationAttemptId",
+        "#lease": "validationLeaseUntil",
+      },
+      ExpressionAttributeValues: { ":received": "RECEIVED", ":attempt": attemptId },
+    });
   }
 
   /** RECEIVED → VALIDATED with the counts; false when the record was not RECEIVED (or not our claim). */
@@ -209,7 +171,7 @@ export class FileStatusStore {
     );
   }
 
-  private async transition(
+  private transition(
     request: TransitionRequest,
     status: "VALIDATED" | "REJECTED",
     fields: Record<string, unknown>,
@@ -239,20 +201,11 @@ export class FileStatusStore {
       condition += " AND #attempt = :attempt";
       values[":attempt"] = request.attemptId;
     }
-    const input: UpdateCommandInput = {
-      TableName: this.tableName,
-      Key: { [keyName]: request.fileId },
+    return updateIf(this.table, request.fileId, operation, {
       UpdateExpression: `SET ${assignments.join(", ")} REMOVE #attempt, #lease`,
       ConditionExpression: condition,
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,
-    };
-    try {
-      await this.client.send(new UpdateCommand(input));
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw new FileStatusStoreError(operation, { cause: error });
-    }
+    });
   }
 }

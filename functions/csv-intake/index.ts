@@ -4,7 +4,8 @@
  * function's environment and the shared DynamoDB and S3 clients.
  */
 import { documentClient } from "../shared/dynamoDb";
-import { s3Client, s3PresignClient } from "../shared/s3";
+import { s3Client } from "../shared/s3";
+import { s3PresignClient } from "../shared/s3Presign";
 import { loadCsvIntakeConfig } from "./config";
 import { createCsvIntakeHandler } from "./csvIntake";
 

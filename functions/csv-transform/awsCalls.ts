@@ -1,4 +1,4 @@
-import { publishOnly, type FunctionAwsCalls } from "../shared/awsCallDeclaration";
+import { publishOnly, usePipelineKey, type FunctionAwsCalls } from "../shared/awsCallDeclaration";
 import { DetailType, intakeEventSource } from "../shared/eventRouting";
 
 /** What csv-transform calls (README: "Declared AWS calls"). */
@@ -20,10 +20,5 @@ export const awsCalls: FunctionAwsCalls = [
   },
   { sid: "SendFileSummary", actions: ["sns:Publish"], resources: ["alertsTopic"] },
   // Tables (DynamoDB), objects (S3) and the topic (SNS) are encrypted with the pipeline key.
-  {
-    sid: "UseTableKey",
-    actions: ["kms:Decrypt", "kms:GenerateDataKey"],
-    resources: ["pipelineKey"],
-    via: ["dynamodb", "s3", "sns"],
-  },
+  usePipelineKey("UseTableKey", ["dynamodb", "s3", "sns"]),
 ];

@@ -1,58 +1,24 @@
 /** csv-transform's configuration, read once at cold start. */
+import { defaultMaxRowErrors } from "../shared/csvTransactions";
 import { EnvironmentName } from "../shared/environmentNames";
-import {
-  optionalPositiveIntegerEnvironment,
-  requireEnvironment,
-  type EnvironmentSource,
-} from "../shared/environment";
-import { InvalidEnvironmentError } from "../shared/errors";
-import { defaultMaxAmountUsdMinor } from "../validation/config";
+import { environmentReader, integer, required } from "../shared/environment";
+import { intakeRecordRetentionHours, maxAmountUsdMinor } from "../shared/sharedSettings";
 
-/** The webhook intake's bounds too: longer than any retry window, so a re-upload within it is caught. */
-export const minimumRetentionHours = 96;
-export const defaultRetentionHours = 120;
-
-export interface CsvTransformConfig {
+export const loadCsvTransformConfig = environmentReader({
+  /** Hours a row's intake record is kept (the webhook intake's bounds too). */
+  retentionHours: intakeRecordRetentionHours,
   /** Bucket holding `validated/<fileId>.csv`. */
-  readonly uploadsBucket: string;
-  readonly fileStatusTable: string;
+  uploadsBucket: required(EnvironmentName.uploadsBucket),
+  fileStatusTable: required(EnvironmentName.fileStatusTable),
   /** Intake-records table: the dedupe records of webhook deliveries and CSV rows. */
-  readonly intakeTable: string;
-  readonly eventBusName: string;
+  intakeTable: required(EnvironmentName.intakeTable),
+  eventBusName: required(EnvironmentName.eventBusName),
   /** Where the summary of a file completed at the end of its load goes. */
-  readonly alertsTopicArn: string;
+  alertsTopicArn: required(EnvironmentName.alertsTopicArn),
   /** The same limit the upload was validated with, so both read the same rows as valid. */
-  readonly maxAmountUsdMinor: bigint;
-  /** Hours a row's intake record is kept (at least 96). */
-  readonly retentionHours: number;
-  /** Row errors kept in the status record (csv-intake's limit); CONFLICT rows beyond it are only counted. Default 100. */
-  readonly fileErrorLimit?: number;
-}
+  maxAmountUsdMinor,
+  /** Row errors kept in the status record (csv-intake's limit); CONFLICT rows beyond it are only counted. */
+  fileErrorLimit: integer(EnvironmentName.fileErrorLimit, defaultMaxRowErrors),
+});
 
-export function loadCsvTransformConfig(env: EnvironmentSource = process.env): CsvTransformConfig {
-  const retention = optionalPositiveIntegerEnvironment(
-    EnvironmentName.intakeRecordRetentionHours,
-    BigInt(defaultRetentionHours),
-    env,
-  );
-  if (retention < BigInt(minimumRetentionHours) || retention > 24n * 365n) {
-    throw new InvalidEnvironmentError(
-      EnvironmentName.intakeRecordRetentionHours,
-      `expected ${minimumRetentionHours} to ${24 * 365}, got ${retention}`,
-    );
-  }
-  return {
-    uploadsBucket: requireEnvironment(EnvironmentName.uploadsBucket, env),
-    fileStatusTable: requireEnvironment(EnvironmentName.fileStatusTable, env),
-    intakeTable: requireEnvironment(EnvironmentName.intakeTable, env),
-    eventBusName: requireEnvironment(EnvironmentName.eventBusName, env),
-    alertsTopicArn: requireEnvironment(EnvironmentName.alertsTopicArn, env),
-    maxAmountUsdMinor: optionalPositiveIntegerEnvironment(
-      EnvironmentName.maxAmountUsdMinor,
-      defaultMaxAmountUsdMinor,
-      env,
-    ),
-    retentionHours: Number(retention),
-    fileErrorLimit: Number(optionalPositiveIntegerEnvironment(EnvironmentName.fileErrorLimit, 100n, env)),
-  };
-}
+export type CsvTransformConfig = ReturnType<typeof loadCsvTransformConfig>;

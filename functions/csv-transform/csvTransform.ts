@@ -43,7 +43,14 @@ import { csvKeyPrefix } from "../shared/csvTransactions";
 import type { CsvTransformConfig } from "./config";
 import { publishContinuation } from "./continuation";
 import { FileNotReadyError, SourceObjectError } from "./errors";
-import { beginLoad, keptErrorCount, markLoaded, saveCheckpoint, type StatusTable } from "./fileProgress";
+import {
+  beginLoad,
+  keptErrorCount,
+  loadStatusTable,
+  markLoaded,
+  saveCheckpoint,
+  type StatusTable,
+} from "./fileProgress";
 import {
   csvIntakeRecord,
   csvPayloadHash,
@@ -54,6 +61,7 @@ import {
 import { publishReceivedEvents, type EventBus } from "./receivedEvents";
 import { defaultRetryPolicy, type RetryPolicy } from "../shared/retry";
 import { transformRequests, type FileRequest } from "./transformEvent";
+import type { JobLog, JobMetrics } from "../shared/powertools";
 
 export type TransformMetricName =
   | "CsvRowsPublished"
@@ -71,14 +79,9 @@ export type TransformMetricName =
   | "CsvEventRecordsIgnored";
 
 /** Where progress goes (Powertools Logger in the function). Never given row contents. */
-export interface TransformLog {
-  info(message: string, attributes?: Record<string, unknown>): void;
-  warn(message: string, attributes?: Record<string, unknown>): void;
-}
+export type TransformLog = JobLog;
 
-export interface TransformMetrics {
-  count(name: TransformMetricName, value: number): void;
-}
+export type TransformMetrics = JobMetrics<TransformMetricName>;
 
 /** The part of the Lambda context a run needs. */
 export interface TransformContext {
@@ -95,9 +98,6 @@ export interface TransformTuning {
   readonly storeConcurrency: number;
   readonly retry: RetryPolicy;
 }
-
-/** csv-intake's default limit on the row errors a status item keeps. */
-const defaultFileErrorLimit = 100;
 
 export const defaultTuning: TransformTuning = {
   chunkRows: 500,
@@ -219,7 +219,7 @@ class FileLoad {
   ) {
     this.tuning = { ...defaultTuning, ...deps.tuning };
     this.clock = deps.now ?? (() => new Date());
-    this.statusTable = { client: deps.documentClient, tableName: deps.config.fileStatusTable };
+    this.statusTable = loadStatusTable(deps.documentClient, deps.config.fileStatusTable);
     this.intakeTable = {
       client: deps.documentClient,
       tableName: deps.config.intakeTable,
@@ -469,21 +469,12 @@ class FileLoad {
   private async conflictErrorsToKeep(conflicts: readonly CsvValidRow[]): Promise<FileRowError[]> {
     if (conflicts.length === 0) return [];
     this.keptErrors ??= await keptErrorCount(this.statusTable, this.fileId);
-    const room = Math.max(0, (this.deps.config.fileErrorLimit ?? defaultFileErrorLimit) - this.keptErrors);
+    const room = Math.max(0, this.deps.config.fileErrorLimit - this.keptErrors);
     return conflicts.slice(0, room).map(conflictRowError);
   }
 
   private async complete(): Promise<FileCompletion> {
-    const completion = await completeFileIfDone(
-      {
-        documentClient: this.deps.documentClient,
-        sns: this.deps.sns,
-        fileStatusTable: this.deps.config.fileStatusTable,
-        alertsTopicArn: this.deps.config.alertsTopicArn,
-      },
-      this.fileId,
-      this.clock(),
-    );
+    const completion = await completeFileIfDone(this.deps, this.fileId, this.clock());
     if (completion.completed) {
       this.deps.metrics.count("CsvFilesCompleted", 1);
       this.deps.log.info("File completed at the end of its load; summary sent", {

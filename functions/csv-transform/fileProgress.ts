@@ -4,17 +4,21 @@
  * same file (a duplicate S3 event, a retry racing a slow run) can never both count a chunk: the
  * one whose checkpoint update fails stops.
  */
-import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { FileRowError, FileStatus } from "../shared/fileStatus";
 import { fileStatusTableDefinition } from "../shared/tableDefinitions";
 import { LoadStoreError } from "./errors";
 import { isConditionFailure } from "../shared/dynamoDbErrors";
+import { keyedTable, readItem, type KeyedTable } from "../shared/keyedTable";
+import { updateIf } from "../shared/tableUpdates";
 
 const keyName = fileStatusTableDefinition.partitionKey;
 
-export interface StatusTable {
-  readonly client: DynamoDBDocumentClient;
-  readonly tableName: string;
+export type StatusTable = KeyedTable;
+
+/** The processing-status table as the load reads and writes it. */
+export function loadStatusTable(client: DynamoDBDocumentClient, tableName: string): StatusTable {
+  return keyedTable(client, tableName, keyName, LoadStoreError);
 }
 
 export type LoadStart =
@@ -33,21 +37,8 @@ export type LoadStart =
   | { readonly kind: "notReady"; readonly status: string | undefined };
 
 async function readStatus(table: StatusTable, fileId: string): Promise<string | undefined> {
-  try {
-    const answer = await table.client.send(
-      new GetCommand({
-        TableName: table.tableName,
-        Key: { [keyName]: fileId },
-        ConsistentRead: true,
-        ProjectionExpression: "#status",
-        ExpressionAttributeNames: { "#status": "status" },
-      }),
-    );
-    const status = answer.Item?.status;
-    return typeof status === "string" ? status : undefined;
-  } catch (error) {
-    throw new LoadStoreError("status read", { cause: error });
-  }
+  const status = (await readItem(table, fileId, "status read", ["status"]))?.status;
+  return typeof status === "string" ? status : undefined;
 }
 
 /**
@@ -124,56 +115,46 @@ export interface Checkpoint {
  * Moves the checkpoint and adds the chunk's counts in one conditional update. False when the
  * checkpoint is no longer `previousLine` (another invocation got there first): the caller stops.
  */
-export async function saveCheckpoint(
+export function saveCheckpoint(
   table: StatusTable,
   fileId: string,
   checkpoint: Checkpoint,
   now: Date,
 ): Promise<boolean> {
   const conflicts = checkpoint.conflictRows > 0;
-  try {
-    await table.client.send(
-      new UpdateCommand({
-        TableName: table.tableName,
-        Key: { [keyName]: fileId },
-        UpdateExpression:
-          "SET #checkpointLine = :line, #updatedAt = :now" +
-          (conflicts ? ", #errors = list_append(if_not_exists(#errors, :noErrors), :conflictErrors)" : "") +
-          " ADD #publishedRows :published, #alreadyReceivedRows :alreadyReceived" +
-          (conflicts ? ", #conflictRows :conflicts, #errorCount :conflicts" : ""),
-        ConditionExpression: "#status = :loading AND #checkpointLine = :previous",
-        ExpressionAttributeNames: {
-          "#status": "status",
-          "#checkpointLine": "checkpointLine",
-          "#updatedAt": "updatedAt",
-          "#publishedRows": "publishedRows",
-          "#alreadyReceivedRows": "alreadyReceivedRows",
-          ...(conflicts
-            ? { "#errors": "errors", "#conflictRows": "conflictRows", "#errorCount": "errorCount" }
-            : {}),
-        },
-        ExpressionAttributeValues: {
-          ":loading": "LOADING" satisfies FileStatus,
-          ":previous": checkpoint.previousLine,
-          ":line": checkpoint.line,
-          ":published": checkpoint.publishedRows,
-          ":alreadyReceived": checkpoint.alreadyReceivedRows,
-          ":now": now.toISOString(),
-          ...(conflicts
-            ? {
-                ":noErrors": [],
-                ":conflictErrors": checkpoint.conflictErrors.map((error) => ({ ...error })),
-                ":conflicts": checkpoint.conflictRows,
-              }
-            : {}),
-        },
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw new LoadStoreError("checkpoint update", { cause: error });
-  }
+  return updateIf(table, fileId, "checkpoint update", {
+    UpdateExpression:
+      "SET #checkpointLine = :line, #updatedAt = :now" +
+      (conflicts ? ", #errors = list_append(if_not_exists(#errors, :noErrors), :conflictErrors)" : "") +
+      " ADD #publishedRows :published, #alreadyReceivedRows :alreadyReceived" +
+      (conflicts ? ", #conflictRows :conflicts, #errorCount :conflicts" : ""),
+    ConditionExpression: "#status = :loading AND #checkpointLine = :previous",
+    ExpressionAttributeNames: {
+      "#status": "status",
+      "#checkpointLine": "checkpointLine",
+      "#updatedAt": "updatedAt",
+      "#publishedRows": "publishedRows",
+      "#alreadyReceivedRows": "alreadyReceivedRows",
+      ...(conflicts
+        ? { "#errors": "errors", "#conflictRows": "conflictRows", "#errorCount": "errorCount" }
+        : {}),
+    },
+    ExpressionAttributeValues: {
+      ":loading": "LOADING" satisfies FileStatus,
+      ":previous": checkpoint.previousLine,
+      ":line": checkpoint.line,
+      ":published": checkpoint.publishedRows,
+      ":alreadyReceived": checkpoint.alreadyReceivedRows,
+      ":now": now.toISOString(),
+      ...(conflicts
+        ? {
+            ":noErrors": [],
+            ":conflictErrors": checkpoint.conflictErrors.map((error) => ({ ...error })),
+            ":conflicts": checkpoint.conflictRows,
+          }
+        : {}),
+    },
+  });
 }
 
 /** The file as this run read it, in full: used where csv-intake left a count unset. */
@@ -188,72 +169,49 @@ export interface FileCounts {
  * if no decision was counted yet, so "complete if done" can compare them straight away. False when
  * another invocation moved the file on meanwhile.
  */
-export async function markLoaded(
+export function markLoaded(
   table: StatusTable,
   fileId: string,
   lastLine: number,
   counts: FileCounts,
   now: Date,
 ): Promise<boolean> {
-  try {
-    await table.client.send(
-      new UpdateCommand({
-        TableName: table.tableName,
-        Key: { [keyName]: fileId },
-        UpdateExpression:
-          "SET #status = :loaded, #updatedAt = :now, #loadedAt = :now, " +
-          "#decidedRows = if_not_exists(#decidedRows, :zero), #approved = if_not_exists(#approved, :zero), " +
-          "#review = if_not_exists(#review, :zero), #rejected = if_not_exists(#rejected, :zero), " +
-          "#rows = if_not_exists(#rows, :rows), #validRows = if_not_exists(#validRows, :validRows), " +
-          "#invalidRows = if_not_exists(#invalidRows, :invalidRows)",
-        ConditionExpression: "#status = :loading AND #checkpointLine = :line",
-        ExpressionAttributeNames: {
-          "#status": "status",
-          "#updatedAt": "updatedAt",
-          "#loadedAt": "loadedAt",
-          "#checkpointLine": "checkpointLine",
-          "#decidedRows": "decidedRows",
-          "#approved": "approved",
-          "#review": "review",
-          "#rejected": "rejected",
-          "#rows": "rows",
-          "#validRows": "validRows",
-          "#invalidRows": "invalidRows",
-        },
-        ExpressionAttributeValues: {
-          ":loaded": "LOADED" satisfies FileStatus,
-          ":loading": "LOADING" satisfies FileStatus,
-          ":line": lastLine,
-          ":zero": 0,
-          ":rows": counts.rows,
-          ":validRows": counts.validRows,
-          ":invalidRows": counts.invalidRows,
-          ":now": now.toISOString(),
-        },
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw new LoadStoreError("loaded update", { cause: error });
-  }
+  return updateIf(table, fileId, "loaded update", {
+    UpdateExpression:
+      "SET #status = :loaded, #updatedAt = :now, #loadedAt = :now, " +
+      "#decidedRows = if_not_exists(#decidedRows, :zero), #approved = if_not_exists(#approved, :zero), " +
+      "#review = if_not_exists(#review, :zero), #rejected = if_not_exists(#rejected, :zero), " +
+      "#rows = if_not_exists(#rows, :rows), #validRows = if_not_exists(#validRows, :validRows), " +
+      "#invalidRows = if_not_exists(#invalidRows, :invalidRows)",
+    ConditionExpression: "#status = :loading AND #checkpointLine = :line",
+    ExpressionAttributeNames: {
+      "#status": "status",
+      "#updatedAt": "updatedAt",
+      "#loadedAt": "loadedAt",
+      "#checkpointLine": "checkpointLine",
+      "#decidedRows": "decidedRows",
+      "#approved": "approved",
+      "#review": "review",
+      "#rejected": "rejected",
+      "#rows": "rows",
+      "#validRows": "validRows",
+      "#invalidRows": "invalidRows",
+    },
+    ExpressionAttributeValues: {
+      ":loaded": "LOADED" satisfies FileStatus,
+      ":loading": "LOADING" satisfies FileStatus,
+      ":line": lastLine,
+      ":zero": 0,
+      ":rows": counts.rows,
+      ":validRows": counts.validRows,
+      ":invalidRows": counts.invalidRows,
+      ":now": now.toISOString(),
+    },
+  });
 }
 
 /** How many row errors the file's status item holds now. */
 export async function keptErrorCount(table: StatusTable, fileId: string): Promise<number> {
-  try {
-    const answer = await table.client.send(
-      new GetCommand({
-        TableName: table.tableName,
-        Key: { [keyName]: fileId },
-        ConsistentRead: true,
-        ProjectionExpression: "#errors",
-        ExpressionAttributeNames: { "#errors": "errors" },
-      }),
-    );
-    const errors: unknown = answer.Item?.errors;
-    return Array.isArray(errors) ? errors.length : 0;
-  } catch (error) {
-    throw new LoadStoreError("status read", { cause: error });
-  }
+  const errors = (await readItem(table, fileId, "status read", ["errors"]))?.errors;
+  return Array.isArray(errors) ? errors.length : 0;
 }

@@ -1,7 +1,7 @@
-import type { FunctionAwsCalls } from "../shared/awsCallDeclaration";
+import { usePipelineKey, type FunctionAwsCalls } from "../shared/awsCallDeclaration";
 
 /** What GET /files/{file_id} calls (README: "Declared AWS calls"). */
 export const awsCalls: FunctionAwsCalls = [
   { sid: "ReadFileStatus", actions: ["dynamodb:GetItem"], resources: ["fileStatusTable"] },
-  { sid: "UseTableKey", actions: ["kms:Decrypt"], resources: ["pipelineKey"], via: ["dynamodb"] },
+  usePipelineKey("UseTableKey", ["dynamodb"], ["kms:Decrypt"]),
 ];

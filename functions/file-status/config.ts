@@ -1,12 +1,10 @@
 /** FileStatus's configuration, read once at cold start. */
 import { EnvironmentName } from "../shared/environmentNames";
-import { requireEnvironment, type EnvironmentSource } from "../shared/environment";
+import { environmentReader, required } from "../shared/environment";
 
-export interface FileStatusConfig {
+export const loadFileStatusConfig = environmentReader({
   /** The processing-status table of uploaded files. */
-  readonly fileStatusTable: string;
-}
+  fileStatusTable: required(EnvironmentName.fileStatusTable),
+});
 
-export function loadFileStatusConfig(env: EnvironmentSource = process.env): FileStatusConfig {
-  return { fileStatusTable: requireEnvironment(EnvironmentName.fileStatusTable, env) };
-}
+export type FileStatusConfig = ReturnType<typeof loadFileStatusConfig>;

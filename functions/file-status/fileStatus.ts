@@ -9,9 +9,8 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-l
 import { correlateInvocation } from "../shared/correlation";
 import { lambdaHandler } from "../shared/lambdaHandler";
 import { errorResponse, jsonResponse } from "../shared/httpResponses";
-import { refuseLookupRequest } from "../shared/lookupRequest";
-import { MetricDimension } from "../shared/metricNames";
-import { logger, publishDimensionedCount } from "../shared/powertools";
+import { checkLookupRequest, describeLookup, lookupFailureAnswer } from "../shared/lookupRequest";
+import { logger } from "../shared/powertools";
 import type { FileStatusConfig } from "./config";
 import { parseFileIdParameter } from "./fileIdParameter";
 import { FileStatusReadError, readFileStatus } from "./fileStatusLookup";
@@ -27,62 +26,39 @@ export type FileStatusHandler = (
   context: Context,
 ) => Promise<APIGatewayProxyResult>;
 
-/** Values of the `outcome` dimension of the FileStatusLookups metric. */
-type LookupOutcome =
-  "Found" | "NotFound" | "InvalidRequest" | "KeyNotAllowed" | "StoreError" | "InternalError";
-
-/** Seconds a client should wait before asking again after a 503. */
-const retryAfterSeconds = "1";
-
-function countLookup(outcome: LookupOutcome): void {
-  publishDimensionedCount("FileStatusLookups", { [MetricDimension.outcome]: outcome });
-}
-
-/** The one place failures become HTTP answers: generic text, the cause only in the logs. */
-function failureAnswer(error: unknown): APIGatewayProxyResult {
-  const failure = error instanceof Error ? error : new Error(String(error));
-  if (error instanceof FileStatusReadError) {
-    countLookup("StoreError");
-    logger.error("File status store unavailable", failure);
-    return errorResponse(
-      503,
-      { code: "SERVICE_UNAVAILABLE", message: "The file status store is unavailable; retry later" },
-      {},
-      { "Retry-After": retryAfterSeconds },
-    );
-  }
-  countLookup("InternalError");
-  logger.error("File status lookup failed", failure);
-  return errorResponse(500, { code: "INTERNAL_ERROR", message: "The file status could not be read" });
-}
+const fileStatusLookup = describeLookup<"Found" | "NotFound">({
+  scope: "upload",
+  parameterName: "File id",
+  store: "file status store",
+  subject: "file status",
+  isStoreError: (error) => error instanceof FileStatusReadError,
+  metricName: "FileStatusLookups",
+});
 
 export function createFileStatusHandler(dependencies: FileStatusDependencies): FileStatusHandler {
   const { config, documentClient } = dependencies;
   return lambdaHandler(async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
-    const parameter = parseFileIdParameter(event.pathParameters?.file_id);
-    const refusal = refuseLookupRequest(event, {
-      scope: "upload",
-      parameterError: parameter.valid ? undefined : parameter.error,
-      parameterName: "File id",
-      countRefusal: countLookup,
-    });
-    // A malformed parameter is always refused above; the fallback only tells the compiler.
-    if (!parameter.valid) return refusal ?? errorResponse(400, parameter.error);
-    if (refusal) return refusal;
-    correlateInvocation({ correlationId: parameter.fileId, fileId: parameter.fileId });
+    const checked = checkLookupRequest(
+      event,
+      parseFileIdParameter(event.pathParameters?.file_id),
+      fileStatusLookup,
+    );
+    if ("refusal" in checked) return checked.refusal;
+    const { fileId } = checked.parameter;
+    correlateInvocation({ correlationId: fileId, fileId });
     try {
-      const item = await readFileStatus(documentClient, config.fileStatusTable, parameter.fileId);
+      const item = await readFileStatus(documentClient, config.fileStatusTable, fileId);
       if (item === undefined) {
-        countLookup("NotFound");
+        fileStatusLookup.count("NotFound");
         logger.info("File status looked up", { outcome: "NotFound" });
         return errorResponse(404, { code: "NOT_FOUND", message: "No file with this file_id" });
       }
-      const view = renderFileStatus(parameter.fileId, item);
-      countLookup("Found");
+      const view = renderFileStatus(fileId, item);
+      fileStatusLookup.count("Found");
       logger.info("File status looked up", { outcome: "Found", status: view.status });
       return jsonResponse(200, view);
     } catch (error) {
-      return failureAnswer(error);
+      return lookupFailureAnswer(error, fileStatusLookup);
     }
   });
 }

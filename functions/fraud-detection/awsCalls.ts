@@ -1,17 +1,5 @@
 import type { FunctionAwsCalls } from "../shared/awsCallDeclaration";
-import { customerActivityIndex } from "../shared/tableDefinitions";
+import { customerHistoryCalls } from "../shared/customerActivityCalls";
 
-/** What this screening step calls (README: "Declared AWS calls"). */
-export const awsCalls: FunctionAwsCalls = [
-  {
-    sid: "ReadCustomerHistory",
-    actions: ["dynamodb:Query"],
-    resources: [`transactionsTable/index/${customerActivityIndex.name}`],
-  },
-  {
-    sid: "UseTableKey",
-    actions: ["kms:Decrypt", "kms:GenerateDataKey"],
-    resources: ["pipelineKey"],
-    via: ["dynamodb"],
-  },
-];
+/** What this screening step calls (README: "Declared AWS calls"): the customer's history only. */
+export const awsCalls: FunctionAwsCalls = customerHistoryCalls;

@@ -1,4 +1,4 @@
-import type { FunctionAwsCalls } from "../shared/awsCallDeclaration";
+import { usePipelineKey, type FunctionAwsCalls } from "../shared/awsCallDeclaration";
 
 /** What the notifier calls (README: "Declared AWS calls"). */
 export const awsCalls: FunctionAwsCalls = [
@@ -8,10 +8,5 @@ export const awsCalls: FunctionAwsCalls = [
     resources: ["intakeTable", "fileStatusTable"],
   },
   { sid: "SendFileSummary", actions: ["sns:Publish"], resources: ["alertsTopic"] },
-  {
-    sid: "UseTableKey",
-    actions: ["kms:Decrypt", "kms:GenerateDataKey"],
-    resources: ["pipelineKey"],
-    via: ["dynamodb", "sns"],
-  },
+  usePipelineKey("UseTableKey", ["dynamodb", "sns"]),
 ];

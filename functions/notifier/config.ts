@@ -1,19 +1,13 @@
 /** The notifier's configuration, read once at cold start. */
 import { EnvironmentName } from "../shared/environmentNames";
-import { requireEnvironment, type EnvironmentSource } from "../shared/environment";
+import { environmentReader, required } from "../shared/environment";
 
-export interface NotifierConfig {
-  readonly fileStatusTable: string;
+export const loadNotifierConfig = environmentReader({
+  fileStatusTable: required(EnvironmentName.fileStatusTable),
   /** Where each decided row's file is found (its intake record's deliveryId) and counted once. */
-  readonly intakeTable: string;
+  intakeTable: required(EnvironmentName.intakeTable),
   /** Where file summaries go. */
-  readonly alertsTopicArn: string;
-}
+  alertsTopicArn: required(EnvironmentName.alertsTopicArn),
+});
 
-export function loadNotifierConfig(env: EnvironmentSource = process.env): NotifierConfig {
-  return {
-    fileStatusTable: requireEnvironment(EnvironmentName.fileStatusTable, env),
-    intakeTable: requireEnvironment(EnvironmentName.intakeTable, env),
-    alertsTopicArn: requireEnvironment(EnvironmentName.alertsTopicArn, env),
-  };
-}
+export type NotifierConfig = ReturnType<typeof loadNotifierConfig>;

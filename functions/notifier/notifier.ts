@@ -37,7 +37,7 @@
  * key is unknown for good and the event is ignored with a warning.
  */
 import pRetry from "p-retry";
-import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { SNSClient } from "@aws-sdk/client-sns";
 import { csvKeyPrefix } from "../shared/csvTransactions";
 import { completeFileIfDone, parseCsvDeliveryId } from "../shared/fileCompletion";
@@ -50,7 +50,9 @@ import {
 } from "../shared/tableDefinitions";
 import type { NotifierConfig } from "./config";
 import { parseProcessedEvent, type DecisionStatus, type ProcessedDecision } from "./processedEvent";
-import { isConditionFailure } from "../shared/dynamoDbErrors";
+import { keyedTable, readItem } from "../shared/keyedTable";
+import { updateIf, updateItem } from "../shared/tableUpdates";
+import type { JobLog, JobMetrics } from "../shared/powertools";
 
 const intakeKey = intakeRecordsTableDefinition.partitionKey;
 const fileKey = fileStatusTableDefinition.partitionKey;
@@ -75,13 +77,9 @@ export type NotifierMetricName =
   "DecisionsCounted" | "DecisionsDuplicate" | "DecisionsIgnored" | "CsvFilesCompleted";
 
 /** Where progress goes (Powertools Logger in the function). */
-export interface NotifierLog {
-  info(message: string, attributes?: Record<string, unknown>): void;
-  warn(message: string, attributes?: Record<string, unknown>): void;
-}
+export type NotifierLog = JobLog;
 
-export interface NotifierMetrics {
-  count(name: NotifierMetricName, value: number): void;
+export interface NotifierMetrics extends JobMetrics<NotifierMetricName> {
   /** One decided transaction, by its decision (TransactionsDecided, dimension `decision`). */
   countDecision(decision: DecisionStatus): void;
 }
@@ -151,30 +149,18 @@ export function createNotifier(deps: NotifierDependencies): Notifier {
   const lookups = deps.recordLookups ?? defaultRecordLookups;
   const graceMs = deps.recordGraceMs ?? defaultRecordGraceMs;
   const { config, documentClient, log, metrics } = deps;
+  const intakeRecords = keyedTable(documentClient, config.intakeTable, intakeKey, NotifierStoreError);
+  const fileRecords = keyedTable(documentClient, config.fileStatusTable, fileKey, NotifierStoreError);
 
   /** The intake record; one still missing is read again after a pause (it may not be written yet). */
   async function readRecord(transactionId: string): Promise<RowRecord | undefined> {
     const read = async (): Promise<RowRecord> => {
-      let item: RowRecord | undefined;
-      try {
-        const answer = await documentClient.send(
-          new GetCommand({
-            TableName: config.intakeTable,
-            Key: { [intakeKey]: transactionId },
-            ConsistentRead: true,
-            ProjectionExpression: "#source, #deliveryId, #countedBy, #countedInFileAt",
-            ExpressionAttributeNames: {
-              "#source": "source",
-              "#deliveryId": "deliveryId",
-              "#countedBy": "countedBy",
-              "#countedInFileAt": "countedInFileAt",
-            },
-          }),
-        );
-        item = answer.Item;
-      } catch (error) {
-        throw new NotifierStoreError("intake-record read", { cause: error });
-      }
+      const item: RowRecord | undefined = await readItem(intakeRecords, transactionId, "intake-record read", [
+        "source",
+        "deliveryId",
+        "countedBy",
+        "countedInFileAt",
+      ]);
       if (item === undefined) throw new RecordMissingError();
       return item;
     };
@@ -193,34 +179,24 @@ export function createNotifier(deps: NotifierDependencies): Notifier {
 
   /** Step 1: true when this invocation may count the decision. */
   async function claim(decision: ProcessedDecision, requestId: string, now: Date): Promise<boolean> {
-    try {
-      await documentClient.send(
-        new UpdateCommand({
-          TableName: config.intakeTable,
-          Key: { [intakeKey]: decision.transactionId },
-          UpdateExpression: "SET #countedAt = :now, #countedBy = :requestId, #countedStatus = :status",
-          ConditionExpression:
-            "attribute_exists(#key) AND (attribute_not_exists(#countedAt) OR " +
-            "(#countedBy = :requestId AND attribute_not_exists(#countedInFileAt)))",
-          ExpressionAttributeNames: {
-            "#key": intakeKey,
-            "#countedAt": "countedAt",
-            "#countedBy": "countedBy",
-            "#countedStatus": "countedStatus",
-            "#countedInFileAt": "countedInFileAt",
-          },
-          ExpressionAttributeValues: {
-            ":now": now.toISOString(),
-            ":requestId": requestId,
-            ":status": decision.status,
-          },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw new NotifierStoreError("count claim", { cause: error });
-    }
+    return updateIf(intakeRecords, decision.transactionId, "count claim", {
+      UpdateExpression: "SET #countedAt = :now, #countedBy = :requestId, #countedStatus = :status",
+      ConditionExpression:
+        "attribute_exists(#key) AND (attribute_not_exists(#countedAt) OR " +
+        "(#countedBy = :requestId AND attribute_not_exists(#countedInFileAt)))",
+      ExpressionAttributeNames: {
+        "#key": intakeKey,
+        "#countedAt": "countedAt",
+        "#countedBy": "countedBy",
+        "#countedStatus": "countedStatus",
+        "#countedInFileAt": "countedInFileAt",
+      },
+      ExpressionAttributeValues: {
+        ":now": now.toISOString(),
+        ":requestId": requestId,
+        ":status": decision.status,
+      },
+    });
   }
 
   /** Step 2, which adds the row's line to countingLines in the same write as its counts. */
@@ -230,50 +206,27 @@ export function createNotifier(deps: NotifierDependencies): Notifier {
     status: DecisionStatus,
     now: Date,
   ): Promise<FileCount> {
-    try {
-      await documentClient.send(
-        new UpdateCommand({
-          TableName: config.fileStatusTable,
-          Key: { [fileKey]: fileId },
-          UpdateExpression:
-            "SET #updatedAt = :now ADD #decidedRows :one, #counter :one, #countingLines :lines",
-          ConditionExpression: "attribute_exists(#key) AND NOT contains(#countingLines, :line)",
-          ExpressionAttributeNames: {
-            "#key": fileKey,
-            "#updatedAt": "updatedAt",
-            "#decidedRows": "decidedRows",
-            "#counter": counterOf[status],
-            "#countingLines": countingLines,
-          },
-          ExpressionAttributeValues: {
-            ":now": now.toISOString(),
-            ":one": 1,
-            ":lines": new Set([line]),
-            ":line": line,
-          },
-        }),
-      );
-      return "added";
-    } catch (error) {
-      if (!isConditionFailure(error)) throw new NotifierStoreError("file count", { cause: error });
-    }
+    const added = await updateIf(fileRecords, fileId, "file count", {
+      UpdateExpression: "SET #updatedAt = :now ADD #decidedRows :one, #counter :one, #countingLines :lines",
+      ConditionExpression: "attribute_exists(#key) AND NOT contains(#countingLines, :line)",
+      ExpressionAttributeNames: {
+        "#key": fileKey,
+        "#updatedAt": "updatedAt",
+        "#decidedRows": "decidedRows",
+        "#counter": counterOf[status],
+        "#countingLines": countingLines,
+      },
+      ExpressionAttributeValues: {
+        ":now": now.toISOString(),
+        ":one": 1,
+        ":lines": new Set([line]),
+        ":line": line,
+      },
+    });
+    if (added) return "added";
     // Which half of the condition failed. Only this row's own earlier attempts put its line there
     // and only its own step 4 takes it out, so the answer cannot change under us.
-    let file: Record<string, unknown> | undefined;
-    try {
-      const answer = await documentClient.send(
-        new GetCommand({
-          TableName: config.fileStatusTable,
-          Key: { [fileKey]: fileId },
-          ConsistentRead: true,
-          ProjectionExpression: "#key, #countingLines",
-          ExpressionAttributeNames: { "#key": fileKey, "#countingLines": countingLines },
-        }),
-      );
-      file = answer.Item;
-    } catch (error) {
-      throw new NotifierStoreError("file count check", { cause: error });
-    }
+    const file = await readItem(fileRecords, fileId, "file count check", [fileKey, countingLines]);
     if (file === undefined) return "noFile";
     const lines = file[countingLines];
     if (lines instanceof Set && lines.has(line)) return "alreadyAdded";
@@ -284,39 +237,22 @@ export function createNotifier(deps: NotifierDependencies): Notifier {
 
   /** Step 3. */
   async function markCounted(transactionId: string, now: Date): Promise<void> {
-    try {
-      await documentClient.send(
-        new UpdateCommand({
-          TableName: config.intakeTable,
-          Key: { [intakeKey]: transactionId },
-          UpdateExpression: "SET #countedInFileAt = :now",
-          ExpressionAttributeNames: { "#countedInFileAt": "countedInFileAt" },
-          ExpressionAttributeValues: { ":now": now.toISOString() },
-        }),
-      );
-    } catch (error) {
-      throw new NotifierStoreError("count mark", { cause: error });
-    }
+    await updateItem(intakeRecords, transactionId, "count mark", {
+      UpdateExpression: "SET #countedInFileAt = :now",
+      ExpressionAttributeNames: { "#countedInFileAt": "countedInFileAt" },
+      ExpressionAttributeValues: { ":now": now.toISOString() },
+    });
   }
 
   /** Step 4: only once the intake record says counted (step 3), so no attempt counts the line again. */
   async function releaseLine(fileId: string, line: number): Promise<void> {
-    try {
-      await documentClient.send(
-        new UpdateCommand({
-          TableName: config.fileStatusTable,
-          Key: { [fileKey]: fileId },
-          UpdateExpression: "DELETE #countingLines :lines",
-          // An update creates a missing item: never a status item for a file that has none.
-          ConditionExpression: "attribute_exists(#key)",
-          ExpressionAttributeNames: { "#key": fileKey, "#countingLines": countingLines },
-          ExpressionAttributeValues: { ":lines": new Set([line]) },
-        }),
-      );
-    } catch (error) {
-      if (isConditionFailure(error)) return;
-      throw new NotifierStoreError("count release", { cause: error });
-    }
+    await updateIf(fileRecords, fileId, "count release", {
+      UpdateExpression: "DELETE #countingLines :lines",
+      // An update creates a missing item: never a status item for a file that has none.
+      ConditionExpression: "attribute_exists(#key)",
+      ExpressionAttributeNames: { "#key": fileKey, "#countingLines": countingLines },
+      ExpressionAttributeValues: { ":lines": new Set([line]) },
+    });
   }
 
   /**
@@ -338,31 +274,23 @@ export function createNotifier(deps: NotifierDependencies): Notifier {
     requestId: string,
     leaveIndex: boolean,
   ): Promise<boolean> {
-    try {
-      await documentClient.send(
-        new UpdateCommand({
-          TableName: config.intakeTable,
-          Key: { [intakeKey]: decision.transactionId },
-          UpdateExpression:
-            "SET #metricCountedAt = :now, #metricCountedBy = :requestId" +
-            (leaveIndex ? " REMOVE #shard, #since" : ""),
-          ConditionExpression:
-            "attribute_exists(#key) AND (attribute_not_exists(#metricCountedAt) OR #metricCountedBy = :requestId)",
-          ExpressionAttributeNames: {
-            "#key": intakeKey,
-            "#metricCountedAt": "metricCountedAt",
-            "#metricCountedBy": "metricCountedBy",
-            ...(leaveIndex
-              ? { "#shard": awaitingDecisionIndex.partitionKey, "#since": awaitingDecisionIndex.sortKey }
-              : {}),
-          },
-          ExpressionAttributeValues: { ":now": clock().toISOString(), ":requestId": requestId },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (!isConditionFailure(error)) throw new NotifierStoreError("metric claim", { cause: error });
-    }
+    const claimed = await updateIf(intakeRecords, decision.transactionId, "metric claim", {
+      UpdateExpression:
+        "SET #metricCountedAt = :now, #metricCountedBy = :requestId" +
+        (leaveIndex ? " REMOVE #shard, #since" : ""),
+      ConditionExpression:
+        "attribute_exists(#key) AND (attribute_not_exists(#metricCountedAt) OR #metricCountedBy = :requestId)",
+      ExpressionAttributeNames: {
+        "#key": intakeKey,
+        "#metricCountedAt": "metricCountedAt",
+        "#metricCountedBy": "metricCountedBy",
+        ...(leaveIndex
+          ? { "#shard": awaitingDecisionIndex.partitionKey, "#since": awaitingDecisionIndex.sortKey }
+          : {}),
+      },
+      ExpressionAttributeValues: { ":now": clock().toISOString(), ":requestId": requestId },
+    });
+    if (claimed) return true;
     const existing = await documentClient
       .send(
         new GetCommand({
@@ -450,16 +378,7 @@ export function createNotifier(deps: NotifierDependencies): Notifier {
     }
 
     // Also after a duplicate: it may be the retry of an invocation that counted, then failed to complete.
-    const completion = await completeFileIfDone(
-      {
-        documentClient,
-        sns: deps.sns,
-        fileStatusTable: config.fileStatusTable,
-        alertsTopicArn: config.alertsTopicArn,
-      },
-      fileId,
-      clock(),
-    );
+    const completion = await completeFileIfDone(deps, fileId, clock());
     if (completion.completed) {
       metrics.count("CsvFilesCompleted", 1);
       log.info("File completed; summary sent", {

@@ -1,14 +1,10 @@
-import { publishOnly, type FunctionAwsCalls } from "../shared/awsCallDeclaration";
+import { publishOnly, queryIndex, usePipelineKey, type FunctionAwsCalls } from "../shared/awsCallDeclaration";
 import { decisionEventSource, DetailType, intakeEventSource } from "../shared/eventRouting";
 import { awaitingDecisionIndex, fileStatusIndex } from "../shared/tableDefinitions";
 
 /** What the reconciler calls (README: "Declared AWS calls"). */
 export const awsCalls: FunctionAwsCalls = [
-  {
-    sid: "FindUndecidedTransactions",
-    actions: ["dynamodb:Query"],
-    resources: [`intakeTable/index/${awaitingDecisionIndex.name}`],
-  },
+  queryIndex("FindUndecidedTransactions", "intakeTable", awaitingDecisionIndex),
   // Read the intake record and its stored event; claim a re-drive, mark dead-lettered, leave the index.
   {
     sid: "RedriveOrDeadLetter",
@@ -21,11 +17,7 @@ export const awsCalls: FunctionAwsCalls = [
     actions: ["dynamodb:GetItem"],
     resources: ["transactionsTable", "archivedTransactionsTable"],
   },
-  {
-    sid: "FindStalledFiles",
-    actions: ["dynamodb:Query"],
-    resources: [`fileStatusTable/index/${fileStatusIndex.name}`],
-  },
+  queryIndex("FindStalledFiles", "fileStatusTable", fileStatusIndex),
   // A stalled load's checkpoint; count a dead-lettered row, complete the file.
   {
     sid: "CompleteFiles",
@@ -47,10 +39,5 @@ export const awsCalls: FunctionAwsCalls = [
   // The summary of a file completed by a dead-lettered row.
   { sid: "SendFileSummary", actions: ["sns:Publish"], resources: ["alertsTopic"] },
   // Tables (DynamoDB), the queue (SQS) and the topic (SNS) are encrypted with the pipeline key.
-  {
-    sid: "UseTableKey",
-    actions: ["kms:Decrypt", "kms:GenerateDataKey"],
-    resources: ["pipelineKey"],
-    via: ["dynamodb", "sqs", "sns"],
-  },
+  usePipelineKey("UseTableKey", ["dynamodb", "sqs", "sns"]),
 ];

@@ -1,47 +1,23 @@
 /** The reconciler's configuration, read once at cold start. */
 import { EnvironmentName } from "../shared/environmentNames";
-import {
-  optionalPositiveIntegerEnvironment,
-  requireEnvironment,
-  type EnvironmentSource,
-} from "../shared/environment";
+import { environmentReader, integer, required } from "../shared/environment";
 
-export interface ReconcilerConfig {
-  readonly intakeTable: string;
-  readonly transactionsTable: string;
-  readonly archivedTransactionsTable: string;
-  readonly fileStatusTable: string;
+export const loadReconcilerConfig = environmentReader({
+  intakeTable: required(EnvironmentName.intakeTable),
+  transactionsTable: required(EnvironmentName.transactionsTable),
+  archivedTransactionsTable: required(EnvironmentName.archivedTransactionsTable),
+  fileStatusTable: required(EnvironmentName.fileStatusTable),
   /** Named in the continuations of stalled loads. */
-  readonly uploadsBucket: string;
-  readonly eventBusName: string;
-  readonly deadLetterQueueUrl: string;
-  readonly alertsTopicArn: string;
+  uploadsBucket: required(EnvironmentName.uploadsBucket),
+  eventBusName: required(EnvironmentName.eventBusName),
+  deadLetterQueueUrl: required(EnvironmentName.deadLetterQueueUrl),
+  alertsTopicArn: required(EnvironmentName.alertsTopicArn),
   /** A transaction accepted this long ago and still undecided is re-driven (default 900 s). */
-  readonly undecidedAfterSeconds: number;
+  undecidedAfterSeconds: integer(EnvironmentName.reconcileAfterSeconds, 900),
   /** Re-drives before the transaction is sent to the dead-letter queue (default 3). */
-  readonly maxAttempts: number;
+  maxAttempts: integer(EnvironmentName.reconcileMaxAttempts, 3),
   /** Intake records examined per run at most; the rest wait for the next run (default 2,000). */
-  readonly recordsPerRun: number;
-}
+  recordsPerRun: integer(EnvironmentName.reconcileRecordsPerRun, 2_000),
+});
 
-export const defaultUndecidedAfterSeconds = 900;
-export const defaultReconcileMaxAttempts = 3;
-export const defaultRecordsPerRun = 2_000;
-
-export function loadReconcilerConfig(env: EnvironmentSource = process.env): ReconcilerConfig {
-  const number = (name: string, fallback: number) =>
-    Number(optionalPositiveIntegerEnvironment(name, BigInt(fallback), env));
-  return {
-    intakeTable: requireEnvironment(EnvironmentName.intakeTable, env),
-    transactionsTable: requireEnvironment(EnvironmentName.transactionsTable, env),
-    archivedTransactionsTable: requireEnvironment(EnvironmentName.archivedTransactionsTable, env),
-    fileStatusTable: requireEnvironment(EnvironmentName.fileStatusTable, env),
-    uploadsBucket: requireEnvironment(EnvironmentName.uploadsBucket, env),
-    eventBusName: requireEnvironment(EnvironmentName.eventBusName, env),
-    deadLetterQueueUrl: requireEnvironment(EnvironmentName.deadLetterQueueUrl, env),
-    alertsTopicArn: requireEnvironment(EnvironmentName.alertsTopicArn, env),
-    undecidedAfterSeconds: number(EnvironmentName.reconcileAfterSeconds, defaultUndecidedAfterSeconds),
-    maxAttempts: number(EnvironmentName.reconcileMaxAttempts, defaultReconcileMaxAttempts),
-    recordsPerRun: number(EnvironmentName.reconcileRecordsPerRun, defaultRecordsPerRun),
-  };
-}
+export type ReconcilerConfig = ReturnType<typeof loadReconcilerConfig>;

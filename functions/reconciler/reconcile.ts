@@ -30,9 +30,8 @@ import type { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { createNotifier } from "../notifier/notifier";
 import { SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import type { SNSClient } from "@aws-sdk/client-sns";
-import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { allAwaitingShards, awaitingShardAttribute } from "../shared/awaitingDecision";
-import { isConditionFailure } from "../shared/dynamoDbErrors";
 import { mapWithConcurrency } from "../shared/concurrency";
 import { DetailType, decisionEventSource, intakeEventSource } from "../shared/eventRouting";
 import { completeFileIfDone, parseCsvDeliveryId } from "../shared/fileCompletion";
@@ -46,6 +45,9 @@ import {
   transactionsTableDefinition,
 } from "../shared/tableDefinitions";
 import type { ReconcilerConfig } from "./config";
+import type { JobLog, JobMetrics } from "../shared/powertools";
+import { keyedTable, readItem } from "../shared/keyedTable";
+import { updateIf, updateItem } from "../shared/tableUpdates";
 
 const intakeKey = intakeRecordsTableDefinition.partitionKey;
 const transactionKey = transactionsTableDefinition.partitionKey;
@@ -64,13 +66,9 @@ export type ReconcilerMetricName =
   | "DecisionsRepublished"
   | "ReconcileFailures";
 
-export interface ReconcilerLog {
-  info(message: string, attributes?: Record<string, unknown>): void;
-  warn(message: string, attributes?: Record<string, unknown>): void;
-}
+export type ReconcilerLog = JobLog;
 
-export interface ReconcilerMetrics {
-  count(name: ReconcilerMetricName, value: number): void;
+export interface ReconcilerMetrics extends JobMetrics<ReconcilerMetricName> {
   /** Seconds since the oldest transaction found undecided past the threshold was accepted (0 when none). */
   oldestUndecidedAge(seconds: number): void;
   /** TransactionsDecided, for a decision whose notifier never counted it (claimed once per transaction). */
@@ -133,6 +131,19 @@ type Outcome =
   | "countHeld"
   | "skipped";
 
+/** The summary count each outcome adds to (none for a record skipped). */
+const summaryCountOf: Readonly<
+  Record<Outcome, "settled" | "redriven" | "deadLettered" | "decisionsRepublished" | "waiting" | undefined>
+> = {
+  settled: "settled",
+  redriven: "redriven",
+  deadLettered: "deadLettered",
+  decisionRepublished: "decisionsRepublished",
+  waiting: "waiting",
+  countHeld: "waiting",
+  skipped: undefined,
+};
+
 /** What became of one record, and when it was accepted when it is still undecided. */
 interface Reconciled {
   readonly outcome: Outcome;
@@ -148,6 +159,10 @@ export type Reconciler = (run: ReconcileRun) => Promise<ReconcileSummary>;
 
 export function createReconciler(deps: ReconcilerDependencies): Reconciler {
   const { config, documentClient, log, metrics } = deps;
+  // No store error of its own: a failure fails the run with the SDK's error.
+  const intakeRecords = keyedTable(documentClient, config.intakeTable, intakeKey);
+  const fileRecords = keyedTable(documentClient, config.fileStatusTable, fileKey);
+  const transactions = keyedTable(documentClient, config.transactionsTable, transactionKey);
   const thresholdMs = config.undecidedAfterSeconds * 1000;
   // The notifier's counting, run here for rows whose own count never finished.
   const notifier = createNotifier({
@@ -198,27 +213,15 @@ export function createReconciler(deps: ReconcilerDependencies): Reconciler {
   }
 
   async function readIntake(key: string): Promise<IntakeRecord | undefined> {
-    const answer = await documentClient.send(
-      new GetCommand({ TableName: config.intakeTable, Key: { [intakeKey]: key }, ConsistentRead: true }),
-    );
-    return answer.Item as IntakeRecord | undefined;
+    return (await readItem(intakeRecords, key, "intake read")) as IntakeRecord | undefined;
   }
 
   async function transactionState(key: string): Promise<TransactionState> {
-    const answer = await documentClient.send(
-      new GetCommand({
-        TableName: config.transactionsTable,
-        Key: { [transactionKey]: key },
-        ConsistentRead: true,
-        ProjectionExpression: "#status, #decision, #publishedAt",
-        ExpressionAttributeNames: {
-          "#status": "status",
-          "#decision": "decision",
-          "#publishedAt": "processedPublishedAt",
-        },
-      }),
-    );
-    const item = answer.Item;
+    const item = await readItem(transactions, key, "transaction read", [
+      "status",
+      "decision",
+      "processedPublishedAt",
+    ]);
     if (item?.decision !== undefined && decisionStatuses.has(String(item.status))) {
       const decision = item.decision as Record<string, unknown>;
       return {
@@ -246,52 +249,34 @@ export function createReconciler(deps: ReconcilerDependencies): Reconciler {
 
   /** Takes the record out of the index: nothing more to watch. */
   async function settle(key: string): Promise<void> {
-    try {
-      await documentClient.send(
-        new UpdateCommand({
-          TableName: config.intakeTable,
-          Key: { [intakeKey]: key },
-          UpdateExpression: "REMOVE #shard",
-          ConditionExpression: "attribute_exists(#shard)",
-          ExpressionAttributeNames: { "#shard": awaitingShardAttribute },
-        }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
+    await updateIf(intakeRecords, key, "settle", {
+      UpdateExpression: "REMOVE #shard",
+      ConditionExpression: "attribute_exists(#shard)",
+      ExpressionAttributeNames: { "#shard": awaitingShardAttribute },
+    });
   }
 
   /** Claims re-drive number `attempts + 1`; false when another run claimed it first. */
   async function claimRedrive(record: IntakeRecord, now: Date): Promise<boolean> {
     const attempts = record.redriveAttempts ?? 0;
-    try {
-      await documentClient.send(
-        new UpdateCommand({
-          TableName: config.intakeTable,
-          Key: { [intakeKey]: record.transactionId },
-          // Moving awaitingSince puts the record back at the end of the queue until it is due again.
-          UpdateExpression: "SET #attempts = :next, #lastRedrivenAt = :now, #since = :now",
-          ConditionExpression:
-            "attribute_exists(#shard) AND " +
-            (attempts === 0 ? "attribute_not_exists(#attempts)" : "#attempts = :attempts"),
-          ExpressionAttributeNames: {
-            "#attempts": "redriveAttempts",
-            "#lastRedrivenAt": "lastRedrivenAt",
-            "#since": awaitingDecisionIndex.sortKey,
-            "#shard": awaitingShardAttribute,
-          },
-          ExpressionAttributeValues: {
-            ":next": attempts + 1,
-            ":now": now.toISOString(),
-            ...(attempts === 0 ? {} : { ":attempts": attempts }),
-          },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return updateIf(intakeRecords, record.transactionId, "re-drive claim", {
+      // Moving awaitingSince puts the record back at the end of the queue until it is due again.
+      UpdateExpression: "SET #attempts = :next, #lastRedrivenAt = :now, #since = :now",
+      ConditionExpression:
+        "attribute_exists(#shard) AND " +
+        (attempts === 0 ? "attribute_not_exists(#attempts)" : "#attempts = :attempts"),
+      ExpressionAttributeNames: {
+        "#attempts": "redriveAttempts",
+        "#lastRedrivenAt": "lastRedrivenAt",
+        "#since": awaitingDecisionIndex.sortKey,
+        "#shard": awaitingShardAttribute,
+      },
+      ExpressionAttributeValues: {
+        ":next": attempts + 1,
+        ":now": now.toISOString(),
+        ...(attempts === 0 ? {} : { ":attempts": attempts }),
+      },
+    });
   }
 
   /**
@@ -311,30 +296,22 @@ export function createReconciler(deps: ReconcilerDependencies): Reconciler {
     const requestId = `reconciler-${randomUUID()}`;
     const holder = (record as IntakeRecord & { countedBy?: string }).countedBy;
     if (holder !== undefined) {
-      try {
-        await documentClient.send(
-          new UpdateCommand({
-            TableName: config.intakeTable,
-            Key: { [intakeKey]: record.transactionId },
-            UpdateExpression: "SET #countedBy = :requestId",
-            ConditionExpression:
-              "#countedBy = :holder AND #countedAt < :abandonedBefore AND attribute_not_exists(#countedInFileAt)",
-            ExpressionAttributeNames: {
-              "#countedBy": "countedBy",
-              "#countedAt": "countedAt",
-              "#countedInFileAt": "countedInFileAt",
-            },
-            ExpressionAttributeValues: {
-              ":requestId": requestId,
-              ":holder": holder,
-              ":abandonedBefore": abandonedBefore,
-            },
-          }),
-        );
-      } catch (error) {
-        if (isConditionFailure(error)) return false;
-        throw error;
-      }
+      const takenOver = await updateIf(intakeRecords, record.transactionId, "count takeover", {
+        UpdateExpression: "SET #countedBy = :requestId",
+        ConditionExpression:
+          "#countedBy = :holder AND #countedAt < :abandonedBefore AND attribute_not_exists(#countedInFileAt)",
+        ExpressionAttributeNames: {
+          "#countedBy": "countedBy",
+          "#countedAt": "countedAt",
+          "#countedInFileAt": "countedInFileAt",
+        },
+        ExpressionAttributeValues: {
+          ":requestId": requestId,
+          ":holder": holder,
+          ":abandonedBefore": abandonedBefore,
+        },
+      });
+      if (!takenOver) return false;
     }
     await notifier(
       {
@@ -361,35 +338,25 @@ export function createReconciler(deps: ReconcilerDependencies): Reconciler {
    */
   async function markDeadLettered(record: IntakeRecord, reason: string, now: Date): Promise<boolean> {
     const csv = record.source === "csv";
-    try {
-      await documentClient.send(
-        new UpdateCommand({
-          TableName: config.intakeTable,
-          Key: { [intakeKey]: record.transactionId },
-          UpdateExpression: csv
-            ? "SET #deadLetteredAt = :now, #reason = :reason, #countedAt = :now, #countedBy = :counter"
-            : "SET #deadLetteredAt = :now, #reason = :reason",
-          ConditionExpression: csv
-            ? "attribute_exists(#shard) AND attribute_not_exists(#deadLetteredAt) AND attribute_not_exists(#countedAt)"
-            : "attribute_exists(#shard) AND attribute_not_exists(#deadLetteredAt)",
-          ExpressionAttributeNames: {
-            "#shard": awaitingShardAttribute,
-            "#deadLetteredAt": "deadLetteredAt",
-            "#reason": "deadLetterReason",
-            ...(csv ? { "#countedAt": "countedAt", "#countedBy": "countedBy" } : {}),
-          },
-          ExpressionAttributeValues: {
-            ":now": now.toISOString(),
-            ":reason": reason,
-            ...(csv ? { ":counter": deadLetterCounter } : {}),
-          },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return updateIf(intakeRecords, record.transactionId, "dead-letter mark", {
+      UpdateExpression: csv
+        ? "SET #deadLetteredAt = :now, #reason = :reason, #countedAt = :now, #countedBy = :counter"
+        : "SET #deadLetteredAt = :now, #reason = :reason",
+      ConditionExpression: csv
+        ? "attribute_exists(#shard) AND attribute_not_exists(#deadLetteredAt) AND attribute_not_exists(#countedAt)"
+        : "attribute_exists(#shard) AND attribute_not_exists(#deadLetteredAt)",
+      ExpressionAttributeNames: {
+        "#shard": awaitingShardAttribute,
+        "#deadLetteredAt": "deadLetteredAt",
+        "#reason": "deadLetterReason",
+        ...(csv ? { "#countedAt": "countedAt", "#countedBy": "countedBy" } : {}),
+      },
+      ExpressionAttributeValues: {
+        ":now": now.toISOString(),
+        ":reason": reason,
+        ...(csv ? { ":counter": deadLetterCounter } : {}),
+      },
+    });
   }
 
   async function sendDeadLetter(record: IntakeRecord, reason: string, now: Date): Promise<void> {
@@ -418,52 +385,31 @@ export function createReconciler(deps: ReconcilerDependencies): Reconciler {
   async function countOnFile(record: IntakeRecord, now: Date): Promise<void> {
     const delivery = parseCsvDeliveryId(record.deliveryId);
     if (delivery === undefined) return;
-    try {
-      await documentClient.send(
-        new UpdateCommand({
-          TableName: config.fileStatusTable,
-          Key: { [fileKey]: delivery.fileId },
-          UpdateExpression:
-            "SET #updatedAt = :now ADD #decidedRows :one, #deadLetteredRows :one, #deadLetteredLines :lines",
-          ConditionExpression: "attribute_exists(#key) AND NOT contains(#deadLetteredLines, :line)",
-          ExpressionAttributeNames: {
-            "#key": fileKey,
-            "#updatedAt": "updatedAt",
-            "#decidedRows": "decidedRows",
-            "#deadLetteredRows": "deadLetteredRows",
-            "#deadLetteredLines": "deadLetteredLines",
-          },
-          ExpressionAttributeValues: {
-            ":now": now.toISOString(),
-            ":one": 1,
-            ":lines": new Set([delivery.line]),
-            ":line": delivery.line,
-          },
-        }),
-      );
-    } catch (error) {
-      // Counted by an earlier run that stopped before the record said so, or no such file.
-      if (!isConditionFailure(error)) throw error;
-    }
-    await documentClient.send(
-      new UpdateCommand({
-        TableName: config.intakeTable,
-        Key: { [intakeKey]: record.transactionId },
-        UpdateExpression: "SET #countedInFileAt = :now",
-        ExpressionAttributeNames: { "#countedInFileAt": "countedInFileAt" },
-        ExpressionAttributeValues: { ":now": now.toISOString() },
-      }),
-    );
-    const completion = await completeFileIfDone(
-      {
-        documentClient,
-        sns: deps.sns,
-        fileStatusTable: config.fileStatusTable,
-        alertsTopicArn: config.alertsTopicArn,
+    // A lost condition: counted by an earlier run that stopped before the record said so, or no such file.
+    await updateIf(fileRecords, delivery.fileId, "dead-letter count", {
+      UpdateExpression:
+        "SET #updatedAt = :now ADD #decidedRows :one, #deadLetteredRows :one, #deadLetteredLines :lines",
+      ConditionExpression: "attribute_exists(#key) AND NOT contains(#deadLetteredLines, :line)",
+      ExpressionAttributeNames: {
+        "#key": fileKey,
+        "#updatedAt": "updatedAt",
+        "#decidedRows": "decidedRows",
+        "#deadLetteredRows": "deadLetteredRows",
+        "#deadLetteredLines": "deadLetteredLines",
       },
-      delivery.fileId,
-      now,
-    );
+      ExpressionAttributeValues: {
+        ":now": now.toISOString(),
+        ":one": 1,
+        ":lines": new Set([delivery.line]),
+        ":line": delivery.line,
+      },
+    });
+    await updateItem(intakeRecords, record.transactionId, "count mark", {
+      UpdateExpression: "SET #countedInFileAt = :now",
+      ExpressionAttributeNames: { "#countedInFileAt": "countedInFileAt" },
+      ExpressionAttributeValues: { ":now": now.toISOString() },
+    });
+    const completion = await completeFileIfDone(deps, delivery.fileId, now);
     if (completion.completed) log.info("File completed with dead-lettered rows", { fileId: delivery.fileId });
   }
 
@@ -601,26 +547,8 @@ export function createReconciler(deps: ReconcilerDependencies): Reconciler {
           });
           return;
         }
-        switch (reconciled.outcome) {
-          case "settled":
-            counts.settled += 1;
-            break;
-          case "redriven":
-            counts.redriven += 1;
-            break;
-          case "deadLettered":
-            counts.deadLettered += 1;
-            break;
-          case "decisionRepublished":
-            counts.decisionsRepublished += 1;
-            break;
-          case "waiting":
-          case "countHeld":
-            counts.waiting += 1;
-            break;
-          case "skipped":
-            break;
-        }
+        const counter = summaryCountOf[reconciled.outcome];
+        if (counter !== undefined) counts[counter] += 1;
         const since = reconciled.undecidedSince ? Date.parse(reconciled.undecidedSince) : Number.NaN;
         if (Number.isFinite(since)) oldestUndecided = Math.min(oldestUndecided ?? since, since);
       });

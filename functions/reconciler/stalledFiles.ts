@@ -82,16 +82,7 @@ export function createStalledFileSweep(deps: StalledFileDependencies): StalledFi
       for (const fileId of await stalled(status, cutoff)) {
         try {
           if (status === "LOADED") {
-            const completion = await completeFileIfDone(
-              {
-                documentClient,
-                sns: deps.sns,
-                fileStatusTable: config.fileStatusTable,
-                alertsTopicArn: config.alertsTopicArn,
-              },
-              fileId,
-              now,
-            );
+            const completion = await completeFileIfDone(deps, fileId, now);
             if (completion.completed) summary.completed += 1;
             continue;
           }

@@ -1,5 +1,5 @@
 import { indexObjectPrefix, latestPointerKey } from "../compliance/sanctions/indexStoreLayout";
-import type { FunctionAwsCalls } from "../shared/awsCallDeclaration";
+import { usePipelineKey, type FunctionAwsCalls } from "../shared/awsCallDeclaration";
 
 /**
  * What the refresh calls (README: "Declared AWS calls"): it reads the current pointer, writes
@@ -18,10 +18,5 @@ export const awsCalls: FunctionAwsCalls = [
     resources: [`screeningListsBucket/${latestPointerKey}`, `screeningListsBucket/${indexObjectPrefix}*`],
   },
   // SSE-KMS: reading an object decrypts its data key, writing one generates it.
-  {
-    sid: "UseListsKey",
-    actions: ["kms:Decrypt", "kms:GenerateDataKey"],
-    resources: ["pipelineKey"],
-    via: ["s3"],
-  },
+  usePipelineKey("UseListsKey", ["s3"]),
 ];

@@ -62,3 +62,24 @@ export function publishOnly(
     Null: { "events:source": "false", "events:detail-type": "false" },
   };
 }
+
+/** Queries of one index of a table (never the table itself, so never a Scan of it). */
+export function queryIndex(
+  sid: string,
+  table: PipelineResource,
+  index: { readonly name: string },
+): DeclaredCall {
+  return { sid, actions: ["dynamodb:Query"], resources: [`${table}/index/${index.name}`] };
+}
+
+/**
+ * The pipeline key used on the function's behalf by the services that encrypt its data with it
+ * (`via`): decrypting what it reads and, by default, generating the data keys of what it writes.
+ */
+export function usePipelineKey(
+  sid: string,
+  via: readonly string[],
+  actions: readonly string[] = ["kms:Decrypt", "kms:GenerateDataKey"],
+): DeclaredCall {
+  return { sid, actions, resources: ["pipelineKey"], via };
+}

@@ -27,11 +27,11 @@ import { isConditionFailure } from "./dynamoDbErrors";
 
 const keyName = fileStatusTableDefinition.partitionKey;
 
+/** What completing a file needs: every caller's own dependencies (its clients and configuration) fit. */
 export interface FileCompletionDependencies {
   readonly documentClient: DynamoDBDocumentClient;
   readonly sns: SNSClient;
-  readonly fileStatusTable: string;
-  readonly alertsTopicArn: string;
+  readonly config: { readonly fileStatusTable: string; readonly alertsTopicArn: string };
 }
 
 /** The SNS message of a completed file (snake_case, like every wire format). */
@@ -107,7 +107,8 @@ export async function completeFileIfDone(
   fileId: string,
   now: Date,
 ): Promise<FileCompletion> {
-  const { documentClient, fileStatusTable } = dependencies;
+  const { documentClient } = dependencies;
+  const { fileStatusTable } = dependencies.config;
   const completionId = randomUUID();
   let record: FileStatusRecord;
   try {
@@ -145,7 +146,7 @@ export async function completeFileIfDone(
   try {
     const published = await dependencies.sns.send(
       new PublishCommand({
-        TopicArn: dependencies.alertsTopicArn,
+        TopicArn: dependencies.config.alertsTopicArn,
         Subject: fileSummarySubject(fileId),
         Message: JSON.stringify(summary),
       }),
@@ -168,7 +169,7 @@ async function reopen(
 ): Promise<void> {
   await dependencies.documentClient.send(
     new UpdateCommand({
-      TableName: dependencies.fileStatusTable,
+      TableName: dependencies.config.fileStatusTable,
       Key: { [keyName]: fileId },
       UpdateExpression: "SET #status = :loaded, #updatedAt = :now REMOVE #completedAt, #completionId",
       ConditionExpression: "#status = :completed AND #completionId = :completionId",

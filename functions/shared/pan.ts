@@ -13,6 +13,7 @@ export interface PanFinding {
   readonly inKey: boolean;
 }
 
+import { walkNested } from "./nestedValues";
 import { cardNumberWindows, normaliseForPanScan } from "./panDetection";
 
 /** The digits of a JSON number as a person would write them (no exponent for integers). */
@@ -54,8 +55,8 @@ function pathOf(parent: string, key: string | number): string {
   return `${parent}[${JSON.stringify(safeKey)}]`;
 }
 
-function isPlainRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+function isPanNumber(value: number): boolean {
+  return Number.isFinite(value) && containsPan(numberText(value));
 }
 
 /**
@@ -64,30 +65,16 @@ function isPlainRecord(value: unknown): value is Record<string, unknown> {
  */
 export function findPans(value: unknown): PanFinding[] {
   const findings: PanFinding[] = [];
-  const pending: Array<{ value: unknown; path: string }> = [{ value, path: "" }];
-  const seen = new WeakSet<object>();
-  while (pending.length > 0) {
-    const current = pending.pop();
-    if (!current) break;
-    const item = current.value;
-    if (typeof item === "string") {
-      if (containsPan(item)) findings.push({ path: current.path, inKey: false });
-    } else if (typeof item === "number") {
-      if (Number.isFinite(item) && containsPan(numberText(item)))
-        findings.push({ path: current.path, inKey: false });
-    } else if (typeof item === "object" && item !== null && !seen.has(item)) {
-      seen.add(item);
-      if (Array.isArray(item)) {
-        item.forEach((element, index) => pending.push({ value: element, path: pathOf(current.path, index) }));
-      } else if (isPlainRecord(item)) {
-        for (const [key, child] of Object.entries(item)) {
-          const childPath = pathOf(current.path, key);
-          if (containsPan(key)) findings.push({ path: childPath, inKey: true });
-          pending.push({ value: child, path: childPath });
-        }
+  walkNested(value, "", pathOf, {
+    value: (item, path) => {
+      if (typeof item === "string" ? containsPan(item) : typeof item === "number" && isPanNumber(item)) {
+        findings.push({ path, inKey: false });
       }
-    }
-  }
+    },
+    property: (key, _child, path) => {
+      if (containsPan(key)) findings.push({ path, inKey: true });
+    },
+  });
   return findings.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
@@ -100,9 +87,7 @@ const maxRedactionDepth = 64;
 export function redactPans(value: unknown, depth = 0): unknown {
   if (typeof value === "string") return redactPanText(value);
   if (typeof value === "number") {
-    return Number.isFinite(value) && containsPan(numberText(value))
-      ? redactPanText(numberText(value))
-      : value;
+    return isPanNumber(value) ? redactPanText(numberText(value)) : value;
   }
   if (typeof value !== "object" || value === null) return value;
   if (depth >= maxRedactionDepth) return "[redacted: too deeply nested]";

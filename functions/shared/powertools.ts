@@ -71,6 +71,11 @@ export interface JobLog {
   warn(message: string, attributes?: Record<string, unknown>): void;
 }
 
+/** The counts a job adds to its invocation's metrics, by the job's own metric names. */
+export interface JobMetrics<Name extends string> {
+  count(name: Name, value: number): void;
+}
+
 /** JobLog on the shared logger. */
 export const jobLog: JobLog = {
   info: (message, attributes = {}) => logger.info(message, attributes),

@@ -4,6 +4,7 @@
  * property name at any depth, because the values themselves (three digits, a PIN) look like
  * anything else.
  */
+import { walkNested } from "./nestedValues";
 
 /**
  * Property names, compared after lower-casing and dropping everything but letters and digits, so
@@ -45,27 +46,16 @@ function holdsData(value: unknown): boolean {
   return value !== null && value !== undefined && value !== "";
 }
 
+const childPath = (parent: string, key: string | number): string =>
+  typeof key === "number" ? `${parent}[${key}]` : parent ? `${parent}.${key}` : key;
+
 /** Paths (e.g. `card.cvv`) of every sensitive property holding a value, at any depth. */
 export function findSensitiveData(value: unknown): string[] {
   const paths: string[] = [];
-  const pending: Array<{ value: unknown; path: string }> = [{ value, path: "" }];
-  const seen = new WeakSet<object>();
-  while (pending.length > 0) {
-    const current = pending.pop();
-    if (!current || typeof current.value !== "object" || current.value === null) continue;
-    if (seen.has(current.value)) continue;
-    seen.add(current.value);
-    if (Array.isArray(current.value)) {
-      current.value.forEach((element, index) =>
-        pending.push({ value: element, path: `${current.path}[${index}]` }),
-      );
-      continue;
-    }
-    for (const [key, child] of Object.entries(current.value)) {
-      const path = current.path ? `${current.path}.${key}` : key;
+  walkNested(value, "", childPath, {
+    property: (key, child, path) => {
       if (isSensitiveKey(key) && holdsData(child)) paths.push(path);
-      pending.push({ value: child, path });
-    }
-  }
+    },
+  });
   return paths.sort();
 }

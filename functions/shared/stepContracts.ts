@@ -119,22 +119,28 @@ export interface FraudAssessment {
 
 export type ComplianceDecision = "CLEAR" | "REVIEW" | "BLOCK";
 
-/** Why a name hit a sanctions list: enough for an analyst to find the entry in the list itself. */
-export interface SanctionsMatchRecord {
-  /** The screened transaction field: customerName or merchantName. */
-  readonly field: string;
+/** A list entry a name matched: enough for an analyst to find the entry in the list itself. */
+export interface SanctionsEntryMatch {
   /** The list ("OFAC-SDN") and its own number for the entry. */
   readonly list: string;
   readonly entryNumber: string;
-  /** The entry's primary name, and the spelling that matched (that name or one alias). */
+  /** The entry's primary name on the list. */
   readonly listedName: string;
+  /** The spelling that matched: the primary name or an alias. */
   readonly matchedName: string;
   readonly alias: boolean;
-  /** Similarity 0–1 and the thresholds it was judged by. */
+  /** Similarity 0–1. */
   readonly score: number;
+  readonly programs: readonly string[];
+}
+
+/** Why a name hit a sanctions list, as the decision records it. */
+export interface SanctionsMatchRecord extends SanctionsEntryMatch {
+  /** The screened transaction field: customerName or merchantName. */
+  readonly field: string;
+  /** The thresholds the score was judged by. */
   readonly reviewThreshold: number;
   readonly blockThreshold: number;
-  readonly programs: readonly string[];
 }
 
 export interface ComplianceRuleHit {

@@ -1,4 +1,4 @@
-import type { FunctionAwsCalls } from "../shared/awsCallDeclaration";
+import { usePipelineKey, type FunctionAwsCalls } from "../shared/awsCallDeclaration";
 
 /** What GET /transactions/{id} calls (README: "Declared AWS calls"). */
 export const awsCalls: FunctionAwsCalls = [
@@ -7,5 +7,5 @@ export const awsCalls: FunctionAwsCalls = [
     actions: ["dynamodb:GetItem"],
     resources: ["transactionsTable", "intakeTable", "archivedTransactionsTable"],
   },
-  { sid: "UseTableKey", actions: ["kms:Decrypt"], resources: ["pipelineKey"], via: ["dynamodb"] },
+  usePipelineKey("UseTableKey", ["dynamodb"], ["kms:Decrypt"]),
 ];

@@ -1,20 +1,14 @@
 /** TransactionStatus's configuration, read once at cold start. */
 import { EnvironmentName } from "../shared/environmentNames";
-import { optionalEnvironment, requireEnvironment, type EnvironmentSource } from "../shared/environment";
+import { environmentReader, optional, required } from "../shared/environment";
 
-export interface TransactionStatusConfig {
+export const loadTransactionStatusConfig = environmentReader({
   /** Validated transactions and their decisions. */
-  readonly transactionsTable: string;
+  transactionsTable: required(EnvironmentName.transactionsTable),
   /** Deliveries accepted by the intakes but possibly not yet validated (answered as RECEIVED). */
-  readonly intakeTable: string;
+  intakeTable: required(EnvironmentName.intakeTable),
   /** Where archived transactions went; unset where no archive is deployed (answers skip it). */
-  readonly archivedTransactionsTable?: string;
-}
+  archivedTransactionsTable: optional(EnvironmentName.archivedTransactionsTable),
+});
 
-export function loadTransactionStatusConfig(env: EnvironmentSource = process.env): TransactionStatusConfig {
-  return {
-    transactionsTable: requireEnvironment(EnvironmentName.transactionsTable, env),
-    intakeTable: requireEnvironment(EnvironmentName.intakeTable, env),
-    archivedTransactionsTable: optionalEnvironment(EnvironmentName.archivedTransactionsTable, env),
-  };
-}
+export type TransactionStatusConfig = ReturnType<typeof loadTransactionStatusConfig>;

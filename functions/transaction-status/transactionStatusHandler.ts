@@ -7,47 +7,26 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import { correlateInvocation } from "../shared/correlation";
 import { errorResponse, jsonResponse } from "../shared/httpResponses";
 import { lambdaHandler, type LambdaHandler } from "../shared/lambdaHandler";
-import { MetricDimension } from "../shared/metricNames";
-import { logger, publishDimensionedCount } from "../shared/powertools";
-import { refuseLookupRequest } from "../shared/lookupRequest";
+import { logger } from "../shared/powertools";
+import { checkLookupRequest, describeLookup, lookupFailureAnswer } from "../shared/lookupRequest";
 import type { TransactionStatusConfig } from "./config";
 import { lookUpTransaction, StatusStoreError, type StatusLookup } from "./statusLookup";
 import { parseTransactionIdParameter } from "./transactionIdParameter";
 
-/** Values of the `outcome` dimension of the StatusLookups metric. */
-type LookupOutcome =
-  StatusLookup["outcome"] | "InvalidRequest" | "KeyNotAllowed" | "StoreError" | "InternalError";
-
-/** Seconds a client should wait before asking again after a 503. */
-const retryAfterSeconds = "1";
-
-function countLookup(outcome: LookupOutcome): void {
-  publishDimensionedCount("StatusLookups", { [MetricDimension.outcome]: outcome });
-}
+const statusLookup = describeLookup<StatusLookup["outcome"]>({
+  scope: "status",
+  parameterName: "Transaction id",
+  store: "transaction store",
+  subject: "status",
+  isStoreError: (error) => error instanceof StatusStoreError,
+  metricName: "StatusLookups",
+});
 
 function answer(lookup: StatusLookup): APIGatewayProxyResult {
   if (lookup.outcome === "NotFound") {
     return errorResponse(404, { code: "NOT_FOUND", message: "No transaction with this transaction_id" });
   }
   return jsonResponse(200, lookup.view);
-}
-
-/** The one place failures become HTTP answers: generic text, the cause only in the logs. */
-function failureAnswer(error: unknown): APIGatewayProxyResult {
-  const failure = error instanceof Error ? error : new Error(String(error));
-  if (error instanceof StatusStoreError) {
-    countLookup("StoreError");
-    logger.error("Transaction store unavailable", failure);
-    return errorResponse(
-      503,
-      { code: "SERVICE_UNAVAILABLE", message: "The transaction store is unavailable; retry later" },
-      {},
-      { "Retry-After": retryAfterSeconds },
-    );
-  }
-  countLookup("InternalError");
-  logger.error("Status lookup failed", failure);
-  return errorResponse(500, { code: "INTERNAL_ERROR", message: "The status could not be read" });
 }
 
 export interface TransactionStatusDependencies {
@@ -61,27 +40,21 @@ export function createTransactionStatusHandler(
   const { config, documentClient } = dependencies;
   return lambdaHandler(async (event) => {
     const parameter = parseTransactionIdParameter(event.pathParameters?.transactionId);
-    const refusal = refuseLookupRequest(event, {
-      scope: "status",
-      parameterError: parameter.valid ? undefined : parameter.error,
-      parameterName: "Transaction id",
-      countRefusal: countLookup,
-    });
-    // A malformed parameter is always refused above; the fallback only tells the compiler.
-    if (!parameter.valid) return refusal ?? errorResponse(400, parameter.error);
-    if (refusal) return refusal;
+    const checked = checkLookupRequest(event, parameter, statusLookup);
+    if ("refusal" in checked) return checked.refusal;
+    const { transactionId } = checked.parameter;
     // Already refused if it held a card number; masked anyway, as every correlation id is.
-    correlateInvocation({ correlationId: parameter.transactionId, transactionId: parameter.transactionId });
+    correlateInvocation({ correlationId: transactionId, transactionId });
     try {
-      const lookup = await lookUpTransaction(documentClient, config, parameter.transactionId);
-      countLookup(lookup.outcome);
+      const lookup = await lookUpTransaction(documentClient, config, transactionId);
+      statusLookup.count(lookup.outcome);
       logger.info("Status looked up", {
         outcome: lookup.outcome,
         ...(lookup.outcome === "NotFound" ? {} : { status: lookup.view.status }),
       });
       return answer(lookup);
     } catch (error) {
-      return failureAnswer(error);
+      return lookupFailureAnswer(error, statusLookup);
     }
   });
 }

@@ -6,9 +6,10 @@
  * archived-transactions table remembers every archived key; the job writes there before it
  * deletes, so checking it after our own put leaves no gap.
  */
-import { DeleteCommand, GetCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { isConditionFailure } from "../shared/dynamoDbErrors";
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { TransactionStoreError } from "../shared/errors";
+import { keyedTable, readItem } from "../shared/keyedTable";
+import { deleteIf } from "../shared/conditionalDelete";
 import { archivedTransactionsTableDefinition, transactionsTableDefinition } from "../shared/tableDefinitions";
 
 export async function isArchived(
@@ -16,20 +17,11 @@ export async function isArchived(
   tableName: string,
   key: string,
 ): Promise<boolean> {
-  try {
-    const answer = await client.send(
-      new GetCommand({
-        TableName: tableName,
-        Key: { [archivedTransactionsTableDefinition.partitionKey]: key },
-        ProjectionExpression: "#key",
-        ExpressionAttributeNames: { "#key": archivedTransactionsTableDefinition.partitionKey },
-        ConsistentRead: true,
-      }),
-    );
-    return answer.Item !== undefined;
-  } catch (error) {
-    throw new TransactionStoreError("read of the archived-transactions table", { cause: error });
-  }
+  const { partitionKey } = archivedTransactionsTableDefinition;
+  const archived = keyedTable(client, tableName, partitionKey, TransactionStoreError);
+  return (
+    (await readItem(archived, key, "read of the archived-transactions table", [partitionKey])) !== undefined
+  );
 }
 
 /** Removes the item this run just re-created for an archived transaction (only if still undecided). */
@@ -38,18 +30,16 @@ export async function removeRecreatedItem(
   tableName: string,
   key: string,
 ): Promise<void> {
-  try {
-    await client.send(
-      new DeleteCommand({
-        TableName: tableName,
-        Key: { [transactionsTableDefinition.partitionKey]: key },
-        ConditionExpression: "#status = :received AND attribute_not_exists(#decision)",
-        ExpressionAttributeNames: { "#status": "status", "#decision": "decision" },
-        ExpressionAttributeValues: { ":received": "RECEIVED" },
-      }),
-    );
-  } catch (error) {
-    if (isConditionFailure(error)) return;
-    throw new TransactionStoreError("removal of a re-created archived transaction", { cause: error });
-  }
+  const transactions = keyedTable(
+    client,
+    tableName,
+    transactionsTableDefinition.partitionKey,
+    TransactionStoreError,
+  );
+  // A lost condition: the transaction was decided meanwhile, and stays.
+  await deleteIf(transactions, key, "removal of a re-created archived transaction", {
+    ConditionExpression: "#status = :received AND attribute_not_exists(#decision)",
+    ExpressionAttributeNames: { "#status": "status", "#decision": "decision" },
+    ExpressionAttributeValues: { ":received": "RECEIVED" },
+  });
 }

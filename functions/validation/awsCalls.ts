@@ -1,4 +1,4 @@
-import type { FunctionAwsCalls } from "../shared/awsCallDeclaration";
+import { usePipelineKey, type FunctionAwsCalls } from "../shared/awsCallDeclaration";
 
 /** What the validation step calls (README: "Declared AWS calls"). */
 export const awsCalls: FunctionAwsCalls = [
@@ -15,10 +15,5 @@ export const awsCalls: FunctionAwsCalls = [
     resources: ["archivedTransactionsTable"],
   },
   // The tables are encrypted with the customer-managed key; DynamoDB uses it with this role.
-  {
-    sid: "UseTableKey",
-    actions: ["kms:Decrypt", "kms:GenerateDataKey"],
-    resources: ["pipelineKey"],
-    via: ["dynamodb"],
-  },
+  usePipelineKey("UseTableKey", ["dynamodb"]),
 ];

@@ -5,7 +5,7 @@
  * transaction's content is answered as a refusal with a reason, not thrown: retrying it would only
  * carry it to the dead-letter queue.
  */
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { PutCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { TransactionStoreError } from "../shared/errors";
 import { marshall } from "@aws-sdk/util-dynamodb";
 import { documentMarshallOptions } from "../shared/dynamoDb";
@@ -13,6 +13,7 @@ import { ValidationReasonCode } from "../shared/reasonCodes";
 import type { CanonicalTransaction, Reason, TransactionStatus } from "../shared/stepContracts";
 import { transactionsTableDefinition } from "../shared/tableDefinitions";
 import { isConditionFailure } from "../shared/dynamoDbErrors";
+import { keyedTable, readItem } from "../shared/keyedTable";
 
 export interface StoredTransactionItem extends CanonicalTransaction {
   readonly status: TransactionStatus;
@@ -62,20 +63,16 @@ async function storedOccurredAt(
   tableName: string,
   transactionId: string,
 ): Promise<string | undefined> {
-  try {
-    const answer = await client.send(
-      new GetCommand({
-        TableName: tableName,
-        Key: { [transactionsTableDefinition.partitionKey]: transactionId },
-        ProjectionExpression: "occurredAt",
-        ConsistentRead: true,
-      }),
-    );
-    const occurredAt = answer.Item?.occurredAt;
-    return typeof occurredAt === "string" ? occurredAt : undefined;
-  } catch (error) {
-    throw new TransactionStoreError("read of an existing transaction", { cause: error });
-  }
+  const transactions = keyedTable(
+    client,
+    tableName,
+    transactionsTableDefinition.partitionKey,
+    TransactionStoreError,
+  );
+  const stored = await readItem(transactions, transactionId, "read of an existing transaction", [
+    "occurredAt",
+  ]);
+  return typeof stored?.occurredAt === "string" ? stored.occurredAt : undefined;
 }
 
 export async function saveReceivedTransaction(

@@ -1,4 +1,4 @@
-import { publishOnly, type FunctionAwsCalls } from "../shared/awsCallDeclaration";
+import { publishOnly, usePipelineKey, type FunctionAwsCalls } from "../shared/awsCallDeclaration";
 import { DetailType, intakeEventSource } from "../shared/eventRouting";
 
 /** What the webhook intake calls (README: "Declared AWS calls"). */
@@ -17,10 +17,5 @@ export const awsCalls: FunctionAwsCalls = [
     condition: publishOnly([intakeEventSource], [DetailType.received]),
   },
   // The intake table (DynamoDB) and the secret (Secrets Manager) are encrypted with the pipeline key.
-  {
-    sid: "UsePipelineKey",
-    actions: ["kms:Decrypt", "kms:GenerateDataKey"],
-    resources: ["pipelineKey"],
-    via: ["dynamodb", "secretsmanager"],
-  },
+  usePipelineKey("UsePipelineKey", ["dynamodb", "secretsmanager"]),
 ];

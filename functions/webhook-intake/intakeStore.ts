@@ -9,18 +9,13 @@
  * downstream is idempotent on the key).
  */
 import { randomUUID } from "node:crypto";
-import type { AttributeValue } from "@aws-sdk/client-dynamodb";
-import { unmarshall } from "@aws-sdk/util-dynamodb";
-import {
-  DeleteCommand,
-  GetCommand,
-  PutCommand,
-  UpdateCommand,
-  type DynamoDBDocumentClient,
-} from "@aws-sdk/lib-dynamodb";
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { IntakeRecord, StoredResponse } from "../shared/intakeRecord";
 import { intakeRecordsTableDefinition } from "../shared/tableDefinitions";
-import { isConditionFailure } from "../shared/dynamoDbErrors";
+import { keyedTable, readItem, type KeyedTable } from "../shared/keyedTable";
+import { putIfAbsent } from "../shared/conditionalPut";
+import { updateIf } from "../shared/tableUpdates";
+import { deleteIf } from "../shared/conditionalDelete";
 import { awaitingDecision } from "../shared/awaitingDecision";
 import type { TransactionReceivedDetail } from "../shared/stepContracts";
 
@@ -59,18 +54,19 @@ export type ClaimResult =
 const claimBusyRetrySeconds = 1;
 
 export class IntakeStore {
-  constructor(
-    private readonly client: DynamoDBDocumentClient,
-    private readonly tableName: string,
-  ) {}
+  private readonly table: KeyedTable;
+
+  constructor(client: DynamoDBDocumentClient, tableName: string) {
+    this.table = keyedTable(client, tableName, keyName, IntakeStoreError);
+  }
 
   async claim(request: ClaimRequest): Promise<ClaimResult> {
     const fresh = this.newRecord(request);
-    const put = await this.putIfAbsent(fresh);
+    const put = await putIfAbsent(this.table, fresh, "conditional put", { returnExisting: true });
     if (put.created) return { kind: "claimed", record: fresh, takenOver: false };
     // DynamoDB answers the record that failed the condition; the local emulator (dynalite) ignores
     // ReturnValuesOnConditionCheckFailure, so there it is read.
-    const existing = put.existing ?? (await this.read(request.transactionId));
+    const existing = (put.existing as IntakeRecord | undefined) ?? (await this.read(request.transactionId));
     if (existing === undefined) {
       // Only where it was read: released between the put and the read. The delivery asks again.
       return { kind: "inProgress", record: fresh, retryAfterSeconds: claimBusyRetrySeconds };
@@ -94,62 +90,31 @@ export class IntakeStore {
   }
 
   /** Marks our claim ACCEPTED with the answer given; false when another attempt took it over meanwhile. */
-  async accept(record: IntakeRecord, response: StoredResponse): Promise<boolean> {
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { [keyName]: record.transactionId },
-          UpdateExpression: "SET #state = :accepted, #response = :response",
-          ConditionExpression: "#state = :pending AND #attemptId = :attemptId",
-          ExpressionAttributeNames: { "#state": "state", "#response": "response", "#attemptId": "attemptId" },
-          ExpressionAttributeValues: {
-            ":accepted": "ACCEPTED",
-            ":pending": "PENDING",
-            ":response": response,
-            ":attemptId": record.attemptId,
-          },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw new IntakeStoreError("accept", { cause: error });
-    }
+  accept(record: IntakeRecord, response: StoredResponse): Promise<boolean> {
+    return updateIf(this.table, record.transactionId, "accept", {
+      UpdateExpression: "SET #state = :accepted, #response = :response",
+      ConditionExpression: "#state = :pending AND #attemptId = :attemptId",
+      ExpressionAttributeNames: { "#state": "state", "#response": "response", "#attemptId": "attemptId" },
+      ExpressionAttributeValues: {
+        ":accepted": "ACCEPTED",
+        ":pending": "PENDING",
+        ":response": response,
+        ":attemptId": record.attemptId,
+      },
+    });
   }
 
   /** Deletes our own PENDING claim after a failed publish, so the next delivery starts afresh. */
-  async release(record: IntakeRecord): Promise<boolean> {
-    try {
-      await this.client.send(
-        new DeleteCommand({
-          TableName: this.tableName,
-          Key: { [keyName]: record.transactionId },
-          ConditionExpression: "#state = :pending AND #attemptId = :attemptId",
-          ExpressionAttributeNames: { "#state": "state", "#attemptId": "attemptId" },
-          ExpressionAttributeValues: { ":pending": "PENDING", ":attemptId": record.attemptId },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw new IntakeStoreError("release", { cause: error });
-    }
+  release(record: IntakeRecord): Promise<boolean> {
+    return deleteIf(this.table, record.transactionId, "release", {
+      ConditionExpression: "#state = :pending AND #attemptId = :attemptId",
+      ExpressionAttributeNames: { "#state": "state", "#attemptId": "attemptId" },
+      ExpressionAttributeValues: { ":pending": "PENDING", ":attemptId": record.attemptId },
+    });
   }
 
   async read(transactionId: string): Promise<IntakeRecord | undefined> {
-    try {
-      const answer = await this.client.send(
-        new GetCommand({
-          TableName: this.tableName,
-          Key: { [keyName]: transactionId },
-          ConsistentRead: true,
-        }),
-      );
-      return answer.Item as IntakeRecord | undefined;
-    } catch (error) {
-      throw new IntakeStoreError("read", { cause: error });
-    }
+    return (await readItem(this.table, transactionId, "read")) as IntakeRecord | undefined;
   }
 
   private newRecord(request: ClaimRequest): IntakeRecord {
@@ -169,56 +134,21 @@ export class IntakeStore {
     };
   }
 
-  /** Puts `record` unless the key is taken; then answers the record holding it, when DynamoDB says. */
-  private async putIfAbsent(
-    record: IntakeRecord,
-  ): Promise<{ readonly created: true } | { readonly created: false; readonly existing?: IntakeRecord }> {
-    try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: record,
-          ConditionExpression: "attribute_not_exists(#key)",
-          ExpressionAttributeNames: { "#key": keyName },
-          ReturnValuesOnConditionCheckFailure: "ALL_OLD",
-        }),
-      );
-      return { created: true };
-    } catch (error) {
-      if (!isConditionFailure(error)) throw new IntakeStoreError("conditional put", { cause: error });
-      const item = (error as { Item?: Record<string, AttributeValue> }).Item;
-      return { created: false, ...(item ? { existing: unmarshall(item) as IntakeRecord } : {}) };
-    }
-  }
-
   /** Takes over an expired PENDING claim; false when someone else got there first. */
   private async takeOver(existing: IntakeRecord, request: ClaimRequest): Promise<IntakeRecord | undefined> {
     const attemptId = randomUUID();
     const leaseUntil = request.now.getTime() + request.leaseMs;
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { [keyName]: existing.transactionId },
-          UpdateExpression: "SET #attemptId = :attemptId, #leaseUntil = :leaseUntil",
-          ConditionExpression: "#state = :pending AND #attemptId = :previous",
-          ExpressionAttributeNames: {
-            "#state": "state",
-            "#attemptId": "attemptId",
-            "#leaseUntil": "leaseUntil",
-          },
-          ExpressionAttributeValues: {
-            ":pending": "PENDING",
-            ":previous": existing.attemptId,
-            ":attemptId": attemptId,
-            ":leaseUntil": leaseUntil,
-          },
-        }),
-      );
-      return { ...existing, attemptId, leaseUntil };
-    } catch (error) {
-      if (isConditionFailure(error)) return undefined;
-      throw new IntakeStoreError("takeover", { cause: error });
-    }
+    const takenOver = await updateIf(this.table, existing.transactionId, "takeover", {
+      UpdateExpression: "SET #attemptId = :attemptId, #leaseUntil = :leaseUntil",
+      ConditionExpression: "#state = :pending AND #attemptId = :previous",
+      ExpressionAttributeNames: { "#state": "state", "#attemptId": "attemptId", "#leaseUntil": "leaseUntil" },
+      ExpressionAttributeValues: {
+        ":pending": "PENDING",
+        ":previous": existing.attemptId,
+        ":attemptId": attemptId,
+        ":leaseUntil": leaseUntil,
+      },
+    });
+    return takenOver ? { ...existing, attemptId, leaseUntil } : undefined;
   }
 }

@@ -5,7 +5,8 @@ import {
   requireEnvironment,
 } from "../../functions/shared/environment";
 import { MissingEnvironmentError } from "../../functions/shared/errors";
-import { defaultMaxAmountUsdMinor, loadValidationConfig } from "../../functions/validation/config";
+import { defaultMaxAmountUsdMinor } from "../../functions/shared/sharedSettings";
+import { loadValidationConfig } from "../../functions/validation/config";
 
 describe("environment read at cold start", () => {
   it("fails fast naming a missing required variable", () => {

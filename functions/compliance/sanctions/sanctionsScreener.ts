@@ -3,6 +3,7 @@
  * threshold is BLOCK, at or above the review threshold REVIEW. The answer names the list, the
  * entry, the spelling that matched and the score, so an analyst can check it against the list.
  */
+import type { SanctionsEntryMatch } from "../../shared/stepContracts";
 import { NameMatcher } from "./nameMatcher";
 import type { ListVersion } from "./sanctionsList";
 import type { ScreeningIndex } from "./screeningIndex";
@@ -14,17 +15,9 @@ export interface ScreeningThresholds {
   readonly block: number;
 }
 
-export interface SanctionsMatch {
+export interface SanctionsMatch extends SanctionsEntryMatch {
   readonly outcome: "BLOCK" | "REVIEW";
-  readonly list: string;
-  readonly entryNumber: string;
-  /** The entry's primary name on the list. */
-  readonly listedName: string;
-  /** The spelling that matched: the primary name or an alias. */
-  readonly matchedName: string;
-  readonly alias: boolean;
-  readonly score: number;
-  readonly programs: readonly string[];
+  /** The entry's type on the list (individual, entity, vessel, ...). */
   readonly type: string;
 }
 

@@ -148,6 +148,7 @@ export async function startCsvLoadBench(): Promise<CsvLoadBench> {
     alertsTopicArn: emulators.fauxqs.createTopic("csv-load-alerts").topicArn,
     maxAmountUsdMinor: 10_000_000n,
     retentionHours: 96,
+    fileErrorLimit: 100,
   };
   const notifierConfig: NotifierConfig = {
     fileStatusTable: transformConfig.fileStatusTable,
