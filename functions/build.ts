@@ -378,6 +378,45 @@ export const zodClassicNamespaceImports: Plugin = {
   },
 };
 
+/**
+ * zod's classic schemas carry JSON Schema conversion with them (`schema.toJSONSchema()`, the
+ * Standard Schema `jsonSchema` methods and a converter per schema kind, about 17 KiB). No function
+ * converts a schema to JSON Schema; they only parse. For the classic schemas the converters are
+ * replaced with functions that say so if called (the methods are still created, as Powertools'
+ * parser reads `~standard`, so only calling one throws).
+ */
+export const zodNoJsonSchemaConversion: Plugin = {
+  name: "zod-no-json-schema-conversion",
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /^\.\.\/core\/(json-schema-processors|to-json-schema)\.js$/ }, (args) =>
+      /[\\/]node_modules[\\/]zod[\\/]v4[\\/]classic[\\/]schemas\.js$/.test(args.importer)
+        ? {
+            path: args.path,
+            namespace: "zod-no-json-schema-conversion",
+            pluginData: { file: path.resolve(args.resolveDir, args.path) },
+          }
+        : undefined,
+    );
+    pluginBuild.onLoad({ filter: /.*/, namespace: "zod-no-json-schema-conversion" }, async (args) => {
+      const source = await readFile((args.pluginData as { file: string }).file, "utf8");
+      const names = [...source.matchAll(/^export (?:const|function) (\w+)/gm)].map(([, name]) => name);
+      const message = "JSON Schema conversion is not in this bundle: the functions only parse with zod";
+      return {
+        contents: [
+          `const unsupported = () => { throw new Error(${JSON.stringify(message)}); };`,
+          // The method factories run when a schema is made; the methods they return throw.
+          ...names.map((name) =>
+            name.startsWith("create")
+              ? `export const ${name} = () => unsupported;`
+              : `export const ${name} = unsupported;`,
+          ),
+        ].join("\n"),
+        loader: "js",
+      };
+    });
+  },
+};
+
 /** Every plugin a function bundle is built with. */
 export const bundlePlugins: readonly Plugin[] = [
   zodEnglishOnly,
@@ -390,6 +429,7 @@ export const bundlePlugins: readonly Plugin[] = [
   noSharedConfigFiles,
   packageJsonNameAndVersion,
   zodClassicNamespaceImports,
+  zodNoJsonSchemaConversion,
 ];
 
 /** Bundles one function into `<outputRoot>/<functionDirectory>/index.js`, replacing what was there. */

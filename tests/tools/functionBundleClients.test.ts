@@ -95,6 +95,7 @@ async function main() {
     s3: { s3SchemaVersion: "1.0", configurationId: "c", bucket: { name: "b", ownerIdentity: { principalId: "p" },
       arn: "arn:aws:s3:::b" }, object: { key: "uploads/a+b.csv", size: 17, eTag: "e", sequencer: "s" } } }] };
   const parsedEvent = S3Schema.parse(s3Event);
+  const standardEvent = S3Schema["~standard"].validate(s3Event);
   const rejectedEvent = S3Schema.safeParse({ Records: [{ ...s3Event.Records[0], eventTime: "yesterday",
     requestParameters: { sourceIPAddress: "not an address" } }] });
 
@@ -111,6 +112,7 @@ async function main() {
     promisePatcher: leftOut(() => xray.capturePromise()),
     ec2Plugin: leftOut(() => xray.plugins.EC2Plugin.getData(() => {})),
     s3EventStreams: leftOut(() => s3.config.eventStreamMarshaller.deserialize()),
+    jsonSchema: leftOut(() => S3Schema.toJSONSchema()),
   };
   process.stdout.write(JSON.stringify({
     body: await object.Body.transformToString(),
@@ -128,6 +130,7 @@ async function main() {
     checkedBody: await checked.Body.transformToString(),
     settings,
     parsedEvent,
+    standardEvent,
     rejectedEvent: rejectedEvent.error.issues,
     v2Capture,
     leftOutMessages,
@@ -228,6 +231,7 @@ describe("function bundles: the SDK clients as bundled", function () {
         "the X-Ray SDK's promise patcher is not in this bundle: nothing here calls capturePromise",
       ec2Plugin: "the X-Ray SDK's AWS::EC2::Instance plugin is not in this bundle: Lambda makes the segment",
       s3EventStreams: "event-stream operations are not in this bundle: no pipeline function calls one",
+      jsonSchema: "JSON Schema conversion is not in this bundle: the functions only parse with zod",
     });
     expect(plainLeftOutMessages).not.to.deep.equal(leftOutMessages);
   });
@@ -258,7 +262,11 @@ describe("function bundles: the SDK clients as bundled", function () {
       inputs.filter((input) => /shared-ini-file-loader\/(parseIni|readFile)\.js$/.test(input)),
     ).to.deep.equal([]);
     expect(
-      inputs.filter((input) => /zod\/v4\/(core\/compile|classic\/from-json-schema)\.js$/.test(input)),
+      inputs.filter((input) =>
+        /zod\/v4\/(core\/(compile|to-json-schema|json-schema-processors)|classic\/from-json-schema)\.js$/.test(
+          input,
+        ),
+      ),
     ).to.deep.equal([]);
     expect(
       inputs.filter((input) => /aws-xray-sdk-core\/.*\/(ec2_plugin|promise_p)\.js$/.test(input)),
