@@ -18,6 +18,7 @@ import * as fs from "fs";
 import { readFile } from "fs/promises";
 import * as path from "path";
 import { build, type Plugin } from "esbuild";
+import { prebuiltIndexPath, serialisedBundledIndex } from "./compliance/sanctions/bundledList";
 
 /** The folder holding one sub-folder per function. */
 export const functionsRoot = __dirname;
@@ -31,6 +32,15 @@ export const defaultOutputRoot = path.resolve(__dirname, "..", "dist", "function
  */
 export const bundledDataDirectories: Readonly<Record<string, readonly string[]>> = {
   compliance: ["lists/ofac"],
+};
+
+/**
+ * Data a function reads at init, prepared at bundle time and written beside its bundle (same
+ * relative path): compliance's screening index of the bundled sanctions list, which takes a tenth
+ * of the time to read that parsing the list's CSV at every cold start takes.
+ */
+export const prebuiltDataFiles: Readonly<Record<string, Readonly<Record<string, () => Buffer>>>> = {
+  compliance: { [prebuiltIndexPath]: serialisedBundledIndex },
 };
 
 /** What one bundle came to. */
@@ -469,6 +479,10 @@ export async function bundleFunction(
     fs.cpSync(path.join(sourceRoot, functionDirectory, directory), path.join(outputDirectory, directory), {
       recursive: true,
     });
+  }
+  for (const [file, contents] of Object.entries(prebuiltDataFiles[functionDirectory] ?? {})) {
+    fs.mkdirSync(path.dirname(path.join(outputDirectory, file)), { recursive: true });
+    fs.writeFileSync(path.join(outputDirectory, file), contents());
   }
   return {
     functionDirectory,

@@ -3,17 +3,26 @@
  * heavy packages replaced by smaller code (the stripe SDK, standardwebhooks and its SHA-256, the
  * country-name and currency libraries, Zod's classic API and its message locales other than
  * English, semver, the SDK's credential chain beyond environment variables),
- * and a bundle that still loads and exports its handler in a Lambda-like process.
+ * and a bundle that still loads and exports its handler in a Lambda-like process; compliance's
+ * screening index written beside its bundle, the very index its CSV gives, and read by the bundle.
  */
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
+import { gunzipSync, gzipSync } from "node:zlib";
 import path from "node:path";
 import { promisify } from "node:util";
 import { expect } from "chai";
 import { lambdaEnvironment } from "../../bench/bundles/suite";
 import { build } from "esbuild";
-import { bundleFunction, lambdaEnvironmentCredentials, type BundleResult } from "../../functions/build";
+import {
+  bundleFunction,
+  bundlePlugins,
+  lambdaEnvironmentCredentials,
+  type BundleResult,
+} from "../../functions/build";
+import { bundledScreeningIndex, prebuiltIndexPath } from "../../functions/compliance/sanctions/bundledList";
+import type { ScreeningIndex } from "../../functions/compliance/sanctions/screeningIndex";
 
 const run = promisify(execFile);
 
@@ -79,5 +88,72 @@ describe("function bundles", function () {
       },
     });
     expect(stdout).to.equal("ASIAEXAMPLEROLEKEY session");
+  });
+
+  describe("compliance's screening index", () => {
+    let compliance: BundleResult;
+    let fromCsv: ScreeningIndex;
+    let reader: string;
+
+    before(async () => {
+      compliance = await bundleFunction("compliance", { outputRoot });
+      fromCsv = bundledScreeningIndex();
+      // A bundle of bundledList.ts alone, in a folder of its own, reads the index beside it.
+      const folder = path.join(outputRoot, "index-reader");
+      reader = path.join(folder, "index.js");
+      await build({
+        stdin: {
+          contents: `import { bundledScreeningIndex } from "./functions/compliance/sanctions/bundledList";
+            try {
+              const index = bundledScreeningIndex();
+              process.stdout.write(JSON.stringify({ version: index.version, parties: index.parties.length }));
+            } catch (error) {
+              process.stdout.write(JSON.stringify({ error: error.message }));
+            }`,
+          resolveDir: path.resolve(__dirname, "..", ".."),
+        },
+        outfile: reader,
+        bundle: true,
+        platform: "node",
+        format: "cjs",
+        mainFields: ["module", "main"],
+        plugins: [...bundlePlugins],
+        logLevel: "error",
+      });
+      mkdirSync(path.join(folder, path.dirname(prebuiltIndexPath)), { recursive: true });
+    });
+
+    async function readBeside(indexBytes: Buffer): Promise<Record<string, unknown>> {
+      writeFileSync(path.join(path.dirname(reader), prebuiltIndexPath), indexBytes);
+      const { stdout } = await run(process.execPath, [reader]);
+      return JSON.parse(stdout) as Record<string, unknown>;
+    }
+
+    it("is written beside the bundle and equals the index built from the CSV", () => {
+      // Act
+      const written = JSON.parse(
+        gunzipSync(readFileSync(path.join(path.dirname(compliance.outputFile), prebuiltIndexPath))).toString(
+          "utf8",
+        ),
+      ) as ScreeningIndex;
+      // Assess
+      expect(written).to.deep.equal(fromCsv);
+      expect(written.parties.length).to.be.greaterThan(10_000);
+    });
+
+    it("is what the bundled code reads, and an incomplete one is refused", async () => {
+      // Prepare
+      const written = path.join(path.dirname(compliance.outputFile), prebuiltIndexPath);
+      copyFileSync(written, path.join(path.dirname(reader), prebuiltIndexPath));
+      const shortened = { ...fromCsv, parties: fromCsv.parties.slice(1) };
+      // Act
+      const read = await readBeside(readFileSync(written));
+      const refused = await readBeside(gzipSync(JSON.stringify(shortened)));
+      // Assess
+      expect(read).to.deep.equal({ version: fromCsv.version, parties: fromCsv.parties.length });
+      expect(refused.error).to.equal(
+        `${path.join(path.dirname(reader), prebuiltIndexPath)} is not a complete screening index of ${fromCsv.version}`,
+      );
+    });
   });
 });
