@@ -464,8 +464,9 @@ export async function bundleFunction(
     target: "node22",
     format: "cjs",
     minify: true,
-    // Stack traces map back to the TypeScript (NODE_OPTIONS=--enable-source-maps in the
-    // function); the sources themselves stay out of the image.
+    // Beside the bundle, for `npm run map-stack` to map a logged stack trace back to the
+    // TypeScript (the functions run without --enable-source-maps, which slows every cold start);
+    // the sources themselves stay out of the image.
     sourcemap: true,
     sourcesContent: false,
     // Prefer packages' ES module builds: they tree-shake (the AWS SDK v3 above all).

@@ -3,15 +3,16 @@
  * bundleFunction, into a scratch folder), its size, and its module init time: the bundle is
  * required in a fresh `node` process, many times, with only the environment a Lambda container
  * would have (dummy names and ARNs, nothing reachable), and the median time to `require` it is
- * reported. Nothing is called; the time is what a cold start spends loading and configuring the
- * module before the first event. The process's CPU time for the same `require` is reported beside
+ * reported, as deployed (no source maps) and with NODE_OPTIONS=--enable-source-maps. Nothing is
+ * called; the time is what a cold start spends loading and configuring the module before the first
+ * event. The process's CPU time for the same `require` is reported beside
  * it: on a busy machine the wall time includes waiting for a core, the CPU time much less so.
  *
  * With a second Node.js binary (`--node`, e.g. the Node.js 22 Lambda runs, which this machine's
  * Node.js 20 is not), init is measured with it as well, and, when it has one, with its compile
  * cache: a cache directory written by one load of the bundle (as an image build would), then made
- * read-only (as /var/task is) and read by every measured load; a load with Node's compile-cache
- * debug output checks that the cache was accepted.
+ * read-only and read by every measured load; a load with Node's compile-cache debug output checks
+ * that the cache was accepted. (Not deployed: see PERFORMANCE.md, "Function bundles".)
  */
 import { execFile } from "node:child_process";
 import { chmod, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
@@ -119,7 +120,7 @@ export function lambdaEnvironment(functionDirectory: string, sourceMaps: boolean
     [EnvironmentName.metricsNamespace]: dummyValues[EnvironmentName.metricsNamespace],
     [EnvironmentName.maxAmountUsdMinor]: dummyValues[EnvironmentName.maxAmountUsdMinor],
     ...Object.fromEntries(names.map((name) => [name, dummyValues[name] ?? "bench"])),
-    // What containerFunction.ts sets on every function.
+    // Not deployed (containerFunction.ts sets no NODE_OPTIONS); measured to show what it costs.
     ...(sourceMaps ? { NODE_OPTIONS: "--enable-source-maps" } : {}),
     // Lambda runs Node.js 22, where the SDK has nothing to warn about; on an older local Node.js
     // its warning (a stack trace captured at init) would be measured as init time.
@@ -161,17 +162,17 @@ async function hasCompileCache(node: string): Promise<boolean> {
   return stdout.trim() === "function";
 }
 
-/** Init with one Node.js binary: as deployed, without source maps, and with a compile cache. */
+/** Init with one Node.js binary: as deployed, with source maps on, and with a compile cache. */
 export interface NodeInit {
-  /** Median milliseconds to require the bundle, as deployed (NODE_OPTIONS=--enable-source-maps). */
+  /** Median milliseconds to require the bundle, as deployed (no NODE_OPTIONS, so no source maps). */
   readonly initMedianMs: number;
   readonly initMinMs: number;
   readonly initMaxMs: number;
   /** Median CPU milliseconds (user + system, every thread of the process) of the same require. */
   readonly initCpuMedianMs: number;
-  /** The same without source maps, to show what they cost at init (wall and CPU). */
-  readonly initWithoutSourceMapsMedianMs: number;
-  readonly initWithoutSourceMapsCpuMedianMs: number;
+  /** The same with NODE_OPTIONS=--enable-source-maps, to show what they cost at init (wall and CPU). */
+  readonly initWithSourceMapsMedianMs: number;
+  readonly initWithSourceMapsCpuMedianMs: number;
   /** As deployed, reading a compile cache written beforehand (binaries that have one). */
   readonly initCompileCacheMedianMs?: number;
   readonly initCompileCacheCpuMedianMs?: number;
@@ -207,28 +208,28 @@ async function measureInit(
   runs: number,
   withCompileCache: boolean,
 ): Promise<NodeInit> {
-  const deployed = lambdaEnvironment(functionDirectory, true);
+  const deployed = lambdaEnvironment(functionDirectory, false);
   const cache = withCompileCache ? await prepareCompileCache(node, bundle, deployed) : undefined;
   try {
+    const asDeployed: ProbeResult[] = [];
     const withMaps: ProbeResult[] = [];
-    const withoutMaps: ProbeResult[] = [];
     const cached: ProbeResult[] = [];
     // Alternated, so a burst of load on the machine hits every variant alike.
     for (let attempt = 0; attempt < runs; attempt += 1) {
-      withMaps.push(await probeOnce(node, bundle, deployed));
-      withoutMaps.push(await probeOnce(node, bundle, lambdaEnvironment(functionDirectory, false)));
+      asDeployed.push(await probeOnce(node, bundle, deployed));
+      withMaps.push(await probeOnce(node, bundle, lambdaEnvironment(functionDirectory, true)));
       if (cache !== undefined) {
         cached.push(await probeOnce(node, bundle, { ...deployed, NODE_COMPILE_CACHE: cache.directory }));
       }
     }
-    const times = withMaps.map((result) => result.requireMs);
+    const times = asDeployed.map((result) => result.requireMs);
     return {
       initMedianMs: median(times),
       initMinMs: Math.min(...times),
       initMaxMs: Math.max(...times),
-      initCpuMedianMs: median(withMaps.map((result) => result.requireCpuMs)),
-      initWithoutSourceMapsMedianMs: median(withoutMaps.map((result) => result.requireMs)),
-      initWithoutSourceMapsCpuMedianMs: median(withoutMaps.map((result) => result.requireCpuMs)),
+      initCpuMedianMs: median(asDeployed.map((result) => result.requireCpuMs)),
+      initWithSourceMapsMedianMs: median(withMaps.map((result) => result.requireMs)),
+      initWithSourceMapsCpuMedianMs: median(withMaps.map((result) => result.requireCpuMs)),
       ...(cache === undefined
         ? {}
         : {
@@ -236,7 +237,7 @@ async function measureInit(
             initCompileCacheCpuMedianMs: median(cached.map((result) => result.requireCpuMs)),
             compileCacheAccepted: cache.accepted,
           }),
-      rssAfterInitMB: mb(median(withMaps.map((result) => result.rssBytes))),
+      rssAfterInitMB: mb(median(asDeployed.map((result) => result.rssBytes))),
     };
   } finally {
     if (cache !== undefined) {
@@ -354,7 +355,7 @@ function initCells(init: NodeInit | undefined): string[] {
   return [
     wallAndCpu(init.initMedianMs, init.initCpuMedianMs),
     `${ms(init.initMinMs)}-${ms(init.initMaxMs)}`,
-    wallAndCpu(init.initWithoutSourceMapsMedianMs, init.initWithoutSourceMapsCpuMedianMs),
+    wallAndCpu(init.initWithSourceMapsMedianMs, init.initWithSourceMapsCpuMedianMs),
     init.compileCacheAccepted === false ? `${cache} not accepted` : cache,
   ];
 }
@@ -367,7 +368,7 @@ export function bundlesTable(result: BundlesSuiteResult): string {
   const initHeaders = (label: string): string[] => [
     `init ms (CPU) ${label}`,
     `min-max ${label}`,
-    `no maps ${label}`,
+    `source maps ${label}`,
     `compile cache ${label}`,
   ];
   const short = (version: string): string => version.replace("Node.js ", "");
