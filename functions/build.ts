@@ -4,7 +4,8 @@
  * runtime. Everything is bundled, the AWS SDK v3 included: the runtime's own copy is pinned and
  * lags behind, so the functions ship the versions package-lock.json tested. The plugins below
  * (bundlePlugins) drop code a Lambda bundle never runs (zod's non-English locales, the SDK's
- * credential chain beyond environment variables, its shared config file reader, event streams, the
+ * credential chain beyond environment variables, its shared config file reader and instance
+ * metadata region lookup, event streams, the
  * pure-JavaScript hashes Node.js has natively, the X-Ray SDK's patchers for the AWS SDK v2 and
  * promises, its EC2/ECS/Beanstalk plugins and centralized sampler) and let esbuild drop what a bundle
  * does not use (the SDK's unused operation schemas, the unused parts of zod's classic API, package
@@ -336,6 +337,30 @@ export const noSharedConfigFiles: Plugin = {
 };
 
 /**
+ * The SDK asks the EC2 instance metadata service for the region only when AWS_REGION (and for
+ * its defaults mode AWS_DEFAULT_REGION) is unset or it runs outside Lambda (AWS_EXECUTION_ENV);
+ * Lambda always sets both. The IMDS client (about 1.2 KiB) is replaced with one that says so.
+ */
+export const noInstanceMetadataRegion: Plugin = {
+  name: "no-instance-metadata-region",
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /\/getInstanceMetadataRegion$/ }, (args) =>
+      /[\\/]@smithy[\\/]core[\\/]/.test(args.importer)
+        ? { path: "getInstanceMetadataRegion", namespace: "no-instance-metadata-region" }
+        : undefined,
+    );
+    pluginBuild.onLoad({ filter: /.*/, namespace: "no-instance-metadata-region" }, () => ({
+      contents: [
+        "export const getInstanceMetadataRegion = async () => {",
+        '  throw new Error("the instance metadata service is not in this bundle: Lambda sets AWS_REGION");',
+        "};",
+      ].join("\n"),
+      loader: "js",
+    }));
+  },
+};
+
+/**
  * The AWS SDK clients and the X-Ray SDK import their whole package.json for one or two fields (the
  * client's version for its user agent; the X-Ray SDK's name and version for its segments), about
  * 2 KiB each; esbuild keeps every field of an imported JSON object. They get a package.json of
@@ -437,6 +462,7 @@ export const bundlePlugins: readonly Plugin[] = [
   xrayLambdaOnly,
   nativeHashesOnly,
   noSharedConfigFiles,
+  noInstanceMetadataRegion,
   packageJsonNameAndVersion,
   zodClassicNamespaceImports,
   zodNoJsonSchemaConversion,

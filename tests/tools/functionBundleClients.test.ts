@@ -108,11 +108,17 @@ async function main() {
     }
   };
   const v2Capture = leftOut(() => xray.captureAWS({}));
+  // Without AWS_REGION (never so in Lambda) the region would come from the instance metadata service.
+  const region = process.env.AWS_REGION;
+  delete process.env.AWS_REGION;
+  const noRegion = await new SNSClient({}).config.region().then(() => "found", (error) => error.message);
+  process.env.AWS_REGION = region;
   const leftOutMessages = {
     promisePatcher: leftOut(() => xray.capturePromise()),
     ec2Plugin: leftOut(() => xray.plugins.EC2Plugin.getData(() => {})),
     s3EventStreams: leftOut(() => s3.config.eventStreamMarshaller.deserialize()),
     jsonSchema: leftOut(() => S3Schema.toJSONSchema()),
+    noRegion,
   };
   process.stdout.write(JSON.stringify({
     body: await object.Body.transformToString(),
@@ -232,6 +238,7 @@ describe("function bundles: the SDK clients as bundled", function () {
       ec2Plugin: "the X-Ray SDK's AWS::EC2::Instance plugin is not in this bundle: Lambda makes the segment",
       s3EventStreams: "event-stream operations are not in this bundle: no pipeline function calls one",
       jsonSchema: "JSON Schema conversion is not in this bundle: the functions only parse with zod",
+      noRegion: "the instance metadata service is not in this bundle: Lambda sets AWS_REGION",
     });
     expect(plainLeftOutMessages).not.to.deep.equal(leftOutMessages);
   });
@@ -269,7 +276,11 @@ describe("function bundles: the SDK clients as bundled", function () {
       ),
     ).to.deep.equal([]);
     expect(
-      inputs.filter((input) => /aws-xray-sdk-core\/.*\/(ec2_plugin|promise_p)\.js$/.test(input)),
+      inputs.filter((input) =>
+        /(aws-xray-sdk-core\/.*\/(ec2_plugin|promise_p)|regionConfig\/getInstanceMetadataRegion)\.js$/.test(
+          input,
+        ),
+      ),
     ).to.deep.equal([]);
   });
 });
