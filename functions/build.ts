@@ -18,7 +18,7 @@
 import * as fs from "fs";
 import { readFile } from "fs/promises";
 import * as path from "path";
-import { build, type Plugin } from "esbuild";
+import { build, type BuildOptions, type Metafile, type Plugin } from "esbuild";
 import { prebuiltIndexPath, serialisedBundledIndex } from "./compliance/sanctions/bundledList";
 
 /** The folder holding one sub-folder per function. */
@@ -452,6 +452,45 @@ export const zodNoJsonSchemaConversion: Plugin = {
   },
 };
 
+/** The services whose SDK clients (`@aws-sdk/client-<name>`) a bundle holds, as the X-Ray SDK names them. */
+export function sdkClientServices(metafile: Metafile): Set<string> {
+  const services = new Set<string>();
+  for (const input of Object.keys(metafile.inputs)) {
+    const client = /node_modules\/@aws-sdk\/client-([^/]+)\//.exec(input)?.[1];
+    if (client !== undefined) services.add(client.replace(/-/g, ""));
+  }
+  return services;
+}
+
+/**
+ * The X-Ray SDK records, for each AWS call it traces, the request and response parameters its
+ * whitelist names for that service and operation (`resources/aws_whitelist.json`: DynamoDB, SQS,
+ * SNS, Lambda, S3, SageMaker Runtime; about 10 KiB, S3's 7). A bundle can only call the services
+ * whose clients it holds, so it gets the whitelist of those services alone (`services`, from a
+ * first pass of the same build): what is recorded for every call it can make is unchanged. A
+ * function with a DynamoDB client only keeps 1.7 KiB of it.
+ */
+export function xrayWhitelistOf(services: ReadonlySet<string>): Plugin {
+  return {
+    name: "xray-whitelist-of-bundled-clients",
+    setup(pluginBuild) {
+      pluginBuild.onLoad(
+        { filter: /[\\/]aws-xray-sdk-core[\\/].*[\\/]aws_whitelist\.json$/ },
+        async (args) => {
+          const whitelist = JSON.parse(await readFile(args.path, "utf8")) as {
+            services: Record<string, unknown>;
+          };
+          const kept = Object.entries(whitelist.services).filter(([service]) => services.has(service));
+          return {
+            contents: JSON.stringify({ ...whitelist, services: Object.fromEntries(kept) }),
+            loader: "json",
+          };
+        },
+      );
+    },
+  };
+}
+
 /** Every plugin a function bundle is built with. */
 export const bundlePlugins: readonly Plugin[] = [
   zodEnglishOnly,
@@ -481,26 +520,39 @@ export async function bundleFunction(
   const outputDirectory = path.join(outputRoot, functionDirectory);
   const outputFile = path.join(outputDirectory, "index.js");
   fs.rmSync(outputDirectory, { recursive: true, force: true });
-  const built = await build({
+  const common = {
     entryPoints: [entryPoint],
     metafile: true,
-    outfile: outputFile,
     bundle: true,
     platform: "node",
     target: "node22",
     format: "cjs",
     minify: true,
+    // Prefer packages' ES module builds: they tree-shake (the AWS SDK v3 above all).
+    mainFields: ["module", "main"],
+    logLevel: "warning",
+  } as const satisfies BuildOptions;
+  // A first pass, not written, finds the SDK clients the function holds (see xrayWhitelistOf).
+  const survey = await build({
+    ...common,
+    entryPoints: [entryPoint],
+    mainFields: ["module", "main"],
+    write: false,
+    plugins: [...bundlePlugins],
+  });
+  const built = await build({
+    ...common,
+    entryPoints: [entryPoint],
+    mainFields: ["module", "main"],
+    outfile: outputFile,
     // Beside the bundle, for `npm run map-stack` to map a logged stack trace back to the
     // TypeScript (the functions run without --enable-source-maps, which slows every cold start);
     // the sources themselves stay out of the image.
     sourcemap: true,
     sourcesContent: false,
-    // Prefer packages' ES module builds: they tree-shake (the AWS SDK v3 above all).
-    mainFields: ["module", "main"],
     // Licence texts go to a file beside the bundle instead of bloating it.
     legalComments: "linked",
-    plugins: [...bundlePlugins],
-    logLevel: "warning",
+    plugins: [...bundlePlugins, xrayWhitelistOf(sdkClientServices(survey.metafile))],
   });
   for (const directory of bundledDataDirectories[functionDirectory] ?? []) {
     fs.cpSync(path.join(sourceRoot, functionDirectory, directory), path.join(outputDirectory, directory), {

@@ -56,6 +56,17 @@ describe("function bundles", function () {
     expect(locales).to.deep.equal([]);
   });
 
+  it("keeps X-Ray's parameter whitelist for the services of the bundled clients only", () => {
+    // Prepare: webhook-intake holds DynamoDB, EventBridge and Secrets Manager clients.
+    const code = readFileSync(intake.outputFile, "utf8");
+    // Assess: DynamoDB's entries stay (the whitelist names its operations in lower camel case)...
+    expect(code).to.include("batchGetItem");
+    // ...those of SQS, Lambda, S3 and SageMaker Runtime, which it cannot call, are gone.
+    for (const operation of ["sendMessageBatch", "invokeAsync", "abortMultipartUpload", "invokeEndpoint"]) {
+      expect(code, operation).not.to.include(operation);
+    }
+  });
+
   it("loads in a fresh process and exports the handler", async () => {
     const probe = `const m = require(process.argv[1]); process.stdout.write(typeof m.handler);`;
     const { stdout } = await run(process.execPath, ["-e", probe, intake.outputFile], {
