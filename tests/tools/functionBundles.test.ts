@@ -1,10 +1,12 @@
 /**
- * What functions/build.ts puts into a Lambda bundle: source maps as separate files, none of the
+ * What functions/build.ts puts into a Lambda bundle: source maps as separate files; none of the
  * heavy packages replaced by smaller code (the stripe SDK, standardwebhooks and its SHA-256, the
  * country-name and currency libraries, Zod's classic API and its message locales other than
- * English, semver, the SDK's credential chain beyond environment variables),
- * and a bundle that still loads and exports its handler in a Lambda-like process; compliance's
- * screening index written beside its bundle, the very index its CSV gives, and read by the bundle.
+ * English, semver, the SDK's credential chain beyond environment variables) and no X-Ray whitelist
+ * entries for services the bundle has no client for; csv-transform's event reading (classic zod,
+ * rewritten to a namespace import) answering as it does bundled without the plugins; a bundle that
+ * still loads and exports its handler in a Lambda-like process; compliance's screening index
+ * written beside its bundle, the very index its CSV gives, and read by the bundle.
  */
 import { execFile } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -65,6 +67,54 @@ describe("function bundles", function () {
     for (const operation of ["sendMessageBatch", "invokeAsync", "abortMultipartUpload", "invokeEndpoint"]) {
       expect(code, operation).not.to.include(operation);
     }
+  });
+
+  it("reads csv-transform's events (classic zod, Powertools' S3 schema) as the code bundled without the plugins does", async () => {
+    // Prepare: S3 records created, removed, elsewhere, undecodable and malformed; continuations.
+    const script = `
+      import { transformRequests } from "./functions/csv-transform/transformEvent";
+      const record = (key, eventName = "ObjectCreated:Put", sourceIPAddress = "10.0.0.1") => ({
+        eventVersion: "2.1", eventSource: "aws:s3", awsRegion: "us-east-1", eventTime: "2026-12-07T10:00:00.000Z",
+        eventName, userIdentity: { principalId: "AWS:X" }, requestParameters: { sourceIPAddress },
+        responseElements: { "x-amz-request-id": "r", "x-amz-id-2": "i" },
+        s3: { s3SchemaVersion: "1.0", configurationId: "c",
+          bucket: { name: "up", ownerIdentity: { principalId: "p" }, arn: "arn:aws:s3:::up" },
+          object: { key, size: 17, eTag: "e", sequencer: "s" } } });
+      const events = [
+        { Records: [record("validated/abcdefgh-1234.csv"), record("validated/abcdefgh-1234.csv", "ObjectRemoved:Delete"),
+          record("other/x.csv"), record("validated/bad%zz.csv", "ObjectCreated:Put", "2001:db8::1")] },
+        { Records: [{ ...record("validated/abcdefgh-1234.csv"), eventTime: "yesterday" }] },
+        { continueFile: { fileId: "abcdefgh-1234", fromLine: 5 } },
+        { continueFile: { fileId: "x" } },
+      ];
+      process.stdout.write(JSON.stringify(events.map((event) => transformRequests(event, "up"))));`;
+    const answers: unknown[] = [];
+    for (const [name, plugins] of [
+      ["with", [...bundlePlugins]],
+      ["without", []],
+    ] as const) {
+      const outfile = path.join(outputRoot, `transform-event-${name}.js`);
+      await build({
+        stdin: { contents: script, resolveDir: path.resolve(__dirname, "..", ".."), loader: "ts" },
+        outfile,
+        bundle: true,
+        platform: "node",
+        format: "cjs",
+        minify: true,
+        mainFields: ["module", "main"],
+        plugins: [...plugins],
+        logLevel: "error",
+      });
+      // Act
+      const { stdout } = await run(process.execPath, [outfile]);
+      answers.push(JSON.parse(stdout));
+    }
+    // Assess
+    expect(answers[0]).to.deep.equal(answers[1]);
+    expect(answers[0]).to.deep.include({
+      files: [{ fileId: "abcdefgh-1234", trigger: "continue", fromLine: 5 }],
+      ignored: [],
+    });
   });
 
   it("loads in a fresh process and exports the handler", async () => {
