@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- <suite> ...] [--quick] [--sizes 10000,100000] [--count N] [--seed N] [--runs N]
- * [--requests N] [--node <path>]`: runs the benchmark suites (all of them, in the order below, when none is named),
+ * [--requests N] [--cpu-prof-dir DIR] [--node <path>]`: runs the benchmark suites (all of them, in the order below, when none is named),
  * prints the machine and each suite's tables, and writes each suite's results as JSON to
  * bench/results/<suite>-<timestamp>.json (gitignored). `--suite a,b` names suites too.
  *
@@ -77,6 +77,8 @@ interface BenchOptions {
   readonly runs: number;
   /** e2e suite: signed webhooks sent through the local stack. */
   readonly requests: number;
+  /** e2e suite: folder for a CPU profile of the pipeline process (node --cpu-prof). */
+  readonly cpuProfileDirectory?: string;
   /** Bundles suite: a second Node.js binary to measure init with (`--node`). */
   readonly otherNode?: string;
 }
@@ -149,6 +151,7 @@ const suites: Record<string, Suite> = {
       const result = await runEndToEndSuite({
         requests: options.requests,
         concurrency: defaultEndToEndConcurrency,
+        cpuProfileDirectory: options.cpuProfileDirectory,
       });
       say();
       say(endToEndTable(result));
@@ -214,7 +217,16 @@ const suites: Record<string, Suite> = {
 };
 
 /** Flags that take a value; anything else starting with -- is a switch. */
-const valueFlags = ["--sizes", "--suite", "--count", "--seed", "--runs", "--requests", "--node"];
+const valueFlags = [
+  "--sizes",
+  "--suite",
+  "--count",
+  "--seed",
+  "--runs",
+  "--requests",
+  "--cpu-prof-dir",
+  "--node",
+];
 
 function valueOf(args: readonly string[], flag: string): string | undefined {
   const inline = args.find((arg) => arg.startsWith(`${flag}=`));
@@ -271,6 +283,7 @@ function parseOptions(args: readonly string[]): BenchOptions {
     seedGiven: valueOf(args, "--seed") !== undefined,
     runs: wholeNumber(args, "--runs", quick ? quickInitRuns : defaultInitRuns, 1),
     requests: wholeNumber(args, "--requests", quick ? quickEndToEndRequests : defaultEndToEndRequests, 1),
+    cpuProfileDirectory: valueOf(args, "--cpu-prof-dir"),
     otherNode: valueOf(args, "--node"),
   };
 }

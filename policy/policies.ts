@@ -1,5 +1,6 @@
 /**
  * Every rule of the pack, in one list. index.ts hands it to PolicyPack; tests import it directly.
+ * Every rule is mandatory: a violation stops the deployment. That is decided here, once.
  */
 import type { Policies } from "@pulumi/policy";
 import { dynamodbTableEncrypted } from "./rules/dynamodbEncryption";
@@ -14,7 +15,7 @@ import { s3PublicAccessBlocked } from "./rules/s3PublicAccessBlock";
 import { snsTopicEncrypted } from "./rules/snsEncryption";
 import { sqsQueueEncrypted } from "./rules/sqsEncryption";
 
-export const policies: Policies = [
+const rules: Policies = [
   lambdaImageByDigest,
   imagePlatformMatchesArchitecture,
   dynamodbTableEncrypted,
@@ -27,3 +28,5 @@ export const policies: Policies = [
   noNatGateway,
   noWildcardIamActions,
 ];
+
+export const policies: Policies = rules.map((rule) => ({ ...rule, enforcementLevel: "mandatory" }));

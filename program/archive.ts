@@ -4,14 +4,9 @@
  */
 import { Archival } from "../components/archive";
 import type { Platform } from "./platform";
-import type { PipelineResources } from "./resources";
+import type { ResourceOwner } from "./resources";
 
-export interface ArchiveDeployment {
-  readonly archival: Archival;
-  readonly resources: PipelineResources;
-}
-
-export function deployArchive(platform: Platform): ArchiveDeployment {
+export function deployArchive(platform: Platform): ResourceOwner<Archival> {
   const { config, data, network, ops, failures, opts } = platform;
   const archival = new Archival(
     "archival",
@@ -40,7 +35,7 @@ export function deployArchive(platform: Platform): ArchiveDeployment {
     opts,
   );
   return {
-    archival,
+    component: archival,
     resources: {
       archivedTransactionsTable: {
         name: archival.archivedTransactionsTableName,

@@ -10,11 +10,16 @@ import {
   functionEnvironment,
   invokedAsynchronously,
   isStateMachineStep,
+  type Capability,
+  type CapabilityFunction,
   type ProgramFunction,
 } from "../pipeline";
 import type { Platform } from "./platform";
 import { resourceArns, type PipelineResources } from "./resources";
 import { pipelineSettings, timeoutSeconds } from "./settings";
+
+/** The functions the program built for one capability, by folder. */
+export type CapabilityFunctions<C extends Capability> = Record<CapabilityFunction<C>, ContainerFunction>;
 
 export function deployFunctions<F extends ProgramFunction>(
   folders: readonly F[],

@@ -6,7 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { ContainerFunction } from "../components/platform";
-import { programFunctions, type ProgramFunction, type RoutingTargetKey } from "../pipeline";
+import { programFunctions, type ProgramFunction } from "../pipeline";
 import type { StackConfig } from "../stackConfig";
 import { deployArchive } from "./archive";
 import { deployIngest, deployIngestSecrets } from "./ingest";
@@ -15,45 +15,16 @@ import { deployPlatform } from "./platform";
 import { deployProcessing, deployScreeningLists } from "./processing";
 import { deployUploads, deployUploadStore } from "./uploads";
 
-export interface PipelineOutputs {
-  readonly stateMachineArn: pulumi.Output<string>;
-  readonly stateMachineRoleArn: pulumi.Output<string>;
-  readonly transactionsTableName: pulumi.Output<string>;
-  readonly alertsTopicArn: pulumi.Output<string>;
-  readonly deadLetterQueueUrl: pulumi.Output<string>;
-  readonly kmsKeyArn: pulumi.Output<string>;
-  readonly vpcId: pulumi.Output<string>;
-  readonly imageDigests: pulumi.Output<Record<string, string>>;
-  readonly functionRoleArns: pulumi.Output<Record<string, string>>;
-  readonly functionNames: pulumi.Output<Record<string, string>>;
-  readonly intakeTableName: pulumi.Output<string>;
-  readonly apiUrl: pulumi.Output<string>;
-  readonly webhookUrl: pulumi.Output<string>;
-  readonly statusApiKeyId: pulumi.Output<string>;
-  readonly eventBusName: pulumi.Output<string>;
-  readonly eventBusArn: pulumi.Output<string>;
-  readonly eventArchiveName: pulumi.Output<string>;
-  readonly routingDeadLetterQueueUrls: pulumi.Output<Record<RoutingTargetKey, string>>;
-  readonly webhookSecretArn: pulumi.Output<string>;
-  readonly archiveBucketName: pulumi.Output<string>;
-  readonly uploadUrl: pulumi.Output<string>;
-  readonly uploadsUrl: pulumi.Output<string>;
-  readonly filesUrl: pulumi.Output<string>;
-  readonly uploadApiKeyId: pulumi.Output<string>;
-  readonly uploadsBucketName: pulumi.Output<string>;
-  readonly fileStatusTableName: pulumi.Output<string>;
-  readonly archivedTransactionsTableName: pulumi.Output<string>;
-  readonly dashboardName: pulumi.Output<string>;
-  readonly opsTopicArn: pulumi.Output<string>;
-}
+/** The stack's outputs, as deployPipeline answers them (index.ts exports each one). */
+export type PipelineOutputs = ReturnType<typeof deployPipeline>;
 
-export function deployPipeline(region: string, config: StackConfig): PipelineOutputs {
+export function deployPipeline(region: string, config: StackConfig) {
   const platform = deployPlatform(region, config);
   // What the functions touch comes first: their calls and environments name it.
-  const { archival, resources: archiveResources } = deployArchive(platform);
-  const { screeningLists, resources: screeningResources } = deployScreeningLists(platform);
-  const { signingSecret, resources: secretResources } = deployIngestSecrets(platform);
-  const { store: uploadStore, resources: uploadResources } = deployUploadStore(platform);
+  const { component: archival, resources: archiveResources } = deployArchive(platform);
+  const { component: screeningLists, resources: screeningResources } = deployScreeningLists(platform);
+  const { component: signingSecret, resources: secretResources } = deployIngestSecrets(platform);
+  const { component: uploadStore, resources: uploadResources } = deployUploadStore(platform);
   const resources = {
     ...platform.resources,
     ...archiveResources,
@@ -86,18 +57,12 @@ export function deployPipeline(region: string, config: StackConfig): PipelineOut
   });
 
   const { data, network, ops } = platform;
-  /** One value per function folder, the archival job's (owned by the Archival component) included. */
-  const byFunction = (
-    pick: (fn: ContainerFunction) => pulumi.Output<string>,
-    archivalValue: pulumi.Output<string>,
-  ) =>
-    pulumi.all({
-      ...(Object.fromEntries(Object.entries(functions).map(([folder, fn]) => [folder, pick(fn)])) as Record<
-        string,
-        pulumi.Output<string>
-      >),
-      archival: archivalValue,
-    });
+  // One value per function folder, the archival job's (built by the Archival component) included.
+  const exportedFunctions: Record<string, ContainerFunction> = { ...functions, archival: archival.function };
+  const byFunction = (pick: (fn: ContainerFunction) => pulumi.Output<string>) =>
+    pulumi.all(
+      Object.fromEntries(Object.entries(exportedFunctions).map(([folder, fn]) => [folder, pick(fn)])),
+    );
 
   return {
     stateMachineArn: stateMachine.stateMachineArn,
@@ -107,9 +72,9 @@ export function deployPipeline(region: string, config: StackConfig): PipelineOut
     deadLetterQueueUrl: data.deadLetterQueueUrl,
     kmsKeyArn: data.kmsKeyArn,
     vpcId: network.vpcId,
-    imageDigests: byFunction((fn) => fn.imageDigest, archival.imageDigest),
-    functionRoleArns: byFunction((fn) => fn.roleArn, archival.functionRoleArn),
-    functionNames: byFunction((fn) => fn.functionName, archival.functionName),
+    imageDigests: byFunction((fn) => fn.imageDigest),
+    functionRoleArns: byFunction((fn) => fn.roleArn),
+    functionNames: byFunction((fn) => fn.functionName),
     intakeTableName: data.intakeTableName,
     apiUrl: api.apiUrl,
     webhookUrl: api.webhookUrl,

@@ -9,15 +9,12 @@ import type { ContainerFunction } from "../components/platform";
 import type { EventRouting } from "../components/processing";
 import { programFunctions, type CapabilityFunction, type IngestApiFunction } from "../pipeline";
 import { webhookSigningDocument } from "../stackConfig";
-import { deployFunctions } from "./functions";
+import { deployFunctions, type CapabilityFunctions } from "./functions";
 import type { Platform } from "./platform";
-import type { PipelineResources } from "./resources";
+import type { PipelineResources, ResourceOwner } from "./resources";
 
 /** The providers' signing secrets, which webhook-intake reads at cold start. */
-export function deployIngestSecrets(platform: Platform): {
-  readonly signingSecret: WebhookSigningSecret;
-  readonly resources: PipelineResources;
-} {
+export function deployIngestSecrets(platform: Platform): ResourceOwner<WebhookSigningSecret> {
   const { config, data, opts } = platform;
   const signingSecret = new WebhookSigningSecret(
     "webhook-signing",
@@ -28,13 +25,13 @@ export function deployIngestSecrets(platform: Platform): {
     opts,
   );
   return {
-    signingSecret,
+    component: signingSecret,
     resources: { signingSecret: { arn: signingSecret.secretArn, versionId: signingSecret.versionId } },
   };
 }
 
 export interface IngestDeployment {
-  readonly functions: Record<CapabilityFunction<"ingest">, ContainerFunction>;
+  readonly functions: CapabilityFunctions<"ingest">;
   readonly api: IngestApi;
 }
 

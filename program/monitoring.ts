@@ -53,8 +53,8 @@ export function deployMonitoring(platform: Platform, deployed: MonitoredDeployme
       stateMachineArn: stateMachine.stateMachineArn,
       functionNames: {
         ...Object.fromEntries(Object.entries(functions).map(([folder, fn]) => [folder, fn.functionName])),
-        archival: archival.functionName,
-        "screening-lists-refresh": screeningLists.functionName,
+        archival: archival.function.functionName,
+        "screening-lists-refresh": screeningLists.function.functionName,
       },
       deadLetterQueueUrls: {
         "state-machine": data.deadLetterQueueUrl,

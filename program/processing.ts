@@ -9,18 +9,14 @@ import {
   ScreeningListsRefresh,
   TransactionStateMachine,
 } from "../components/processing";
-import type { ContainerFunction } from "../components/platform";
-import { programFunctions, stateMachineSteps, type CapabilityFunction } from "../pipeline";
+import { programFunctions, stateMachineSteps } from "../pipeline";
 import { deliveryGuaranteeMinutes, scheduleMinutes } from "../stackConfig";
-import { deployFunctions } from "./functions";
+import { deployFunctions, type CapabilityFunctions } from "./functions";
 import type { Platform } from "./platform";
-import type { PipelineResources } from "./resources";
+import type { PipelineResources, ResourceOwner } from "./resources";
 
 /** The screening lists: a bucket compliance reads, refreshed on a schedule. */
-export function deployScreeningLists(platform: Platform): {
-  readonly screeningLists: ScreeningListsRefresh;
-  readonly resources: PipelineResources;
-} {
+export function deployScreeningLists(platform: Platform): ResourceOwner<ScreeningListsRefresh> {
   const { config, data, ops, failures, opts } = platform;
   // Outside the VPC (it downloads from the list publishers); the screening functions read its bucket.
   const screeningLists = new ScreeningListsRefresh(
@@ -44,13 +40,13 @@ export function deployScreeningLists(platform: Platform): {
     opts,
   );
   return {
-    screeningLists,
+    component: screeningLists,
     resources: { screeningListsBucket: { name: screeningLists.bucketName, arn: screeningLists.bucketArn } },
   };
 }
 
 export interface ProcessingDeployment {
-  readonly functions: Record<CapabilityFunction<"processing">, ContainerFunction>;
+  readonly functions: CapabilityFunctions<"processing">;
   readonly stateMachine: TransactionStateMachine;
   readonly routing: EventRouting;
   readonly reconciliation: Reconciliation;

@@ -12,18 +12,14 @@ import {
   programFunctions,
   type BusSubscription,
   type BusSubscriptionName,
-  type CapabilityFunction,
   type PipelineFunction,
 } from "../pipeline";
-import { deployFunctions } from "./functions";
+import { deployFunctions, type CapabilityFunctions } from "./functions";
 import type { Platform } from "./platform";
-import type { PipelineResources } from "./resources";
+import type { PipelineResources, ResourceOwner } from "./resources";
 
 /** The uploads bucket and the processing-status table. */
-export function deployUploadStore(platform: Platform): {
-  readonly store: UploadStore;
-  readonly resources: PipelineResources;
-} {
+export function deployUploadStore(platform: Platform): ResourceOwner<UploadStore> {
   const { config, data, opts } = platform;
   const store = new UploadStore(
     "uploads",
@@ -35,7 +31,7 @@ export function deployUploadStore(platform: Platform): {
     opts,
   );
   return {
-    store,
+    component: store,
     resources: {
       fileStatusTable: { name: store.statusTableName, arn: store.statusTableArn },
       uploadsBucket: { name: store.bucketName, arn: store.bucketArn },
@@ -44,7 +40,7 @@ export function deployUploadStore(platform: Platform): {
 }
 
 export interface UploadsDeployment {
-  readonly functions: Record<CapabilityFunction<"uploads">, ContainerFunction>;
+  readonly functions: CapabilityFunctions<"uploads">;
   readonly subscriptions: Record<BusSubscriptionName, BusFunctionSubscription>;
 }
 

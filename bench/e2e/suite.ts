@@ -6,12 +6,15 @@
  *   - decision latency: POST /webhook until GET /transactions/{id} shows the decision, for one
  *     transaction in `sampleEvery` (polled every 25 ms, so the load itself is barely changed);
  *   - sustained throughput: transactions decided per second, from the first request until the
- *     last transaction is decided (every one is checked through GET /transactions/{id}).
+ *     last transaction is decided (every one is checked through GET /transactions/{id});
+ *   - the pipeline process's CPU time over the same span (from /proc), per decided transaction,
+ *     for the whole process and its main thread, and its idle share of the cores: the measures to
+ *     compare between changes on a machine other work shares.
  * The seeds' target is 10,000 transactions a minute (about 167 a second).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { mapWithConcurrency } from "../../functions/shared/concurrency";
 import {
@@ -22,6 +25,7 @@ import {
 } from "../../local/localCredentials";
 import type { LocalStackOutputs } from "../../local/localStack";
 import { PipelineClient } from "../../tools/pipelineClient";
+import { idleShare, mainThreadCpuMs, processCpuMs } from "../lib/processCpu";
 import { formatTable } from "../lib/report";
 import { summarize, type Summary } from "../lib/stats";
 
@@ -48,6 +52,23 @@ export interface EndToEndResult {
   readonly decidedPerMinute: number;
   readonly seedTargetPerMinute: number;
   readonly pipelinePeakRssMb: number;
+  /**
+   * CPU the pipeline process used (all its threads) from the first request until the last
+   * transaction read back decided; the work per transaction, whatever else shares the machine.
+   */
+  readonly pipelineCpuMs: number | undefined;
+  readonly pipelineCpuMsPerDecided: number | undefined;
+  /** The same for its main thread alone: the event loop every handler, the bus and the engine share. */
+  readonly pipelineMainThreadCpuMsPerDecided: number | undefined;
+  /** 1 - pipeline CPU time / (wall time x cores available), over the same span. */
+  readonly pipelineIdleShare: number | undefined;
+  /** CPU the load generator (this process) used over the same span, on the same cores. */
+  readonly loadGeneratorCpuMs: number;
+  readonly coresAvailable: number;
+  /** One-minute load average as the load ended: above the core count, rates are noisy. */
+  readonly loadAverageAtEnd: number;
+  /** Where the pipeline's CPU profile was written (`--cpu-prof-dir`), when asked for. */
+  readonly cpuProfileDirectory?: string;
 }
 
 const projectDirectory = resolve(__dirname, "../..");
@@ -80,13 +101,26 @@ async function rssMb(pid: number): Promise<number> {
 export async function runEndToEndSuite(options: {
   readonly requests: number;
   readonly concurrency: number;
+  /** Write a V8 CPU profile of the pipeline process (node --cpu-prof) into this folder. */
+  readonly cpuProfileDirectory?: string;
 }): Promise<EndToEndResult> {
   const scratch = await mkdtemp(join(tmpdir(), "bench-e2e-"));
   const outputsPath = join(scratch, "outputs.json");
   // node itself, not the tsx wrapper, so the process sampled for memory is the pipeline.
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", "local/main.ts", "--port", "0", "--outputs", outputsPath],
+    [
+      ...(options.cpuProfileDirectory
+        ? ["--cpu-prof", "--cpu-prof-dir", resolve(options.cpuProfileDirectory)]
+        : []),
+      "--import",
+      "tsx",
+      "local/main.ts",
+      "--port",
+      "0",
+      "--outputs",
+      outputsPath,
+    ],
     {
       cwd: projectDirectory,
       // Quiet and without metrics, as a benchmark of the work rather than of log output.
@@ -123,6 +157,9 @@ export async function runEndToEndSuite(options: {
     const otherAnswers: Record<string, number> = {};
     const accepted: string[] = [];
 
+    const cpuBefore = await processCpuMs(child.pid ?? 0);
+    const mainThreadBefore = await mainThreadCpuMs(child.pid ?? 0);
+    const generatorBefore = process.cpuUsage();
     const started = performance.now();
     await mapWithConcurrency(ids, options.concurrency, async (id, index) => {
       const body = {
@@ -158,6 +195,12 @@ export async function runEndToEndSuite(options: {
       if (view.status === 200 && view.body.status !== "RECEIVED") decided += 1;
     });
     const totalSeconds = (performance.now() - started) / 1000;
+    const cpuAfter = await processCpuMs(child.pid ?? 0);
+    const mainThreadAfter = await mainThreadCpuMs(child.pid ?? 0);
+    const generator = process.cpuUsage(generatorBefore);
+    const pipelineCpuMs =
+      cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore;
+    const coresAvailable = availableParallelism();
     const decidedPerSecond = decided / totalSeconds;
     return {
       requests: options.requests,
@@ -175,6 +218,21 @@ export async function runEndToEndSuite(options: {
       decidedPerMinute: decidedPerSecond * 60,
       seedTargetPerMinute,
       pipelinePeakRssMb: Math.round(peakRss),
+      pipelineCpuMs,
+      pipelineCpuMsPerDecided:
+        pipelineCpuMs === undefined || decided === 0 ? undefined : pipelineCpuMs / decided,
+      pipelineMainThreadCpuMsPerDecided:
+        mainThreadBefore === undefined || mainThreadAfter === undefined || decided === 0
+          ? undefined
+          : (mainThreadAfter - mainThreadBefore) / decided,
+      pipelineIdleShare:
+        pipelineCpuMs === undefined
+          ? undefined
+          : idleShare(pipelineCpuMs, totalSeconds * 1000, coresAvailable),
+      loadGeneratorCpuMs: (generator.user + generator.system) / 1000,
+      coresAvailable,
+      loadAverageAtEnd: Math.round(loadavg()[0] * 100) / 100,
+      cpuProfileDirectory: options.cpuProfileDirectory,
     };
   } finally {
     clearInterval(sampler);
@@ -200,9 +258,25 @@ export function endToEndTable(result: EndToEndResult): string {
       ["intake rate (requests/s)", result.intakePerSecond.toFixed(0)],
       ["sustained decided (tx/s)", result.decidedPerSecond.toFixed(0)],
       [
-        "sustained decided (tx/min) vs seed target",
+        "sustained decided (tx/min) vs target",
         `${result.decidedPerMinute.toFixed(0)} vs ${result.seedTargetPerMinute}`,
       ],
+      [
+        "pipeline CPU per decided transaction (ms)",
+        result.pipelineCpuMsPerDecided === undefined ? "n/a" : ms(result.pipelineCpuMsPerDecided),
+      ],
+      [
+        "  of which its main thread (ms)",
+        result.pipelineMainThreadCpuMsPerDecided === undefined
+          ? "n/a"
+          : ms(result.pipelineMainThreadCpuMsPerDecided),
+      ],
+      [
+        `pipeline idle share (1 - CPU / (wall x ${result.coresAvailable} cores))`,
+        result.pipelineIdleShare === undefined ? "n/a" : `${(result.pipelineIdleShare * 100).toFixed(0)} %`,
+      ],
+      ["load generator CPU per request (ms)", ms(result.loadGeneratorCpuMs / Math.max(1, result.requests))],
+      ["load average (1 min) at the end", result.loadAverageAtEnd.toFixed(2)],
       ["pipeline process peak RSS (MB)", String(result.pipelinePeakRssMb)],
     ],
   );

@@ -12,14 +12,20 @@ import {
   archivedRecordTtlAttribute,
   checkLifecycleDays,
 } from "./policies";
-import { checkInteger } from "../platform/argumentChecks";
-import { ContainerFunction } from "../platform/containerFunction";
+import {
+  checkComponentName,
+  checkInteger,
+  checkKmsKeyArn,
+  checkRequired,
+  checkScheduleExpression,
+} from "../platform/argumentChecks";
+import { ContainerFunction, type FunctionUpkeepArgs } from "../platform/containerFunction";
 import { functionSchedule, missedSuccessAlarm } from "../platform/functionSchedule";
 import { configureSecureBucket } from "../platform/secureBucket";
 import { pipelineTableArgs } from "../platform/tableArgs";
 
-/** Arguments of {@link Archival}. */
-export interface ArchivalArgs {
+/** Arguments of {@link Archival}; the function's build, log and image settings are a ContainerFunction's. */
+export interface ArchivalArgs extends FunctionUpkeepArgs {
   /** Name of the transactions table the job archives from. Required. */
   readonly transactionsTableName: pulumi.Input<string>;
   /** ARN of that table (its `byDecidedDay` index is queried). Required. */
@@ -36,16 +42,8 @@ export interface ArchivalArgs {
   readonly functionMemoryMb?: number;
   /** Timeout of the function in seconds, 60–900; the job stops cleanly before it and resumes next run. Default 900. */
   readonly functionTimeoutSeconds?: number;
-  /** Days the function's log group keeps events, a value CloudWatch accepts. Default 30. */
-  readonly logRetentionDays?: pulumi.Input<number>;
-  /** KMS key ARN encrypting the function's log group. Default none (CloudWatch's own encryption). */
-  readonly logKmsKeyArn?: pulumi.Input<string>;
-  /** Images the function's ECR repository keeps, 1–1000. Default 10. */
-  readonly imagesToKeep?: pulumi.Input<number>;
   /** SNS topic ARNs the no-run alarm notifies on alarm and on recovery. Default none. */
   readonly alarmActions?: pulumi.Input<pulumi.Input<string>[]>;
-  /** Docker build context holding package.json and functions/archival. Default: the repository root. */
-  readonly buildContext?: string;
   /** When the job runs, an EventBridge `cron(...)` or `rate(...)` expression in UTC. Default "cron(15 2 * * ? *)". */
   readonly scheduleExpression?: string;
   /** Hours a decided transaction stays in the hot table before it is archived, 1–8760. Default 24. */
@@ -81,12 +79,8 @@ export interface ArchivalArgs {
   readonly deletionProtection?: pulumi.Input<boolean>;
 }
 
-const componentNamePattern = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 /** `<name>-audit-` prefixes the bucket name, and S3 allows prefixes of at most 37 characters. */
 const maximumNameLength = 30;
-const schedulePattern =
-  /^(?:cron\(\S+(?: \S+){5}\)|rate\([1-9]\d* (?:minute|minutes|hour|hours|day|days)\))$/;
-const keyArnPattern = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
 const tableArnPattern = /^arn:aws[a-z-]*:dynamodb:[a-z0-9-]+:\d{12}:table\/[A-Za-z0-9_.-]{3,255}$/;
 
 /** Retries of the schedule's target when Lambda refuses the invocation (throttling, service errors). */
@@ -106,11 +100,8 @@ export class Archival extends pulumi.ComponentResource {
   public readonly bucketArn: pulumi.Output<string>;
   public readonly archivedTransactionsTableName: pulumi.Output<string>;
   public readonly archivedTransactionsTableArn: pulumi.Output<string>;
-  public readonly functionName: pulumi.Output<string>;
-  public readonly functionArn: pulumi.Output<string>;
-  public readonly functionRoleArn: pulumi.Output<string>;
-  /** `<repository>@sha256:...`, the exact image the function runs. */
-  public readonly imageDigest: pulumi.Output<string>;
+  /** The archival function: its name, ARN, role and the image digest it runs. */
+  public readonly function: ContainerFunction;
   public readonly scheduleRuleArn: pulumi.Output<string>;
   /** Dead-letter queue of the schedule's target (events EventBridge could not deliver). */
   public readonly scheduleDeadLetterQueueUrl: pulumi.Output<string>;
@@ -120,42 +111,26 @@ export class Archival extends pulumi.ComponentResource {
   constructor(name: string, args: ArchivalArgs, opts?: pulumi.ComponentResourceOptions) {
     super("txn:archive:Archival", name, {}, opts);
 
-    if (!componentNamePattern.test(name) || name.length > maximumNameLength) {
-      throw new Error(
-        `Archival name "${name}" must be lowercase letters, digits and single dashes, at most ${maximumNameLength} characters (it names the function and prefixes the bucket)`,
-      );
-    }
-    const required: [string, unknown][] = [
-      ["transactionsTableName", args.transactionsTableName],
-      ["transactionsTableArn", args.transactionsTableArn],
-      ["kmsKeyArn", args.kmsKeyArn],
-      ["metricsNamespace", args.metricsNamespace],
-      ["subnetIds", args.subnetIds],
-      ["securityGroupIds", args.securityGroupIds],
-    ];
-    for (const [argument, value] of required) {
-      if (value === undefined || value === null || value === "") throw new Error(`${argument} is required`);
-    }
+    checkComponentName("Archival", name, maximumNameLength, "it names the function and prefixes the bucket");
+    checkRequired(args, [
+      "transactionsTableName",
+      "transactionsTableArn",
+      "kmsKeyArn",
+      "metricsNamespace",
+      "subnetIds",
+      "securityGroupIds",
+    ]);
     // Inputs that are still Outputs are checked by AWS at deploy time instead.
     if (typeof args.transactionsTableArn === "string" && !tableArnPattern.test(args.transactionsTableArn)) {
       throw new Error(`transactionsTableArn "${args.transactionsTableArn}" is not a DynamoDB table ARN`);
     }
-    // DynamoDB and IAM need the key's ARN; an alias or a bare key id would not do.
-    if (typeof args.kmsKeyArn === "string" && !keyArnPattern.test(args.kmsKeyArn)) {
-      throw new Error(
-        `kmsKeyArn "${args.kmsKeyArn}" is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)`,
-      );
-    }
+    checkKmsKeyArn(args.kmsKeyArn);
     const memoryMb = args.functionMemoryMb ?? 1024;
     checkInteger("functionMemoryMb", memoryMb, 128, 10_240);
     const timeoutSeconds = args.functionTimeoutSeconds ?? pipelineFunctions[archivalFunction].timeout;
     checkInteger("functionTimeoutSeconds", timeoutSeconds, 60, 900);
     const scheduleExpression = args.scheduleExpression ?? "cron(15 2 * * ? *)";
-    if (!schedulePattern.test(scheduleExpression)) {
-      throw new Error(
-        `scheduleExpression "${scheduleExpression}" must be cron(<6 fields>) or rate(<n> <minutes|hours|days>)`,
-      );
-    }
+    checkScheduleExpression(scheduleExpression);
     const archiveAfterHours = args.archiveAfterHours ?? 24;
     checkInteger("archiveAfterHours", archiveAfterHours, 1, 8_760);
     const chunkSize = args.chunkSize ?? 1000;
@@ -286,10 +261,7 @@ export class Archival extends pulumi.ComponentResource {
     this.bucketArn = bucket.arn;
     this.archivedTransactionsTableName = table.name;
     this.archivedTransactionsTableArn = table.arn;
-    this.functionName = fn.functionName;
-    this.functionArn = fn.functionArn;
-    this.functionRoleArn = fn.roleArn;
-    this.imageDigest = fn.imageDigest;
+    this.function = fn;
     this.scheduleRuleArn = schedule.rule.arn;
     this.scheduleDeadLetterQueueUrl = schedule.deadLetterQueue.url;
     this.alarmArn = alarm.arn;
@@ -298,10 +270,7 @@ export class Archival extends pulumi.ComponentResource {
       bucketArn: this.bucketArn,
       archivedTransactionsTableName: this.archivedTransactionsTableName,
       archivedTransactionsTableArn: this.archivedTransactionsTableArn,
-      functionName: this.functionName,
-      functionArn: this.functionArn,
-      functionRoleArn: this.functionRoleArn,
-      imageDigest: this.imageDigest,
+      function: this.function,
       scheduleRuleArn: this.scheduleRuleArn,
       scheduleDeadLetterQueueUrl: this.scheduleDeadLetterQueueUrl,
       alarmArn: this.alarmArn,

@@ -50,19 +50,39 @@ const ratePeriodSeconds = 300;
 
 type Dimensions = Readonly<Record<string, pulumi.Input<string>>>;
 
+/** A percentage of two sums of one namespace, `100 * part / whole`; `label` names it on graphs. */
+interface Ratio {
+  readonly namespace: string;
+  readonly part: { readonly id: string; readonly metricName: string };
+  readonly whole: { readonly id: string; readonly metricName: string };
+  readonly label: string;
+}
+
+const lambdaErrorRate: Ratio = {
+  namespace: "AWS/Lambda",
+  part: { id: "e", metricName: "Errors" },
+  whole: { id: "i", metricName: "Invocations" },
+  label: "Error rate (%)",
+};
+
+const apiServerErrorRate: Ratio = {
+  namespace: "AWS/ApiGateway",
+  part: { id: "e", metricName: "5XXError" },
+  whole: { id: "c", metricName: "Count" },
+  label: "5XX rate (%)",
+};
+
 /**
- * A percentage of two sums, `100 * part / whole`, as metric math. Periods without a `whole` give
- * no value rather than a division by zero; a missing `part` while `whole` has data counts as 0.
+ * A percentage of two sums as metric math. Periods without a `whole` give no value rather than a
+ * division by zero; a missing `part` while `whole` has data counts as 0.
  */
 function percentAlarm(
   alarmDescription: string,
-  namespace: string,
+  ratio: Ratio,
   dimensions: Dimensions,
-  part: { readonly id: string; readonly metricName: string },
-  whole: { readonly id: string; readonly metricName: string },
-  label: string,
   thresholdPercent: number,
 ): AlarmInputs {
+  const { namespace, part, whole, label } = ratio;
   const sum = (metricName: string) => ({
     namespace,
     metricName,
@@ -90,6 +110,30 @@ function percentAlarm(
   };
 }
 
+/**
+ * An alarm when a count is above zero in any minute. The metric has no data point when nothing
+ * happened: missing data is not breaching.
+ */
+function anyInAMinute(
+  alarmDescription: string,
+  namespace: string,
+  metricName: string,
+  dimensions: Dimensions,
+): AlarmInputs {
+  return {
+    alarmDescription,
+    namespace,
+    metricName,
+    dimensions: { ...dimensions },
+    statistic: "Sum",
+    period: 60,
+    evaluationPeriods: 1,
+    threshold: 0,
+    comparisonOperator: "GreaterThanThreshold",
+    treatMissingData: "notBreaching",
+  };
+}
+
 /** Throws when two specs would get the same logical name. */
 function checkUniqueKeys(specs: readonly AlarmSpec[]): void {
   const seen = new Set<string>();
@@ -113,48 +157,28 @@ export function operationalAlarms(
       key: `${folder}-error-rate`,
       inputs: percentAlarm(
         `More than ${thresholds.lambdaErrorRatePercent}% of the ${folder} function's invocations failed in 5 minutes`,
-        "AWS/Lambda",
+        lambdaErrorRate,
         dimensions,
-        { id: "e", metricName: "Errors" },
-        { id: "i", metricName: "Invocations" },
-        "Error rate (%)",
         thresholds.lambdaErrorRatePercent,
       ),
     });
     specs.push({
       key: `${folder}-throttles`,
-      inputs: {
-        alarmDescription: `Lambda throttled the ${folder} function (concurrency exhausted)`,
-        namespace: "AWS/Lambda",
-        metricName: "Throttles",
+      // Throttles has data points only around invocations; none means none throttled.
+      inputs: anyInAMinute(
+        `Lambda throttled the ${folder} function (concurrency exhausted)`,
+        "AWS/Lambda",
+        "Throttles",
         dimensions,
-        statistic: "Sum",
-        period: 60,
-        evaluationPeriods: 1,
-        threshold: 0,
-        comparisonOperator: "GreaterThanThreshold",
-        // Throttles has data points only around invocations; none means none throttled.
-        treatMissingData: "notBreaching",
-      },
+      ),
     });
   }
 
   const stateMachine = { StateMachineArn: resources.stateMachineArn };
+  // No executions, no data: nothing failed.
   const executions = (metricName: string, key: string, description: string): AlarmSpec => ({
     key,
-    inputs: {
-      alarmDescription: description,
-      namespace: "AWS/States",
-      metricName,
-      dimensions: stateMachine,
-      statistic: "Sum",
-      period: 60,
-      evaluationPeriods: 1,
-      threshold: 0,
-      comparisonOperator: "GreaterThanThreshold",
-      // No executions, no data: nothing failed.
-      treatMissingData: "notBreaching",
-    },
+    inputs: anyInAMinute(description, "AWS/States", metricName, stateMachine),
   });
   specs.push(
     executions(
@@ -190,21 +214,15 @@ export function operationalAlarms(
 
   // A rule's dead-letter queue catches what EventBridge could not deliver; when even that send
   // fails (queue policy, key policy), the event is gone and only this metric says so.
+  // Emitted only when a send fails.
   const dlqDeliveryFailures = (key: string, dimensions: Dimensions): AlarmSpec => ({
     key: `dlq-delivery-failed-${key}`,
-    inputs: {
-      alarmDescription: `EventBridge could not put an undeliverable ${key} event into its dead-letter queue: the event is lost`,
-      namespace: "AWS/Events",
-      metricName: "InvocationsFailedToBeSentToDlq",
-      dimensions: { ...dimensions },
-      statistic: "Sum",
-      period: 60,
-      evaluationPeriods: 1,
-      threshold: 0,
-      comparisonOperator: "GreaterThanThreshold",
-      // Emitted only when a send fails.
-      treatMissingData: "notBreaching",
-    },
+    inputs: anyInAMinute(
+      `EventBridge could not put an undeliverable ${key} event into its dead-letter queue: the event is lost`,
+      "AWS/Events",
+      "InvocationsFailedToBeSentToDlq",
+      dimensions,
+    ),
   });
   for (const [key, ruleName] of Object.entries(resources.eventRuleNames)) {
     specs.push(dlqDeliveryFailures(key, { EventBusName: resources.eventBusName, RuleName: ruleName }));
@@ -218,11 +236,8 @@ export function operationalAlarms(
     key: "api-5xx-rate",
     inputs: percentAlarm(
       `More than ${thresholds.apiServerErrorRatePercent}% of API requests answered 5XX in 5 minutes`,
-      "AWS/ApiGateway",
+      apiServerErrorRate,
       api,
-      { id: "e", metricName: "5XXError" },
-      { id: "c", metricName: "Count" },
-      "5XX rate (%)",
       thresholds.apiServerErrorRatePercent,
     ),
   });

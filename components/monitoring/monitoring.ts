@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { checkRequired } from "../platform/argumentChecks";
 import { defaultAlarmThresholds, operationalAlarms, type AlarmThresholds } from "./alarms";
 import { pipelineDashboard } from "./dashboard";
 import {
@@ -101,17 +102,14 @@ export class Monitoring extends pulumi.ComponentResource {
         `dashboardName "${args.dashboardName}" must be 1-255 letters, digits, "-" or "_" (CloudWatch's rule)`,
       );
     }
-    const required: [string, unknown][] = [
-      ["opsTopicArn", args.opsTopicArn],
-      ["metricsNamespace", args.metricsNamespace],
-      ["apiName", args.apiName],
-      ["apiStageName", args.apiStageName],
-      ["stateMachineArn", args.stateMachineArn],
-      ["eventBusName", args.eventBusName],
-    ];
-    for (const [argument, value] of required) {
-      if (value === undefined || value === null || value === "") throw new Error(`${argument} is required`);
-    }
+    checkRequired(args, [
+      "opsTopicArn",
+      "metricsNamespace",
+      "apiName",
+      "apiStageName",
+      "stateMachineArn",
+      "eventBusName",
+    ]);
     checkKeys("functionNames", args.functionNames);
     checkKeys("deadLetterQueueUrls", args.deadLetterQueueUrls);
     checkKeys("eventRuleNames", args.eventRuleNames);

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { checkRequired } from "../platform/argumentChecks";
 import { opsTopicPolicy } from "./topicPolicy";
 
 /** Arguments of {@link MonitoringTopic}. */
@@ -36,7 +37,7 @@ export class MonitoringTopic extends pulumi.ComponentResource {
   constructor(name: string, args: MonitoringTopicArgs, opts?: pulumi.ComponentResourceOptions) {
     super("txn:monitoring:MonitoringTopic", name, {}, opts);
 
-    if (args.kmsKeyArn === undefined || args.kmsKeyArn === "") throw new Error("kmsKeyArn is required");
+    checkRequired(args, ["kmsKeyArn"]);
     // One subscription per address, named after it, so removing one address leaves the others be.
     const subscriptions = new Map<string, string>();
     for (const email of args.emails ?? []) {

@@ -5,28 +5,16 @@
  * topic, not this one.
  * The account keeps full control, as in SNS's default policy.
  */
-import { accountAdministersTopic, type TopicPolicyDocument } from "./topicPolicyDocument";
-
-export interface TopicPolicyContext {
-  readonly topicArn: string;
-  readonly accountId: string;
-  readonly partition: string;
-}
+import {
+  topicPolicyWithPublisher,
+  type TopicPolicyContext,
+  type TopicPolicyDocument,
+} from "./topicPolicyDocument";
 
 export function alertsTopicPolicy(context: TopicPolicyContext): TopicPolicyDocument {
-  const { topicArn, accountId, partition } = context;
-  return {
-    Version: "2012-10-17",
-    Statement: [
-      accountAdministersTopic(topicArn, accountId, partition),
-      {
-        Sid: "RulesOfThisAccountPublish",
-        Effect: "Allow",
-        Principal: { Service: "events.amazonaws.com" },
-        Action: "sns:Publish",
-        Resource: topicArn,
-        Condition: { StringEquals: { "aws:SourceAccount": accountId } },
-      },
-    ],
-  };
+  return topicPolicyWithPublisher(context, {
+    sid: "RulesOfThisAccountPublish",
+    service: "events.amazonaws.com",
+    condition: { StringEquals: { "aws:SourceAccount": context.accountId } },
+  });
 }

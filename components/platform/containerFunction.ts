@@ -88,6 +88,15 @@ export interface ContainerFunctionArgs {
 }
 
 /**
+ * Where a function's image is built from and how its log group and image repository are kept: a
+ * component that builds its own ContainerFunction takes these from its caller and passes them on.
+ */
+export type FunctionUpkeepArgs = Pick<
+  ContainerFunctionArgs,
+  "buildContext" | "logRetentionDays" | "logKmsKeyArn" | "imagesToKeep"
+>;
+
+/**
  * The Buildx builder images are built with. A docker-container builder honours `provenance` and
  * `sbom` and targets arm64 through QEMU: `docker buildx create --name pipeline-builder --driver
  * docker-container --bootstrap` (README: First deploy).

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { checkRequired } from "./argumentChecks";
 import { encryptedQueue } from "./deadLetterQueues";
 
 /** Arguments of {@link FailureQueue}. */
@@ -19,7 +20,7 @@ export class FailureQueue extends pulumi.ComponentResource {
 
   constructor(name: string, args: FailureQueueArgs, opts?: pulumi.ComponentResourceOptions) {
     super("txn:platform:FailureQueue", name, {}, opts);
-    if (args.kmsKeyArn === undefined || args.kmsKeyArn === "") throw new Error("kmsKeyArn is required");
+    checkRequired(args, ["kmsKeyArn"]);
     const queue = encryptedQueue(`${name}-queue`, args.kmsKeyArn, this);
     this.queueArn = queue.arn;
     this.queueUrl = queue.url;

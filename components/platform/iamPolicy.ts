@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 
 /** An IAM condition block: `{ operator: { key: value } }`. */
 export type PolicyCondition = Readonly<
-  Record<string, Readonly<Record<string, pulumi.Input<string | string[]>>>>
+  Record<string, Readonly<Record<string, pulumi.Input<string | readonly string[]>>>>
 >;
 
 /** One Allow statement a function needs. */
@@ -35,23 +35,30 @@ export interface PolicyDocument {
   readonly Statement: PolicyStatementDocument[];
 }
 
+/** X-Ray has no resource types. */
+const traceActions = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"];
+
 /**
- * Actions that AWS only authorizes on `Resource: "*"` (they have no resource-level permissions,
- * or Lambda calls them before the resources exist). This is the ONLY place a wildcard resource is
- * allowed; anything else must name its ARNs.
+ * What Lambda needs to attach a VPC function's network interfaces (as in the AWS-managed
+ * AWSLambdaVPCAccessExecutionRole, minus its logs:* on every log group).
  */
-export const actionsAllowedOnAnyResource: ReadonlySet<string> = new Set([
-  // X-Ray has no resource types.
-  "xray:PutTraceSegments",
-  "xray:PutTelemetryRecords",
-  // What Lambda needs to attach a VPC function's network interfaces (as in the AWS-managed
-  // AWSLambdaVPCAccessExecutionRole, minus its logs:* on every log group).
+const vpcNetworkInterfaceActions = [
   "ec2:CreateNetworkInterface",
   "ec2:DescribeNetworkInterfaces",
   "ec2:DescribeSubnets",
   "ec2:DeleteNetworkInterface",
   "ec2:AssignPrivateIpAddresses",
   "ec2:UnassignPrivateIpAddresses",
+];
+
+/**
+ * Actions that AWS only authorizes on `Resource: "*"` (they have no resource-level permissions,
+ * or Lambda calls them before the resources exist). This is the ONLY place a wildcard resource is
+ * allowed; anything else must name its ARNs.
+ */
+export const actionsAllowedOnAnyResource: ReadonlySet<string> = new Set([
+  ...traceActions,
+  ...vpcNetworkInterfaceActions,
 ]);
 
 const actionPattern = /^[a-z0-9-]+:[A-Za-z0-9]+$/;
@@ -134,19 +141,12 @@ export function lambdaBaseStatements(logGroupArn: pulumi.Input<string>): PolicyS
     },
     {
       sid: "SendTraces",
-      actions: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
+      actions: [...traceActions],
       resources: ["*"],
     },
     {
       sid: "ManageVpcNetworkInterfaces",
-      actions: [
-        "ec2:CreateNetworkInterface",
-        "ec2:DescribeNetworkInterfaces",
-        "ec2:DescribeSubnets",
-        "ec2:DeleteNetworkInterface",
-        "ec2:AssignPrivateIpAddresses",
-        "ec2:UnassignPrivateIpAddresses",
-      ],
+      actions: [...vpcNetworkInterfaceActions],
       resources: ["*"],
     },
   ];

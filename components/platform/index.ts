@@ -4,7 +4,7 @@
  * queue of asynchronous invocations. Pure builders (IAM, bucket and queue policies, table
  * arguments) are imported from their files.
  */
-export { ContainerFunction, type ContainerFunctionArgs } from "./containerFunction";
+export { ContainerFunction, type ContainerFunctionArgs, type FunctionUpkeepArgs } from "./containerFunction";
 export { DataStores, type DataStoresArgs } from "./dataStores";
 export { declaredStatements, interfaceEndpointServicesFor, type PipelineResourceArns } from "./declaredCalls";
 export { FailureQueue, type FailureQueueArgs } from "./failureQueue";

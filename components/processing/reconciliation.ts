@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { MetricName } from "../../functions/shared/metricNames";
+import { checkScheduleExpression } from "../platform/argumentChecks";
 import { functionSchedule } from "../platform/functionSchedule";
 
 /** Arguments of {@link Reconciliation}. */
@@ -23,9 +24,6 @@ export interface ReconciliationArgs {
   /** SNS topic ARNs the alarm notifies on alarm and on recovery. Default none. */
   readonly alarmActions?: pulumi.Input<pulumi.Input<string>[]>;
 }
-
-const schedulePattern =
-  /^(?:cron\(\S+(?: \S+){5}\)|rate\([1-9]\d* (?:minute|minutes|hour|hours|day|days)\))$/;
 
 /** The `service` dimension Powertools gives the reconciler's metrics (its folder name). */
 export const reconcilerServiceName = "reconciler";
@@ -50,11 +48,7 @@ export class Reconciliation extends pulumi.ComponentResource {
     super("txn:processing:Reconciliation", name, {}, opts);
 
     const scheduleExpression = args.scheduleExpression ?? "rate(5 minutes)";
-    if (!schedulePattern.test(scheduleExpression)) {
-      throw new Error(
-        `scheduleExpression "${scheduleExpression}" must be cron(<6 fields>) or rate(<n> <minutes|hours|days>)`,
-      );
-    }
+    checkScheduleExpression(scheduleExpression);
     if (!Number.isInteger(args.oldestUndecidedAlarmSeconds) || args.oldestUndecidedAlarmSeconds < 60) {
       throw new Error(
         `oldestUndecidedAlarmSeconds must be a whole number of seconds, at least 60, got ${args.oldestUndecidedAlarmSeconds}`,

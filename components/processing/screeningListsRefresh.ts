@@ -1,8 +1,13 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { functionEnvironment, pipelineFunctions } from "../../pipeline";
-import { checkInteger } from "../platform/argumentChecks";
-import { ContainerFunction } from "../platform/containerFunction";
+import {
+  checkComponentName,
+  checkInteger,
+  checkRequired,
+  checkScheduleExpression,
+} from "../platform/argumentChecks";
+import { ContainerFunction, type FunctionUpkeepArgs } from "../platform/containerFunction";
 import { functionSchedule, missedSuccessAlarm } from "../platform/functionSchedule";
 import { declaredStatements } from "../platform/declaredCalls";
 import {
@@ -12,8 +17,8 @@ import {
 } from "./screeningListsPolicies";
 import { configureSecureBucket } from "../platform/secureBucket";
 
-/** Arguments of {@link ScreeningListsRefresh}. */
-export interface ScreeningListsRefreshArgs {
+/** Arguments of {@link ScreeningListsRefresh}; the function's build, log and image settings are a ContainerFunction's. */
+export interface ScreeningListsRefreshArgs extends FunctionUpkeepArgs {
   /** ARN of the customer-managed KMS key encrypting the lists bucket. Required. */
   readonly kmsKeyArn: pulumi.Input<string>;
   /** CloudWatch namespace of the function's metrics (and of the stale-list alarm). Required. */
@@ -28,16 +33,8 @@ export interface ScreeningListsRefreshArgs {
   readonly minimumRetainedShare?: number;
   /** Days index versions are kept (what a past decision was screened against), at least 30. Default 2555 (7 years). */
   readonly keepVersionsDays?: number;
-  /** Days the function's log group keeps events, a value CloudWatch accepts. Default 30. */
-  readonly logRetentionDays?: pulumi.Input<number>;
-  /** KMS key ARN encrypting the function's log group. Default none (CloudWatch's own encryption). */
-  readonly logKmsKeyArn?: pulumi.Input<string>;
-  /** Images the function's ECR repository keeps, 1–1000. Default 10. */
-  readonly imagesToKeep?: pulumi.Input<number>;
   /** SNS topic ARNs the stale-list alarm notifies on alarm and on recovery. Default none. */
   readonly alarmActions?: pulumi.Input<pulumi.Input<string>[]>;
-  /** Docker build context holding package.json and functions/. Default: the repository root. */
-  readonly buildContext?: string;
   /**
    * Reserved concurrency of the function; 1 keeps two refreshes from racing on latest.json (a
    * second invocation is throttled and retried). Default none: a new account's quota may be too
@@ -53,11 +50,8 @@ export interface ScreeningListsRefreshArgs {
   readonly forceDestroy?: boolean;
 }
 
-const componentNamePattern = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 /** `<name>-lists-` prefixes the bucket name, and S3 allows prefixes of at most 37 characters. */
 const maximumNameLength = 30;
-const schedulePattern =
-  /^(?:cron\(\S+(?: \S+){5}\)|rate\([1-9]\d* (?:minute|minutes|hour|hours|day|days)\))$/;
 const scheduleRetryPolicy = { maximumRetryAttempts: 10, maximumEventAgeInSeconds: 60 * 60 };
 
 /** The refresh function's folder under functions/ and its description. */
@@ -73,8 +67,8 @@ const refresh = pipelineFunctions[refreshFunction];
 export class ScreeningListsRefresh extends pulumi.ComponentResource {
   public readonly bucketName: pulumi.Output<string>;
   public readonly bucketArn: pulumi.Output<string>;
-  public readonly functionName: pulumi.Output<string>;
-  public readonly functionArn: pulumi.Output<string>;
+  /** The refresh function. */
+  public readonly function: ContainerFunction;
   public readonly scheduleRuleArn: pulumi.Output<string>;
   /** Where EventBridge puts a scheduled event it could not deliver to the function. */
   public readonly scheduleDeadLetterQueueUrl: pulumi.Output<string>;
@@ -84,23 +78,10 @@ export class ScreeningListsRefresh extends pulumi.ComponentResource {
   constructor(name: string, args: ScreeningListsRefreshArgs, opts?: pulumi.ComponentResourceOptions) {
     super("txn:compliance:ScreeningListsRefresh", name, {}, opts);
 
-    if (!componentNamePattern.test(name) || name.length > maximumNameLength) {
-      throw new Error(
-        `ScreeningListsRefresh name "${name}" must be lowercase letters, digits and single dashes, at most ${maximumNameLength} characters`,
-      );
-    }
-    for (const [argument, value] of [
-      ["kmsKeyArn", args.kmsKeyArn],
-      ["metricsNamespace", args.metricsNamespace],
-    ] as const) {
-      if (value === undefined || value === null || value === "") throw new Error(`${argument} is required`);
-    }
+    checkComponentName("ScreeningListsRefresh", name, maximumNameLength);
+    checkRequired(args, ["kmsKeyArn", "metricsNamespace"]);
     const scheduleExpression = args.scheduleExpression ?? "rate(6 hours)";
-    if (!schedulePattern.test(scheduleExpression)) {
-      throw new Error(
-        `scheduleExpression "${scheduleExpression}" must be cron(<6 fields>) or rate(<n> <minutes|hours|days>)`,
-      );
-    }
+    checkScheduleExpression(scheduleExpression);
     const staleAfterHours = args.staleAfterHours ?? 36;
     // CloudWatch evaluates at most 7 days of hourly periods.
     checkInteger("staleAfterHours", staleAfterHours, 1, 168);
@@ -189,16 +170,14 @@ export class ScreeningListsRefresh extends pulumi.ComponentResource {
 
     this.bucketName = bucket.bucket;
     this.bucketArn = bucket.arn;
-    this.functionName = fn.functionName;
-    this.functionArn = fn.functionArn;
+    this.function = fn;
     this.scheduleRuleArn = schedule.rule.arn;
     this.scheduleDeadLetterQueueUrl = schedule.deadLetterQueue.url;
     this.staleAlarmArn = alarm.arn;
     this.registerOutputs({
       bucketName: this.bucketName,
       bucketArn: this.bucketArn,
-      functionName: this.functionName,
-      functionArn: this.functionArn,
+      function: this.function,
       scheduleRuleArn: this.scheduleRuleArn,
       scheduleDeadLetterQueueUrl: this.scheduleDeadLetterQueueUrl,
       staleAlarmArn: this.staleAlarmArn,

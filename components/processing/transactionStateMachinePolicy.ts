@@ -4,14 +4,7 @@
  */
 import { decisionEventSource, DetailType } from "../../functions/shared/eventRouting";
 import { publishOnly } from "../../functions/shared/awsCallDeclaration";
-
-export interface PolicyStatement {
-  readonly Sid: string;
-  readonly Effect: "Allow";
-  readonly Action: string[];
-  readonly Resource: string[];
-  readonly Condition?: Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
-}
+import { policyDocument, type PolicyStatementDocument } from "../platform/iamPolicy";
 
 export interface TransactionStateMachinePolicyArgs {
   readonly functionArns: readonly string[];
@@ -45,52 +38,30 @@ export const tracingActions = [
 
 export function transactionStateMachinePolicyStatements(
   args: TransactionStateMachinePolicyArgs,
-): PolicyStatement[] {
-  return [
+): PolicyStatementDocument[] {
+  return policyDocument([
     {
-      Sid: "InvokePipelineFunctions",
-      Effect: "Allow",
-      Action: ["lambda:InvokeFunction"],
+      sid: "InvokePipelineFunctions",
+      actions: ["lambda:InvokeFunction"],
       // Qualified ARNs too: the lambda:invoke integration may call a version or alias.
-      Resource: args.functionArns.flatMap((arn) => [arn, `${arn}:*`]),
+      resources: args.functionArns.flatMap((arn) => [arn, `${arn}:*`]),
     },
-    {
-      Sid: "RecordDecision",
-      Effect: "Allow",
-      Action: ["dynamodb:UpdateItem"],
-      Resource: [args.transactionsTableArn],
-    },
-    {
-      // A re-run whose decision is already recorded reads it to publish it if no run has.
-      Sid: "ReadRecordedDecision",
-      Effect: "Allow",
-      Action: ["dynamodb:GetItem"],
-      Resource: [args.transactionsTableArn],
-    },
-    { Sid: "PublishAlerts", Effect: "Allow", Action: ["sns:Publish"], Resource: [args.alertsTopicArn] },
-    {
-      Sid: "SendToDeadLetterQueue",
-      Effect: "Allow",
-      Action: ["sqs:SendMessage"],
-      Resource: [args.deadLetterQueueArn],
-    },
+    { sid: "RecordDecision", actions: ["dynamodb:UpdateItem"], resources: [args.transactionsTableArn] },
+    // A re-run whose decision is already recorded reads it to publish it if no run has.
+    { sid: "ReadRecordedDecision", actions: ["dynamodb:GetItem"], resources: [args.transactionsTableArn] },
+    { sid: "PublishAlerts", actions: ["sns:Publish"], resources: [args.alertsTopicArn] },
+    { sid: "SendToDeadLetterQueue", actions: ["sqs:SendMessage"], resources: [args.deadLetterQueueArn] },
     {
       // Only the decision events, only on the pipeline's bus: the role cannot impersonate the
       // intakes (a forged "Transaction Received" would start executions).
-      Sid: "PublishProcessedEvents",
-      Effect: "Allow",
-      Action: ["events:PutEvents"],
-      Resource: [args.eventBusArn],
-      Condition: publishOnly([decisionEventSource], [DetailType.processed]),
+      sid: "PublishProcessedEvents",
+      actions: ["events:PutEvents"],
+      resources: [args.eventBusArn],
+      condition: publishOnly([decisionEventSource], [DetailType.processed]),
     },
-    {
-      // The topic, queue and table are encrypted with this key.
-      Sid: "UseDataKey",
-      Effect: "Allow",
-      Action: ["kms:Decrypt", "kms:GenerateDataKey"],
-      Resource: [args.kmsKeyArn],
-    },
-    { Sid: "DeliverExecutionLogs", Effect: "Allow", Action: [...logDeliveryActions], Resource: ["*"] },
-    { Sid: "WriteTraces", Effect: "Allow", Action: [...tracingActions], Resource: ["*"] },
-  ];
+    // The topic, queue and table are encrypted with this key.
+    { sid: "UseDataKey", actions: ["kms:Decrypt", "kms:GenerateDataKey"], resources: [args.kmsKeyArn] },
+    { sid: "DeliverExecutionLogs", actions: logDeliveryActions, resources: ["*"] },
+    { sid: "WriteTraces", actions: tracingActions, resources: ["*"] },
+  ]).Statement;
 }

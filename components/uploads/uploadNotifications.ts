@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { checkRequired } from "../platform/argumentChecks";
 import { uploadNotificationTargets, type UploadNotificationTarget } from "../../pipeline";
 
 /** Arguments of {@link UploadNotifications}. */
@@ -32,15 +33,7 @@ export class UploadNotifications extends pulumi.ComponentResource {
   constructor(name: string, args: UploadNotificationsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("txn:ingest:UploadNotifications", name, {}, opts);
 
-    const required: [string, unknown][] = [
-      ["bucketName", args.bucketName],
-      ["bucketArn", args.bucketArn],
-      ["intakeFunctionArn", args.intakeFunctionArn],
-      ["transformFunctionArn", args.transformFunctionArn],
-    ];
-    for (const [argument, value] of required) {
-      if (value === undefined || value === null || value === "") throw new Error(`${argument} is required`);
-    }
+    checkRequired(args, ["bucketName", "bucketArn", "intakeFunctionArn", "transformFunctionArn"]);
     // Inputs that are still Outputs are checked by AWS at deploy time instead.
     if (typeof args.bucketName === "string" && !bucketNamePattern.test(args.bucketName)) {
       throw new Error(`bucketName "${args.bucketName}" is not an S3 bucket name`);

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { fileStatusTableDefinition } from "../../functions/shared/tableDefinitions";
-import { checkInteger } from "../platform/argumentChecks";
+import { checkComponentName, checkInteger, checkKmsKeyArn, checkRequired } from "../platform/argumentChecks";
 import { configureSecureBucket } from "../platform/secureBucket";
 import { pipelineTableArgs } from "../platform/tableArgs";
 import { fileStatusTtlAttribute, uploadLifecycleRules } from "./policies";
@@ -18,10 +18,8 @@ export interface UploadStoreArgs {
   readonly forceDestroy?: boolean;
 }
 
-const componentNamePattern = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 /** `<name>-uploads-` prefixes the bucket name, and S3 allows prefixes of at most 37 characters. */
 const maximumNameLength = 28;
-const keyArnPattern = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
 
 /**
  * Where uploaded CSV files and their processing status live: a versioned, SSE-KMS, TLS-only S3
@@ -40,21 +38,9 @@ export class UploadStore extends pulumi.ComponentResource {
   constructor(name: string, args: UploadStoreArgs, opts?: pulumi.ComponentResourceOptions) {
     super("txn:ingest:UploadStore", name, {}, opts);
 
-    if (!componentNamePattern.test(name) || name.length > maximumNameLength) {
-      throw new Error(
-        `UploadStore name "${name}" must be lowercase letters, digits and single dashes, at most ${maximumNameLength} characters (it prefixes the bucket)`,
-      );
-    }
-    if (args.kmsKeyArn === undefined || args.kmsKeyArn === null || args.kmsKeyArn === "") {
-      throw new Error("kmsKeyArn is required");
-    }
-    // Inputs that are still Outputs are checked by AWS at deploy time instead. DynamoDB needs the
-    // key's ARN; an alias or a bare key id would not do.
-    if (typeof args.kmsKeyArn === "string" && !keyArnPattern.test(args.kmsKeyArn)) {
-      throw new Error(
-        `kmsKeyArn "${args.kmsKeyArn}" is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)`,
-      );
-    }
+    checkComponentName("UploadStore", name, maximumNameLength, "it prefixes the bucket");
+    checkRequired(args, ["kmsKeyArn"]);
+    checkKmsKeyArn(args.kmsKeyArn);
     const retentionDays = args.rawUploadRetentionDays ?? 30;
     checkInteger("rawUploadRetentionDays", retentionDays, 1, 3_650);
 

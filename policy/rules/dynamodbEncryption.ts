@@ -9,7 +9,6 @@ import { validateResourceOfType, type ResourceValidationPolicy } from "@pulumi/p
 export const dynamodbTableEncrypted: ResourceValidationPolicy = {
   name: "dynamodb-table-encrypted-with-kms",
   description: "Every DynamoDB table has server-side encryption enabled with a customer-managed KMS key.",
-  enforcementLevel: "mandatory",
   validateResource: validateResourceOfType(aws.dynamodb.Table, (table, _args, reportViolation) => {
     const encryption = table.serverSideEncryption;
     if (encryption?.enabled !== true) {

@@ -5,7 +5,6 @@ import { validateResourceOfType, type ResourceValidationPolicy } from "@pulumi/p
 export const dynamodbPointInTimeRecovery: ResourceValidationPolicy = {
   name: "dynamodb-point-in-time-recovery",
   description: "Every DynamoDB table has point-in-time recovery enabled.",
-  enforcementLevel: "mandatory",
   validateResource: validateResourceOfType(aws.dynamodb.Table, (table, _args, reportViolation) => {
     if (table.pointInTimeRecovery?.enabled !== true) {
       reportViolation(

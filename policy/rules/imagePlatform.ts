@@ -47,7 +47,6 @@ export const imagePlatformMatchesArchitecture: StackValidationPolicy = {
   name: "image-platform-matches-lambda-architecture",
   description:
     "Each container Lambda's image is built for the function's architecture (arm64 ⇔ linux/arm64, x86_64 ⇔ linux/amd64).",
-  enforcementLevel: "mandatory",
   validateStack: (args, reportViolation) => {
     const functions = args.resources.filter((resource) => resource.isType(aws.lambda.Function));
     const images = args.resources.filter(

@@ -11,7 +11,6 @@ const digestReference = /@sha256:[0-9a-f]{64}$/;
 export const lambdaImageByDigest: ResourceValidationPolicy = {
   name: "lambda-image-by-digest",
   description: "Container Lambda functions reference their image by digest (@sha256:…), never by a tag.",
-  enforcementLevel: "mandatory",
   validateResource: validateResourceOfType(aws.lambda.Function, (fn, _args, reportViolation) => {
     if (fn.packageType !== "Image" && fn.imageUri === undefined) return;
     if (typeof fn.imageUri !== "string" || fn.imageUri === "") {

@@ -8,7 +8,6 @@ import { validateResourceOfType, type ResourceValidationPolicy } from "@pulumi/p
 export const logGroupRetention: ResourceValidationPolicy = {
   name: "log-group-retention",
   description: "Every CloudWatch log group sets a retention period (retentionInDays > 0).",
-  enforcementLevel: "mandatory",
   validateResource: validateResourceOfType(aws.cloudwatch.LogGroup, (group, _args, reportViolation) => {
     const days = group.retentionInDays;
     if (typeof days !== "number" || !(days > 0)) {

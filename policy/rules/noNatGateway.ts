@@ -10,7 +10,6 @@ export const noNatGateway: ResourceValidationPolicy = {
   name: "no-nat-gateway",
   description:
     "No NAT gateways: neither aws.ec2.NatGateway nor an awsx VPC whose natGateways strategy is not None.",
-  enforcementLevel: "mandatory",
   validateResource: (args, reportViolation) => {
     if (args.isType(aws.ec2.NatGateway)) {
       reportViolation("NAT gateways are not allowed: reach AWS services through VPC endpoints");

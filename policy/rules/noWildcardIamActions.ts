@@ -37,7 +37,6 @@ export const noWildcardIamActions: ResourceValidationPolicy = {
   name: "no-wildcard-iam-actions",
   description:
     'IAM role policies, policies and inline policies allow no wildcard action ("*" or "service:*") and no NotAction.',
-  enforcementLevel: "mandatory",
   validateResource: (args, reportViolation) => {
     const documents = identityPolicies(args);
     if (documents === undefined) return args.notApplicable("not an IAM identity policy or role");

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { bucketsOf, configurationsOf } from "../s3Buckets";
+import { validateBucketConfigurations } from "../s3Buckets";
 import { known, unknownValue } from "../unknownValues";
 
 /** Whether a configuration names a default algorithm ("aws:kms", "aws:kms:dsse", "AES256"). */
@@ -24,28 +24,18 @@ function setsDefaultEncryption(configuration: PolicyResource): boolean | typeof 
 export const s3BucketEncrypted: StackValidationPolicy = {
   name: "s3-bucket-encrypted",
   description: "Every S3 bucket has a BucketServerSideEncryptionConfiguration with a default algorithm.",
-  enforcementLevel: "mandatory",
-  validateStack: (args, reportViolation) => {
-    const buckets = bucketsOf(args.resources);
-    if (buckets.length === 0) return args.notApplicable("no S3 buckets in this stack");
-    const configurations = args.resources.filter(
-      (resource) =>
-        resource.isType(aws.s3.BucketServerSideEncryptionConfiguration) ||
-        resource.isType(aws.s3.BucketServerSideEncryptionConfigurationV2),
-    );
-    for (const bucket of buckets) {
-      const own = configurationsOf(bucket, configurations);
-      if (own.length === 0) {
-        reportViolation(
-          `S3 bucket "${bucket.name}" has no BucketServerSideEncryptionConfiguration`,
-          bucket.urn,
-        );
-      } else if (own.every((configuration) => setsDefaultEncryption(configuration) === false)) {
+  validateStack: validateBucketConfigurations(
+    "BucketServerSideEncryptionConfiguration",
+    (resource) =>
+      resource.isType(aws.s3.BucketServerSideEncryptionConfiguration) ||
+      resource.isType(aws.s3.BucketServerSideEncryptionConfigurationV2),
+    (bucket, own, reportViolation) => {
+      if (own.every((configuration) => setsDefaultEncryption(configuration) === false)) {
         reportViolation(
           `BucketServerSideEncryptionConfiguration of S3 bucket "${bucket.name}" sets no default sseAlgorithm`,
           bucket.urn,
         );
       }
-    }
-  },
+    },
+  ),
 };

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { bucketsOf, configurationsOf } from "../s3Buckets";
+import { validateBucketConfigurations } from "../s3Buckets";
 import { known, unknownValue } from "../unknownValues";
 
 /** Each flag closes one way a bucket or its objects become public; all four are needed. */
@@ -23,17 +23,10 @@ function flagsLeftOff(block: PolicyResource): string[] {
 export const s3PublicAccessBlocked: StackValidationPolicy = {
   name: "s3-public-access-blocked",
   description: "Every S3 bucket has a BucketPublicAccessBlock with all four flags true.",
-  enforcementLevel: "mandatory",
-  validateStack: (args, reportViolation) => {
-    const buckets = bucketsOf(args.resources);
-    if (buckets.length === 0) return args.notApplicable("no S3 buckets in this stack");
-    const blocks = args.resources.filter((resource) => resource.isType(aws.s3.BucketPublicAccessBlock));
-    for (const bucket of buckets) {
-      const own = configurationsOf(bucket, blocks);
-      if (own.length === 0) {
-        reportViolation(`S3 bucket "${bucket.name}" has no BucketPublicAccessBlock`, bucket.urn);
-        continue;
-      }
+  validateStack: validateBucketConfigurations(
+    "BucketPublicAccessBlock",
+    (resource) => resource.isType(aws.s3.BucketPublicAccessBlock),
+    (bucket, own, reportViolation) => {
       for (const block of own) {
         const off = flagsLeftOff(block);
         if (off.length > 0) {
@@ -43,6 +36,6 @@ export const s3PublicAccessBlocked: StackValidationPolicy = {
           );
         }
       }
-    }
-  },
+    },
+  ),
 };

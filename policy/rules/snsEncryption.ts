@@ -5,7 +5,6 @@ import { validateResourceOfType, type ResourceValidationPolicy } from "@pulumi/p
 export const snsTopicEncrypted: ResourceValidationPolicy = {
   name: "sns-topic-encrypted",
   description: "Every SNS topic is encrypted with a KMS key (kmsMasterKeyId).",
-  enforcementLevel: "mandatory",
   validateResource: validateResourceOfType(aws.sns.Topic, (topic, _args, reportViolation) => {
     if (typeof topic.kmsMasterKeyId !== "string" || topic.kmsMasterKeyId === "") {
       reportViolation("SNS topic is not encrypted: set kmsMasterKeyId");

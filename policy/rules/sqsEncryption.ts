@@ -9,7 +9,6 @@ export const sqsQueueEncrypted: ResourceValidationPolicy = {
   name: "sqs-queue-encrypted",
   description:
     "Every SQS queue is encrypted with a KMS key (kmsMasterKeyId) or SQS-managed keys (sqsManagedSseEnabled).",
-  enforcementLevel: "mandatory",
   validateResource: validateResourceOfType(aws.sqs.Queue, (queue, _args, reportViolation) => {
     const kmsKey = typeof queue.kmsMasterKeyId === "string" && queue.kmsMasterKeyId !== "";
     if (!kmsKey && queue.sqsManagedSseEnabled !== true) {

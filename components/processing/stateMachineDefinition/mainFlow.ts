@@ -16,6 +16,29 @@ import {
   toDeadLetterQueue,
 } from "./tasks";
 
+/** A Choice rule going to `next` when any of the paths holds its string. */
+function whenAnyEquals(next: string, ...conditions: readonly (readonly [string, string])[]): AslState {
+  return {
+    Or: conditions.map(([variable, value]) => ({ Variable: variable, StringEquals: value })),
+    Next: next,
+  };
+}
+
+/** A branch of Screen: one function judges the validated transaction; its answer is the branch's result. */
+function screeningBranch(stateName: string, functionArn: string, functionTimeout: number): AslState {
+  return {
+    StartAt: stateName,
+    States: {
+      [stateName]: lambdaTask(
+        functionArn,
+        functionTimeout,
+        { "transaction.$": "$.validation.transaction" },
+        { OutputPath: "$.Payload", End: true },
+      ),
+    },
+  };
+}
+
 export function mainFlowStates(
   args: TransactionStateMachineDefinitionArgs,
   functionTimeout: number,
@@ -94,28 +117,8 @@ export function mainFlowStates(
     [StateName.screen]: {
       Type: "Parallel",
       Branches: [
-        {
-          StartAt: StateName.fraudDetection,
-          States: {
-            [StateName.fraudDetection]: lambdaTask(
-              args.fraudDetectionFunctionArn,
-              functionTimeout,
-              { "transaction.$": "$.validation.transaction" },
-              { OutputPath: "$.Payload", End: true },
-            ),
-          },
-        },
-        {
-          StartAt: StateName.complianceCheck,
-          States: {
-            [StateName.complianceCheck]: lambdaTask(
-              args.complianceFunctionArn,
-              functionTimeout,
-              { "transaction.$": "$.validation.transaction" },
-              { OutputPath: "$.Payload", End: true },
-            ),
-          },
-        },
+        screeningBranch(StateName.fraudDetection, args.fraudDetectionFunctionArn, functionTimeout),
+        screeningBranch(StateName.complianceCheck, args.complianceFunctionArn, functionTimeout),
       ],
       ResultSelector: { "fraud.$": "$[0]", "compliance.$": "$[1]" },
       ResultPath: "$.screening",
@@ -126,20 +129,16 @@ export function mainFlowStates(
     [StateName.decide]: {
       Type: "Choice",
       Choices: [
-        {
-          Or: [
-            { Variable: "$.screening.compliance.decision", StringEquals: "BLOCK" },
-            { Variable: "$.screening.fraud.level", StringEquals: "HIGH" },
-          ],
-          Next: StateName.reject,
-        },
-        {
-          Or: [
-            { Variable: "$.screening.compliance.decision", StringEquals: "REVIEW" },
-            { Variable: "$.screening.fraud.level", StringEquals: "MEDIUM" },
-          ],
-          Next: StateName.review,
-        },
+        whenAnyEquals(
+          StateName.reject,
+          ["$.screening.compliance.decision", "BLOCK"],
+          ["$.screening.fraud.level", "HIGH"],
+        ),
+        whenAnyEquals(
+          StateName.review,
+          ["$.screening.compliance.decision", "REVIEW"],
+          ["$.screening.fraud.level", "MEDIUM"],
+        ),
       ],
       Default: StateName.approve,
     },
@@ -162,13 +161,7 @@ export function mainFlowStates(
     [StateName.needsAlert]: {
       Type: "Choice",
       Choices: [
-        {
-          Or: [
-            { Variable: "$.outcome.status", StringEquals: "REVIEW" },
-            { Variable: "$.outcome.status", StringEquals: "REJECTED" },
-          ],
-          Next: StateName.alert,
-        },
+        whenAnyEquals(StateName.alert, ["$.outcome.status", "REVIEW"], ["$.outcome.status", "REJECTED"]),
       ],
       Default: StateName.isHighValue,
     },

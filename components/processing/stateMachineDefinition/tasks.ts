@@ -61,6 +61,28 @@ export function lambdaTask(
   };
 }
 
+/**
+ * A DynamoDB task on the transaction's item, keyed by the validated record key: never
+ * $.detail.transactionId, because a key carrying a card number is replaced by its digest.
+ */
+function transactionItemTask(
+  resource: string,
+  tableName: string,
+  parameters: AslState,
+  rest: AslState,
+): AslState {
+  return {
+    Type: "Task",
+    Resource: resource,
+    Parameters: {
+      TableName: tableName,
+      Key: { transactionId: { "S.$": "$.validation.recordKey" } },
+      ...parameters,
+    },
+    ...rest,
+  };
+}
+
 function payloadParameter(payload: AslValue): AslState {
   return typeof payload === "string" ? { "Payload.$": payload } : { Payload: payload };
 }
@@ -94,13 +116,10 @@ export function recordTask(
   findings: Record<string, AslValue>,
   requireStoredItem: boolean,
 ): AslState {
-  return {
-    Type: "Task",
-    Resource: TaskResource.dynamoDbUpdateItem,
-    Parameters: {
-      TableName: tableName,
-      // Never $.detail.transactionId: a key carrying a card number is replaced by its digest.
-      Key: { transactionId: { "S.$": "$.validation.recordKey" } },
+  return transactionItemTask(
+    TaskResource.dynamoDbUpdateItem,
+    tableName,
+    {
       // decidedDay / archiveSortKey put the decided item in the archival index (byDecidedDay):
       // the UTC day of the decision, and `<decidedAt>#<key>` so pages are ordered and unique.
       UpdateExpression:
@@ -124,18 +143,20 @@ export function recordTask(
         },
       },
     },
-    ResultPath: null,
-    Retry: dynamoDbRetry,
-    Catch: [
-      {
-        ErrorEquals: ["DynamoDB.ConditionalCheckFailedException"],
-        ResultPath: "$.alreadyRecorded",
-        Next: StateName.readRecordedDecision,
-      },
-      ...(toDeadLetterQueue as AslValue[]),
-    ],
-    Next: StateName.publishProcessed,
-  };
+    {
+      ResultPath: null,
+      Retry: dynamoDbRetry,
+      Catch: [
+        {
+          ErrorEquals: ["DynamoDB.ConditionalCheckFailedException"],
+          ResultPath: "$.alreadyRecorded",
+          Next: StateName.readRecordedDecision,
+        },
+        ...(toDeadLetterQueue as AslValue[]),
+      ],
+      Next: StateName.publishProcessed,
+    },
+  );
 }
 
 /**
@@ -172,23 +193,23 @@ export function publishTask(eventBusName: string, detailPath: string, next: stri
  * start: the local engine has no `$$.State.EnteredTime`.
  */
 export function markPublishedTask(tableName: string, next: string): AslState {
-  return {
-    Type: "Task",
-    Resource: TaskResource.dynamoDbUpdateItem,
-    Parameters: {
-      TableName: tableName,
-      Key: { transactionId: { "S.$": "$.validation.recordKey" } },
+  return transactionItemTask(
+    TaskResource.dynamoDbUpdateItem,
+    tableName,
+    {
       // The first mark is kept when duplicate executions both publish.
       UpdateExpression: "SET #publishedAt = if_not_exists(#publishedAt, :publishedAt)",
       ConditionExpression: "attribute_exists(#decision)",
       ExpressionAttributeNames: { "#publishedAt": processedPublishedAttribute, "#decision": "decision" },
       ExpressionAttributeValues: { ":publishedAt": { "S.$": "$$.Execution.StartTime" } },
     },
-    ResultPath: null,
-    Retry: dynamoDbRetry,
-    Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.markPublishedError", Next: next }],
-    Next: next,
-  };
+    {
+      ResultPath: null,
+      Retry: dynamoDbRetry,
+      Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.markPublishedError", Next: next }],
+      Next: next,
+    },
+  );
 }
 
 /** Where ReadRecordedDecision puts the recorded decision map (DynamoDB attribute values). */
@@ -200,21 +221,21 @@ export const recordedDecision = "$.recorded.Item.decision.M";
  * Only those two attributes are read, which keeps the item's customer data out of the state.
  */
 export function readRecordedTask(tableName: string): AslState {
-  return {
-    Type: "Task",
-    Resource: TaskResource.dynamoDbGetItem,
-    Parameters: {
-      TableName: tableName,
-      Key: { transactionId: { "S.$": "$.validation.recordKey" } },
+  return transactionItemTask(
+    TaskResource.dynamoDbGetItem,
+    tableName,
+    {
       ConsistentRead: true,
       ProjectionExpression: "#decision, #publishedAt",
       ExpressionAttributeNames: { "#decision": "decision", "#publishedAt": processedPublishedAttribute },
     },
-    ResultPath: "$.recorded",
-    Retry: dynamoDbRetry,
-    Catch: toDeadLetterQueue,
-    Next: StateName.checkRecordedDecision,
-  };
+    {
+      ResultPath: "$.recorded",
+      Retry: dynamoDbRetry,
+      Catch: toDeadLetterQueue,
+      Next: StateName.checkRecordedDecision,
+    },
+  );
 }
 
 export interface RecordedField {
