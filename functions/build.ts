@@ -5,12 +5,13 @@
  * lags behind, so the functions ship the versions package-lock.json tested. The plugins below
  * (bundlePlugins) drop code a Lambda bundle never runs (zod's non-English locales, the SDK's
  * credential chain beyond environment variables, its shared config file reader and instance
- * metadata region lookup, event streams, the
- * pure-JavaScript hashes Node.js has natively, the X-Ray SDK's patchers for the AWS SDK v2 and
- * promises, its EC2/ECS/Beanstalk plugins and centralized sampler) and let esbuild drop what a bundle
- * does not use (the SDK's unused operation schemas, the unused parts of zod's classic API, package
- * metadata); what is left out throws a message saying so if it is ever called. The source map is
- * written beside the bundle, never inline.
+ * metadata region lookup, event streams, the pure-JavaScript hashes Node.js has natively, the
+ * X-Ray SDK's patchers for the AWS SDK v2 and promises, its EC2/ECS/Beanstalk plugins and
+ * centralized sampler) and let esbuild drop what a bundle does not use (the SDK's unused operation
+ * schemas, the unused parts of zod's classic API, package metadata, and, per bundle, the X-Ray
+ * whitelist of services it has no client for); what is left out throws a message saying so if it
+ * is ever called. The source map is written beside the bundle, never inline, and compliance's
+ * screening index is prebuilt beside its bundle.
  *
  * Usage: `npm run build:functions -- [dir ...]`; with no names, every folder under functions/
  * that has an index.ts, except shared/. Used by functions/Dockerfile and the benchmarks.
