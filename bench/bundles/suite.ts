@@ -3,12 +3,19 @@
  * bundleFunction, into a scratch folder), its size, and its module init time: the bundle is
  * required in a fresh `node` process, many times, with only the environment a Lambda container
  * would have (dummy names and ARNs, nothing reachable), and the median time to `require` it is
- * reported. Nothing is called; the time is what a cold start spends loading and configuring the
- * module before the first event. The process's CPU time for the same `require` is reported beside
+ * reported, as deployed (no source maps) and with NODE_OPTIONS=--enable-source-maps. Nothing is
+ * called; the time is what a cold start spends loading and configuring the module before the first
+ * event. The process's CPU time for the same `require` is reported beside
  * it: on a busy machine the wall time includes waiting for a core, the CPU time much less so.
+ *
+ * With a second Node.js binary (`--node`, e.g. the Node.js 22 Lambda runs, which this machine's
+ * Node.js 20 is not), init is measured with it as well, and, when it has one, with its compile
+ * cache: a cache directory written by one load of the bundle (as an image build would), then made
+ * read-only and read by every measured load; a load with Node's compile-cache debug output checks
+ * that the cache was accepted. (Not deployed: see PERFORMANCE.md, "Function bundles".)
  */
 import { execFile } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { chmod, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -113,7 +120,7 @@ export function lambdaEnvironment(functionDirectory: string, sourceMaps: boolean
     [EnvironmentName.metricsNamespace]: dummyValues[EnvironmentName.metricsNamespace],
     [EnvironmentName.maxAmountUsdMinor]: dummyValues[EnvironmentName.maxAmountUsdMinor],
     ...Object.fromEntries(names.map((name) => [name, dummyValues[name] ?? "bench"])),
-    // What containerFunction.ts sets on every function.
+    // Not deployed (containerFunction.ts sets no NODE_OPTIONS); measured to show what it costs.
     ...(sourceMaps ? { NODE_OPTIONS: "--enable-source-maps" } : {}),
     // Lambda runs Node.js 22, where the SDK has nothing to warn about; on an older local Node.js
     // its warning (a stack trace captured at init) would be measured as init time.
@@ -140,99 +147,240 @@ interface ProbeResult {
   readonly rssBytes: number;
 }
 
-async function probeOnce(bundle: string, env: Record<string, string>): Promise<ProbeResult> {
-  const { stdout } = await run(process.execPath, ["-e", probe, bundle], { env, timeout: 60_000 });
+async function probeOnce(node: string, bundle: string, env: Record<string, string>): Promise<ProbeResult> {
+  const { stdout } = await run(node, ["-e", probe, bundle], { env, timeout: 60_000 });
   return JSON.parse(stdout) as ProbeResult;
 }
 
-export interface BundleRun {
-  readonly functionDirectory: string;
-  readonly bytes: number;
-  readonly gzipBytes: number;
-  readonly sourceMapBytes: number;
-  readonly runs: number;
-  /** Median milliseconds to require the bundle, as deployed (NODE_OPTIONS=--enable-source-maps). */
+async function nodeVersion(node: string): Promise<string> {
+  const { stdout } = await run(node, ["--version"]);
+  return `Node.js ${stdout.trim()}`;
+}
+
+async function hasCompileCache(node: string): Promise<boolean> {
+  const { stdout } = await run(node, ["-p", 'typeof require("node:module").enableCompileCache']);
+  return stdout.trim() === "function";
+}
+
+/** Init with one Node.js binary: as deployed, with source maps on, and with a compile cache. */
+export interface NodeInit {
+  /** Median milliseconds to require the bundle, as deployed (no NODE_OPTIONS, so no source maps). */
   readonly initMedianMs: number;
   readonly initMinMs: number;
   readonly initMaxMs: number;
   /** Median CPU milliseconds (user + system, every thread of the process) of the same require. */
   readonly initCpuMedianMs: number;
-  /** The same without source maps, to show what they cost at init. */
-  readonly initWithoutSourceMapsMedianMs: number;
+  /** The same with NODE_OPTIONS=--enable-source-maps, to show what they cost at init (wall and CPU). */
+  readonly initWithSourceMapsMedianMs: number;
+  readonly initWithSourceMapsCpuMedianMs: number;
+  /** As deployed, reading a compile cache written beforehand (binaries that have one). */
+  readonly initCompileCacheMedianMs?: number;
+  readonly initCompileCacheCpuMedianMs?: number;
+  /** Whether that cache was accepted for the bundle (Node's compile-cache debug output says so). */
+  readonly compileCacheAccepted?: boolean;
   /** Median RSS of the process once the module is loaded. */
   readonly rssAfterInitMB: number;
+}
+
+/** Writes a compile cache for `bundle` with one load, makes it read-only, and says whether a load accepts it. */
+async function prepareCompileCache(
+  node: string,
+  bundle: string,
+  env: Record<string, string>,
+): Promise<{ directory: string; accepted: boolean }> {
+  const directory = await mkdtemp(path.join(os.tmpdir(), "bundles-compile-cache-"));
+  await probeOnce(node, bundle, { ...env, NODE_COMPILE_CACHE: directory });
+  for (const entry of await readdir(directory, { recursive: true })) {
+    await chmod(path.join(directory, entry), 0o555);
+  }
+  await chmod(directory, 0o555);
+  const { stderr } = await run(node, ["-e", probe, bundle], {
+    env: { ...env, NODE_COMPILE_CACHE: directory, NODE_DEBUG_NATIVE: "COMPILE_CACHE" },
+    timeout: 60_000,
+  });
+  return { directory, accepted: stderr.includes(`cache for ${bundle} was accepted`) };
+}
+
+async function measureInit(
+  node: string,
+  bundle: string,
+  functionDirectory: string,
+  runs: number,
+  withCompileCache: boolean,
+): Promise<NodeInit> {
+  const deployed = lambdaEnvironment(functionDirectory, false);
+  const cache = withCompileCache ? await prepareCompileCache(node, bundle, deployed) : undefined;
+  try {
+    const asDeployed: ProbeResult[] = [];
+    const withMaps: ProbeResult[] = [];
+    const cached: ProbeResult[] = [];
+    // Alternated, so a burst of load on the machine hits every variant alike.
+    for (let attempt = 0; attempt < runs; attempt += 1) {
+      asDeployed.push(await probeOnce(node, bundle, deployed));
+      withMaps.push(await probeOnce(node, bundle, lambdaEnvironment(functionDirectory, true)));
+      if (cache !== undefined) {
+        cached.push(await probeOnce(node, bundle, { ...deployed, NODE_COMPILE_CACHE: cache.directory }));
+      }
+    }
+    const times = asDeployed.map((result) => result.requireMs);
+    return {
+      initMedianMs: median(times),
+      initMinMs: Math.min(...times),
+      initMaxMs: Math.max(...times),
+      initCpuMedianMs: median(asDeployed.map((result) => result.requireCpuMs)),
+      initWithSourceMapsMedianMs: median(withMaps.map((result) => result.requireMs)),
+      initWithSourceMapsCpuMedianMs: median(withMaps.map((result) => result.requireCpuMs)),
+      ...(cache === undefined
+        ? {}
+        : {
+            initCompileCacheMedianMs: median(cached.map((result) => result.requireMs)),
+            initCompileCacheCpuMedianMs: median(cached.map((result) => result.requireCpuMs)),
+            compileCacheAccepted: cache.accepted,
+          }),
+      rssAfterInitMB: mb(median(asDeployed.map((result) => result.rssBytes))),
+    };
+  } finally {
+    if (cache !== undefined) {
+      await chmod(cache.directory, 0o755);
+      for (const entry of await readdir(cache.directory, { recursive: true })) {
+        await chmod(path.join(cache.directory, entry), 0o755);
+      }
+      await rm(cache.directory, { recursive: true, force: true });
+    }
+  }
+}
+
+export interface BundleRun extends NodeInit {
+  readonly functionDirectory: string;
+  readonly bytes: number;
+  readonly gzipBytes: number;
+  readonly sourceMapBytes: number;
+  readonly runs: number;
+  /** The same measurements with the second binary, when one was given. */
+  readonly otherNode?: NodeInit;
   readonly environment: readonly string[];
 }
 
 export interface BundlesSuiteResult {
   readonly runsPerFunction: number;
+  /** The Node.js that ran the bench (and measured the main columns). */
+  readonly node: string;
+  /** The second binary's version, when one was given. */
+  readonly otherNode?: string;
   readonly bundles: readonly BundleRun[];
 }
 
 const mb = (bytes: number): number => Math.round((bytes / 2 ** 20) * 10) / 10;
 
-export async function runBundlesSuite(options: { readonly runs: number }): Promise<BundlesSuiteResult> {
+export async function runBundlesSuite(options: {
+  readonly runs: number;
+  readonly otherNode?: string;
+}): Promise<BundlesSuiteResult> {
   const outputRoot = await mkdtemp(path.join(os.tmpdir(), "bundles-bench-"));
   const bundles: BundleRun[] = [];
+  const node = process.execPath;
+  const otherNode = options.otherNode;
+  const otherHasCompileCache = otherNode !== undefined && (await hasCompileCache(otherNode));
+  const nodeHasCompileCache = await hasCompileCache(node);
   try {
     for (const functionDirectory of listFunctionDirectories()) {
       const built = await bundleFunction(functionDirectory, { outputRoot });
       const gzipBytes = gzipSync(await readFile(built.outputFile), { level: 9 }).length;
-      const withMaps: ProbeResult[] = [];
-      const withoutMaps: ProbeResult[] = [];
-      // Alternated, so a burst of load on the machine hits both variants alike.
-      for (let attempt = 0; attempt < options.runs; attempt += 1) {
-        withMaps.push(await probeOnce(built.outputFile, lambdaEnvironment(functionDirectory, true)));
-        withoutMaps.push(await probeOnce(built.outputFile, lambdaEnvironment(functionDirectory, false)));
-      }
-      const times = withMaps.map((result) => result.requireMs);
+      const init = await measureInit(
+        node,
+        built.outputFile,
+        functionDirectory,
+        options.runs,
+        nodeHasCompileCache,
+      );
+      const other =
+        otherNode === undefined
+          ? undefined
+          : await measureInit(
+              otherNode,
+              built.outputFile,
+              functionDirectory,
+              options.runs,
+              otherHasCompileCache,
+            );
       const result: BundleRun = {
         functionDirectory,
         bytes: built.bytes,
         gzipBytes,
         sourceMapBytes: built.sourceMapBytes,
         runs: options.runs,
-        initMedianMs: median(times),
-        initMinMs: Math.min(...times),
-        initMaxMs: Math.max(...times),
-        initCpuMedianMs: median(withMaps.map((probeResult) => probeResult.requireCpuMs)),
-        initWithoutSourceMapsMedianMs: median(withoutMaps.map((probeResult) => probeResult.requireMs)),
-        rssAfterInitMB: mb(median(withMaps.map((probeResult) => probeResult.rssBytes))),
+        ...init,
+        ...(other === undefined ? {} : { otherNode: other }),
         environment: initEnvironment[functionDirectory] ?? Object.keys(dummyValues),
       };
       bundles.push(result);
       say(
-        `bundles: ${functionDirectory}: ${(result.bytes / 1024).toFixed(1)} KiB, init median ${result.initMedianMs.toFixed(1)} ms over ${options.runs} runs`,
+        `bundles: ${functionDirectory}: ${(result.bytes / 1024).toFixed(1)} KiB, init median ${result.initMedianMs.toFixed(1)} ms` +
+          (other === undefined ? "" : ` (${other.initMedianMs.toFixed(1)} ms with the second Node.js)`) +
+          ` over ${options.runs} runs`,
       );
     }
   } finally {
     await rm(outputRoot, { recursive: true, force: true });
   }
-  return { runsPerFunction: options.runs, bundles };
+  return {
+    runsPerFunction: options.runs,
+    node: await nodeVersion(node),
+    ...(otherNode === undefined ? {} : { otherNode: await nodeVersion(otherNode) }),
+    bundles,
+  };
 }
 
-/** "yes", or what misses the target. */
-export function meetsTargets(bundle: BundleRun): string {
+/** "yes", or what misses the target, with the bench's Node.js or the second one. */
+export function meetsTargets(bundle: BundleRun, node: "bench" | "other" = "bench"): string {
+  const init = node === "bench" ? bundle : bundle.otherNode;
+  if (init === undefined) return "not measured";
   const misses = [
     ...(bundle.bytes > bundleTargets.maxBytes ? ["size"] : []),
-    ...(bundle.initMedianMs > bundleTargets.maxInitMedianMs ? ["init"] : []),
+    ...(init.initMedianMs > bundleTargets.maxInitMedianMs ? ["init"] : []),
   ];
   return misses.length === 0 ? "yes" : `no (${misses.join(", ")})`;
 }
 
+const ms = (value: number | undefined): string => (value === undefined ? "-" : value.toFixed(1));
+
+/** "wall (CPU)" milliseconds. */
+const wallAndCpu = (wall: number | undefined, cpu: number | undefined): string =>
+  wall === undefined ? "-" : `${ms(wall)} (${ms(cpu)})`;
+
+/** The init columns of one binary. */
+function initCells(init: NodeInit | undefined): string[] {
+  if (init === undefined) return ["-", "-", "-", "-"];
+  const cache = wallAndCpu(init.initCompileCacheMedianMs, init.initCompileCacheCpuMedianMs);
+  return [
+    wallAndCpu(init.initMedianMs, init.initCpuMedianMs),
+    `${ms(init.initMinMs)}-${ms(init.initMaxMs)}`,
+    wallAndCpu(init.initWithSourceMapsMedianMs, init.initWithSourceMapsCpuMedianMs),
+    init.compileCacheAccepted === false ? `${cache} not accepted` : cache,
+  ];
+}
+
 export function bundlesTable(result: BundlesSuiteResult): string {
   const kib = (bytes: number): string => (bytes / 1024).toFixed(1);
+  const target = `≤ ${bundleTargets.maxBytes / 1024} KiB, ≤ ${bundleTargets.maxInitMedianMs} ms`;
+  const other = result.otherNode;
+  // Medians, wall time with CPU time in brackets.
+  const initHeaders = (label: string): string[] => [
+    `init ms (CPU) ${label}`,
+    `min-max ${label}`,
+    `source maps ${label}`,
+    `compile cache ${label}`,
+  ];
+  const short = (version: string): string => version.replace("Node.js ", "");
   const rows = result.bundles.map((bundle) => [
     bundle.functionDirectory,
     kib(bundle.bytes),
     kib(bundle.gzipBytes),
     kib(bundle.sourceMapBytes),
-    bundle.initMedianMs.toFixed(1),
-    `${bundle.initMinMs.toFixed(1)}-${bundle.initMaxMs.toFixed(1)}`,
-    bundle.initCpuMedianMs.toFixed(1),
-    bundle.initWithoutSourceMapsMedianMs.toFixed(1),
+    ...initCells(bundle),
     bundle.rssAfterInitMB.toFixed(1),
     meetsTargets(bundle),
+    ...(other === undefined ? [] : [...initCells(bundle.otherNode), meetsTargets(bundle, "other")]),
   ]);
   return formatTable(
     [
@@ -240,12 +388,10 @@ export function bundlesTable(result: BundlesSuiteResult): string {
       "bundle KiB",
       "gzip KiB",
       "map KiB",
-      "init ms (median)",
-      "init ms min-max",
-      "init CPU ms (median)",
-      "init ms, no maps",
+      ...initHeaders(short(result.node)),
       "RSS MB after init",
-      `target ≤ ${bundleTargets.maxBytes / 1024} KiB, ≤ ${bundleTargets.maxInitMedianMs} ms`,
+      `${target} (${short(result.node)})`,
+      ...(other === undefined ? [] : [...initHeaders(short(other)), `${target} (${short(other)})`]),
     ],
     rows,
   );

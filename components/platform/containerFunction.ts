@@ -320,10 +320,10 @@ export class ContainerFunction extends pulumi.ComponentResource {
           : {
               vpcConfig: { subnetIds: args.subnetIds ?? [], securityGroupIds: args.securityGroupIds ?? [] },
             }),
-        environment: {
-          // The bundle ships a source map (functions/build.ts); the caller may override.
-          variables: { NODE_OPTIONS: "--enable-source-maps", ...args.environment },
-        },
+        // No --enable-source-maps: it costs about a sixth of each cold start (PERFORMANCE.md,
+        // "Function bundles"). The source map ships beside the bundle; `npm run map-stack` maps a
+        // logged stack trace with it, and a caller may still set NODE_OPTIONS.
+        ...(args.environment === undefined ? {} : { environment: { variables: { ...args.environment } } }),
       },
       // Lambda checks the role's ENI permissions when it creates a VPC function, and the log
       // group must exist with its retention before the first invocation logs into it.

@@ -333,7 +333,6 @@ describe("Archival component", () => {
     it("environment: the tables, bucket, window, chunk size, location retention, service and namespace", () => {
       const fn = exact(functionType, "archival-function").inputs;
       expect((fn.environment as { variables: unknown }).variables).to.deep.equal({
-        NODE_OPTIONS: "--enable-source-maps",
         [EnvironmentName.transactionsTable]: "transactions",
         [EnvironmentName.archivedTransactionsTable]: "archival-archived-transactions",
         [EnvironmentName.archiveBucket]: bucketNameOf("archival"),

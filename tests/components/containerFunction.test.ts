@@ -180,13 +180,11 @@ describe("ContainerFunction component", () => {
       expect(plainInputs()).not.to.have.property("reservedConcurrentExecutions");
     });
 
-    it("environment is the caller's plus NODE_OPTIONS for source maps", () => {
+    it("environment is the caller's alone: no NODE_OPTIONS, so no source-map cost at init", () => {
       expect(fnInputs().environment).to.deep.equal({
-        variables: { NODE_OPTIONS: "--enable-source-maps", TRANSACTIONS_TABLE_NAME: "transactions" },
+        variables: { TRANSACTIONS_TABLE_NAME: "transactions" },
       });
-      expect(plainInputs().environment).to.deep.equal({
-        variables: { NODE_OPTIONS: "--enable-source-maps" },
-      });
+      expect(plainInputs()).not.to.have.property("environment");
     });
 
     it("uses its own role", () => {

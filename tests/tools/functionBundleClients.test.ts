@@ -28,6 +28,7 @@ import { DynamoDBDocumentClient, PutCommand, GetCommand, QueryCommand } from "@a
 import { SNSClient, CreateTopicCommand, PublishCommand } from "@aws-sdk/client-sns";
 import { SQSClient, CreateQueueCommand, SendMessageCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import xray from "aws-xray-sdk-core";
+import { S3Schema } from "@aws-lambda-powertools/parser/schemas/s3";
 
 const messaging = process.env.MESSAGING_ENDPOINT;
 const s3 = new S3Client({ endpoint: messaging, forcePathStyle: true });
@@ -78,12 +79,47 @@ async function main() {
     return tables.TableNames;
   });
 
-  let v2Capture = "";
-  try {
-    xray.captureAWS({});
-  } catch (error) {
-    v2Capture = error.message;
-  }
+  // Checksums as S3 computes and checks them by default (CRC32, in Node's zlib) and on request.
+  await s3.send(new PutObjectCommand({ Bucket: "bundle-test", Key: "checked.csv", Body: "id\\n1\\n", ChecksumAlgorithm: "SHA256" }));
+  await s3.send(new PutObjectCommand({ Bucket: "bundle-test", Key: "checked.csv", Body: "id\\n2\\n", ChecksumAlgorithm: "SHA1" }));
+  await s3.send(new PutObjectCommand({ Bucket: "bundle-test", Key: "checked.csv", Body: "id\\n3\\n" }));
+  const checked = await s3.send(new GetObjectCommand({ Bucket: "bundle-test", Key: "checked.csv", ChecksumMode: "ENABLED" }));
+  // Settings in no environment variable come from the defaults (no shared config files here).
+  const settings = { fips: await s3.config.useFipsEndpoint(), dualStack: await dynamo.config.useDualstackEndpoint(),
+    retryMode: await sqs.config.retryMode() };
+
+  // Powertools' S3 event schema, as the CSV functions read their events.
+  const s3Event = { Records: [{ eventVersion: "2.1", eventSource: "aws:s3", awsRegion: "us-east-1",
+    eventTime: "2026-12-07T10:00:00.000Z", eventName: "ObjectCreated:Put", userIdentity: { principalId: "AWS:X" },
+    requestParameters: { sourceIPAddress: "10.0.0.1" }, responseElements: { "x-amz-request-id": "r", "x-amz-id-2": "i" },
+    s3: { s3SchemaVersion: "1.0", configurationId: "c", bucket: { name: "b", ownerIdentity: { principalId: "p" },
+      arn: "arn:aws:s3:::b" }, object: { key: "uploads/a+b.csv", size: 17, eTag: "e", sequencer: "s" } } }] };
+  const parsedEvent = S3Schema.parse(s3Event);
+  const standardEvent = S3Schema["~standard"].validate(s3Event);
+  const rejectedEvent = S3Schema.safeParse({ Records: [{ ...s3Event.Records[0], eventTime: "yesterday",
+    requestParameters: { sourceIPAddress: "not an address" } }] });
+
+  const leftOut = (call) => {
+    try {
+      call();
+      return "ran";
+    } catch (error) {
+      return error.message;
+    }
+  };
+  const v2Capture = leftOut(() => xray.captureAWS({}));
+  // Without AWS_REGION (never so in Lambda) the region would come from the instance metadata service.
+  const region = process.env.AWS_REGION;
+  delete process.env.AWS_REGION;
+  const noRegion = await new SNSClient({}).config.region().then(() => "found", (error) => error.message);
+  process.env.AWS_REGION = region;
+  const leftOutMessages = {
+    promisePatcher: leftOut(() => xray.capturePromise()),
+    ec2Plugin: leftOut(() => xray.plugins.EC2Plugin.getData(() => {})),
+    s3EventStreams: leftOut(() => s3.config.eventStreamMarshaller.deserialize()),
+    jsonSchema: leftOut(() => S3Schema.toJSONSchema()),
+    noRegion,
+  };
   process.stdout.write(JSON.stringify({
     body: await object.Body.transformToString(),
     metadata: object.Metadata,
@@ -97,7 +133,13 @@ async function main() {
     received: (received.Messages ?? []).map((message) => message.Body),
     tracedTables,
     sampler: typeof xray.middleware.sampler.shouldSample,
+    checkedBody: await checked.Body.transformToString(),
+    settings,
+    parsedEvent,
+    standardEvent,
+    rejectedEvent: rejectedEvent.error.issues,
     v2Capture,
+    leftOutMessages,
   }));
 }
 main().catch((error) => { console.error(error); process.exitCode = 1; });
@@ -160,10 +202,14 @@ describe("function bundles: the SDK clients as bundled", function () {
 
   it("calls S3, DynamoDB, SNS and SQS and reads what the SDK bundled without the plugins reads", async () => {
     // Act (each run creates the same resources, so the emulators restart in between)
-    const { v2Capture, ...withPlugins } = await runScript(outfile);
+    const { v2Capture, leftOutMessages, ...withPlugins } = await runScript(outfile);
     await emulators.stop();
     emulators = await startEmulators();
-    const { v2Capture: plainV2Capture, ...withoutPlugins } = await runScript(plainOutfile);
+    const {
+      v2Capture: plainV2Capture,
+      leftOutMessages: plainLeftOutMessages,
+      ...withoutPlugins
+    } = await runScript(plainOutfile);
     // Assess
     expect(withPlugins).to.deep.equal(withoutPlugins);
     expect(withPlugins).to.deep.include({
@@ -178,11 +224,23 @@ describe("function bundles: the SDK clients as bundled", function () {
       received: ["dead letter"],
       tracedTables: ["bundle-test"],
       sampler: "function",
+      checkedBody: "id\n3\n",
+      settings: { fips: false, dualStack: false, retryMode: "standard" },
     });
+    expect(withPlugins.rejectedEvent).to.have.length(2);
     expect(v2Capture).to.equal(
       "the AWS SDK v2 is not in this bundle: trace v3 clients with captureAWSv3Client",
     );
     expect(plainV2Capture).not.to.equal(v2Capture);
+    expect(leftOutMessages).to.deep.equal({
+      promisePatcher:
+        "the X-Ray SDK's promise patcher is not in this bundle: nothing here calls capturePromise",
+      ec2Plugin: "the X-Ray SDK's AWS::EC2::Instance plugin is not in this bundle: Lambda makes the segment",
+      s3EventStreams: "event-stream operations are not in this bundle: no pipeline function calls one",
+      jsonSchema: "JSON Schema conversion is not in this bundle: the functions only parse with zod",
+      noRegion: "the instance metadata service is not in this bundle: Lambda sets AWS_REGION",
+    });
+    expect(plainLeftOutMessages).not.to.deep.equal(leftOutMessages);
   });
 
   it("leaves out the unused operation schemas, the on-demand event streams, semver and X-Ray's centralized sampler", () => {
@@ -196,5 +254,33 @@ describe("function bundles: the SDK clients as bundled", function () {
       inputs.filter((input) => /sampling\/(default_sampler|rule_poller|service_connector)/.test(input)),
     ).to.deep.equal([]);
     expect(inputs).to.include("no-on-demand-event-streams:@smithy/core/event-streams");
+  });
+
+  it("leaves out S3's event-stream codecs, the JavaScript hash fallbacks, the shared config file reader and zod's unused API", () => {
+    // Files that left code in the bundle (a module only re-exported, then shaken off, leaves none).
+    const inputs = Object.values(metafile.outputs).flatMap((output) =>
+      Object.entries(output.inputs)
+        .filter(([, input]) => input.bytesInOutput > 0)
+        .map(([file]) => file),
+    );
+    expect(inputs.filter((input) => /event-streams\/eventstream-codec\//.test(input))).to.deep.equal([]);
+    expect(inputs.filter((input) => /(Sha256Js|Sha1Js|Md5Js|Crc32Js)\.js$/.test(input))).to.deep.equal([]);
+    expect(
+      inputs.filter((input) => /shared-ini-file-loader\/(parseIni|readFile)\.js$/.test(input)),
+    ).to.deep.equal([]);
+    expect(
+      inputs.filter((input) =>
+        /zod\/v4\/(core\/(compile|to-json-schema|json-schema-processors)|classic\/from-json-schema)\.js$/.test(
+          input,
+        ),
+      ),
+    ).to.deep.equal([]);
+    expect(
+      inputs.filter((input) =>
+        /(aws-xray-sdk-core\/.*\/(ec2_plugin|promise_p)|regionConfig\/getInstanceMetadataRegion)\.js$/.test(
+          input,
+        ),
+      ),
+    ).to.deep.equal([]);
   });
 });
