@@ -105,8 +105,6 @@ export class Archival extends pulumi.ComponentResource {
   public readonly scheduleRuleArn: pulumi.Output<string>;
   /** Dead-letter queue of the schedule's target (events EventBridge could not deliver). */
   public readonly scheduleDeadLetterQueueUrl: pulumi.Output<string>;
-  /** The "no successful archival run" alarm (the function's error rate is watched by Monitoring). */
-  public readonly alarmArn: pulumi.Output<string>;
 
   constructor(name: string, args: ArchivalArgs, opts?: pulumi.ComponentResourceOptions) {
     super("txn:archive:Archival", name, {}, opts);
@@ -243,7 +241,7 @@ export class Archival extends pulumi.ComponentResource {
       this,
     );
 
-    const alarm = missedSuccessAlarm(
+    missedSuccessAlarm(
       `${name}-no-successful-run`,
       {
         alarmDescription: `No ${name} run has finished successfully for two consecutive days`,
@@ -264,7 +262,6 @@ export class Archival extends pulumi.ComponentResource {
     this.function = fn;
     this.scheduleRuleArn = schedule.rule.arn;
     this.scheduleDeadLetterQueueUrl = schedule.deadLetterQueue.url;
-    this.alarmArn = alarm.arn;
     this.registerOutputs({
       bucketName: this.bucketName,
       bucketArn: this.bucketArn,
@@ -273,7 +270,6 @@ export class Archival extends pulumi.ComponentResource {
       function: this.function,
       scheduleRuleArn: this.scheduleRuleArn,
       scheduleDeadLetterQueueUrl: this.scheduleDeadLetterQueueUrl,
-      alarmArn: this.alarmArn,
     });
   }
 }

@@ -40,7 +40,6 @@ export const smsAlertFilterPolicy = { status: ["REVIEW"] };
 
 export class DataStores extends pulumi.ComponentResource {
   public readonly kmsKeyArn: pulumi.Output<string>;
-  public readonly kmsKeyId: pulumi.Output<string>;
   public readonly transactionsTableName: pulumi.Output<string>;
   public readonly transactionsTableArn: pulumi.Output<string>;
   public readonly intakeTableName: pulumi.Output<string>;
@@ -159,7 +158,6 @@ export class DataStores extends pulumi.ComponentResource {
     const deadLetterQueue = encryptedQueue(`${name}-dead-letters`, key.arn, this);
 
     this.kmsKeyArn = key.arn;
-    this.kmsKeyId = key.keyId;
     this.transactionsTableName = table.name;
     this.transactionsTableArn = table.arn;
     this.intakeTableName = intakeTable.name;
@@ -169,7 +167,6 @@ export class DataStores extends pulumi.ComponentResource {
     this.deadLetterQueueArn = deadLetterQueue.arn;
     this.registerOutputs({
       kmsKeyArn: this.kmsKeyArn,
-      kmsKeyId: this.kmsKeyId,
       transactionsTableName: this.transactionsTableName,
       transactionsTableArn: this.transactionsTableArn,
       intakeTableName: this.intakeTableName,

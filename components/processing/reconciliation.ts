@@ -41,8 +41,6 @@ export class Reconciliation extends pulumi.ComponentResource {
   public readonly scheduleRuleArn: pulumi.Output<string>;
   /** Where EventBridge puts a scheduled event it could not deliver after its retries. */
   public readonly scheduleDeadLetterQueueUrl: pulumi.Output<string>;
-  /** The "oldest undecided transaction too old" alarm. */
-  public readonly alarmArn: pulumi.Output<string>;
 
   constructor(name: string, args: ReconciliationArgs, opts?: pulumi.ComponentResourceOptions) {
     super("txn:processing:Reconciliation", name, {}, opts);
@@ -70,7 +68,7 @@ export class Reconciliation extends pulumi.ComponentResource {
     );
 
     const alarmActions = args.alarmActions ?? [];
-    const alarm = new aws.cloudwatch.MetricAlarm(
+    new aws.cloudwatch.MetricAlarm(
       `${name}-oldest-undecided`,
       {
         alarmDescription: `A transaction accepted more than ${Math.round(
@@ -96,11 +94,9 @@ export class Reconciliation extends pulumi.ComponentResource {
 
     this.scheduleRuleArn = schedule.rule.arn;
     this.scheduleDeadLetterQueueUrl = schedule.deadLetterQueue.url;
-    this.alarmArn = alarm.arn;
     this.registerOutputs({
       scheduleRuleArn: this.scheduleRuleArn,
       scheduleDeadLetterQueueUrl: this.scheduleDeadLetterQueueUrl,
-      alarmArn: this.alarmArn,
     });
   }
 }

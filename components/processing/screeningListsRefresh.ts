@@ -72,8 +72,6 @@ export class ScreeningListsRefresh extends pulumi.ComponentResource {
   public readonly scheduleRuleArn: pulumi.Output<string>;
   /** Where EventBridge puts a scheduled event it could not deliver to the function. */
   public readonly scheduleDeadLetterQueueUrl: pulumi.Output<string>;
-  /** The stale-list alarm (the function's error rate is watched by Monitoring). */
-  public readonly staleAlarmArn: pulumi.Output<string>;
 
   constructor(name: string, args: ScreeningListsRefreshArgs, opts?: pulumi.ComponentResourceOptions) {
     super("txn:compliance:ScreeningListsRefresh", name, {}, opts);
@@ -153,7 +151,7 @@ export class ScreeningListsRefresh extends pulumi.ComponentResource {
     );
 
     // Every hour of the window without a success: one success anywhere in it keeps the alarm OK.
-    const alarm = missedSuccessAlarm(
+    missedSuccessAlarm(
       `${name}-stale-lists`,
       {
         alarmDescription: `No sanctions-list refresh has succeeded for ${staleAfterHours} hours: screening uses an old list`,
@@ -173,14 +171,12 @@ export class ScreeningListsRefresh extends pulumi.ComponentResource {
     this.function = fn;
     this.scheduleRuleArn = schedule.rule.arn;
     this.scheduleDeadLetterQueueUrl = schedule.deadLetterQueue.url;
-    this.staleAlarmArn = alarm.arn;
     this.registerOutputs({
       bucketName: this.bucketName,
       bucketArn: this.bucketArn,
       function: this.function,
       scheduleRuleArn: this.scheduleRuleArn,
       scheduleDeadLetterQueueUrl: this.scheduleDeadLetterQueueUrl,
-      staleAlarmArn: this.staleAlarmArn,
     });
   }
 }

@@ -528,7 +528,7 @@ describe("Archival component", () => {
   });
 
   describe("outputs", () => {
-    it("expose the bucket, table, function, rule and alarm", async () => {
+    it("expose the bucket, table, function and rule", async () => {
       expect(
         await promiseOf(
           pulumi.all({
@@ -541,7 +541,6 @@ describe("Archival component", () => {
             functionRoleArn: archival.function.roleArn,
             imageDigest: archival.function.imageDigest,
             scheduleRuleArn: archival.scheduleRuleArn,
-            alarmArn: archival.alarmArn,
           }),
         ),
       ).to.deep.equal({
@@ -554,7 +553,6 @@ describe("Archival component", () => {
         functionRoleArn: mockArn("iam", "archival-role"),
         imageDigest: `${accountId}.dkr.ecr.eu-west-1.amazonaws.com/archival-repo@sha256:${"0".repeat(63)}1`,
         scheduleRuleArn: mockArn("cloudwatch", "archival-schedule"),
-        alarmArn: mockArn("cloudwatch", "archival-no-successful-run"),
       });
     });
   });

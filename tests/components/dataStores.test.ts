@@ -331,7 +331,6 @@ describe("DataStores component", () => {
   describe("outputs", () => {
     it("expose the key, tables, topic and queue identifiers", async () => {
       expect(await promiseOf(stores.kmsKeyArn)).to.equal(keyArn);
-      expect(await promiseOf(stores.kmsKeyId)).to.equal("key-core-key");
       expect(await promiseOf(stores.transactionsTableName)).to.equal("core-transactions");
       expect(await promiseOf(stores.transactionsTableArn)).to.equal(
         "arn:aws:dynamodb:eu-west-1:123456789012:core-transactions",
