@@ -11,8 +11,8 @@ export function deployArchive(platform: Platform): ResourceOwner<Archival> {
   const archival = new Archival(
     "archival",
     {
-      transactionsTableName: data.transactionsTableName,
-      transactionsTableArn: data.transactionsTableArn,
+      transactionsTableName: data.transactionsTable.name,
+      transactionsTableArn: data.transactionsTable.arn,
       kmsKeyArn: data.kmsKeyArn,
       metricsNamespace: config.metricsNamespace,
       subnetIds: network.privateSubnetIds,
@@ -37,10 +37,7 @@ export function deployArchive(platform: Platform): ResourceOwner<Archival> {
   return {
     component: archival,
     resources: {
-      archivedTransactionsTable: {
-        name: archival.archivedTransactionsTableName,
-        arn: archival.archivedTransactionsTableArn,
-      },
+      archivedTransactionsTable: archival.archivedTransactionsTable,
     },
   };
 }

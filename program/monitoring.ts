@@ -57,7 +57,7 @@ export function deployMonitoring(platform: Platform, deployed: MonitoredDeployme
         "screening-lists-refresh": screeningLists.function.functionName,
       },
       deadLetterQueueUrls: {
-        "state-machine": data.deadLetterQueueUrl,
+        "state-machine": data.deadLetterQueue.url,
         ...Object.fromEntries(
           routingTargetKeys.map((key) => [`routing-${key}`, entryOf(routing.targetDeadLetterQueueUrls, key)]),
         ),

@@ -22,6 +22,7 @@ import {
 import { ContainerFunction, type FunctionUpkeepArgs } from "../platform/containerFunction";
 import { functionSchedule, missedSuccessAlarm } from "../platform/functionSchedule";
 import { configureSecureBucket } from "../platform/secureBucket";
+import type { NamedResource } from "../platform/resourceRefs";
 import { pipelineTableArgs } from "../platform/tableArgs";
 
 /** Arguments of {@link Archival}; the function's build, log and image settings are a ContainerFunction's. */
@@ -96,10 +97,9 @@ const scheduleRetryPolicy = { maximumRetryAttempts: 185, maximumEventAgeInSecond
  * it). Every AWS name is autonamed from `name`.
  */
 export class Archival extends pulumi.ComponentResource {
-  public readonly bucketName: pulumi.Output<string>;
-  public readonly bucketArn: pulumi.Output<string>;
-  public readonly archivedTransactionsTableName: pulumi.Output<string>;
-  public readonly archivedTransactionsTableArn: pulumi.Output<string>;
+  /** The audit bucket. */
+  public readonly bucket: NamedResource;
+  public readonly archivedTransactionsTable: NamedResource;
   /** The archival function: its name, ARN, role and the image digest it runs. */
   public readonly function: ContainerFunction;
   public readonly scheduleRuleArn: pulumi.Output<string>;
@@ -255,18 +255,14 @@ export class Archival extends pulumi.ComponentResource {
       this,
     );
 
-    this.bucketName = bucket.bucket;
-    this.bucketArn = bucket.arn;
-    this.archivedTransactionsTableName = table.name;
-    this.archivedTransactionsTableArn = table.arn;
+    this.bucket = { name: bucket.bucket, arn: bucket.arn };
+    this.archivedTransactionsTable = { name: table.name, arn: table.arn };
     this.function = fn;
     this.scheduleRuleArn = schedule.rule.arn;
     this.scheduleDeadLetterQueueUrl = schedule.deadLetterQueue.url;
     this.registerOutputs({
-      bucketName: this.bucketName,
-      bucketArn: this.bucketArn,
-      archivedTransactionsTableName: this.archivedTransactionsTableName,
-      archivedTransactionsTableArn: this.archivedTransactionsTableArn,
+      bucket: this.bucket,
+      archivedTransactionsTable: this.archivedTransactionsTable,
       function: this.function,
       scheduleRuleArn: this.scheduleRuleArn,
       scheduleDeadLetterQueueUrl: this.scheduleDeadLetterQueueUrl,

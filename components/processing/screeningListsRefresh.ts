@@ -16,6 +16,7 @@ import {
   screeningListsRefreshServiceName,
 } from "./screeningListsPolicies";
 import { configureSecureBucket } from "../platform/secureBucket";
+import type { NamedResource } from "../platform/resourceRefs";
 
 /** Arguments of {@link ScreeningListsRefresh}; the function's build, log and image settings are a ContainerFunction's. */
 export interface ScreeningListsRefreshArgs extends FunctionUpkeepArgs {
@@ -65,8 +66,8 @@ const refresh = pipelineFunctions[refreshFunction];
  * compliance function reads the bucket through the S3 gateway endpoint.
  */
 export class ScreeningListsRefresh extends pulumi.ComponentResource {
-  public readonly bucketName: pulumi.Output<string>;
-  public readonly bucketArn: pulumi.Output<string>;
+  /** The bucket of screening-index versions. */
+  public readonly bucket: NamedResource;
   /** The refresh function. */
   public readonly function: ContainerFunction;
   public readonly scheduleRuleArn: pulumi.Output<string>;
@@ -166,14 +167,12 @@ export class ScreeningListsRefresh extends pulumi.ComponentResource {
       this,
     );
 
-    this.bucketName = bucket.bucket;
-    this.bucketArn = bucket.arn;
+    this.bucket = { name: bucket.bucket, arn: bucket.arn };
     this.function = fn;
     this.scheduleRuleArn = schedule.rule.arn;
     this.scheduleDeadLetterQueueUrl = schedule.deadLetterQueue.url;
     this.registerOutputs({
-      bucketName: this.bucketName,
-      bucketArn: this.bucketArn,
+      bucket: this.bucket,
       function: this.function,
       scheduleRuleArn: this.scheduleRuleArn,
       scheduleDeadLetterQueueUrl: this.scheduleDeadLetterQueueUrl,

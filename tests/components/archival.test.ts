@@ -532,10 +532,10 @@ describe("Archival component", () => {
       expect(
         await promiseOf(
           pulumi.all({
-            bucketName: archival.bucketName,
-            bucketArn: archival.bucketArn,
-            archivedTransactionsTableName: archival.archivedTransactionsTableName,
-            archivedTransactionsTableArn: archival.archivedTransactionsTableArn,
+            bucketName: archival.bucket.name,
+            bucketArn: archival.bucket.arn,
+            archivedTransactionsTableName: archival.archivedTransactionsTable.name,
+            archivedTransactionsTableArn: archival.archivedTransactionsTable.arn,
             functionName: archival.function.functionName,
             functionArn: archival.function.functionArn,
             functionRoleArn: archival.function.roleArn,
