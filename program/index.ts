@@ -83,7 +83,7 @@ export function deployPipeline(region: string, config: StackConfig) {
     eventBusArn: routing.eventBusArn,
     eventArchiveName: routing.archiveName,
     routingDeadLetterQueueUrls: routing.targetDeadLetterQueueUrls,
-    webhookSecretArn: signingSecret.secretArn,
+    webhookSecretArn: signingSecret.secret.arn,
     archiveBucketName: archival.bucket.name,
     archivedTransactionsTableName: archival.archivedTransactionsTable.name,
     uploadUrl: api.uploadUrl,

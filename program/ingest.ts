@@ -26,7 +26,7 @@ export function deployIngestSecrets(platform: Platform): ResourceOwner<WebhookSi
   );
   return {
     component: signingSecret,
-    resources: { signingSecret: { arn: signingSecret.secretArn, versionId: signingSecret.versionId } },
+    resources: { signingSecret: signingSecret.secret },
   };
 }
 

@@ -16,3 +16,9 @@ export interface QueueResource {
   readonly url: pulumi.Output<string>;
   readonly arn: pulumi.Output<string>;
 }
+
+/** A secret: policies grant its ARN; its current version's id changes whenever its value does. */
+export interface SecretResource {
+  readonly arn: pulumi.Output<string>;
+  readonly versionId: pulumi.Output<string>;
+}
