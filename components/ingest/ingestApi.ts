@@ -17,6 +17,7 @@ import {
   requiredRequestParameters,
   type IngestApiFunction,
   type IngestApiRoute,
+  type IngestApiUrls,
 } from "../../pipeline";
 
 /** Arguments of {@link IngestApi}. */
@@ -177,16 +178,9 @@ export class IngestApi extends pulumi.ComponentResource {
   /** The REST API's (generated) name: API Gateway's CloudWatch metrics are keyed by it. */
   public readonly restApiName: pulumi.Output<string>;
   public readonly stageName: pulumi.Output<string>;
-  /** The stage's invoke URL, `https://<api>.execute-api.<region>.amazonaws.com/<stage>`. */
-  public readonly apiUrl: pulumi.Output<string>;
-  public readonly webhookUrl: pulumi.Output<string>;
+  /** The stage's URLs: its invoke URL and each route's. */
+  public readonly urls: pulumi.Output<IngestApiUrls>;
   public readonly apiKeyId: pulumi.Output<string>;
-  /** `<apiUrl>/upload`: POST a CSV body (up to about 5 MB). */
-  public readonly uploadUrl: pulumi.Output<string>;
-  /** `<apiUrl>/uploads`: POST for a presigned S3 PUT URL (larger files). */
-  public readonly uploadsUrl: pulumi.Output<string>;
-  /** `<apiUrl>/files`: GET `<filesUrl>/<file_id>` for a file's status. */
-  public readonly filesUrl: pulumi.Output<string>;
   public readonly uploadApiKeyId: pulumi.Output<string>;
 
   constructor(name: string, args: IngestApiArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -471,23 +465,14 @@ export class IngestApi extends pulumi.ComponentResource {
     this.restApiName = api.name;
     this.stageName = stage.stageName;
     // The same paths the local API's outputs name (pipeline/routes.ts).
-    const urls = stage.invokeUrl.apply(ingestApiUrls);
-    this.apiUrl = urls.apiUrl;
-    this.webhookUrl = urls.webhookUrl;
+    this.urls = stage.invokeUrl.apply(ingestApiUrls);
     this.apiKeyId = apiKey.id;
-    this.uploadUrl = urls.uploadUrl;
-    this.uploadsUrl = urls.uploadsUrl;
-    this.filesUrl = urls.filesUrl;
     this.uploadApiKeyId = uploadApiKey.id;
     this.registerOutputs({
       restApiName: this.restApiName,
       stageName: this.stageName,
-      apiUrl: this.apiUrl,
-      webhookUrl: this.webhookUrl,
+      urls: this.urls,
       apiKeyId: this.apiKeyId,
-      uploadUrl: this.uploadUrl,
-      uploadsUrl: this.uploadsUrl,
-      filesUrl: this.filesUrl,
       uploadApiKeyId: this.uploadApiKeyId,
     });
   }

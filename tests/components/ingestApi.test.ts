@@ -664,23 +664,23 @@ describe("IngestApi component", () => {
   describe("outputs", () => {
     it("stageName, apiUrl, webhookUrl, apiKeyId", async () => {
       expect(await promiseOf(ingest.stageName)).to.equal("prod");
-      expect(await promiseOf(ingest.apiUrl)).to.equal(
+      expect(await promiseOf(ingest.urls.apiUrl)).to.equal(
         "https://ingest-api-id.execute-api.eu-west-1.amazonaws.com/prod",
       );
-      expect(await promiseOf(ingest.webhookUrl)).to.equal(
+      expect(await promiseOf(ingest.urls.webhookUrl)).to.equal(
         "https://ingest-api-id.execute-api.eu-west-1.amazonaws.com/prod/webhook",
       );
       expect(await promiseOf(ingest.apiKeyId)).to.equal("ingest-status-key-id");
-      expect(await promiseOf(plain.apiUrl)).to.equal(
+      expect(await promiseOf(plain.urls.apiUrl)).to.equal(
         "https://plain-api-id.execute-api.eu-west-1.amazonaws.com/v1",
       );
     });
 
     it("uploadUrl, uploadsUrl, filesUrl and uploadApiKeyId", async () => {
       const base = "https://ingest-api-id.execute-api.eu-west-1.amazonaws.com/prod";
-      expect(await promiseOf(ingest.uploadUrl)).to.equal(`${base}/upload`);
-      expect(await promiseOf(ingest.uploadsUrl)).to.equal(`${base}/uploads`);
-      expect(await promiseOf(ingest.filesUrl)).to.equal(`${base}/files`);
+      expect(await promiseOf(ingest.urls.uploadUrl)).to.equal(`${base}/upload`);
+      expect(await promiseOf(ingest.urls.uploadsUrl)).to.equal(`${base}/uploads`);
+      expect(await promiseOf(ingest.urls.filesUrl)).to.equal(`${base}/files`);
       expect(await promiseOf(ingest.uploadApiKeyId)).to.equal("ingest-upload-key-id");
     });
 
