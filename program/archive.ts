@@ -35,8 +35,6 @@ export function deployArchive(platform: Platform): ResourceOwner<Archival> {
   );
   return {
     component: archival,
-    resources: {
-      archivedTransactionsTable: archival.archivedTransactionsTable,
-    },
+    resources: { archivedTransactionsTable: archival.archivedTransactionsTable },
   };
 }

@@ -39,10 +39,7 @@ export function deployScreeningLists(platform: Platform): ResourceOwner<Screenin
     },
     opts,
   );
-  return {
-    component: screeningLists,
-    resources: { screeningListsBucket: screeningLists.bucket },
-  };
+  return { component: screeningLists, resources: { screeningListsBucket: screeningLists.bucket } };
 }
 
 export interface ProcessingDeployment {
