@@ -20,7 +20,12 @@ import {
   checkScheduleExpression,
 } from "../platform/argumentChecks";
 import { ContainerFunction, type FunctionUpkeepArgs } from "../platform/containerFunction";
-import { functionSchedule, missedSuccessAlarm } from "../platform/functionSchedule";
+import {
+  functionSchedule,
+  missedSuccessAlarm,
+  watchedSchedule,
+  type WatchedSchedule,
+} from "../platform/functionSchedule";
 import { configureSecureBucket } from "../platform/secureBucket";
 import type { NamedResource } from "../platform/resourceRefs";
 import { pipelineTableArgs } from "../platform/tableArgs";
@@ -102,9 +107,8 @@ export class Archival extends pulumi.ComponentResource {
   public readonly archivedTransactionsTable: NamedResource;
   /** The archival function: its name, ARN, role and the image digest it runs. */
   public readonly function: ContainerFunction;
-  public readonly scheduleRuleArn: pulumi.Output<string>;
-  /** Dead-letter queue of the schedule's target (events EventBridge could not deliver). */
-  public readonly scheduleDeadLetterQueueUrl: pulumi.Output<string>;
+  /** The schedule starting the function. */
+  public readonly schedule: WatchedSchedule;
 
   constructor(name: string, args: ArchivalArgs, opts?: pulumi.ComponentResourceOptions) {
     super("txn:archive:Archival", name, {}, opts);
@@ -258,14 +262,12 @@ export class Archival extends pulumi.ComponentResource {
     this.bucket = { name: bucket.bucket, arn: bucket.arn };
     this.archivedTransactionsTable = { name: table.name, arn: table.arn };
     this.function = fn;
-    this.scheduleRuleArn = schedule.rule.arn;
-    this.scheduleDeadLetterQueueUrl = schedule.deadLetterQueue.url;
+    this.schedule = watchedSchedule(schedule);
     this.registerOutputs({
       bucket: this.bucket,
       archivedTransactionsTable: this.archivedTransactionsTable,
       function: this.function,
-      scheduleRuleArn: this.scheduleRuleArn,
-      scheduleDeadLetterQueueUrl: this.scheduleDeadLetterQueueUrl,
+      schedule: this.schedule,
     });
   }
 }

@@ -8,7 +8,12 @@ import {
   checkScheduleExpression,
 } from "../platform/argumentChecks";
 import { ContainerFunction, type FunctionUpkeepArgs } from "../platform/containerFunction";
-import { functionSchedule, missedSuccessAlarm } from "../platform/functionSchedule";
+import {
+  functionSchedule,
+  missedSuccessAlarm,
+  watchedSchedule,
+  type WatchedSchedule,
+} from "../platform/functionSchedule";
 import { declaredStatements } from "../platform/declaredCalls";
 import {
   screeningListsLifecycleRules,
@@ -70,9 +75,8 @@ export class ScreeningListsRefresh extends pulumi.ComponentResource {
   public readonly bucket: NamedResource;
   /** The refresh function. */
   public readonly function: ContainerFunction;
-  public readonly scheduleRuleArn: pulumi.Output<string>;
-  /** Where EventBridge puts a scheduled event it could not deliver to the function. */
-  public readonly scheduleDeadLetterQueueUrl: pulumi.Output<string>;
+  /** The schedule starting the function. */
+  public readonly schedule: WatchedSchedule;
 
   constructor(name: string, args: ScreeningListsRefreshArgs, opts?: pulumi.ComponentResourceOptions) {
     super("txn:compliance:ScreeningListsRefresh", name, {}, opts);
@@ -169,13 +173,11 @@ export class ScreeningListsRefresh extends pulumi.ComponentResource {
 
     this.bucket = { name: bucket.bucket, arn: bucket.arn };
     this.function = fn;
-    this.scheduleRuleArn = schedule.rule.arn;
-    this.scheduleDeadLetterQueueUrl = schedule.deadLetterQueue.url;
+    this.schedule = watchedSchedule(schedule);
     this.registerOutputs({
       bucket: this.bucket,
       function: this.function,
-      scheduleRuleArn: this.scheduleRuleArn,
-      scheduleDeadLetterQueueUrl: this.scheduleDeadLetterQueueUrl,
+      schedule: this.schedule,
     });
   }
 }

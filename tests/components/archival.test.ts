@@ -540,7 +540,7 @@ describe("Archival component", () => {
             functionArn: archival.function.functionArn,
             functionRoleArn: archival.function.roleArn,
             imageDigest: archival.function.imageDigest,
-            scheduleRuleArn: archival.scheduleRuleArn,
+            scheduleRuleArn: archival.schedule.ruleArn,
           }),
         ),
       ).to.deep.equal({
