@@ -141,8 +141,22 @@ export function methodSettingsPath(route: IngestApiRoute): string {
   return `${route.resourcePath.slice(1).replaceAll("/", "~1")}/${route.httpMethod}`;
 }
 
-/** The URLs a deployed API and the local one export, from the API's base URL (the stage's). */
-export function ingestApiUrls(apiUrl: string) {
+/** The URLs a deployed API and the local one export. */
+export interface IngestApiUrls {
+  /** The base URL: a deployed API's stage invoke URL, `https://<api>.execute-api.<region>.amazonaws.com/<stage>`. */
+  readonly apiUrl: string;
+  /** `<apiUrl>/webhook`: providers POST their deliveries. */
+  readonly webhookUrl: string;
+  /** `<apiUrl>/upload`: POST a CSV body (up to about 5 MB). */
+  readonly uploadUrl: string;
+  /** `<apiUrl>/uploads`: POST for a presigned S3 PUT URL (larger files). */
+  readonly uploadsUrl: string;
+  /** `<apiUrl>/files`: GET `<filesUrl>/<file_id>` for a file's status. */
+  readonly filesUrl: string;
+}
+
+/** The API's URLs from its base URL (the stage's). */
+export function ingestApiUrls(apiUrl: string): IngestApiUrls {
   return {
     apiUrl,
     webhookUrl: `${apiUrl}${ingestApiRoutes.webhook.resourcePath}`,

@@ -11,12 +11,11 @@ export function deployArchive(platform: Platform): ResourceOwner<Archival> {
   const archival = new Archival(
     "archival",
     {
-      transactionsTableName: data.transactionsTableName,
-      transactionsTableArn: data.transactionsTableArn,
+      transactionsTableName: data.transactionsTable.name,
+      transactionsTableArn: data.transactionsTable.arn,
       kmsKeyArn: data.kmsKeyArn,
       metricsNamespace: config.metricsNamespace,
-      subnetIds: network.privateSubnetIds,
-      securityGroupIds: [network.lambdaSecurityGroupId],
+      ...network.functionPlacement,
       logRetentionDays: config.logRetentionDays,
       logKmsKeyArn: data.kmsKeyArn,
       imagesToKeep: config.imagesToKeep,
@@ -36,11 +35,6 @@ export function deployArchive(platform: Platform): ResourceOwner<Archival> {
   );
   return {
     component: archival,
-    resources: {
-      archivedTransactionsTable: {
-        name: archival.archivedTransactionsTableName,
-        arn: archival.archivedTransactionsTableArn,
-      },
-    },
+    resources: { archivedTransactionsTable: archival.archivedTransactionsTable },
   };
 }

@@ -24,10 +24,7 @@ export function deployIngestSecrets(platform: Platform): ResourceOwner<WebhookSi
     },
     opts,
   );
-  return {
-    component: signingSecret,
-    resources: { signingSecret: { arn: signingSecret.secretArn, versionId: signingSecret.versionId } },
-  };
+  return { component: signingSecret, resources: { signingSecret: signingSecret.secret } };
 }
 
 export interface IngestDeployment {

@@ -57,15 +57,15 @@ export function deployMonitoring(platform: Platform, deployed: MonitoredDeployme
         "screening-lists-refresh": screeningLists.function.functionName,
       },
       deadLetterQueueUrls: {
-        "state-machine": data.deadLetterQueueUrl,
+        "state-machine": data.deadLetterQueue.url,
         ...Object.fromEntries(
           routingTargetKeys.map((key) => [`routing-${key}`, entryOf(routing.targetDeadLetterQueueUrls, key)]),
         ),
         ...bySubscription((subscription) => subscription.deadLetterQueueUrl),
         "async-failures": failures.queueUrl,
-        "archival-schedule": archival.scheduleDeadLetterQueueUrl,
-        "screening-lists-schedule": screeningLists.scheduleDeadLetterQueueUrl,
-        "reconciliation-schedule": reconciliation.scheduleDeadLetterQueueUrl,
+        "archival-schedule": archival.schedule.deadLetterQueueUrl,
+        "screening-lists-schedule": screeningLists.schedule.deadLetterQueueUrl,
+        "reconciliation-schedule": reconciliation.schedule.deadLetterQueueUrl,
       },
       eventBusName: routing.eventBusName,
       eventRuleNames: {
@@ -76,9 +76,9 @@ export function deployMonitoring(platform: Platform, deployed: MonitoredDeployme
         ...bySubscription((subscription) => subscription.ruleArn.apply(eventRuleNameFromArn)),
       },
       scheduleRuleNames: {
-        archival: archival.scheduleRuleArn.apply(eventRuleNameFromArn),
-        "screening-lists-refresh": screeningLists.scheduleRuleArn.apply(eventRuleNameFromArn),
-        reconciliation: reconciliation.scheduleRuleArn.apply(eventRuleNameFromArn),
+        archival: archival.schedule.ruleArn.apply(eventRuleNameFromArn),
+        "screening-lists-refresh": screeningLists.schedule.ruleArn.apply(eventRuleNameFromArn),
+        reconciliation: reconciliation.schedule.ruleArn.apply(eventRuleNameFromArn),
       },
       lambdaErrorRatePercent: config.monitoring.lambdaErrorRatePercent,
       apiServerErrorRatePercent: config.monitoring.apiServerErrorRatePercent,

@@ -80,12 +80,12 @@ export function deployPlatform(region: string, config: StackConfig): Platform {
     failures,
     eventBus: { name: eventBusName, arn: eventBusArn },
     resources: {
-      transactionsTable: { name: data.transactionsTableName, arn: data.transactionsTableArn },
-      intakeTable: { name: data.intakeTableName, arn: data.intakeTableArn },
+      transactionsTable: data.transactionsTable,
+      intakeTable: data.intakeTable,
       eventBus: { name: eventBusName, arn: eventBusArn },
       alertsTopic: { arn: data.alertsTopicArn },
       pipelineKey: { arn: data.kmsKeyArn },
-      deadLetterQueue: { arn: data.deadLetterQueueArn, url: data.deadLetterQueueUrl },
+      deadLetterQueue: data.deadLetterQueue,
     },
   };
 }

@@ -39,10 +39,7 @@ export function deployScreeningLists(platform: Platform): ResourceOwner<Screenin
     },
     opts,
   );
-  return {
-    component: screeningLists,
-    resources: { screeningListsBucket: { name: screeningLists.bucketName, arn: screeningLists.bucketArn } },
-  };
+  return { component: screeningLists, resources: { screeningListsBucket: screeningLists.bucket } };
 }
 
 export interface ProcessingDeployment {
@@ -62,11 +59,11 @@ export function deployProcessing(platform: Platform, resources: PipelineResource
       validateFunctionArn: functions[stateMachineSteps.validate].functionArn,
       fraudDetectionFunctionArn: functions[stateMachineSteps.fraudDetection].functionArn,
       complianceFunctionArn: functions[stateMachineSteps.complianceCheck].functionArn,
-      transactionsTableName: data.transactionsTableName,
-      transactionsTableArn: data.transactionsTableArn,
+      transactionsTableName: data.transactionsTable.name,
+      transactionsTableArn: data.transactionsTable.arn,
       alertsTopicArn: data.alertsTopicArn,
-      deadLetterQueueUrl: data.deadLetterQueueUrl,
-      deadLetterQueueArn: data.deadLetterQueueArn,
+      deadLetterQueueUrl: data.deadLetterQueue.url,
+      deadLetterQueueArn: data.deadLetterQueue.arn,
       kmsKeyArn: data.kmsKeyArn,
       highValueAlertUsdMinor: config.highValueAlertUsd * 100,
       functionTimeoutSeconds: config.functions.timeoutSeconds,

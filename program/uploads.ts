@@ -33,8 +33,8 @@ export function deployUploadStore(platform: Platform): ResourceOwner<UploadStore
   return {
     component: store,
     resources: {
-      fileStatusTable: { name: store.statusTableName, arn: store.statusTableArn },
-      uploadsBucket: { name: store.bucketName, arn: store.bucketArn },
+      fileStatusTable: store.statusTable,
+      uploadsBucket: store.bucket,
     },
   };
 }
@@ -62,8 +62,8 @@ export function deployUploads(
   new UploadNotifications(
     "uploads-notifications",
     {
-      bucketName: store.bucketName,
-      bucketArn: store.bucketArn,
+      bucketName: store.bucket.name,
+      bucketArn: store.bucket.arn,
       intakeFunctionArn: uploadsFunction(notifiedFunction("intake")).functionArn,
       transformFunctionArn: uploadsFunction(notifiedFunction("transform")).functionArn,
     },

@@ -20,8 +20,14 @@ import {
   checkScheduleExpression,
 } from "../platform/argumentChecks";
 import { ContainerFunction, type FunctionUpkeepArgs } from "../platform/containerFunction";
-import { functionSchedule, missedSuccessAlarm } from "../platform/functionSchedule";
+import {
+  functionSchedule,
+  missedSuccessAlarm,
+  watchedSchedule,
+  type WatchedSchedule,
+} from "../platform/functionSchedule";
 import { configureSecureBucket } from "../platform/secureBucket";
+import type { NamedResource } from "../platform/resourceRefs";
 import { pipelineTableArgs } from "../platform/tableArgs";
 
 /** Arguments of {@link Archival}; the function's build, log and image settings are a ContainerFunction's. */
@@ -96,17 +102,13 @@ const scheduleRetryPolicy = { maximumRetryAttempts: 185, maximumEventAgeInSecond
  * it). Every AWS name is autonamed from `name`.
  */
 export class Archival extends pulumi.ComponentResource {
-  public readonly bucketName: pulumi.Output<string>;
-  public readonly bucketArn: pulumi.Output<string>;
-  public readonly archivedTransactionsTableName: pulumi.Output<string>;
-  public readonly archivedTransactionsTableArn: pulumi.Output<string>;
+  /** The audit bucket. */
+  public readonly bucket: NamedResource;
+  public readonly archivedTransactionsTable: NamedResource;
   /** The archival function: its name, ARN, role and the image digest it runs. */
   public readonly function: ContainerFunction;
-  public readonly scheduleRuleArn: pulumi.Output<string>;
-  /** Dead-letter queue of the schedule's target (events EventBridge could not deliver). */
-  public readonly scheduleDeadLetterQueueUrl: pulumi.Output<string>;
-  /** The "no successful archival run" alarm (the function's error rate is watched by Monitoring). */
-  public readonly alarmArn: pulumi.Output<string>;
+  /** The schedule starting the function. */
+  public readonly schedule: WatchedSchedule;
 
   constructor(name: string, args: ArchivalArgs, opts?: pulumi.ComponentResourceOptions) {
     super("txn:archive:Archival", name, {}, opts);
@@ -243,7 +245,7 @@ export class Archival extends pulumi.ComponentResource {
       this,
     );
 
-    const alarm = missedSuccessAlarm(
+    missedSuccessAlarm(
       `${name}-no-successful-run`,
       {
         alarmDescription: `No ${name} run has finished successfully for two consecutive days`,
@@ -257,23 +259,15 @@ export class Archival extends pulumi.ComponentResource {
       this,
     );
 
-    this.bucketName = bucket.bucket;
-    this.bucketArn = bucket.arn;
-    this.archivedTransactionsTableName = table.name;
-    this.archivedTransactionsTableArn = table.arn;
+    this.bucket = { name: bucket.bucket, arn: bucket.arn };
+    this.archivedTransactionsTable = { name: table.name, arn: table.arn };
     this.function = fn;
-    this.scheduleRuleArn = schedule.rule.arn;
-    this.scheduleDeadLetterQueueUrl = schedule.deadLetterQueue.url;
-    this.alarmArn = alarm.arn;
+    this.schedule = watchedSchedule(schedule);
     this.registerOutputs({
-      bucketName: this.bucketName,
-      bucketArn: this.bucketArn,
-      archivedTransactionsTableName: this.archivedTransactionsTableName,
-      archivedTransactionsTableArn: this.archivedTransactionsTableArn,
+      bucket: this.bucket,
+      archivedTransactionsTable: this.archivedTransactionsTable,
       function: this.function,
-      scheduleRuleArn: this.scheduleRuleArn,
-      scheduleDeadLetterQueueUrl: this.scheduleDeadLetterQueueUrl,
-      alarmArn: this.alarmArn,
+      schedule: this.schedule,
     });
   }
 }

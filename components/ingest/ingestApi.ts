@@ -17,6 +17,7 @@ import {
   requiredRequestParameters,
   type IngestApiFunction,
   type IngestApiRoute,
+  type IngestApiUrls,
 } from "../../pipeline";
 
 /** Arguments of {@link IngestApi}. */
@@ -174,30 +175,13 @@ function checkPositive(argument: string, value: pulumi.Input<number> | undefined
  * plan's quota and throttle.
  */
 export class IngestApi extends pulumi.ComponentResource {
-  public readonly restApiId: pulumi.Output<string>;
   /** The REST API's (generated) name: API Gateway's CloudWatch metrics are keyed by it. */
   public readonly restApiName: pulumi.Output<string>;
   public readonly stageName: pulumi.Output<string>;
-  /** The stage's invoke URL, `https://<api>.execute-api.<region>.amazonaws.com/<stage>`. */
-  public readonly apiUrl: pulumi.Output<string>;
-  public readonly webhookUrl: pulumi.Output<string>;
-  /** `arn:<partition>:execute-api:<region>:<account>:<api>`, the prefix of invoke grants. */
-  public readonly executionArn: pulumi.Output<string>;
+  /** The stage's URLs: its invoke URL and each route's. */
+  public readonly urls: pulumi.Output<IngestApiUrls>;
   public readonly apiKeyId: pulumi.Output<string>;
-  /** The status API key itself, a secret. */
-  public readonly apiKeyValue: pulumi.Output<string>;
-  public readonly accessLogGroupName: pulumi.Output<string>;
-  public readonly usagePlanId: pulumi.Output<string>;
-  /** `<apiUrl>/upload`: POST a CSV body (up to about 5 MB). */
-  public readonly uploadUrl: pulumi.Output<string>;
-  /** `<apiUrl>/uploads`: POST for a presigned S3 PUT URL (larger files). */
-  public readonly uploadsUrl: pulumi.Output<string>;
-  /** `<apiUrl>/files`: GET `<filesUrl>/<file_id>` for a file's status. */
-  public readonly filesUrl: pulumi.Output<string>;
   public readonly uploadApiKeyId: pulumi.Output<string>;
-  /** The upload (back-office) API key itself, a secret. */
-  public readonly uploadApiKeyValue: pulumi.Output<string>;
-  public readonly uploadUsagePlanId: pulumi.Output<string>;
 
   constructor(name: string, args: IngestApiArgs, opts?: pulumi.ComponentResourceOptions) {
     super("txn:ingest:IngestApi", name, {}, opts);
@@ -478,41 +462,18 @@ export class IngestApi extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    this.restApiId = api.id;
     this.restApiName = api.name;
     this.stageName = stage.stageName;
     // The same paths the local API's outputs name (pipeline/routes.ts).
-    const urls = stage.invokeUrl.apply(ingestApiUrls);
-    this.apiUrl = urls.apiUrl;
-    this.webhookUrl = urls.webhookUrl;
-    this.executionArn = api.executionArn;
+    this.urls = stage.invokeUrl.apply(ingestApiUrls);
     this.apiKeyId = apiKey.id;
-    this.apiKeyValue = pulumi.secret(apiKey.value);
-    this.accessLogGroupName = accessLogGroup.name;
-    this.usagePlanId = usagePlan.id;
-    this.uploadUrl = urls.uploadUrl;
-    this.uploadsUrl = urls.uploadsUrl;
-    this.filesUrl = urls.filesUrl;
     this.uploadApiKeyId = uploadApiKey.id;
-    this.uploadApiKeyValue = pulumi.secret(uploadApiKey.value);
-    this.uploadUsagePlanId = uploadUsagePlan.id;
     this.registerOutputs({
-      restApiId: this.restApiId,
       restApiName: this.restApiName,
       stageName: this.stageName,
-      apiUrl: this.apiUrl,
-      webhookUrl: this.webhookUrl,
-      executionArn: this.executionArn,
+      urls: this.urls,
       apiKeyId: this.apiKeyId,
-      apiKeyValue: this.apiKeyValue,
-      accessLogGroupName: this.accessLogGroupName,
-      usagePlanId: this.usagePlanId,
-      uploadUrl: this.uploadUrl,
-      uploadsUrl: this.uploadsUrl,
-      filesUrl: this.filesUrl,
       uploadApiKeyId: this.uploadApiKeyId,
-      uploadApiKeyValue: this.uploadApiKeyValue,
-      uploadUsagePlanId: this.uploadUsagePlanId,
     });
   }
 

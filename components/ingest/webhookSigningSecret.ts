@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import type { SecretResource } from "../platform/resourceRefs";
 
 /** Arguments of {@link WebhookSigningSecret}. */
 export interface WebhookSigningSecretArgs {
@@ -17,9 +18,8 @@ export interface WebhookSigningSecretArgs {
  * configuration so every container restarts and reads the rotated secrets.
  */
 export class WebhookSigningSecret extends pulumi.ComponentResource {
-  public readonly secretArn: pulumi.Output<string>;
-  /** Id of the current version: changes whenever the document does. */
-  public readonly versionId: pulumi.Output<string>;
+  /** The secret, with the id of its current version (a new one whenever the document changes). */
+  public readonly secret: SecretResource;
 
   constructor(name: string, args: WebhookSigningSecretArgs, opts?: pulumi.ComponentResourceOptions) {
     super("txn:ingest:WebhookSigningSecret", name, {}, opts);
@@ -46,8 +46,7 @@ export class WebhookSigningSecret extends pulumi.ComponentResource {
       { secretId: secret.id, secretString: pulumi.secret(args.document) },
       { parent: this },
     );
-    this.secretArn = secret.arn;
-    this.versionId = version.versionId;
-    this.registerOutputs({ secretArn: this.secretArn, versionId: this.versionId });
+    this.secret = { arn: secret.arn, versionId: version.versionId };
+    this.registerOutputs({ secret: this.secret });
   }
 }

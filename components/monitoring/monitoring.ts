@@ -88,8 +88,6 @@ function checkThresholds(thresholds: AlarmThresholds): void {
  */
 export class Monitoring extends pulumi.ComponentResource {
   public readonly dashboardName: pulumi.Output<string>;
-  /** Alarm ARN per alarm key (e.g. "validation-error-rate", "dlq-state-machine"). */
-  public readonly alarmArns: pulumi.Output<Record<string, string>>;
 
   constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
     super("txn:monitoring:Monitoring", name, {}, opts);
@@ -183,7 +181,6 @@ export class Monitoring extends pulumi.ComponentResource {
     );
 
     this.dashboardName = dashboard.dashboardName;
-    this.alarmArns = pulumi.all(Object.fromEntries(alarms.map(([key, alarm]) => [key, alarm.arn])));
-    this.registerOutputs({ dashboardName: this.dashboardName, alarmArns: this.alarmArns });
+    this.registerOutputs({ dashboardName: this.dashboardName });
   }
 }

@@ -32,7 +32,6 @@ export function emailSubscriptionKey(email: string): string {
  */
 export class MonitoringTopic extends pulumi.ComponentResource {
   public readonly topicArn: pulumi.Output<string>;
-  public readonly topicName: pulumi.Output<string>;
 
   constructor(name: string, args: MonitoringTopicArgs, opts?: pulumi.ComponentResourceOptions) {
     super("txn:monitoring:MonitoringTopic", name, {}, opts);
@@ -76,7 +75,6 @@ export class MonitoringTopic extends pulumi.ComponentResource {
     }
 
     this.topicArn = topic.arn;
-    this.topicName = topic.name;
-    this.registerOutputs({ topicArn: this.topicArn, topicName: this.topicName });
+    this.registerOutputs({ topicArn: this.topicArn });
   }
 }

@@ -127,10 +127,8 @@ export class ContainerFunction extends pulumi.ComponentResource {
   public readonly functionName: pulumi.Output<string>;
   public readonly functionArn: pulumi.Output<string>;
   public readonly roleArn: pulumi.Output<string>;
-  public readonly roleName: pulumi.Output<string>;
   /** `<repository>@sha256:...`, the exact image the function runs. */
   public readonly imageDigest: pulumi.Output<string>;
-  public readonly logGroupName: pulumi.Output<string>;
 
   constructor(name: string, args: ContainerFunctionArgs, opts?: pulumi.ComponentResourceOptions) {
     super("txn:compute:ContainerFunction", name, {}, opts);
@@ -346,16 +344,12 @@ export class ContainerFunction extends pulumi.ComponentResource {
     this.functionName = fn.name;
     this.functionArn = fn.arn;
     this.roleArn = role.arn;
-    this.roleName = role.name;
     this.imageDigest = imageDigest;
-    this.logGroupName = logGroup.name;
     this.registerOutputs({
       functionName: this.functionName,
       functionArn: this.functionArn,
       roleArn: this.roleArn,
-      roleName: this.roleName,
       imageDigest: this.imageDigest,
-      logGroupName: this.logGroupName,
     });
   }
 }

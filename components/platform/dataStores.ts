@@ -8,6 +8,7 @@ import {
 import { alertsTopicPolicy } from "./alertsTopicPolicy";
 import { pipelineKeyPolicy } from "./keyPolicy";
 import { encryptedQueue } from "./deadLetterQueues";
+import type { NamedResource, QueueResource } from "./resourceRefs";
 import { pipelineTableArgs } from "./tableArgs";
 
 /** Attribute holding the epoch-seconds expiry of short-lived items (e.g. dedupe records). */
@@ -40,14 +41,11 @@ export const smsAlertFilterPolicy = { status: ["REVIEW"] };
 
 export class DataStores extends pulumi.ComponentResource {
   public readonly kmsKeyArn: pulumi.Output<string>;
-  public readonly kmsKeyId: pulumi.Output<string>;
-  public readonly transactionsTableName: pulumi.Output<string>;
-  public readonly transactionsTableArn: pulumi.Output<string>;
-  public readonly intakeTableName: pulumi.Output<string>;
-  public readonly intakeTableArn: pulumi.Output<string>;
+  public readonly transactionsTable: NamedResource;
+  public readonly intakeTable: NamedResource;
   public readonly alertsTopicArn: pulumi.Output<string>;
-  public readonly deadLetterQueueUrl: pulumi.Output<string>;
-  public readonly deadLetterQueueArn: pulumi.Output<string>;
+  /** The state machine's dead-letter queue. */
+  public readonly deadLetterQueue: QueueResource;
 
   constructor(name: string, args: DataStoresArgs, opts?: pulumi.ComponentResourceOptions) {
     super("txn:data:DataStores", name, {}, opts);
@@ -159,24 +157,16 @@ export class DataStores extends pulumi.ComponentResource {
     const deadLetterQueue = encryptedQueue(`${name}-dead-letters`, key.arn, this);
 
     this.kmsKeyArn = key.arn;
-    this.kmsKeyId = key.keyId;
-    this.transactionsTableName = table.name;
-    this.transactionsTableArn = table.arn;
-    this.intakeTableName = intakeTable.name;
-    this.intakeTableArn = intakeTable.arn;
+    this.transactionsTable = { name: table.name, arn: table.arn };
+    this.intakeTable = { name: intakeTable.name, arn: intakeTable.arn };
     this.alertsTopicArn = topic.arn;
-    this.deadLetterQueueUrl = deadLetterQueue.url;
-    this.deadLetterQueueArn = deadLetterQueue.arn;
+    this.deadLetterQueue = { url: deadLetterQueue.url, arn: deadLetterQueue.arn };
     this.registerOutputs({
       kmsKeyArn: this.kmsKeyArn,
-      kmsKeyId: this.kmsKeyId,
-      transactionsTableName: this.transactionsTableName,
-      transactionsTableArn: this.transactionsTableArn,
-      intakeTableName: this.intakeTableName,
-      intakeTableArn: this.intakeTableArn,
+      transactionsTable: this.transactionsTable,
+      intakeTable: this.intakeTable,
       alertsTopicArn: this.alertsTopicArn,
-      deadLetterQueueUrl: this.deadLetterQueueUrl,
-      deadLetterQueueArn: this.deadLetterQueueArn,
+      deadLetterQueue: this.deadLetterQueue,
     });
   }
 }

@@ -26,6 +26,17 @@ export interface FunctionSchedule {
   readonly deadLetterQueue: aws.sqs.Queue;
 }
 
+/** A schedule as the components hand it over: what monitoring watches of it. */
+export interface WatchedSchedule {
+  readonly ruleArn: pulumi.Output<string>;
+  /** Where EventBridge puts a scheduled event it could not deliver after its retries. */
+  readonly deadLetterQueueUrl: pulumi.Output<string>;
+}
+
+export function watchedSchedule(schedule: FunctionSchedule): WatchedSchedule {
+  return { ruleArn: schedule.rule.arn, deadLetterQueueUrl: schedule.deadLetterQueue.url };
+}
+
 /**
  * A rule on the account's default bus (scheduled rules live there) invoking one function, as
  * children of `parent` named from `name`: `<name>-schedule` (the rule), `-schedule-permission`

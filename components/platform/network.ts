@@ -31,16 +31,22 @@ function vpcPrefixLength(cidrBlock: string): number {
   return prefix;
 }
 
+/** A function's place in the VPC, as ContainerFunction's `subnetIds` and `securityGroupIds` take it. */
+export interface FunctionPlacement {
+  /** The isolated subnets, one per AZ. */
+  readonly subnetIds: pulumi.Output<string[]>;
+  /** The functions' security group: HTTPS out to the endpoints only. */
+  readonly securityGroupIds: pulumi.Output<string>[];
+}
+
 /**
  * A VPC with isolated subnets in 3 AZs and no route out: Lambdas reach AWS only through gateway
  * endpoints (DynamoDB, S3) and interface endpoints with private DNS.
  */
 export class Network extends pulumi.ComponentResource {
   public readonly vpcId: pulumi.Output<string>;
-  /** The isolated subnets, one per AZ, where functions run. */
-  public readonly privateSubnetIds: pulumi.Output<string[]>;
-  /** Security group for the pipeline's functions: HTTPS out to the endpoints only. */
-  public readonly lambdaSecurityGroupId: pulumi.Output<string>;
+  /** Where every function of the pipeline runs. */
+  public readonly functionPlacement: FunctionPlacement;
 
   constructor(name: string, args: NetworkArgs = {}, opts?: pulumi.ComponentResourceOptions) {
     super("txn:network:Network", name, {}, opts);
@@ -153,12 +159,7 @@ export class Network extends pulumi.ComponentResource {
     }
 
     this.vpcId = vpc.vpcId;
-    this.privateSubnetIds = vpc.isolatedSubnetIds;
-    this.lambdaSecurityGroupId = lambdaSecurityGroup.id;
-    this.registerOutputs({
-      vpcId: this.vpcId,
-      privateSubnetIds: this.privateSubnetIds,
-      lambdaSecurityGroupId: this.lambdaSecurityGroupId,
-    });
+    this.functionPlacement = { subnetIds: vpc.isolatedSubnetIds, securityGroupIds: [lambdaSecurityGroup.id] };
+    this.registerOutputs({ vpcId: this.vpcId, functionPlacement: this.functionPlacement });
   }
 }

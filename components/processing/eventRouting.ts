@@ -65,19 +65,12 @@ export class EventRouting extends pulumi.ComponentResource {
   public readonly eventBusName: pulumi.Output<string>;
   public readonly eventBusArn: pulumi.Output<string>;
   public readonly archiveName: pulumi.Output<string>;
-  public readonly archiveArn: pulumi.Output<string>;
-  /** Rule ARN per lane. */
-  public readonly ruleArns: pulumi.Output<Record<AmountLane, string>>;
   /** Rule name per lane. */
   public readonly ruleNames: pulumi.Output<Record<AmountLane, string>>;
   /** Name of the rule that alerts on a high-value transaction's first delivery. */
   public readonly highAlertRuleName: pulumi.Output<string>;
   /** Dead-letter queue URL per target: "high", "medium", "low", "high-alert". */
   public readonly targetDeadLetterQueueUrls: pulumi.Output<Record<RoutingTargetKey, string>>;
-  /** Dead-letter queue ARN per target: "high", "medium", "low", "high-alert". */
-  public readonly targetDeadLetterQueueArns: pulumi.Output<Record<RoutingTargetKey, string>>;
-  /** The role EventBridge assumes to start executions. */
-  public readonly targetRoleArn: pulumi.Output<string>;
 
   constructor(name: string, args: EventRoutingArgs, opts?: pulumi.ComponentResourceOptions) {
     super("txn:routing:EventRouting", name, {}, opts);
@@ -204,24 +197,16 @@ export class EventRouting extends pulumi.ComponentResource {
     this.eventBusName = bus.name;
     this.eventBusArn = bus.arn;
     this.archiveName = archive.name;
-    this.archiveArn = archive.arn;
-    this.ruleArns = byLane((rule) => rule.arn);
     this.ruleNames = byLane((rule) => rule.name);
     this.highAlertRuleName = rules["high-alert"].name;
     this.targetDeadLetterQueueUrls = byTarget((queue) => queue.url);
-    this.targetDeadLetterQueueArns = byTarget((queue) => queue.arn);
-    this.targetRoleArn = role.arn;
     this.registerOutputs({
       eventBusName: this.eventBusName,
       eventBusArn: this.eventBusArn,
       archiveName: this.archiveName,
-      archiveArn: this.archiveArn,
-      ruleArns: this.ruleArns,
       ruleNames: this.ruleNames,
       highAlertRuleName: this.highAlertRuleName,
       targetDeadLetterQueueUrls: this.targetDeadLetterQueueUrls,
-      targetDeadLetterQueueArns: this.targetDeadLetterQueueArns,
-      targetRoleArn: this.targetRoleArn,
     });
   }
 }

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { MetricName } from "../../functions/shared/metricNames";
 import { checkScheduleExpression } from "../platform/argumentChecks";
-import { functionSchedule } from "../platform/functionSchedule";
+import { functionSchedule, watchedSchedule, type WatchedSchedule } from "../platform/functionSchedule";
 
 /** Arguments of {@link Reconciliation}. */
 export interface ReconciliationArgs {
@@ -38,11 +38,8 @@ const scheduleRetryPolicy = { maximumRetryAttempts: 2, maximumEventAgeInSeconds:
  * pipeline builds like the others.
  */
 export class Reconciliation extends pulumi.ComponentResource {
-  public readonly scheduleRuleArn: pulumi.Output<string>;
-  /** Where EventBridge puts a scheduled event it could not deliver after its retries. */
-  public readonly scheduleDeadLetterQueueUrl: pulumi.Output<string>;
-  /** The "oldest undecided transaction too old" alarm. */
-  public readonly alarmArn: pulumi.Output<string>;
+  /** The schedule starting the function. */
+  public readonly schedule: WatchedSchedule;
 
   constructor(name: string, args: ReconciliationArgs, opts?: pulumi.ComponentResourceOptions) {
     super("txn:processing:Reconciliation", name, {}, opts);
@@ -70,7 +67,7 @@ export class Reconciliation extends pulumi.ComponentResource {
     );
 
     const alarmActions = args.alarmActions ?? [];
-    const alarm = new aws.cloudwatch.MetricAlarm(
+    new aws.cloudwatch.MetricAlarm(
       `${name}-oldest-undecided`,
       {
         alarmDescription: `A transaction accepted more than ${Math.round(
@@ -94,13 +91,9 @@ export class Reconciliation extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    this.scheduleRuleArn = schedule.rule.arn;
-    this.scheduleDeadLetterQueueUrl = schedule.deadLetterQueue.url;
-    this.alarmArn = alarm.arn;
+    this.schedule = watchedSchedule(schedule);
     this.registerOutputs({
-      scheduleRuleArn: this.scheduleRuleArn,
-      scheduleDeadLetterQueueUrl: this.scheduleDeadLetterQueueUrl,
-      alarmArn: this.alarmArn,
+      schedule: this.schedule,
     });
   }
 }

@@ -8,7 +8,12 @@ import {
   checkScheduleExpression,
 } from "../platform/argumentChecks";
 import { ContainerFunction, type FunctionUpkeepArgs } from "../platform/containerFunction";
-import { functionSchedule, missedSuccessAlarm } from "../platform/functionSchedule";
+import {
+  functionSchedule,
+  missedSuccessAlarm,
+  watchedSchedule,
+  type WatchedSchedule,
+} from "../platform/functionSchedule";
 import { declaredStatements } from "../platform/declaredCalls";
 import {
   screeningListsLifecycleRules,
@@ -16,6 +21,7 @@ import {
   screeningListsRefreshServiceName,
 } from "./screeningListsPolicies";
 import { configureSecureBucket } from "../platform/secureBucket";
+import type { NamedResource } from "../platform/resourceRefs";
 
 /** Arguments of {@link ScreeningListsRefresh}; the function's build, log and image settings are a ContainerFunction's. */
 export interface ScreeningListsRefreshArgs extends FunctionUpkeepArgs {
@@ -65,15 +71,12 @@ const refresh = pipelineFunctions[refreshFunction];
  * compliance function reads the bucket through the S3 gateway endpoint.
  */
 export class ScreeningListsRefresh extends pulumi.ComponentResource {
-  public readonly bucketName: pulumi.Output<string>;
-  public readonly bucketArn: pulumi.Output<string>;
+  /** The bucket of screening-index versions. */
+  public readonly bucket: NamedResource;
   /** The refresh function. */
   public readonly function: ContainerFunction;
-  public readonly scheduleRuleArn: pulumi.Output<string>;
-  /** Where EventBridge puts a scheduled event it could not deliver to the function. */
-  public readonly scheduleDeadLetterQueueUrl: pulumi.Output<string>;
-  /** The stale-list alarm (the function's error rate is watched by Monitoring). */
-  public readonly staleAlarmArn: pulumi.Output<string>;
+  /** The schedule starting the function. */
+  public readonly schedule: WatchedSchedule;
 
   constructor(name: string, args: ScreeningListsRefreshArgs, opts?: pulumi.ComponentResourceOptions) {
     super("txn:compliance:ScreeningListsRefresh", name, {}, opts);
@@ -153,7 +156,7 @@ export class ScreeningListsRefresh extends pulumi.ComponentResource {
     );
 
     // Every hour of the window without a success: one success anywhere in it keeps the alarm OK.
-    const alarm = missedSuccessAlarm(
+    missedSuccessAlarm(
       `${name}-stale-lists`,
       {
         alarmDescription: `No sanctions-list refresh has succeeded for ${staleAfterHours} hours: screening uses an old list`,
@@ -168,19 +171,13 @@ export class ScreeningListsRefresh extends pulumi.ComponentResource {
       this,
     );
 
-    this.bucketName = bucket.bucket;
-    this.bucketArn = bucket.arn;
+    this.bucket = { name: bucket.bucket, arn: bucket.arn };
     this.function = fn;
-    this.scheduleRuleArn = schedule.rule.arn;
-    this.scheduleDeadLetterQueueUrl = schedule.deadLetterQueue.url;
-    this.staleAlarmArn = alarm.arn;
+    this.schedule = watchedSchedule(schedule);
     this.registerOutputs({
-      bucketName: this.bucketName,
-      bucketArn: this.bucketArn,
+      bucket: this.bucket,
       function: this.function,
-      scheduleRuleArn: this.scheduleRuleArn,
-      scheduleDeadLetterQueueUrl: this.scheduleDeadLetterQueueUrl,
-      staleAlarmArn: this.staleAlarmArn,
+      schedule: this.schedule,
     });
   }
 }

@@ -48,11 +48,7 @@ export interface TransactionStateMachineArgs {
 /** The EXPRESS state machine that validates, screens, decides, records, publishes and alerts. */
 export class TransactionStateMachine extends pulumi.ComponentResource {
   public readonly stateMachineArn: pulumi.Output<string>;
-  public readonly stateMachineName: pulumi.Output<string>;
   public readonly roleArn: pulumi.Output<string>;
-  public readonly logGroupName: pulumi.Output<string>;
-  /** The exact ASL document deployed. */
-  public readonly definition: pulumi.Output<string>;
 
   constructor(name: string, args: TransactionStateMachineArgs, opts?: pulumi.ComponentResourceOptions) {
     super("txn:orchestration:TransactionStateMachine", name, {}, opts);
@@ -131,7 +127,7 @@ export class TransactionStateMachine extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    this.definition = pulumi
+    const definition = pulumi
       .all([
         args.validateFunctionArn,
         args.fraudDetectionFunctionArn,
@@ -162,7 +158,7 @@ export class TransactionStateMachine extends pulumi.ComponentResource {
       {
         type: "EXPRESS",
         roleArn: role.arn,
-        definition: this.definition,
+        definition,
         loggingConfiguration: {
           level: args.logLevel ?? "ERROR",
           includeExecutionData: args.includeExecutionData ?? false,
@@ -175,15 +171,10 @@ export class TransactionStateMachine extends pulumi.ComponentResource {
     );
 
     this.stateMachineArn = stateMachine.arn;
-    this.stateMachineName = stateMachine.name;
     this.roleArn = role.arn;
-    this.logGroupName = logGroup.name;
     this.registerOutputs({
       stateMachineArn: this.stateMachineArn,
-      stateMachineName: this.stateMachineName,
       roleArn: this.roleArn,
-      logGroupName: this.logGroupName,
-      definition: this.definition,
     });
   }
 }

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { fileStatusTableDefinition } from "../../functions/shared/tableDefinitions";
 import { checkComponentName, checkInteger, checkKmsKeyArn, checkRequired } from "../platform/argumentChecks";
 import { configureSecureBucket } from "../platform/secureBucket";
+import type { NamedResource } from "../platform/resourceRefs";
 import { pipelineTableArgs } from "../platform/tableArgs";
 import { fileStatusTtlAttribute, uploadLifecycleRules } from "./policies";
 
@@ -30,10 +31,9 @@ const maximumNameLength = 28;
  * functions they invoke are built after (and from) this store.
  */
 export class UploadStore extends pulumi.ComponentResource {
-  public readonly bucketName: pulumi.Output<string>;
-  public readonly bucketArn: pulumi.Output<string>;
-  public readonly statusTableName: pulumi.Output<string>;
-  public readonly statusTableArn: pulumi.Output<string>;
+  public readonly bucket: NamedResource;
+  /** The processing-status table. */
+  public readonly statusTable: NamedResource;
 
   constructor(name: string, args: UploadStoreArgs, opts?: pulumi.ComponentResourceOptions) {
     super("txn:ingest:UploadStore", name, {}, opts);
@@ -65,15 +65,8 @@ export class UploadStore extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    this.bucketName = bucket.bucket;
-    this.bucketArn = bucket.arn;
-    this.statusTableName = table.name;
-    this.statusTableArn = table.arn;
-    this.registerOutputs({
-      bucketName: this.bucketName,
-      bucketArn: this.bucketArn,
-      statusTableName: this.statusTableName,
-      statusTableArn: this.statusTableArn,
-    });
+    this.bucket = { name: bucket.bucket, arn: bucket.arn };
+    this.statusTable = { name: table.name, arn: table.arn };
+    this.registerOutputs({ bucket: this.bucket, statusTable: this.statusTable });
   }
 }

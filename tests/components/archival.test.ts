@@ -527,20 +527,19 @@ describe("Archival component", () => {
   });
 
   describe("outputs", () => {
-    it("expose the bucket, table, function, rule and alarm", async () => {
+    it("expose the bucket, table, function and rule", async () => {
       expect(
         await promiseOf(
           pulumi.all({
-            bucketName: archival.bucketName,
-            bucketArn: archival.bucketArn,
-            archivedTransactionsTableName: archival.archivedTransactionsTableName,
-            archivedTransactionsTableArn: archival.archivedTransactionsTableArn,
+            bucketName: archival.bucket.name,
+            bucketArn: archival.bucket.arn,
+            archivedTransactionsTableName: archival.archivedTransactionsTable.name,
+            archivedTransactionsTableArn: archival.archivedTransactionsTable.arn,
             functionName: archival.function.functionName,
             functionArn: archival.function.functionArn,
             functionRoleArn: archival.function.roleArn,
             imageDigest: archival.function.imageDigest,
-            scheduleRuleArn: archival.scheduleRuleArn,
-            alarmArn: archival.alarmArn,
+            scheduleRuleArn: archival.schedule.ruleArn,
           }),
         ),
       ).to.deep.equal({
@@ -553,7 +552,6 @@ describe("Archival component", () => {
         functionRoleArn: mockArn("iam", "archival-role"),
         imageDigest: `${accountId}.dkr.ecr.eu-west-1.amazonaws.com/archival-repo@sha256:${"0".repeat(63)}1`,
         scheduleRuleArn: mockArn("cloudwatch", "archival-schedule"),
-        alarmArn: mockArn("cloudwatch", "archival-no-successful-run"),
       });
     });
   });

@@ -281,17 +281,15 @@ describe("ContainerFunction component", () => {
   });
 
   describe("outputs", () => {
-    it("functionName, functionArn, roleArn, roleName, imageDigest, logGroupName", async () => {
+    it("functionName, functionArn, roleArn, imageDigest", async () => {
       expect(await promiseOf(validate.functionName)).to.equal("validate-function");
       expect(await promiseOf(validate.functionArn)).to.equal(
         "arn:aws:lambda:eu-west-1:123456789012:validate-function",
       );
       expect(await promiseOf(validate.roleArn)).to.equal("arn:aws:iam:eu-west-1:123456789012:validate-role");
-      expect(await promiseOf(validate.roleName)).to.equal("validate-role");
       expect(await promiseOf(validate.imageDigest)).to.equal(
         `${ecrHost}/validate-repo@sha256:${"0".repeat(63)}1`,
       );
-      expect(await promiseOf(validate.logGroupName)).to.equal("/aws/lambda/validate-0123abcd");
     });
 
     // Alarms on functions are the Monitoring component's (error rate, throttles), so none here.

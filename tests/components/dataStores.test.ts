@@ -331,20 +331,19 @@ describe("DataStores component", () => {
   describe("outputs", () => {
     it("expose the key, tables, topic and queue identifiers", async () => {
       expect(await promiseOf(stores.kmsKeyArn)).to.equal(keyArn);
-      expect(await promiseOf(stores.kmsKeyId)).to.equal("key-core-key");
-      expect(await promiseOf(stores.transactionsTableName)).to.equal("core-transactions");
-      expect(await promiseOf(stores.transactionsTableArn)).to.equal(
+      expect(await promiseOf(stores.transactionsTable.name)).to.equal("core-transactions");
+      expect(await promiseOf(stores.transactionsTable.arn)).to.equal(
         "arn:aws:dynamodb:eu-west-1:123456789012:core-transactions",
       );
-      expect(await promiseOf(stores.intakeTableName)).to.equal("core-intake-records");
-      expect(await promiseOf(stores.intakeTableArn)).to.equal(
+      expect(await promiseOf(stores.intakeTable.name)).to.equal("core-intake-records");
+      expect(await promiseOf(stores.intakeTable.arn)).to.equal(
         "arn:aws:dynamodb:eu-west-1:123456789012:core-intake-records",
       );
       expect(await promiseOf(stores.alertsTopicArn)).to.equal(topicArn);
-      expect(await promiseOf(stores.deadLetterQueueUrl)).to.equal(
+      expect(await promiseOf(stores.deadLetterQueue.url)).to.equal(
         "https://sqs.eu-west-1.amazonaws.com/123456789012/core-dead-letters",
       );
-      expect(await promiseOf(stores.deadLetterQueueArn)).to.equal(
+      expect(await promiseOf(stores.deadLetterQueue.arn)).to.equal(
         "arn:aws:sqs:eu-west-1:123456789012:core-dead-letters",
       );
     });

@@ -17,7 +17,6 @@
  * 5 MB fail at the Lambda invocation, or that the two usage plans meter each key separately.
  */
 import { createHash } from "crypto";
-import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import { IngestApi, type IngestApiArgs } from "../../components/ingest/ingestApi";
 import { ingestApiAccessLogFields, ingestApiAccessLogFormat } from "../../components/ingest/accessLog";
@@ -663,41 +662,26 @@ describe("IngestApi component", () => {
   });
 
   describe("outputs", () => {
-    it("restApiId, stageName, apiUrl, webhookUrl, executionArn, apiKeyId, accessLogGroupName, usagePlanId", async () => {
-      expect(await promiseOf(ingest.restApiId)).to.equal("ingest-api-id");
+    it("stageName, apiUrl, webhookUrl, apiKeyId", async () => {
       expect(await promiseOf(ingest.stageName)).to.equal("prod");
-      expect(await promiseOf(ingest.apiUrl)).to.equal(
+      expect(await promiseOf(ingest.urls.apiUrl)).to.equal(
         "https://ingest-api-id.execute-api.eu-west-1.amazonaws.com/prod",
       );
-      expect(await promiseOf(ingest.webhookUrl)).to.equal(
+      expect(await promiseOf(ingest.urls.webhookUrl)).to.equal(
         "https://ingest-api-id.execute-api.eu-west-1.amazonaws.com/prod/webhook",
       );
-      expect(await promiseOf(ingest.executionArn)).to.equal(executionArnOf("ingest"));
       expect(await promiseOf(ingest.apiKeyId)).to.equal("ingest-status-key-id");
-      expect(await promiseOf(ingest.accessLogGroupName)).to.equal("/aws/apigateway/ingest-access-0123abcd");
-      expect(await promiseOf(ingest.usagePlanId)).to.equal("ingest-usage-plan-id");
-      expect(await promiseOf(plain.apiUrl)).to.equal(
+      expect(await promiseOf(plain.urls.apiUrl)).to.equal(
         "https://plain-api-id.execute-api.eu-west-1.amazonaws.com/v1",
       );
     });
 
-    it("uploadUrl, uploadsUrl, filesUrl, uploadApiKeyId and uploadUsagePlanId", async () => {
+    it("uploadUrl, uploadsUrl, filesUrl and uploadApiKeyId", async () => {
       const base = "https://ingest-api-id.execute-api.eu-west-1.amazonaws.com/prod";
-      expect(await promiseOf(ingest.uploadUrl)).to.equal(`${base}/upload`);
-      expect(await promiseOf(ingest.uploadsUrl)).to.equal(`${base}/uploads`);
-      expect(await promiseOf(ingest.filesUrl)).to.equal(`${base}/files`);
+      expect(await promiseOf(ingest.urls.uploadUrl)).to.equal(`${base}/upload`);
+      expect(await promiseOf(ingest.urls.uploadsUrl)).to.equal(`${base}/uploads`);
+      expect(await promiseOf(ingest.urls.filesUrl)).to.equal(`${base}/files`);
       expect(await promiseOf(ingest.uploadApiKeyId)).to.equal("ingest-upload-key-id");
-      expect(await promiseOf(ingest.uploadUsagePlanId)).to.equal("ingest-upload-usage-plan-id");
-    });
-
-    it("uploadApiKeyValue is the upload key's value, marked secret", async () => {
-      expect(await promiseOf(ingest.uploadApiKeyValue)).to.equal("mock-api-key-ingest-upload-key");
-      expect(await pulumi.isSecret(ingest.uploadApiKeyValue)).to.equal(true);
-    });
-
-    it("apiKeyValue is the key's value, marked secret", async () => {
-      expect(await promiseOf(ingest.apiKeyValue)).to.equal("mock-api-key-ingest-status-key");
-      expect(await pulumi.isSecret(ingest.apiKeyValue)).to.equal(true);
     });
 
     it("one component creates exactly these children", () => {

@@ -133,10 +133,15 @@ describe("Network component", () => {
   });
 
   describe("outputs", () => {
-    it("vpcId, privateSubnetIds (the isolated subnets) and lambdaSecurityGroupId", async () => {
+    it("vpcId, and the functions' placement: the isolated subnets and the functions' security group", async () => {
       expect(await promiseOf(network.vpcId)).to.equal("vpc-net-vpc");
-      expect(await promiseOf(network.privateSubnetIds)).to.deep.equal(["subnet-a", "subnet-b", "subnet-c"]);
-      expect(await promiseOf(network.lambdaSecurityGroupId)).to.equal("net-lambda-sg-id");
+      expect(await promiseOf(network.functionPlacement.subnetIds)).to.deep.equal([
+        "subnet-a",
+        "subnet-b",
+        "subnet-c",
+      ]);
+      expect(await promiseOf(network.functionPlacement.securityGroupIds[0])).to.equal("net-lambda-sg-id");
+      expect(network.functionPlacement.securityGroupIds).to.have.length(1);
     });
   });
 

@@ -168,7 +168,7 @@ describe("ScreeningListsRefresh component", () => {
   });
 
   it("exposes the bucket for the compliance function to read", async () => {
-    expect(await promiseOf(refresh.bucketName)).to.equal("lists-lists-0123abcd");
+    expect(await promiseOf(refresh.bucket.name)).to.equal("lists-lists-0123abcd");
   });
 
   it("refuses a stale window CloudWatch cannot evaluate, a bad schedule and a share outside (0, 1]", () => {

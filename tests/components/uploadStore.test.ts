@@ -227,10 +227,10 @@ describe("UploadStore component", () => {
       expect(
         await promiseOf(
           pulumi.all({
-            bucketName: store.bucketName,
-            bucketArn: store.bucketArn,
-            statusTableName: store.statusTableName,
-            statusTableArn: store.statusTableArn,
+            bucketName: store.bucket.name,
+            bucketArn: store.bucket.arn,
+            statusTableName: store.statusTable.name,
+            statusTableArn: store.statusTable.arn,
           }),
         ),
       ).to.deep.equal({

@@ -92,14 +92,14 @@ describe("WebhookSigningSecret component", () => {
   });
 
   describe("outputs", () => {
-    it("secretArn is the secret's ARN and versionId the version's id", async () => {
-      expect(await promiseOf(hooks.secretArn)).to.equal(
+    it("secret is the secret's ARN with the version's id", async () => {
+      expect(await promiseOf(hooks.secret.arn)).to.equal(
         String(recorder.one(secretType, "hooks-secret").state.arn),
       );
-      expect(await promiseOf(hooks.secretArn)).to.equal(
+      expect(await promiseOf(hooks.secret.arn)).to.equal(
         "arn:aws:secretsmanager:eu-west-1:123456789012:hooks-secret",
       );
-      expect(await promiseOf(hooks.versionId)).to.equal("hooks-version-version-id");
+      expect(await promiseOf(hooks.secret.versionId)).to.equal("hooks-version-version-id");
     });
   });
 
