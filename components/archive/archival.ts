@@ -9,7 +9,6 @@ import {
   archivalServiceName,
   archiveLifecycleRules,
   archivedRecordGraceDays,
-  archivedRecordTtlAttribute,
   checkLifecycleDays,
 } from "./policies";
 import {
@@ -28,7 +27,7 @@ import {
 } from "../platform/functionSchedule";
 import { configureSecureBucket } from "../platform/secureBucket";
 import type { NamedResource } from "../platform/resourceRefs";
-import { pipelineTableArgs } from "../platform/tableArgs";
+import { pipelineTable } from "../platform/tableArgs";
 
 /** Arguments of {@link Archival}; the function's build, log and image settings are a ContainerFunction's. */
 export interface ArchivalArgs extends FunctionUpkeepArgs {
@@ -177,14 +176,11 @@ export class Archival extends pulumi.ComponentResource {
       );
     }
 
-    const table = new aws.dynamodb.Table(
+    const table = pipelineTable(
       `${name}-archived-transactions`,
-      pipelineTableArgs(archivedTransactionsTableDefinition, {
-        kmsKeyArn: args.kmsKeyArn,
-        deletionProtection: args.deletionProtection,
-        ttlAttribute: archivedRecordTtlAttribute,
-      }),
-      { parent: this },
+      archivedTransactionsTableDefinition,
+      { kmsKeyArn: args.kmsKeyArn, deletionProtection: args.deletionProtection },
+      this,
     );
 
     const fn = new ContainerFunction(

@@ -5,7 +5,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { archiveStatePrefix, awsCalls as archivalAwsCalls } from "../../functions/archival/awsCalls";
-import { archivePrefix, type ArchivedTransactionRecord } from "../../functions/shared/archiveLayout";
+import { archivePrefix } from "../../functions/shared/archiveLayout";
 import { checkInteger } from "../platform/argumentChecks";
 import { kmsOnlyTlsOnlyBucketPolicy } from "../platform/bucketPolicy";
 import { declaredStatements } from "../platform/declaredCalls";
@@ -21,9 +21,6 @@ export const archivalServiceName = archivalFunction;
 
 /** Metric the archival function emits (value 1) at the end of every run that finished without error. */
 export const archivalRunsMetricName = "ArchivalRuns";
-
-/** TTL attribute of the archived-transactions table (epoch seconds, set by the archival job). */
-export const archivedRecordTtlAttribute: keyof ArchivedTransactionRecord = "expiresAt";
 
 /** Days before S3 aborts an incomplete multipart upload and deletes its parts. */
 export const abortIncompleteMultipartUploadDays = 7;

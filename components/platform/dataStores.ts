@@ -1,7 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import {
-  intakeRecordTtlAttribute,
   intakeRecordsTableDefinition,
   transactionsTableDefinition,
 } from "../../functions/shared/tableDefinitions";
@@ -9,10 +8,7 @@ import { alertsTopicPolicy } from "./alertsTopicPolicy";
 import { pipelineKeyPolicy } from "./keyPolicy";
 import { encryptedQueue } from "./deadLetterQueues";
 import type { NamedResource, QueueResource } from "./resourceRefs";
-import { pipelineTableArgs } from "./tableArgs";
-
-/** Attribute holding the epoch-seconds expiry of short-lived items (e.g. dedupe records). */
-export const transactionsTtlAttribute = "expiresAt";
+import { pipelineTable } from "./tableArgs";
 
 /** Arguments of {@link DataStores}. */
 export interface DataStoresArgs {
@@ -95,26 +91,20 @@ export class DataStores extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    const table = new aws.dynamodb.Table(
+    const table = pipelineTable(
       `${name}-transactions`,
-      pipelineTableArgs(transactionsTableDefinition, {
-        kmsKeyArn: key.arn,
-        deletionProtection: args.deletionProtection,
-        ttlAttribute: transactionsTtlAttribute,
-      }),
-      { parent: this },
+      transactionsTableDefinition,
+      { kmsKeyArn: key.arn, deletionProtection: args.deletionProtection },
+      this,
     );
 
     // Dedupe records of the intakes: kept apart from transactions so archiving never forgets a
     // delivery a provider may still retry. TTL removes them once the dedupe window has passed.
-    const intakeTable = new aws.dynamodb.Table(
+    const intakeTable = pipelineTable(
       `${name}-intake-records`,
-      pipelineTableArgs(intakeRecordsTableDefinition, {
-        kmsKeyArn: key.arn,
-        deletionProtection: args.deletionProtection,
-        ttlAttribute: intakeRecordTtlAttribute,
-      }),
-      { parent: this },
+      intakeRecordsTableDefinition,
+      { kmsKeyArn: key.arn, deletionProtection: args.deletionProtection },
+      this,
     );
 
     const topic = new aws.sns.Topic(`${name}-alerts`, { kmsMasterKeyId: key.arn }, { parent: this });

@@ -2,7 +2,7 @@
  * Turns a shared table definition (functions/shared/tableDefinitions.ts) into the key schema
  * arguments of `aws.dynamodb.Table`, so the deployed table and the local one cannot drift.
  */
-import type * as aws from "@pulumi/aws";
+import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
 import type { TableDefinition } from "../../functions/shared/tableDefinitions";
 
@@ -62,8 +62,6 @@ export interface PipelineTableOptions {
   readonly kmsKeyArn: pulumi.Input<string>;
   /** Refuse deletion of the table (prod). */
   readonly deletionProtection?: pulumi.Input<boolean>;
-  /** Attribute holding the epoch-seconds expiry DynamoDB's TTL deletes by. */
-  readonly ttlAttribute: string;
 }
 
 /**
@@ -86,6 +84,16 @@ export function pipelineTableArgs(
     pointInTimeRecovery: { enabled: true },
     serverSideEncryption: { enabled: true, kmsKeyArn: options.kmsKeyArn },
     deletionProtectionEnabled: options.deletionProtection ?? false,
-    ttl: { attributeName: options.ttlAttribute, enabled: true },
+    ttl: { attributeName: definition.ttlAttribute, enabled: true },
   };
+}
+
+/** A pipeline table (see pipelineTableArgs), created as a child of the component that owns it. */
+export function pipelineTable(
+  name: string,
+  definition: TableDefinition,
+  options: PipelineTableOptions,
+  parent: pulumi.Resource,
+): aws.dynamodb.Table {
+  return new aws.dynamodb.Table(name, pipelineTableArgs(definition, options), { parent });
 }

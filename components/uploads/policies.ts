@@ -7,12 +7,6 @@ import { uploadLayout } from "../../functions/shared/fileStatus";
 import { kmsOnlyTlsOnlyBucketPolicy } from "../platform/bucketPolicy";
 
 /**
- * TTL attribute of the processing-status table: epoch seconds after which DynamoDB may delete a
- * file's status record. Items without it are kept.
- */
-export const fileStatusTtlAttribute = "expiresAt";
-
-/**
  * Days a replaced or expired version of an upload is kept. Uploads are transient copies of files
  * the back office still holds, so a replaced version is kept only long enough to recover from a
  * mistaken overwrite or delete.

@@ -4,8 +4,8 @@ import { fileStatusTableDefinition } from "../../functions/shared/tableDefinitio
 import { checkComponentName, checkInteger, checkKmsKeyArn, checkRequired } from "../platform/argumentChecks";
 import { configureSecureBucket } from "../platform/secureBucket";
 import type { NamedResource } from "../platform/resourceRefs";
-import { pipelineTableArgs } from "../platform/tableArgs";
-import { fileStatusTtlAttribute, uploadLifecycleRules } from "./policies";
+import { pipelineTable } from "../platform/tableArgs";
+import { uploadLifecycleRules } from "./policies";
 
 /** Arguments of {@link UploadStore}. */
 export interface UploadStoreArgs {
@@ -55,14 +55,11 @@ export class UploadStore extends pulumi.ComponentResource {
       this,
     );
 
-    const table = new aws.dynamodb.Table(
+    const table = pipelineTable(
       `${name}-file-status`,
-      pipelineTableArgs(fileStatusTableDefinition, {
-        kmsKeyArn: args.kmsKeyArn,
-        deletionProtection: args.deletionProtection,
-        ttlAttribute: fileStatusTtlAttribute,
-      }),
-      { parent: this },
+      fileStatusTableDefinition,
+      { kmsKeyArn: args.kmsKeyArn, deletionProtection: args.deletionProtection },
+      this,
     );
 
     this.bucket = { name: bucket.bucket, arn: bucket.arn };

@@ -2,6 +2,8 @@
  * Key schemas of the pipeline's tables. The DataStores component deploys them and the local
  * runtime and tests create them from these same objects, so the two can never drift apart.
  */
+import type { ArchivedTransactionRecord } from "./archiveLayout";
+
 export type KeyAttributeType = "S" | "N";
 
 export interface IndexDefinition {
@@ -16,6 +18,8 @@ export interface TableDefinition {
   readonly partitionKey: string;
   readonly attributes: Readonly<Record<string, KeyAttributeType>>;
   readonly indexes: readonly IndexDefinition[];
+  /** Attribute holding the epoch-seconds expiry by which DynamoDB's TTL deletes items. */
+  readonly ttlAttribute: string;
 }
 
 /** Index the fraud and compliance steps query for a customer's recent transactions. */
@@ -47,6 +51,7 @@ export const transactionsTableDefinition: TableDefinition = {
   partitionKey: "transactionId",
   attributes: { transactionId: "S", customerId: "S", occurredAt: "S", decidedDay: "S", archiveSortKey: "S" },
   indexes: [customerActivityIndex, decidedDayIndex],
+  ttlAttribute: "expiresAt",
 };
 
 /**
@@ -73,10 +78,8 @@ export const intakeRecordsTableDefinition: TableDefinition = {
   partitionKey: "transactionId",
   attributes: { transactionId: "S", awaitingShard: "S", awaitingSince: "S" },
   indexes: [awaitingDecisionIndex],
+  ttlAttribute: "expiresAt",
 };
-
-/** Attribute holding the epoch-seconds expiry of intake records (the table's TTL attribute). */
-export const intakeRecordTtlAttribute = "expiresAt";
 
 /**
  * Where each archived transaction went, kept after its hot item is deleted so
@@ -86,6 +89,7 @@ export const archivedTransactionsTableDefinition: TableDefinition = {
   partitionKey: "transactionId",
   attributes: { transactionId: "S" },
   indexes: [],
+  ttlAttribute: "expiresAt" satisfies keyof ArchivedTransactionRecord,
 };
 
 /** Index of the processing-status table by status and time ("which files are still loading?"). */
@@ -101,4 +105,5 @@ export const fileStatusTableDefinition: TableDefinition = {
   partitionKey: "fileId",
   attributes: { fileId: "S", status: "S", updatedAt: "S" },
   indexes: [fileStatusIndex],
+  ttlAttribute: "expiresAt",
 };

@@ -434,14 +434,19 @@ describe("pipelineKeyPolicy", () => {
 
 describe("tableKeyArgs", () => {
   it("a key attribute missing from attributes is rejected", () => {
-    expect(() => tableKeyArgs({ partitionKey: "id", attributes: {}, indexes: [] })).to.throw(
-      /key attribute "id"/,
-    );
+    expect(() =>
+      tableKeyArgs({ partitionKey: "id", attributes: {}, indexes: [], ttlAttribute: "expiresAt" }),
+    ).to.throw(/key attribute "id"/);
   });
 
   it("an attribute no key uses is rejected (DynamoDB refuses it)", () => {
     expect(() =>
-      tableKeyArgs({ partitionKey: "id", attributes: { id: "S", extra: "N" }, indexes: [] }),
+      tableKeyArgs({
+        partitionKey: "id",
+        attributes: { id: "S", extra: "N" },
+        indexes: [],
+        ttlAttribute: "expiresAt",
+      }),
     ).to.throw(/attribute "extra"/);
   });
 
@@ -450,6 +455,7 @@ describe("tableKeyArgs", () => {
       partitionKey: "id",
       attributes: { id: "S", a: "S", b: "N" },
       indexes: [{ name: "byA", partitionKey: "a", sortKey: "b", nonKeyAttributes: [] }],
+      ttlAttribute: "expiresAt",
     });
     expect(args.globalSecondaryIndexes[0]).to.deep.equal({
       name: "byA",
