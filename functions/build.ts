@@ -19,7 +19,14 @@
 import * as fs from "fs";
 import { readFile } from "fs/promises";
 import * as path from "path";
-import { build, type BuildOptions, type Metafile, type Plugin } from "esbuild";
+import {
+  build,
+  type BuildOptions,
+  type Metafile,
+  type OnResolveArgs,
+  type Plugin,
+  type PluginBuild,
+} from "esbuild";
 import { prebuiltIndexPath, serialisedBundledIndex } from "./compliance/sanctions/bundledList";
 
 /** The folder holding one sub-folder per function. */
@@ -74,25 +81,58 @@ export interface BundleOptions {
 }
 
 /**
+ * A module some bundle-plugin loads in place of one the bundles import: which imports it replaces
+ * and the JavaScript it is made of. The stand-in lives in the plugin's own namespace, so esbuild
+ * never reads the replaced file.
+ */
+interface StandIn {
+  /** Import paths to look at (esbuild's onResolve filter). */
+  readonly filter: RegExp;
+  /** Which of those imports to replace (by importer or kind of import); every one if absent. */
+  readonly replaces?: (imported: OnResolveArgs) => boolean;
+  /** The stand-in's path in the namespace, as source maps name it; the import path if absent. */
+  readonly path?: (imported: OnResolveArgs) => string;
+  /** The stand-in's JavaScript; its own imports resolve from the importer's folder. */
+  readonly contents: string | ((imported: OnResolveArgs) => string | Promise<string>);
+}
+
+/** Loads `standIn` in namespace `namespace` for the imports it replaces. */
+function addStandIn(pluginBuild: PluginBuild, namespace: string, standIn: StandIn): void {
+  const { filter, replaces = () => true, path: standInPath = (imported) => imported.path } = standIn;
+  pluginBuild.onResolve({ filter }, (args) =>
+    replaces(args) ? { path: standInPath(args), namespace, pluginData: args } : undefined,
+  );
+  pluginBuild.onLoad({ filter: /.*/, namespace }, async (args) => {
+    const imported = args.pluginData as OnResolveArgs;
+    const contents =
+      typeof standIn.contents === "string" ? standIn.contents : await standIn.contents(imported);
+    return { contents, resolveDir: imported.resolveDir, loader: "js" };
+  });
+}
+
+/** A plugin that loads one stand-in; its name is the stand-in's namespace. */
+function standInPlugin(name: string, standIn: StandIn): Plugin {
+  return { name, setup: (pluginBuild) => addStandIn(pluginBuild, name, standIn) };
+}
+
+/**
  * zod's `z` namespace re-exports every message locale (about 250 KiB minified), which no tree
  * shaking can drop because the namespace object is imported whole. The functions use only the
  * English messages zod configures itself with, so the locales module is replaced with one that
  * exports `en` alone; any other locale is then a build error, not a silent fallback.
  */
-export const zodEnglishOnly: Plugin = {
-  name: "zod-english-only",
-  setup(pluginBuild) {
-    pluginBuild.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) => {
-      if (!/[\\/]node_modules[\\/]zod[\\/]/.test(args.importer)) return undefined;
-      return { path: path.resolve(args.resolveDir, "..", "locales", "en.js"), namespace: "zod-english-only" };
-    });
-    pluginBuild.onLoad({ filter: /.*/, namespace: "zod-english-only" }, (args) => ({
-      contents: `export { default as en } from ${JSON.stringify(args.path)};`,
-      resolveDir: path.dirname(args.path),
-      loader: "js",
-    }));
-  },
-};
+export const zodEnglishOnly: Plugin = standInPlugin("zod-english-only", {
+  filter: /^\.\.\/locales\/index\.js$/,
+  replaces: ({ importer }) => /[\\/]node_modules[\\/]zod[\\/]/.test(importer),
+  path: ({ resolveDir }) => zodEnglishLocale(resolveDir),
+  contents: ({ resolveDir }) =>
+    `export { default as en } from ${JSON.stringify(zodEnglishLocale(resolveDir))};`,
+});
+
+/** zod's English locale, seen from the folder of a module importing `../locales/index.js`. */
+function zodEnglishLocale(resolveDir: string): string {
+  return path.resolve(resolveDir, "..", "locales", "en.js");
+}
 
 /**
  * Inside Lambda the SDK's default credential chain always ends at its first link: the runtime
@@ -102,24 +142,13 @@ export const zodEnglishOnly: Plugin = {
  * the bundles get a chain of that one link. A bundle is only ever run by Lambda; local mode and
  * the tests run the TypeScript with the full chain.
  */
-export const lambdaEnvironmentCredentials: Plugin = {
-  name: "lambda-environment-credentials",
-  setup(pluginBuild) {
-    pluginBuild.onResolve({ filter: /^@aws-sdk\/credential-provider-node$/ }, (args) => ({
-      path: args.path,
-      namespace: "lambda-environment-credentials",
-      pluginData: { resolveDir: args.resolveDir },
-    }));
-    pluginBuild.onLoad({ filter: /.*/, namespace: "lambda-environment-credentials" }, (args) => ({
-      contents: [
-        'import { fromEnv } from "@aws-sdk/credential-provider-env";',
-        "export const defaultProvider = (init) => fromEnv(init);",
-      ].join("\n"),
-      resolveDir: (args.pluginData as { resolveDir: string }).resolveDir,
-      loader: "js",
-    }));
-  },
-};
+export const lambdaEnvironmentCredentials: Plugin = standInPlugin("lambda-environment-credentials", {
+  filter: /^@aws-sdk\/credential-provider-node$/,
+  contents: [
+    'import { fromEnv } from "@aws-sdk/credential-provider-env";',
+    "export const defaultProvider = (init) => fromEnv(init);",
+  ].join("\n"),
+});
 
 /**
  * The AWS SDK's generated schema files (`@aws-sdk/client-*\/dist-es/schemas/schemas_0.js`) describe
@@ -151,34 +180,28 @@ export const sdkSchemaLiteralKeys: Plugin = {
   },
 };
 
+/** What every left-out event-stream entry point throws. */
+const noEventStreamsMessage =
+  "event-stream operations are not in this bundle: no pipeline function calls one";
+
 /**
  * The SDK's protocols load event-stream support on demand (`await import("@smithy/core/event-streams")`),
  * for operations that stream events (S3 SelectObjectContent, Bedrock, Kinesis). No function calls
  * one, so the on-demand import gets a module that says so instead of 13 KiB of codecs. (S3 clients
  * import the module statically for their configuration; that import keeps the real one.)
  */
-export const noOnDemandEventStreams: Plugin = {
-  name: "no-on-demand-event-streams",
-  setup(pluginBuild) {
-    pluginBuild.onResolve({ filter: /^@smithy\/core\/event-streams$/ }, (args) =>
-      args.kind === "dynamic-import"
-        ? { path: args.path, namespace: "no-on-demand-event-streams" }
-        : undefined,
-    );
-    pluginBuild.onLoad({ filter: /.*/, namespace: "no-on-demand-event-streams" }, () => ({
-      contents: [
-        `const unsupported = () => { throw new Error(${JSON.stringify(noEventStreamsMessage)}); };`,
-        "export const eventStreamSerdeProvider = unsupported;",
-        "export class EventStreamSerde { constructor() { unsupported(); } }",
-      ].join("\n"),
-      loader: "js",
-    }));
-  },
-};
+export const noOnDemandEventStreams: Plugin = standInPlugin("no-on-demand-event-streams", {
+  filter: /^@smithy\/core\/event-streams$/,
+  replaces: ({ kind }) => kind === "dynamic-import",
+  contents: [
+    `const unsupported = () => { throw new Error(${JSON.stringify(noEventStreamsMessage)}); };`,
+    "export const eventStreamSerdeProvider = unsupported;",
+    "export class EventStreamSerde { constructor() { unsupported(); } }",
+  ].join("\n"),
+});
 
 /** A file of the @smithy/core package the importer resolves to (the package's exports hide its files). */
-function smithyCoreFile(pluginData: unknown, file: string): string {
-  const { resolveDir } = pluginData as { resolveDir: string };
+function smithyCoreFile(resolveDir: string, file: string): string {
   const packageJson = require.resolve("@smithy/core/package.json", { paths: [resolveDir] });
   return path.join(path.dirname(packageJson), file);
 }
@@ -186,38 +209,23 @@ function smithyCoreFile(pluginData: unknown, file: string): string {
 const eventStreamConfigResolver =
   "dist-es/submodules/event-streams/eventstream-serde-config-resolver/EventStreamSerdeConfig.js";
 
-const noEventStreamsMessage =
-  "event-stream operations are not in this bundle: no pipeline function calls one";
-
 /**
  * S3 clients also import event-stream support statically: their configuration builds an event-stream
  * marshaller at construction (`eventStreamSerdeProvider`), used only by SelectObjectContent, which no
  * function calls. The client gets a marshaller whose every method says so instead of the codecs
  * (about 9 KiB); the configuration resolver the client imports from the same module is the real one.
  */
-export const noS3EventStreamCodecs: Plugin = {
-  name: "no-s3-event-stream-codecs",
-  setup(pluginBuild) {
-    pluginBuild.onResolve({ filter: /^@smithy\/core\/event-streams$/ }, (args) =>
-      args.kind === "import-statement" && /[\\/]@aws-sdk[\\/]client-s3[\\/]/.test(args.importer)
-        ? {
-            path: args.path,
-            namespace: "no-s3-event-stream-codecs",
-            pluginData: { resolveDir: args.resolveDir },
-          }
-        : undefined,
-    );
-    pluginBuild.onLoad({ filter: /.*/, namespace: "no-s3-event-stream-codecs" }, (args) => ({
-      contents: [
-        `export { resolveEventStreamSerdeConfig } from ${JSON.stringify(smithyCoreFile(args.pluginData, eventStreamConfigResolver))};`,
-        `const unsupported = () => { throw new Error(${JSON.stringify(noEventStreamsMessage)}); };`,
-        "export const eventStreamSerdeProvider = () => ({ serialize: unsupported, deserialize: unsupported });",
-      ].join("\n"),
-      resolveDir: (args.pluginData as { resolveDir: string }).resolveDir,
-      loader: "js",
-    }));
-  },
-};
+export const noS3EventStreamCodecs: Plugin = standInPlugin("no-s3-event-stream-codecs", {
+  filter: /^@smithy\/core\/event-streams$/,
+  replaces: ({ kind, importer }) =>
+    kind === "import-statement" && /[\\/]@aws-sdk[\\/]client-s3[\\/]/.test(importer),
+  contents: ({ resolveDir }) =>
+    [
+      `export { resolveEventStreamSerdeConfig } from ${JSON.stringify(smithyCoreFile(resolveDir, eventStreamConfigResolver))};`,
+      `const unsupported = () => { throw new Error(${JSON.stringify(noEventStreamsMessage)}); };`,
+      "export const eventStreamSerdeProvider = () => ({ serialize: unsupported, deserialize: unsupported });",
+    ].join("\n"),
+});
 
 /**
  * Parts of the X-Ray SDK that never run in Lambda are left out:
@@ -260,20 +268,20 @@ export const xrayLambdaOnly: Plugin = {
       "./segments/plugins/ecs_plugin": plugin("AWS::ECS::Container"),
       "./segments/plugins/elastic_beanstalk_plugin": plugin("AWS::ElasticBeanstalk::Environment"),
     };
-    pluginBuild.onResolve(
-      { filter: /^\.\/(patchers\/(aws|promise)_p|segments\/plugins\/(ec2|ecs|elastic_beanstalk)_plugin)$/ },
-      (args) => (inXraySdk(args.importer) ? { path: args.path, namespace: "xray-lambda-only" } : undefined),
-    );
+    addStandIn(pluginBuild, "xray-lambda-only", {
+      filter: /^\.\/(patchers\/(aws|promise)_p|segments\/plugins\/(ec2|ecs|elastic_beanstalk)_plugin)$/,
+      replaces: ({ importer }) => inXraySdk(importer),
+      contents: ({ path: imported }) => {
+        const contents = replacements[imported];
+        if (contents === undefined) throw new Error(`no replacement for the X-Ray SDK's ${imported}`);
+        return contents;
+      },
+    });
     pluginBuild.onResolve({ filter: /^\.\/sampling\/default_sampler$/ }, (args) =>
       inXraySdk(args.importer)
         ? { path: path.join(args.resolveDir, "sampling", "local_sampler.js") }
         : undefined,
     );
-    pluginBuild.onLoad({ filter: /.*/, namespace: "xray-lambda-only" }, (args) => {
-      const contents = replacements[args.path];
-      if (contents === undefined) throw new Error(`no replacement for the X-Ray SDK's ${args.path}`);
-      return { contents, loader: "js" };
-    });
   },
 };
 
@@ -284,25 +292,15 @@ export const xrayLambdaOnly: Plugin = {
  * replaced with classes that say so if they are ever constructed. CRC32C and CRC64-NVME have no
  * native Node implementation and keep their JavaScript ones.
  */
-export const nativeHashesOnly: Plugin = {
-  name: "native-hashes-only",
-  setup(pluginBuild) {
-    const fallbacks = /^\.\/(Sha256Js|Sha1Js|Md5Js|Crc32Js)$/;
-    pluginBuild.onResolve({ filter: fallbacks }, (args) =>
-      /[\\/](Sha256Node|Sha1Node|Md5Node|Crc32Node)\.js$/.test(args.importer)
-        ? { path: args.path, namespace: "native-hashes-only" }
-        : undefined,
-    );
-    pluginBuild.onLoad({ filter: /.*/, namespace: "native-hashes-only" }, (args) => {
-      const name = args.path.slice(2);
-      const message = `${name} is not in this bundle: Node.js provides this hash natively`;
-      return {
-        contents: `export class ${name} { constructor() { throw new Error(${JSON.stringify(message)}); } }`,
-        loader: "js",
-      };
-    });
+export const nativeHashesOnly: Plugin = standInPlugin("native-hashes-only", {
+  filter: /^\.\/(Sha256Js|Sha1Js|Md5Js|Crc32Js)$/,
+  replaces: ({ importer }) => /[\\/](Sha256Node|Sha1Node|Md5Node|Crc32Node)\.js$/.test(importer),
+  contents: ({ path: imported }) => {
+    const name = imported.slice(2);
+    const message = `${name} is not in this bundle: Node.js provides this hash natively`;
+    return `export class ${name} { constructor() { throw new Error(${JSON.stringify(message)}); } }`;
   },
-};
+});
 
 /**
  * The SDK reads settings it finds in no environment variable (FIPS and dual-stack endpoints,
@@ -312,54 +310,32 @@ export const nativeHashesOnly: Plugin = {
  * replaced with one that reports, as a missing file does, that the setting is not there; the
  * chain then goes on to the default, as it does in Lambda today, without a file-system lookup.
  */
-export const noSharedConfigFiles: Plugin = {
-  name: "no-shared-config-files",
-  setup(pluginBuild) {
-    pluginBuild.onResolve({ filter: /^\.\.\/shared-ini-file-loader\/loadSharedConfigFiles$/ }, (args) =>
-      /[\\/]node-config-provider[\\/]fromSharedConfigFiles\.js$/.test(args.importer)
-        ? {
-            path: args.path,
-            namespace: "no-shared-config-files",
-            pluginData: { resolveDir: args.resolveDir },
-          }
-        : undefined,
-    );
-    pluginBuild.onLoad({ filter: /.*/, namespace: "no-shared-config-files" }, (args) => ({
-      contents: [
-        'import { CredentialsProviderError } from "../property-provider/CredentialsProviderError";',
-        "export const loadSharedConfigFiles = async (init = {}) => {",
-        '  throw new CredentialsProviderError("shared config files are not read in this bundle: a Lambda function has none", { logger: init.logger, tryNextLink: true });',
-        "};",
-      ].join("\n"),
-      resolveDir: (args.pluginData as { resolveDir: string }).resolveDir,
-      loader: "js",
-    }));
-  },
-};
+export const noSharedConfigFiles: Plugin = standInPlugin("no-shared-config-files", {
+  filter: /^\.\.\/shared-ini-file-loader\/loadSharedConfigFiles$/,
+  replaces: ({ importer }) => /[\\/]node-config-provider[\\/]fromSharedConfigFiles\.js$/.test(importer),
+  contents: [
+    'import { CredentialsProviderError } from "../property-provider/CredentialsProviderError";',
+    "export const loadSharedConfigFiles = async (init = {}) => {",
+    '  throw new CredentialsProviderError("shared config files are not read in this bundle: a Lambda function has none", { logger: init.logger, tryNextLink: true });',
+    "};",
+  ].join("\n"),
+});
 
 /**
  * The SDK asks the EC2 instance metadata service for the region only when AWS_REGION (and for
  * its defaults mode AWS_DEFAULT_REGION) is unset or it runs outside Lambda (AWS_EXECUTION_ENV);
  * Lambda always sets both. The IMDS client (about 1.2 KiB) is replaced with one that says so.
  */
-export const noInstanceMetadataRegion: Plugin = {
-  name: "no-instance-metadata-region",
-  setup(pluginBuild) {
-    pluginBuild.onResolve({ filter: /\/getInstanceMetadataRegion$/ }, (args) =>
-      /[\\/]@smithy[\\/]core[\\/]/.test(args.importer)
-        ? { path: "getInstanceMetadataRegion", namespace: "no-instance-metadata-region" }
-        : undefined,
-    );
-    pluginBuild.onLoad({ filter: /.*/, namespace: "no-instance-metadata-region" }, () => ({
-      contents: [
-        "export const getInstanceMetadataRegion = async () => {",
-        '  throw new Error("the instance metadata service is not in this bundle: Lambda sets AWS_REGION");',
-        "};",
-      ].join("\n"),
-      loader: "js",
-    }));
-  },
-};
+export const noInstanceMetadataRegion: Plugin = standInPlugin("no-instance-metadata-region", {
+  filter: /\/getInstanceMetadataRegion$/,
+  replaces: ({ importer }) => /[\\/]@smithy[\\/]core[\\/]/.test(importer),
+  path: () => "getInstanceMetadataRegion",
+  contents: [
+    "export const getInstanceMetadataRegion = async () => {",
+    '  throw new Error("the instance metadata service is not in this bundle: Lambda sets AWS_REGION");',
+    "};",
+  ].join("\n"),
+});
 
 /**
  * The AWS SDK clients and the X-Ray SDK import their whole package.json for one or two fields (the
@@ -421,37 +397,24 @@ export const zodClassicNamespaceImports: Plugin = {
  * replaced with functions that say so if called (the methods are still created, as Powertools'
  * parser reads `~standard`, so only calling one throws).
  */
-export const zodNoJsonSchemaConversion: Plugin = {
-  name: "zod-no-json-schema-conversion",
-  setup(pluginBuild) {
-    pluginBuild.onResolve({ filter: /^\.\.\/core\/(json-schema-processors|to-json-schema)\.js$/ }, (args) =>
-      /[\\/]node_modules[\\/]zod[\\/]v4[\\/]classic[\\/]schemas\.js$/.test(args.importer)
-        ? {
-            path: args.path,
-            namespace: "zod-no-json-schema-conversion",
-            pluginData: { file: path.resolve(args.resolveDir, args.path) },
-          }
-        : undefined,
-    );
-    pluginBuild.onLoad({ filter: /.*/, namespace: "zod-no-json-schema-conversion" }, async (args) => {
-      const source = await readFile((args.pluginData as { file: string }).file, "utf8");
-      const names = [...source.matchAll(/^export (?:const|function) (\w+)/gm)].map(([, name]) => name);
-      const message = "JSON Schema conversion is not in this bundle: the functions only parse with zod";
-      return {
-        contents: [
-          `const unsupported = () => { throw new Error(${JSON.stringify(message)}); };`,
-          // The method factories run when a schema is made; the methods they return throw.
-          ...names.map((name) =>
-            name.startsWith("create")
-              ? `export const ${name} = () => unsupported;`
-              : `export const ${name} = unsupported;`,
-          ),
-        ].join("\n"),
-        loader: "js",
-      };
-    });
+export const zodNoJsonSchemaConversion: Plugin = standInPlugin("zod-no-json-schema-conversion", {
+  filter: /^\.\.\/core\/(json-schema-processors|to-json-schema)\.js$/,
+  replaces: ({ importer }) => /[\\/]node_modules[\\/]zod[\\/]v4[\\/]classic[\\/]schemas\.js$/.test(importer),
+  contents: async ({ resolveDir, path: imported }) => {
+    const source = await readFile(path.resolve(resolveDir, imported), "utf8");
+    const names = [...source.matchAll(/^export (?:const|function) (\w+)/gm)].map(([, name]) => name);
+    const message = "JSON Schema conversion is not in this bundle: the functions only parse with zod";
+    return [
+      `const unsupported = () => { throw new Error(${JSON.stringify(message)}); };`,
+      // The method factories run when a schema is made; the methods they return throw.
+      ...names.map((name) =>
+        name.startsWith("create")
+          ? `export const ${name} = () => unsupported;`
+          : `export const ${name} = unsupported;`,
+      ),
+    ].join("\n");
   },
-};
+});
 
 /** The services whose SDK clients (`@aws-sdk/client-<name>`) a bundle holds, as the X-Ray SDK names them. */
 export function sdkClientServices(metafile: Metafile): Set<string> {
