@@ -11,10 +11,9 @@
  */
 import { expect } from "chai";
 import { createHash, randomUUID } from "node:crypto";
-import { ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { ScanCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, S3Event } from "aws-lambda";
-import type { CsvIntakeConfig } from "../../functions/csv-intake/config";
 import type { CsvIntakeHandler, S3IntakeResult } from "../../functions/csv-intake/csvIntake";
 import { incomingKey, validatedKey } from "../../functions/shared/fileStatus";
 import { localCredentials, localRegion } from "../../local/awsClients";
@@ -30,8 +29,6 @@ function fixtureBytes(name: string): Buffer {
 import { startCsvIntakeBench, type CsvIntakeBench } from "./support/csvIntakeBench";
 import { uploadEvent, uploadsEvent } from "./support/apiGatewayEvents";
 import { objectCreatedEvent } from "./support/s3Events";
-
-type IntakeModule = typeof import("../../functions/csv-intake/csvIntake");
 
 interface WireBody {
   file_id: string;
@@ -122,34 +119,8 @@ function bodyOf(result: APIGatewayProxyResult): WireBody {
 describe("csv-intake handler", function () {
   this.timeout(30_000);
   let bench: CsvIntakeBench;
-  let createHandler: IntakeModule["createCsvIntakeHandler"];
   let intake: CsvIntakeHandler;
   const context = localLambdaContext("csv-intake");
-
-  function config(overrides: Partial<CsvIntakeConfig> = {}): CsvIntakeConfig {
-    return {
-      uploadsBucket: bench.bucket,
-      fileStatusTable: bench.statusTable,
-      fileErrorLimit: 100,
-      uploadUrlExpirySeconds: 900,
-      // 100,000.00 USD, as the CSV fixtures' expectations assume (some-bad-rows line 18 is above it).
-      maxAmountUsdMinor: 10_000_000n,
-      ...overrides,
-    };
-  }
-
-  function handlerWith(
-    overrides: Partial<CsvIntakeConfig> = {},
-    clients: { documentClient?: DynamoDBDocumentClient; s3?: S3Client } = {},
-  ): CsvIntakeHandler {
-    return createHandler({
-      config: config(overrides),
-      documentClient: clients.documentClient ?? bench.documentClient,
-      s3: clients.s3 ?? bench.s3,
-      presignS3: bench.presignS3,
-      now: () => csvTestNow,
-    });
-  }
 
   function upload(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
     return intake(event, context);
@@ -172,8 +143,7 @@ describe("csv-intake handler", function () {
 
   before(async () => {
     bench = await startCsvIntakeBench();
-    createHandler = bench.load<IntakeModule>("csv-intake/csvIntake").createCsvIntakeHandler;
-    intake = handlerWith();
+    intake = bench.csvIntakeHandler();
   });
 
   beforeEach(() => {
@@ -454,7 +424,7 @@ describe("csv-intake handler", function () {
     }
 
     it("keeps only FILE_ERROR_LIMIT row errors, counting them all", async () => {
-      const limited = handlerWith({ fileErrorLimit: 3 });
+      const limited = bench.csvIntakeHandler({ config: { fileErrorLimit: 3 } });
 
       const result = await limited(uploadEvent(fixtureBytes("some-bad-rows.csv")), context);
 
@@ -467,7 +437,7 @@ describe("csv-intake handler", function () {
     });
 
     it("answers 503 with Retry-After when the status table is unavailable, storing nothing", async () => {
-      const broken = handlerWith({ fileStatusTable: "no-such-status-table" });
+      const broken = bench.csvIntakeHandler({ config: { fileStatusTable: "no-such-status-table" } });
 
       const result = await broken(uploadEvent(fixtureBytes("valid.csv")), context);
 
@@ -484,12 +454,8 @@ describe("csv-intake handler", function () {
 
     it("answers 503 when the file cannot be stored, and marks the file id REJECTED NOT_STORED", async () => {
       const fileId = randomUUID();
-      const broken = createHandler({
-        config: config({ uploadsBucket: "no-such-uploads-bucket" }),
-        documentClient: bench.documentClient,
-        s3: bench.s3,
-        presignS3: bench.presignS3,
-        now: () => csvTestNow,
+      const broken = bench.csvIntakeHandler({
+        config: { uploadsBucket: "no-such-uploads-bucket" },
         newFileId: () => fileId,
       });
 
@@ -523,14 +489,7 @@ describe("csv-intake handler", function () {
     it("a file id whose digit groups pass for a card number is handed out whole and read back", async () => {
       // Prepare: 49843841-3653-4492 is a Luhn-valid Visa number across the UUID's dashes.
       const fileId = "49843841-3653-4492-877e-c15e16f16d7f";
-      const handler = createHandler({
-        config: config(),
-        documentClient: bench.documentClient,
-        s3: bench.s3,
-        presignS3: bench.presignS3,
-        now: () => csvTestNow,
-        newFileId: () => fileId,
-      });
+      const handler = bench.csvIntakeHandler({ newFileId: () => fileId });
       // Act
       const result = await handler(uploadEvent(fixtureBytes("valid.csv")), context);
       // Assess
@@ -743,7 +702,7 @@ describe("csv-intake handler", function () {
         forcePathStyle: true,
         maxAttempts: 1,
       });
-      const failing = handlerWith({}, { s3: unreachable });
+      const failing = bench.csvIntakeHandler({ s3: unreachable });
 
       const error = await deliver(event, failing).then(
         () => undefined,

@@ -10,11 +10,10 @@ import type { APIGatewayProxyResult } from "aws-lambda";
 import type { CsvIntakeHandler } from "../../functions/csv-intake/csvIntake";
 import type { FileStatusHandler } from "../../functions/file-status/fileStatus";
 import { localLambdaContext } from "../../local/lambdaInvokeShim";
-import { csvTestNow, fixtureBytes } from "./support/csvFiles";
+import { fixtureBytes } from "./support/csvFiles";
 import { startCsvIntakeBench, type CsvIntakeBench } from "./support/csvIntakeBench";
 import { getFileEvent, uploadEvent, uploadsEvent } from "./support/apiGatewayEvents";
 
-type IntakeModule = typeof import("../../functions/csv-intake/csvIntake");
 type FileStatusModule = typeof import("../../functions/file-status/fileStatus");
 
 describe("file-status handler", function () {
@@ -37,20 +36,7 @@ describe("file-status handler", function () {
 
   before(async () => {
     bench = await startCsvIntakeBench();
-    const { createCsvIntakeHandler } = bench.load<IntakeModule>("csv-intake/csvIntake");
-    intake = createCsvIntakeHandler({
-      config: {
-        uploadsBucket: bench.bucket,
-        fileStatusTable: bench.statusTable,
-        fileErrorLimit: 100,
-        uploadUrlExpirySeconds: 900,
-        maxAmountUsdMinor: 10_000_000n,
-      },
-      documentClient: bench.documentClient,
-      s3: bench.s3,
-      presignS3: bench.presignS3,
-      now: () => csvTestNow,
-    });
+    intake = bench.csvIntakeHandler();
     createFileStatusHandler = bench.load<FileStatusModule>("file-status/fileStatus").createFileStatusHandler;
     fileStatus = createFileStatusHandler({
       config: { fileStatusTable: bench.statusTable },

@@ -21,16 +21,15 @@ import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import type { S3Event } from "aws-lambda";
 import type { CsvIntakeHandler } from "../../functions/csv-intake/csvIntake";
 import { incomingKey, validatedKey } from "../../functions/shared/fileStatus";
+import { optionalCsvColumns, requiredCsvColumns } from "../../functions/shared/csvRows";
 import { containsPan, findPans } from "../../functions/shared/pan";
 import { localLambdaContext } from "../../local/lambdaInvokeShim";
 import { captureOutput } from "./support/capturedOutput";
-import { csvLine, csvTestNow } from "./support/csvFiles";
+import { csvLine } from "./support/csvFiles";
 import { startCsvIntakeBench, type CsvIntakeBench } from "./support/csvIntakeBench";
 import { uploadEvent, uploadsEvent } from "./support/apiGatewayEvents";
 import { objectCreatedEvent } from "./support/s3Events";
 import { cardNumbersByBrand, notCardNumbers, renderings } from "./support/panCorpus";
-
-type IntakeModule = typeof import("../../functions/csv-intake/csvIntake");
 
 interface WireAnswer {
   readonly file_id: string;
@@ -42,21 +41,8 @@ interface WireAnswer {
   readonly error?: { readonly code: string; readonly message: string; readonly line?: number };
 }
 
-/** Every column of the upload format (README "CSV file uploads"), then one it does not know. */
-const columns = [
-  "transaction_id",
-  "amount",
-  "currency",
-  "timestamp",
-  "merchant",
-  "status",
-  "customer_id",
-  "merchant_id",
-  "customer_country",
-  "merchant_country",
-  "merchant_category_code",
-  "notes",
-] as const;
+/** Every column the upload format knows (README "CSV file uploads"), then one it does not know. */
+const columns = [...requiredCsvColumns, ...optionalCsvColumns, "notes"] as const;
 
 function validRow(transactionId: string): Record<(typeof columns)[number], string> {
   return {
@@ -118,20 +104,7 @@ describe("card-number corpus through the CSV intake (dynalite and fauxqs, logs a
 
   before(async () => {
     bench = await startCsvIntakeBench({ set: { POWERTOOLS_LOG_LEVEL: "DEBUG" } });
-    const { createCsvIntakeHandler } = bench.load<IntakeModule>("csv-intake/csvIntake");
-    intake = createCsvIntakeHandler({
-      config: {
-        uploadsBucket: bench.bucket,
-        fileStatusTable: bench.statusTable,
-        fileErrorLimit: 100,
-        uploadUrlExpirySeconds: 900,
-        maxAmountUsdMinor: 10_000_000n,
-      },
-      documentClient: bench.documentClient,
-      s3: bench.s3,
-      presignS3: bench.presignS3,
-      now: () => csvTestNow,
-    });
+    intake = bench.csvIntakeHandler();
   });
 
   after(async () => {

@@ -7,6 +7,8 @@
 import { CreateBucketCommand, GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
+import type { CsvIntakeConfig } from "../../../functions/csv-intake/config";
+import type { CsvIntakeDependencies, CsvIntakeHandler } from "../../../functions/csv-intake/csvIntake";
 import { EnvironmentName } from "../../../functions/shared/environmentNames";
 import { fileStatusTableDefinition } from "../../../functions/shared/tableDefinitions";
 import { localCredentials, localRegion } from "../../../local/awsClients";
@@ -14,6 +16,9 @@ import { startEmulators, type Emulators } from "../../../local/emulators";
 import { forgetFunctionModules, loadFunctionModule } from "../../../local/functionLoader";
 import { createTable } from "../../support/dynamoTable";
 import { setFunctionEnvironment } from "../../support/functionEnvironment";
+import { csvTestNow } from "./csvFiles";
+
+type CsvIntakeModule = typeof import("../../../functions/csv-intake/csvIntake");
 
 export interface RecordedS3Call {
   readonly commandName: string;
@@ -30,6 +35,11 @@ export interface CsvIntakeBench {
   readonly presignS3: S3Client;
   readonly documentClient: DynamoDBDocumentClient;
   readonly s3Calls: RecordedS3Call[];
+  /**
+   * csv-intake's handler over the bench's table, bucket and clients at csvTestNow, with what a
+   * test changes (its module cold-started on first use).
+   */
+  csvIntakeHandler(changes?: CsvIntakeHandlerChanges): CsvIntakeHandler;
   /** Cold-starts `functions/<modulePath>` in the bench's environment. */
   load<Module>(modulePath: string): Module;
   /** The status item as stored (strongly consistent read). */
@@ -47,6 +57,13 @@ function restoreEnvironment(snapshot: Readonly<Record<string, string | undefined
 
 function isMissingObject(error: unknown): boolean {
   return error instanceof Error && (error.name === "NoSuchKey" || error.name === "NotFound");
+}
+
+/** What a test gives csv-intake's handler instead of the bench's own. */
+export interface CsvIntakeHandlerChanges extends Partial<
+  Pick<CsvIntakeDependencies, "documentClient" | "s3" | "newFileId">
+> {
+  readonly config?: Partial<CsvIntakeConfig>;
 }
 
 export interface CsvIntakeBenchOptions {
@@ -102,6 +119,12 @@ export async function startCsvIntakeBench(options: CsvIntakeBenchOptions = {}): 
     }
   }
 
+  function load<Module>(modulePath: string): Module {
+    forgetFunctionModules();
+    return loadFunctionModule<Module>(modulePath);
+  }
+  let csvIntakeModule: CsvIntakeModule | undefined;
+
   return {
     emulators,
     statusTable,
@@ -110,10 +133,26 @@ export async function startCsvIntakeBench(options: CsvIntakeBenchOptions = {}): 
     presignS3,
     documentClient,
     s3Calls,
-    load<Module>(modulePath: string): Module {
-      forgetFunctionModules();
-      return loadFunctionModule<Module>(modulePath);
+    csvIntakeHandler(changes = {}) {
+      csvIntakeModule ??= load<CsvIntakeModule>("csv-intake/csvIntake");
+      return csvIntakeModule.createCsvIntakeHandler({
+        config: {
+          uploadsBucket: bucket,
+          fileStatusTable: statusTable,
+          fileErrorLimit: 100,
+          uploadUrlExpirySeconds: 900,
+          // 100,000.00 USD, as the CSV fixtures' expectations assume (some-bad-rows line 18 is above it).
+          maxAmountUsdMinor: 10_000_000n,
+          ...changes.config,
+        },
+        documentClient: changes.documentClient ?? documentClient,
+        s3: changes.s3 ?? s3,
+        presignS3,
+        now: () => csvTestNow,
+        newFileId: changes.newFileId,
+      });
     },
+    load,
     async statusItem(fileId) {
       const answer = await documentClient.send(
         new GetCommand({ TableName: statusTable, Key: { fileId }, ConsistentRead: true }),
