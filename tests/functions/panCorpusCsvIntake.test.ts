@@ -24,7 +24,7 @@ import { incomingKey, validatedKey } from "../../functions/shared/fileStatus";
 import { optionalCsvColumns, requiredCsvColumns } from "../../functions/shared/csvRows";
 import { containsPan, findPans } from "../../functions/shared/pan";
 import { localLambdaContext } from "../../local/lambdaInvokeShim";
-import { captureOutput } from "./support/capturedOutput";
+import { captureOutput, type CapturedOutput } from "./support/capturedOutput";
 import { csvLine } from "./support/csvFiles";
 import { startCsvIntakeBench, type CsvIntakeBench } from "./support/csvIntakeBench";
 import { uploadEvent, uploadsEvent } from "./support/apiGatewayEvents";
@@ -155,6 +155,26 @@ describe("card-number corpus through the CSV intake (dynalite and fauxqs, logs a
     return holding;
   }
 
+  /**
+   * What every refused file must leave behind: no problem found per file, no number in the bucket
+   * or the status table, a log line per file at least, and no number in any output line.
+   */
+  async function expectRefusedWithoutTrace(
+    captured: CapturedOutput<void>,
+    problems: readonly string[],
+    refusedFiles: number,
+  ): Promise<void> {
+    if (captured.outcome.status === "rejected") throw captured.outcome.reason;
+    expect(
+      problems.length,
+      `${problems.length} problems, the first:\n${problems.slice(0, 8).join("\n")}`,
+    ).to.equal(0);
+    expect(await objectsHoldingNumbers()).to.deep.equal([]);
+    expect(await statusRecordsHoldingNumbers()).to.deep.equal([]);
+    expect(captured.logs.length, "a log line per refused file at least").to.be.at.least(refusedFiles);
+    expect(captured.lines.filter(leaks)).to.deep.equal([]);
+  }
+
   const files = cardNumbersByBrand.length * renderings.length * placements.length;
   const corpus = `${cardNumbersByBrand.length} brands × ${renderings.length} renderings × ${placements.length} places (${columns.length - 1} columns, an extra column and a column name)`;
 
@@ -187,15 +207,7 @@ describe("card-number corpus through the CSV intake (dynalite and fauxqs, logs a
         }
       }
     });
-    if (captured.outcome.status === "rejected") throw captured.outcome.reason;
-    expect(
-      problems.length,
-      `${problems.length} problems, the first:\n${problems.slice(0, 8).join("\n")}`,
-    ).to.equal(0);
-    expect(await objectsHoldingNumbers()).to.deep.equal([]);
-    expect(await statusRecordsHoldingNumbers()).to.deep.equal([]);
-    expect(captured.logs.length, "a log line per refused file at least").to.be.at.least(files);
-    expect(captured.lines.filter(leaks)).to.deep.equal([]);
+    await expectRefusedWithoutTrace(captured, problems, files);
   });
 
   // The presigned path judges a file with the same validateCsvFile as POST /upload (proved above
@@ -239,15 +251,7 @@ describe("card-number corpus through the CSV intake (dynalite and fauxqs, logs a
         }
       }
     });
-    if (captured.outcome.status === "rejected") throw captured.outcome.reason;
-    expect(
-      problems.length,
-      `${problems.length} problems, the first:\n${problems.slice(0, 8).join("\n")}`,
-    ).to.equal(0);
-    expect(await objectsHoldingNumbers()).to.deep.equal([]);
-    expect(await statusRecordsHoldingNumbers()).to.deep.equal([]);
-    expect(captured.logs.length, "a log line per refused file at least").to.be.at.least(presignedFiles);
-    expect(captured.lines.filter(leaks)).to.deep.equal([]);
+    await expectRefusedWithoutTrace(captured, problems, presignedFiles);
   });
 
   const lookAlikeFiles = notCardNumbers.length * placements.length;
