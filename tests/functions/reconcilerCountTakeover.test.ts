@@ -169,12 +169,22 @@ describe("reconciler: taking over a CSV row's count on its file", function () {
     });
   }
 
+  /** When the process restarted, and the reconciler's first run after it. */
+  const restartedAt = new Date(csvTestNow.getTime() + minutes(1));
+  const afterRestart = new Date(restartedAt.getTime() + 1_000);
+
+  /** A notifier before the restart claims the row's count, then dies with the process before counting. */
+  async function claimedByNotifierThatDied(key: string): Promise<void> {
+    const holder = pausedNotifier(new Date(csvTestNow.getTime() + 30_000));
+    void holder.notify(processedEvent(key), { awsRequestId: "notifier-before-restart" });
+    await holder.reached;
+    holder.destroy();
+  }
+
   it("after a restart, leaves a count claimed since the restart to its running holder: the row is counted once", async () => {
     // Prepare: the row was accepted before the restart; a notifier started after it has claimed
     // the row's count and is about to add it to the file.
     const { fileId, key } = await decidedRow("held-claim");
-    const restartedAt = new Date(csvTestNow.getTime() + minutes(1));
-    const afterRestart = new Date(restartedAt.getTime() + 1_000);
     const holder = pausedNotifier(afterRestart);
     const counting: Promise<NotifierResult> = holder.notify(processedEvent(key), {
       awsRequestId: "notifier-after-restart",
@@ -205,18 +215,10 @@ describe("reconciler: taking over a CSV row's count on its file", function () {
   it("takes over a count claimed before the restart, whose holder died with it, and counts it once", async () => {
     // Prepare: a notifier before the restart claimed the row and died before its file count.
     const { fileId, key } = await decidedRow("dead-claim");
-    const beforeRestart = new Date(csvTestNow.getTime() + 30_000);
-    const restartedAt = new Date(csvTestNow.getTime() + minutes(1));
-    const holder = pausedNotifier(beforeRestart);
-    void holder.notify(processedEvent(key), { awsRequestId: "notifier-before-restart" });
-    await holder.reached;
-    holder.destroy();
+    await claimedByNotifierThatDied(key);
 
     // Act
-    const summary = await reconciler()({
-      now: new Date(restartedAt.getTime() + 1_000),
-      acceptedBefore: restartedAt,
-    });
+    const summary = await reconciler()({ now: afterRestart, acceptedBefore: restartedAt });
 
     // Assess
     expect(summary).to.include({ examined: 1, decisionsRepublished: 1, waiting: 0 });
@@ -234,18 +236,10 @@ describe("reconciler: taking over a CSV row's count on its file", function () {
     // again, but its notifier finds the row claimed and passes it over: the count is the run's to do.
     const { fileId, key } = await decidedRow("unmarked", false);
     eventBridge.resetHistory();
-    const beforeRestart = new Date(csvTestNow.getTime() + 30_000);
-    const restartedAt = new Date(csvTestNow.getTime() + minutes(1));
-    const holder = pausedNotifier(beforeRestart);
-    void holder.notify(processedEvent(key), { awsRequestId: "notifier-before-restart" });
-    await holder.reached;
-    holder.destroy();
+    await claimedByNotifierThatDied(key);
 
     // Act
-    const summary = await reconciler()({
-      now: new Date(restartedAt.getTime() + 1_000),
-      acceptedBefore: restartedAt,
-    });
+    const summary = await reconciler()({ now: afterRestart, acceptedBefore: restartedAt });
 
     // Assess: counted once, and the decision published again for everything else that waits on it.
     expect(await bench.readStatus(fileId)).to.deep.include({
