@@ -22,8 +22,9 @@ export function createArchivalHandler(
 ): LambdaHandler<ScheduledInvocation | null, ArchivalSummary> {
   return lambdaHandler(async (event, context) => {
     const scheduleEventId = scheduleEventIdOf(event);
+    // A manual invocation (no schedule event id) keeps the request id lambdaHandler correlated it by.
     correlateInvocation({
-      correlationId: scheduleEventId ?? context.awsRequestId,
+      correlationId: scheduleEventId,
       scheduleEventId,
       scheduledTime: scheduledTimeOf(event),
     });

@@ -5,9 +5,9 @@
  * 502). Built from its dependencies so tests and the local runtime run this same code.
  */
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import { correlateInvocation } from "../shared/correlation";
-import { lambdaHandler } from "../shared/lambdaHandler";
+import { lambdaHandler, type LambdaHandler } from "../shared/lambdaHandler";
 import { errorResponse, jsonResponse } from "../shared/httpResponses";
 import { checkLookupRequest, describeLookup, lookupFailureAnswer } from "../shared/lookupRequest";
 import { logger } from "../shared/powertools";
@@ -21,10 +21,7 @@ export interface FileStatusDependencies {
   readonly documentClient: DynamoDBDocumentClient;
 }
 
-export type FileStatusHandler = (
-  event: APIGatewayProxyEvent,
-  context: Context,
-) => Promise<APIGatewayProxyResult>;
+export type FileStatusHandler = LambdaHandler<APIGatewayProxyEvent, APIGatewayProxyResult>;
 
 const fileStatusLookup = describeLookup<"Found" | "NotFound">({
   scope: "upload",

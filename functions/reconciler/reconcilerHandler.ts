@@ -60,9 +60,10 @@ export function createReconcilerHandler(
   run: ReconcilerRun,
   now: () => Date = () => new Date(),
 ): LambdaHandler<ScheduledInvocation | null, ReconcilerRunSummary> {
-  return lambdaHandler(async (event, context) => {
+  return lambdaHandler(async (event) => {
     const scheduleEventId = scheduleEventIdOf(event);
-    correlateInvocation({ correlationId: scheduleEventId ?? context.awsRequestId, scheduleEventId });
+    // A manual invocation (no schedule event id) keeps the request id lambdaHandler correlated it by.
+    correlateInvocation({ correlationId: scheduleEventId, scheduleEventId });
     return run(now());
   });
 }

@@ -32,7 +32,8 @@ export function createRefreshHandler(
 ): LambdaHandler<ScheduledInvocation | null, RefreshOutcome> {
   const { config, s3 } = dependencies;
   return lambdaHandler(async (event, context) => {
-    correlateInvocation({ correlationId: scheduleEventIdOf(event) ?? context.awsRequestId });
+    // A manual invocation (no schedule event id) keeps the request id lambdaHandler correlated it by.
+    correlateInvocation({ correlationId: scheduleEventIdOf(event) });
     try {
       const outcome = await refreshScreeningLists(config.sources, {
         s3,

@@ -19,7 +19,6 @@
  */
 import { checkMoney, canonicalOf, isInFuture } from "./validateTransaction";
 import { containsPan } from "./pan";
-import { mayHoldCardNumber } from "./panDetection";
 import { normaliseCountryCode } from "./countries";
 import { parseTimestamp, toUtcTimestamp } from "./timestamps";
 import { earliestOccurredAt, isFreeText, textRules, type CandidateTransaction } from "./transactionSchema";
@@ -66,7 +65,7 @@ function cellIsClean(value: string, header: CsvHeader, position: number): boolea
   const column = header.columns[position];
   if (isPrintableAscii(value)) {
     if (column !== "amount" && asciiStartsLikeFormula(value)) return false;
-    return !mayHoldCardNumber(value) || !containsPan(value);
+    return !containsPan(value);
   }
   if (column !== "amount" && startsLikeFormula(value)) return false;
   if (containsPan(value)) return false;

@@ -18,7 +18,7 @@ export const defaultRetryPolicy: RetryPolicy = { attempts: 8, baseDelayMs: 50, m
  * p-retry's options for `policy`: the first retry after baseDelayMs, each next one twice as late,
  * at most maxDelayMs, each delay randomised (×1 to ×2) so concurrent batches spread out.
  */
-export function retryOptions(policy: RetryPolicy): Options {
+function retryOptions(policy: RetryPolicy): Options {
   return {
     retries: policy.attempts - 1,
     minTimeout: policy.baseDelayMs,

@@ -10,7 +10,7 @@ import { endpointFromEnvironment, optionalEnvironment } from "./environment";
 import { tracer } from "./powertools";
 
 /** An emulator's endpoint, which answers path-style requests only. */
-export const s3PathStyle = optionalEnvironment(EnvironmentName.s3Endpoint) !== undefined;
+const s3PathStyle = optionalEnvironment(EnvironmentName.s3Endpoint) !== undefined;
 
 export function newS3Client(config: S3ClientConfig, traced: boolean): S3Client {
   const client = new S3Client({

@@ -8,7 +8,8 @@
  * (tests/functions/standardWebhooksSignature.test.ts compares the two); the timestamp window is
  * checked by the caller against its own clock (signatureVerification.ts).
  */
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { createHmac } from "node:crypto";
+import { sameSignature } from "./sameSignature";
 
 const secretPrefix = "whsec_";
 
@@ -35,14 +36,9 @@ export function hasStandardWebhooksSignature(
   timestamp: string,
   body: string,
 ): boolean {
-  const expected = Buffer.from(
-    standardWebhooksSignature(secret, id, timestamp, body).slice("v1,".length),
-    "utf8",
-  );
+  const expected = standardWebhooksSignature(secret, id, timestamp, body).slice("v1,".length);
   return signatureHeader.split(" ").some((versioned) => {
     const [version, signature] = versioned.split(",");
-    if (version !== "v1" || signature === undefined) return false;
-    const candidate = Buffer.from(signature, "utf8");
-    return candidate.length === expected.length && timingSafeEqual(candidate, expected);
+    return version === "v1" && signature !== undefined && sameSignature(expected, signature);
   });
 }

@@ -6,7 +6,8 @@
  * `webhooks.signature.verifyHeader` does (tests/functions/stripeSignature.test.ts compares the two),
  * including its parsing: the last `t` wins and only `v1` signatures count.
  */
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { createHmac } from "node:crypto";
+import { sameSignature } from "./sameSignature";
 
 /** Thrown for every header, body or secret that does not verify; says why, never what was signed. */
 export class StripeSignatureVerificationError extends Error {
@@ -30,13 +31,6 @@ function parseHeader(header: string): ParsedHeader {
     if (key === "v1" && value) signatures.push(value);
   }
   return { timestamp, signatures };
-}
-
-/** Constant-time equality of two hex strings (different lengths are simply unequal). */
-function sameSignature(expected: string, candidate: string): boolean {
-  const left = Buffer.from(expected, "utf8");
-  const right = Buffer.from(candidate, "utf8");
-  return left.length === right.length && timingSafeEqual(left, right);
 }
 
 /**

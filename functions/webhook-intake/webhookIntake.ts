@@ -12,7 +12,7 @@ import type { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import { correlateInvocation } from "../shared/correlation";
-import { lambdaHandler } from "../shared/lambdaHandler";
+import { lambdaHandler, type LambdaHandler } from "../shared/lambdaHandler";
 import { errorResponse, jsonResponse, replayedJsonResponse } from "../shared/httpResponses";
 import type { StoredResponse } from "../shared/intakeRecord";
 import { redactPanText } from "../shared/pan";
@@ -42,10 +42,7 @@ export interface WebhookIntakeDependencies {
   readonly inProgressWaitMs?: number;
 }
 
-export type WebhookIntakeHandler = (
-  event: APIGatewayProxyEvent,
-  context: Context,
-) => Promise<APIGatewayProxyResult>;
+export type WebhookIntakeHandler = LambdaHandler<APIGatewayProxyEvent, APIGatewayProxyResult>;
 
 /** Attempts at marking a published claim ACCEPTED before answering 202 anyway. */
 const acceptAttempts = 3;

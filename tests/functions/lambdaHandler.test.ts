@@ -107,6 +107,21 @@ describe("handler shape (correlation ids, masking, metrics)", () => {
     ]);
   });
 
+  it("keeps the request id as correlationId when the handler names none (a manual run of a job)", async () => {
+    // Prepare
+    const invocation = context();
+    // Act
+    const captured = await captureOutput(() =>
+      invoke(invocation, async () => {
+        correlation.correlateInvocation({ correlationId: undefined, scheduleEventId: undefined });
+        powertools.logger.info("job started");
+      }),
+    );
+    // Assess
+    expect(captured.logs[0]).to.include({ correlationId: invocation.awsRequestId });
+    expect(captured.logs[0]).not.to.have.property("scheduleEventId");
+  });
+
   it("removes every key at the end of an invocation, also one that failed", async () => {
     // Prepare: a failing invocation that appended keys of its own.
     const failing = await captureOutput(() =>
