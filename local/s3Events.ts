@@ -19,6 +19,7 @@ import { HeadObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import type { S3Event } from "aws-lambda";
 import type { FauxqsServer, SpyMessage } from "fauxqs";
 import { localRegion } from "./awsClients";
+import { TrackedWork } from "./trackedWork";
 
 /** One Lambda target of the bucket's notification configuration. */
 export interface S3NotificationTarget {
@@ -96,7 +97,7 @@ function errorText(error: unknown): string {
 }
 
 export class LocalS3Notifications {
-  private readonly inFlight = new Set<Promise<void>>();
+  private readonly inFlight = new TrackedWork();
   private readonly failures: FailedS3Delivery[] = [];
   private readonly deliveryAttempts: number;
   private readonly retryDelayMs: number;
@@ -120,12 +121,12 @@ export class LocalS3Notifications {
 
   /** True while a notification is being delivered (or waiting for its retry). */
   busy(): boolean {
-    return this.inFlight.size > 0;
+    return this.inFlight.busy();
   }
 
   /** Resolves once no notification is in flight, including ones caused by deliveries. */
   async idle(): Promise<void> {
-    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+    await this.inFlight.idle();
   }
 
   /** No new notifications after this; the ones in flight still finish (await idle()). */
@@ -163,8 +164,7 @@ export class LocalS3Notifications {
       const delivery = new Promise<void>((resolve) => setImmediate(resolve)).then(() =>
         this.deliver(target, message.key, sequencer),
       );
-      this.inFlight.add(delivery);
-      void delivery.finally(() => this.inFlight.delete(delivery));
+      this.inFlight.track(delivery);
     }
   }
 
