@@ -9,10 +9,10 @@
  * https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEventsRequestEntry.html,
  * https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEventsResultEntry.html.
  */
-import { deliverWithRetries } from "./deliveryRetries";
 import { randomUUID } from "node:crypto";
 import type { PutEventsRequestEntry, PutEventsResultEntry } from "@aws-sdk/client-eventbridge";
 import { localRegion } from "./awsClients";
+import { deliverWithRetries, errorText } from "./deliveryRetries";
 import { compileEventPattern } from "./eventPattern";
 import { applyInputTransformer, checkInputTransformer } from "./inputTransformer";
 import { TrackedWork } from "./trackedWork";
@@ -117,10 +117,6 @@ function invalidArgument(parameter: string, reason: string): PutEventsResultEntr
 
 function secondPrecision(time: Date): string {
   return time.toISOString().replace(/\.\d{3}Z$/, "Z");
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
 export class LocalEventBus {

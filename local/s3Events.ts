@@ -14,11 +14,11 @@
  * call wrote the object), size and eTag come from a HeadObject just before delivery, and there is
  * no event for deletions.
  */
-import { deliverWithRetries } from "./deliveryRetries";
 import { HeadObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import type { S3Event } from "aws-lambda";
 import type { FauxqsServer, SpyMessage } from "fauxqs";
 import { localRegion } from "./awsClients";
+import { deliverWithRetries, errorText } from "./deliveryRetries";
 import { TrackedWork } from "./trackedWork";
 
 /** One Lambda target of the bucket's notification configuration. */
@@ -90,10 +90,6 @@ export function objectCreatedNotification(
       },
     ],
   };
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
 export class LocalS3Notifications {
