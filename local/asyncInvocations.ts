@@ -9,12 +9,13 @@ import { randomUUID } from "node:crypto";
 import { deliverWithRetries, type DeliveryRetries } from "./deliveryRetries";
 import type { RuleTarget } from "./eventBus";
 import { localLambdaContext, type LambdaHandler } from "./lambdaInvokeShim";
+import { TrackedWork } from "./trackedWork";
 
 /** The first attempt and Lambda's two retries; locally the retries follow at once. */
 const lambdaAsynchronousRetries: DeliveryRetries = { attempts: 3, delayMs: 0, factor: 1 };
 
 export class AsyncInvocations {
-  private readonly inFlight = new Set<Promise<void>>();
+  private readonly inFlight = new TrackedWork();
   private failed = 0;
 
   constructor(
@@ -31,8 +32,7 @@ export class AsyncInvocations {
       }, lambdaAsynchronousRetries);
       if (!outcome.delivered) this.failed += 1;
     })();
-    this.inFlight.add(invocation);
-    void invocation.finally(() => this.inFlight.delete(invocation));
+    this.inFlight.track(invocation);
   }
 
   /** The function as a bus rule's target. */
@@ -45,7 +45,7 @@ export class AsyncInvocations {
 
   /** Invocations whose last attempt has not ended. */
   running(): Promise<void>[] {
-    return [...this.inFlight];
+    return this.inFlight.running();
   }
 
   /** Invocations that failed every attempt. */

@@ -27,6 +27,11 @@ export type DeliveryOutcome =
   | { readonly delivered: true }
   | { readonly delivered: false; readonly attempts: number; readonly error: unknown };
 
+/** A failed delivery's error as it is recorded: its name and message. */
+export function errorText(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
 export async function deliverWithRetries(
   deliver: () => Promise<void>,
   retries: DeliveryRetries,

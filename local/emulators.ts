@@ -7,8 +7,6 @@ import type { FauxqsServer } from "fauxqs";
 import { startDynaliteThread } from "./dynaliteThread";
 import { startLocalS3Endpoint, type LocalS3Endpoint } from "./s3Endpoint";
 
-export { startDynalite, type DynaliteServer } from "./dynalite";
-
 export interface Emulators {
   readonly dynamoDbEndpoint: string;
   /** fauxqs: SNS and SQS, and S3 for requests within its 11 MiB body limit. */

@@ -9,12 +9,13 @@
  * https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEventsRequestEntry.html,
  * https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEventsResultEntry.html.
  */
-import { deliverWithRetries } from "./deliveryRetries";
 import { randomUUID } from "node:crypto";
 import type { PutEventsRequestEntry, PutEventsResultEntry } from "@aws-sdk/client-eventbridge";
 import { localRegion } from "./awsClients";
+import { deliverWithRetries, errorText } from "./deliveryRetries";
 import { compileEventPattern } from "./eventPattern";
 import { applyInputTransformer, checkInputTransformer } from "./inputTransformer";
+import { TrackedWork } from "./trackedWork";
 import { type EventPattern, type InputTransformer } from "../pipeline";
 
 /** The event as EventBridge hands it to targets and matches it against patterns. */
@@ -118,10 +119,6 @@ function secondPrecision(time: Date): string {
   return time.toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
-function errorText(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-}
-
 export class LocalEventBus {
   readonly name: string;
   readonly arn: string;
@@ -133,7 +130,7 @@ export class LocalEventBus {
   private readonly rules = new Map<string, CompiledRule>();
   private readonly accepted: EventEnvelope[] = [];
   private readonly dead: DeadLetter[] = [];
-  private readonly inFlight = new Set<Promise<void>>();
+  private readonly inFlight = new TrackedWork();
 
   constructor(options: LocalEventBusOptions) {
     if (!/^[A-Za-z0-9._-]{1,256}$/.test(options.name)) {
@@ -209,9 +206,7 @@ export class LocalEventBus {
 
   /** Resolves once no delivery is in flight, including deliveries started by other deliveries. */
   async idle(): Promise<void> {
-    while (this.inFlight.size > 0) {
-      await Promise.allSettled([...this.inFlight]);
-    }
+    await this.inFlight.idle();
   }
 
   /** Every accepted event, in the order accepted: the bus archive, for replay. */
@@ -280,8 +275,7 @@ export class LocalEventBus {
         const delivery = new Promise<void>((resolve) => setImmediate(resolve)).then(() =>
           this.deliver(rule, target, envelope, receivedAt),
         );
-        this.inFlight.add(delivery);
-        void delivery.finally(() => this.inFlight.delete(delivery));
+        this.inFlight.track(delivery);
       }
     }
   }

@@ -5,6 +5,7 @@
 import { createMaskingLogger } from "../functions/shared/cardMaskingLogFormatter";
 import { redactPanText } from "../functions/shared/pan";
 import type { LocalStateMachine } from "./stateMachineRunner";
+import { TrackedWork } from "./trackedWork";
 
 export interface ExecutionOptions {
   /** Shortens Step Functions retry waits (tests); real backoff when absent. */
@@ -23,7 +24,7 @@ function executionFailure(error: unknown): string {
 }
 
 export class LocalExecutions {
-  private readonly inFlight = new Set<Promise<void>>();
+  private readonly inFlight = new TrackedWork();
   private readonly log = createMaskingLogger({ serviceName: "local-state-machine" });
   private failed = 0;
 
@@ -54,13 +55,12 @@ export class LocalExecutions {
         this.log.warn("Execution failed", { error: executionFailure(error) });
       },
     );
-    this.inFlight.add(settled);
-    void settled.finally(() => this.inFlight.delete(settled));
+    this.inFlight.track(settled);
   }
 
   /** Executions still running. */
   running(): Promise<void>[] {
-    return [...this.inFlight];
+    return this.inFlight.running();
   }
 
   /** Executions that ended in the Fail state. */

@@ -3,11 +3,12 @@
  * timer one run at a time (`npm start`), and tracked until they end.
  */
 import type { ReconcilerRunSummary } from "./functionContainers";
+import { TrackedWork } from "./trackedWork";
 
 export type ReconcileAt = (now: Date, acceptedBefore?: Date) => Promise<ReconcilerRunSummary>;
 
 export class ReconcilerRuns {
-  private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly inFlight = new TrackedWork<ReconcilerRunSummary>();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly reconcileAt: ReconcileAt) {}
@@ -15,21 +16,20 @@ export class ReconcilerRuns {
   /** One run at `now`. `acceptedBefore` makes everything accepted before it due at once, as after a restart. */
   run(now = new Date(), acceptedBefore?: Date): Promise<ReconcilerRunSummary> {
     const run = this.reconcileAt(now, acceptedBefore);
-    this.inFlight.add(run);
-    void run.catch(() => undefined).finally(() => this.inFlight.delete(run));
+    this.inFlight.track(run);
     return run;
   }
 
   /** A run every `intervalMs`, skipped while one is running; a failed run is retried by the next tick. */
   every(intervalMs: number): void {
     this.timer = setInterval(() => {
-      if (this.inFlight.size === 0) void this.run().catch(() => undefined);
+      if (!this.inFlight.busy()) void this.run().catch(() => undefined);
     }, intervalMs);
     this.timer.unref();
   }
 
   running(): Promise<unknown>[] {
-    return [...this.inFlight];
+    return this.inFlight.running();
   }
 
   stopTimer(): void {

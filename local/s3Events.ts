@@ -14,11 +14,12 @@
  * call wrote the object), size and eTag come from a HeadObject just before delivery, and there is
  * no event for deletions.
  */
-import { deliverWithRetries } from "./deliveryRetries";
 import { HeadObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import type { S3Event } from "aws-lambda";
 import type { FauxqsServer, SpyMessage } from "fauxqs";
 import { localRegion } from "./awsClients";
+import { deliverWithRetries, errorText } from "./deliveryRetries";
+import { TrackedWork } from "./trackedWork";
 
 /** One Lambda target of the bucket's notification configuration. */
 export interface S3NotificationTarget {
@@ -91,12 +92,8 @@ export function objectCreatedNotification(
   };
 }
 
-function errorText(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-}
-
 export class LocalS3Notifications {
-  private readonly inFlight = new Set<Promise<void>>();
+  private readonly inFlight = new TrackedWork();
   private readonly failures: FailedS3Delivery[] = [];
   private readonly deliveryAttempts: number;
   private readonly retryDelayMs: number;
@@ -120,12 +117,12 @@ export class LocalS3Notifications {
 
   /** True while a notification is being delivered (or waiting for its retry). */
   busy(): boolean {
-    return this.inFlight.size > 0;
+    return this.inFlight.busy();
   }
 
   /** Resolves once no notification is in flight, including ones caused by deliveries. */
   async idle(): Promise<void> {
-    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+    await this.inFlight.idle();
   }
 
   /** No new notifications after this; the ones in flight still finish (await idle()). */
@@ -163,8 +160,7 @@ export class LocalS3Notifications {
       const delivery = new Promise<void>((resolve) => setImmediate(resolve)).then(() =>
         this.deliver(target, message.key, sequencer),
       );
-      this.inFlight.add(delivery);
-      void delivery.finally(() => this.inFlight.delete(delivery));
+      this.inFlight.track(delivery);
     }
   }
 

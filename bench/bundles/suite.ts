@@ -209,6 +209,7 @@ async function measureInit(
   withCompileCache: boolean,
 ): Promise<NodeInit> {
   const deployed = lambdaEnvironment(functionDirectory, false);
+  const withSourceMaps = lambdaEnvironment(functionDirectory, true);
   const cache = withCompileCache ? await prepareCompileCache(node, bundle, deployed) : undefined;
   try {
     const asDeployed: ProbeResult[] = [];
@@ -217,7 +218,7 @@ async function measureInit(
     // Alternated, so a burst of load on the machine hits every variant alike.
     for (let attempt = 0; attempt < runs; attempt += 1) {
       asDeployed.push(await probeOnce(node, bundle, deployed));
-      withMaps.push(await probeOnce(node, bundle, lambdaEnvironment(functionDirectory, true)));
+      withMaps.push(await probeOnce(node, bundle, withSourceMaps));
       if (cache !== undefined) {
         cached.push(await probeOnce(node, bundle, { ...deployed, NODE_COMPILE_CACHE: cache.directory }));
       }

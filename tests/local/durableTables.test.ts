@@ -13,7 +13,7 @@ import { DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from 
 import { Level } from "level";
 import { fileStatusIndex, fileStatusTableDefinition } from "../../functions/shared/tableDefinitions";
 import { localCredentials, localRegion } from "../../local/awsClients";
-import { startDynalite, type DynaliteServer } from "../../local/emulators";
+import { startDynalite, type DynaliteServer } from "../../local/dynalite";
 import { createTable } from "../support/dynamoTable";
 
 const table = "file-status-durable";

@@ -11,7 +11,7 @@ import {
 } from "@aws-sdk/client-dynamodb";
 import type { TableDefinition } from "../../functions/shared/tableDefinitions";
 import { localCredentials, localRegion } from "../../local/awsClients";
-import { startDynalite } from "../../local/emulators";
+import { startDynalite } from "../../local/dynalite";
 import { createTableInput } from "../../local/tableSpecs";
 
 export interface LocalDynamoDb {
