@@ -38,7 +38,7 @@ export interface IngestApiArgs {
    * request context together), so POST /upload takes files up to about 5 MB; larger files go
    * through POST /uploads, which answers a presigned S3 PUT URL. API Gateway only checks that a
    * Content-Type is present: it answers no 415 for a Lambda-proxy route, so the function rejects
-   * other content types itself (see ingestApiUpload.ts).
+   * other content types itself (see uploadRequests.ts).
    */
   readonly csvIntakeFunctionName: pulumi.Input<string>;
   /** Unqualified ARN of the csv-intake function. Required. */
