@@ -1,6 +1,7 @@
 import { createHash } from "crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { checkRequired } from "../platform/argumentChecks";
 import { serviceAssumeRolePolicy } from "../platform/iamPolicy";
 import { ingestApiAccessLogFormat } from "./accessLog";
 import { requestValidatorOf } from "./uploadRequests";
@@ -131,8 +132,6 @@ const unqualifiedFunctionArnPattern =
 const stageNamePattern = /^[A-Za-z0-9_-]{1,128}$/;
 
 function checkFunction(nameArgument: string, name: unknown, arnArgument: string, arn: unknown): void {
-  if (name === undefined || name === null || name === "") throw new Error(`${nameArgument} is required`);
-  if (arn === undefined || arn === null || arn === "") throw new Error(`${arnArgument} is required`);
   // Inputs that are still Outputs are checked by AWS at deploy time instead.
   if (typeof name === "string" && !functionNamePattern.test(name)) {
     throw new Error(`${nameArgument} "${name}" is not a Lambda function name`);
@@ -187,6 +186,7 @@ export class IngestApi extends pulumi.ComponentResource {
     super("txn:ingest:IngestApi", name, {}, opts);
 
     for (const [nameArgument, arnArgument] of Object.values(routeFunctionArguments)) {
+      checkRequired(args, [nameArgument, arnArgument]);
       checkFunction(nameArgument, args[nameArgument], arnArgument, args[arnArgument]);
     }
     const stageName = args.stageName ?? "v1";
