@@ -1,7 +1,7 @@
 import { createHash } from "crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { checkRequired } from "../platform/argumentChecks";
+import { checkRequired, checkUnqualifiedFunctionArn } from "../platform/argumentChecks";
 import { serviceAssumeRolePolicy } from "../platform/iamPolicy";
 import { ingestApiAccessLogFormat } from "./accessLog";
 import { requestValidatorOf } from "./uploadRequests";
@@ -127,8 +127,6 @@ interface LambdaProxyRouteResources {
 }
 
 const functionNamePattern = /^[A-Za-z0-9_-]{1,64}$/;
-const unqualifiedFunctionArnPattern =
-  /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:([A-Za-z0-9_-]{1,64})$/;
 const stageNamePattern = /^[A-Za-z0-9_-]{1,128}$/;
 
 function checkFunction(nameArgument: string, name: unknown, arnArgument: string, arn: unknown): void {
@@ -136,16 +134,9 @@ function checkFunction(nameArgument: string, name: unknown, arnArgument: string,
   if (typeof name === "string" && !functionNamePattern.test(name)) {
     throw new Error(`${nameArgument} "${name}" is not a Lambda function name`);
   }
-  if (typeof arn === "string") {
-    const match = unqualifiedFunctionArnPattern.exec(arn);
-    if (match === null) {
-      throw new Error(
-        `${arnArgument} "${arn}" must be an unqualified Lambda function ARN (arn:<partition>:lambda:<region>:<account>:function:<name>)`,
-      );
-    }
-    if (typeof name === "string" && match[1] !== name) {
-      throw new Error(`${arnArgument} "${arn}" is not the function ${nameArgument} "${name}"`);
-    }
+  const arnFunctionName = checkUnqualifiedFunctionArn(arnArgument, arn);
+  if (typeof name === "string" && arnFunctionName !== undefined && arnFunctionName !== name) {
+    throw new Error(`${arnArgument} "${String(arn)}" is not the function ${nameArgument} "${name}"`);
   }
 }
 

@@ -52,6 +52,25 @@ export function checkKmsKeyArn(kmsKeyArn: unknown): void {
   }
 }
 
+const unqualifiedFunctionArnPattern =
+  /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:([A-Za-z0-9_-]{1,64})$/;
+
+/**
+ * Throws unless `arn` is an unqualified Lambda function ARN (a qualified one, version or alias,
+ * would grant and invoke that qualifier only), and answers the function's name. An Input that is
+ * still an Output is checked by AWS at deploy time: the answer is then undefined.
+ */
+export function checkUnqualifiedFunctionArn(argumentName: string, arn: unknown): string | undefined {
+  if (typeof arn !== "string") return undefined;
+  const match = unqualifiedFunctionArnPattern.exec(arn);
+  if (match === null) {
+    throw new Error(
+      `${argumentName} "${arn}" must be an unqualified Lambda function ARN (arn:<partition>:lambda:<region>:<account>:function:<name>)`,
+    );
+  }
+  return match[1];
+}
+
 const schedulePattern =
   /^(?:cron\(\S+(?: \S+){5}\)|rate\([1-9]\d* (?:minute|minutes|hour|hours|day|days)\))$/;
 
