@@ -38,6 +38,13 @@ export function checkComponentName(
   }
 }
 
+const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** Whether `value` has the shape of an email address (local@domain.tld): SNS email subscriptions take one. */
+export function isEmailAddress(value: string): boolean {
+  return emailPattern.test(value);
+}
+
 const keyArnPattern = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
 
 /**

@@ -4,6 +4,7 @@ import {
   intakeRecordsTableDefinition,
   transactionsTableDefinition,
 } from "../../functions/shared/tableDefinitions";
+import { isEmailAddress } from "./argumentChecks";
 import { alertsTopicPolicy } from "./alertsTopicPolicy";
 import { pipelineKeyPolicy } from "./keyPolicy";
 import { encryptedQueue } from "./deadLetterQueues";
@@ -22,7 +23,6 @@ export interface DataStoresArgs {
   readonly keyDeletionWindowDays?: pulumi.Input<number>;
 }
 
-const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const e164Pattern = /^\+[1-9]\d{6,14}$/;
 
 /**
@@ -52,7 +52,7 @@ export class DataStores extends pulumi.ComponentResource {
       );
     }
     // Inputs that are still Outputs are checked by AWS at deploy time instead.
-    if (typeof args.alertEmail === "string" && !emailPattern.test(args.alertEmail)) {
+    if (typeof args.alertEmail === "string" && !isEmailAddress(args.alertEmail)) {
       throw new Error(`alertEmail "${args.alertEmail}" is not an email address`);
     }
     if (typeof args.alertSmsNumber === "string" && !e164Pattern.test(args.alertSmsNumber)) {
