@@ -4,7 +4,7 @@ import {
   intakeRecordsTableDefinition,
   transactionsTableDefinition,
 } from "../../functions/shared/tableDefinitions";
-import { isEmailAddress } from "./argumentChecks";
+import { checkInteger, isEmailAddress } from "./argumentChecks";
 import { alertsTopicPolicy } from "./alertsTopicPolicy";
 import { pipelineKeyPolicy } from "./keyPolicy";
 import { encryptedQueue } from "./deadLetterQueues";
@@ -61,9 +61,7 @@ export class DataStores extends pulumi.ComponentResource {
       );
     }
     const window = args.keyDeletionWindowDays;
-    if (typeof window === "number" && !(Number.isInteger(window) && window >= 7 && window <= 30)) {
-      throw new Error(`keyDeletionWindowDays must be an integer from 7 to 30, got ${window}`);
-    }
+    if (typeof window === "number") checkInteger("keyDeletionWindowDays", window, 7, 30);
 
     const invokeOpts = { parent: this };
     const accountId = aws.getCallerIdentityOutput({}, invokeOpts).accountId;
