@@ -10,5 +10,3 @@ export const stateMachineSteps = {
   fraudDetection: "fraud-detection",
   complianceCheck: "compliance",
 } as const satisfies Record<string, PipelineFunction>;
-
-export type StateMachineStepFunction = (typeof stateMachineSteps)[keyof typeof stateMachineSteps];

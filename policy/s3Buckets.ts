@@ -8,12 +8,12 @@ import type { PolicyResource, ReportViolation, StackValidation } from "@pulumi/p
 import { referencedBy } from "./stackReferences";
 
 /** Buckets, under the v7 name and the deprecated V2 alias. */
-export function bucketsOf(resources: readonly PolicyResource[]): PolicyResource[] {
+function bucketsOf(resources: readonly PolicyResource[]): PolicyResource[] {
   return resources.filter((resource) => resource.isType(aws.s3.Bucket) || resource.isType(aws.s3.BucketV2));
 }
 
 /** The configuration resources among `configurations` whose `bucket` input is this bucket. */
-export function configurationsOf(
+function configurationsOf(
   bucket: PolicyResource,
   configurations: readonly PolicyResource[],
 ): PolicyResource[] {

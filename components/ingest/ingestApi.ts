@@ -1,6 +1,7 @@
 import { createHash } from "crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { checkRequired, checkUnqualifiedFunctionArn } from "../platform/argumentChecks";
 import { serviceAssumeRolePolicy } from "../platform/iamPolicy";
 import { ingestApiAccessLogFormat } from "./accessLog";
 import { requestValidatorOf } from "./uploadRequests";
@@ -38,7 +39,7 @@ export interface IngestApiArgs {
    * request context together), so POST /upload takes files up to about 5 MB; larger files go
    * through POST /uploads, which answers a presigned S3 PUT URL. API Gateway only checks that a
    * Content-Type is present: it answers no 415 for a Lambda-proxy route, so the function rejects
-   * other content types itself (see ingestApiUpload.ts).
+   * other content types itself (see uploadRequests.ts).
    */
   readonly csvIntakeFunctionName: pulumi.Input<string>;
   /** Unqualified ARN of the csv-intake function. Required. */
@@ -126,27 +127,16 @@ interface LambdaProxyRouteResources {
 }
 
 const functionNamePattern = /^[A-Za-z0-9_-]{1,64}$/;
-const unqualifiedFunctionArnPattern =
-  /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:([A-Za-z0-9_-]{1,64})$/;
 const stageNamePattern = /^[A-Za-z0-9_-]{1,128}$/;
 
 function checkFunction(nameArgument: string, name: unknown, arnArgument: string, arn: unknown): void {
-  if (name === undefined || name === null || name === "") throw new Error(`${nameArgument} is required`);
-  if (arn === undefined || arn === null || arn === "") throw new Error(`${arnArgument} is required`);
   // Inputs that are still Outputs are checked by AWS at deploy time instead.
   if (typeof name === "string" && !functionNamePattern.test(name)) {
     throw new Error(`${nameArgument} "${name}" is not a Lambda function name`);
   }
-  if (typeof arn === "string") {
-    const match = unqualifiedFunctionArnPattern.exec(arn);
-    if (match === null) {
-      throw new Error(
-        `${arnArgument} "${arn}" must be an unqualified Lambda function ARN (arn:<partition>:lambda:<region>:<account>:function:<name>)`,
-      );
-    }
-    if (typeof name === "string" && match[1] !== name) {
-      throw new Error(`${arnArgument} "${arn}" is not the function ${nameArgument} "${name}"`);
-    }
+  const arnFunctionName = checkUnqualifiedFunctionArn(arnArgument, arn);
+  if (typeof name === "string" && arnFunctionName !== undefined && arnFunctionName !== name) {
+    throw new Error(`${arnArgument} "${String(arn)}" is not the function ${nameArgument} "${name}"`);
   }
 }
 
@@ -187,6 +177,7 @@ export class IngestApi extends pulumi.ComponentResource {
     super("txn:ingest:IngestApi", name, {}, opts);
 
     for (const [nameArgument, arnArgument] of Object.values(routeFunctionArguments)) {
+      checkRequired(args, [nameArgument, arnArgument]);
       checkFunction(nameArgument, args[nameArgument], arnArgument, args[arnArgument]);
     }
     const stageName = args.stageName ?? "v1";

@@ -19,9 +19,6 @@
 
 import { ingestApiRoutes, requiredRequestParameters, type IngestApiRoute } from "../../pipeline";
 
-/** The content type POST /upload takes. */
-export const csvContentType = "text/csv";
-
 /**
  * A route's request validator (pipeline/routes.ts `requiredHeaders`): the required parameters
  * only, never the body (a CSV body is not JSON).

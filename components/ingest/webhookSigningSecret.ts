@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { checkInteger } from "../platform/argumentChecks";
 import type { SecretResource } from "../platform/resourceRefs";
 
 /** Arguments of {@link WebhookSigningSecret}. */
@@ -24,11 +25,7 @@ export class WebhookSigningSecret extends pulumi.ComponentResource {
   constructor(name: string, args: WebhookSigningSecretArgs, opts?: pulumi.ComponentResourceOptions) {
     super("txn:ingest:WebhookSigningSecret", name, {}, opts);
     const window = args.recoveryWindowInDays ?? 7;
-    if (!Number.isInteger(window) || window < 7 || window > 30) {
-      throw new Error(
-        `WebhookSigningSecret ${name}: recoveryWindowInDays must be an integer from 7 to 30, got ${window}`,
-      );
-    }
+    checkInteger(`WebhookSigningSecret ${name}: recoveryWindowInDays`, window, 7, 30);
     const secret = new aws.secretsmanager.Secret(
       `${name}-secret`,
       {

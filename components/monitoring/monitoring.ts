@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { checkRequired } from "../platform/argumentChecks";
+import { checkInteger, checkRequired } from "../platform/argumentChecks";
 import { defaultAlarmThresholds, operationalAlarms, type AlarmThresholds } from "./alarms";
 import { pipelineDashboard } from "./dashboard";
 import {
@@ -66,10 +66,7 @@ function checkThresholds(thresholds: AlarmThresholds): void {
   };
   percent("lambdaErrorRatePercent");
   percent("apiServerErrorRatePercent");
-  const latency = thresholds.apiLatencyP99Milliseconds;
-  if (!(Number.isInteger(latency) && latency >= 100 && latency <= 29_000)) {
-    throw new Error(`apiLatencyP99Milliseconds must be an integer from 100 to 29000, got ${latency}`);
-  }
+  checkInteger("apiLatencyP99Milliseconds", thresholds.apiLatencyP99Milliseconds, 100, 29_000);
   const failures = thresholds.webhookSignatureFailuresPer5Minutes;
   if (!(Number.isInteger(failures) && failures >= 1)) {
     throw new Error(`webhookSignatureFailuresPer5Minutes must be an integer of at least 1, got ${failures}`);

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { checkRequired } from "../platform/argumentChecks";
+import { checkRequired, isEmailAddress } from "../platform/argumentChecks";
 import { opsTopicPolicy } from "./topicPolicy";
 
 /** Arguments of {@link MonitoringTopic}. */
@@ -10,8 +10,6 @@ export interface MonitoringTopicArgs {
   /** Addresses subscribed by email (each confirms from its inbox); never renamed, only added or removed. Default none. */
   readonly emails?: readonly string[];
 }
-
-const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** The stable part of a subscription's logical name: the address, lowercased, in dashes. */
 export function emailSubscriptionKey(email: string): string {
@@ -40,7 +38,7 @@ export class MonitoringTopic extends pulumi.ComponentResource {
     // One subscription per address, named after it, so removing one address leaves the others be.
     const subscriptions = new Map<string, string>();
     for (const email of args.emails ?? []) {
-      if (!emailPattern.test(email)) throw new Error(`emails: "${email}" is not an email address`);
+      if (!isEmailAddress(email)) throw new Error(`emails: "${email}" is not an email address`);
       const key = emailSubscriptionKey(email);
       const earlier = subscriptions.get(key);
       if (earlier !== undefined) throw new Error(`emails: "${email}" repeats "${earlier}"`);

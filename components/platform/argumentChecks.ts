@@ -38,6 +38,13 @@ export function checkComponentName(
   }
 }
 
+const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** Whether `value` has the shape of an email address (local@domain.tld): SNS email subscriptions take one. */
+export function isEmailAddress(value: string): boolean {
+  return emailPattern.test(value);
+}
+
 const keyArnPattern = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
 
 /**
@@ -50,6 +57,25 @@ export function checkKmsKeyArn(kmsKeyArn: unknown): void {
       `kmsKeyArn "${kmsKeyArn}" is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)`,
     );
   }
+}
+
+const unqualifiedFunctionArnPattern =
+  /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:([A-Za-z0-9_-]{1,64})$/;
+
+/**
+ * Throws unless `arn` is an unqualified Lambda function ARN (a qualified one, version or alias,
+ * would grant and invoke that qualifier only), and answers the function's name. An Input that is
+ * still an Output is checked by AWS at deploy time: the answer is then undefined.
+ */
+export function checkUnqualifiedFunctionArn(argumentName: string, arn: unknown): string | undefined {
+  if (typeof arn !== "string") return undefined;
+  const match = unqualifiedFunctionArnPattern.exec(arn);
+  if (match === null) {
+    throw new Error(
+      `${argumentName} "${arn}" must be an unqualified Lambda function ARN (arn:<partition>:lambda:<region>:<account>:function:<name>)`,
+    );
+  }
+  return match[1];
 }
 
 const schedulePattern =

@@ -3,6 +3,7 @@ import * as path from "path";
 import * as aws from "@pulumi/aws";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
+import { checkInteger } from "./argumentChecks";
 import { allowedLogRetentionDays } from "./logRetention";
 import {
   lambdaBaseStatementSids,
@@ -106,17 +107,6 @@ export const defaultImageBuilder = "pipeline-builder";
 /** Sid of the statement that lets Lambda deliver a failed asynchronous invocation with the role. */
 export const onFailureDeliverySid = "DeliverFailedInvocations";
 
-function checkInteger(
-  argument: string,
-  value: pulumi.Input<number> | undefined,
-  min: number,
-  max: number,
-): void {
-  if (typeof value === "number" && !(Number.isInteger(value) && value >= min && value <= max)) {
-    throw new Error(`${argument} must be an integer from ${min} to ${max}, got ${value}`);
-  }
-}
-
 /**
  * One Lambda function from a container image: ECR repository with a lifecycle policy, the image
  * built for arm64 from functions/Dockerfile and deployed by digest, its own log group, and a
@@ -159,10 +149,16 @@ export class ContainerFunction extends pulumi.ComponentResource {
         `functionDirectory "${directory}" does not exist under ${path.join(buildContext, "functions")}`,
       );
     }
-    checkInteger("memorySize", args.memorySize, 128, 10240);
-    checkInteger("timeout", args.timeout, 1, 900);
-    checkInteger("reservedConcurrency", args.reservedConcurrency, 0, 1_000_000);
-    checkInteger("imagesToKeep", args.imagesToKeep, 1, 1000);
+    const integerArguments = [
+      ["memorySize", args.memorySize, 128, 10240],
+      ["timeout", args.timeout, 1, 900],
+      ["reservedConcurrency", args.reservedConcurrency, 0, 1_000_000],
+      ["imagesToKeep", args.imagesToKeep, 1, 1000],
+    ] as const;
+    for (const [argument, value, min, max] of integerArguments) {
+      // Inputs that are still Outputs are checked by AWS at deploy time instead.
+      if (typeof value === "number") checkInteger(argument, value, min, max);
+    }
     const retention = args.logRetentionDays;
     if (
       typeof retention === "number" &&

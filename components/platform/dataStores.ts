@@ -4,6 +4,7 @@ import {
   intakeRecordsTableDefinition,
   transactionsTableDefinition,
 } from "../../functions/shared/tableDefinitions";
+import { checkInteger, isEmailAddress } from "./argumentChecks";
 import { alertsTopicPolicy } from "./alertsTopicPolicy";
 import { pipelineKeyPolicy } from "./keyPolicy";
 import { encryptedQueue } from "./deadLetterQueues";
@@ -22,7 +23,6 @@ export interface DataStoresArgs {
   readonly keyDeletionWindowDays?: pulumi.Input<number>;
 }
 
-const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const e164Pattern = /^\+[1-9]\d{6,14}$/;
 
 /**
@@ -52,7 +52,7 @@ export class DataStores extends pulumi.ComponentResource {
       );
     }
     // Inputs that are still Outputs are checked by AWS at deploy time instead.
-    if (typeof args.alertEmail === "string" && !emailPattern.test(args.alertEmail)) {
+    if (typeof args.alertEmail === "string" && !isEmailAddress(args.alertEmail)) {
       throw new Error(`alertEmail "${args.alertEmail}" is not an email address`);
     }
     if (typeof args.alertSmsNumber === "string" && !e164Pattern.test(args.alertSmsNumber)) {
@@ -61,9 +61,7 @@ export class DataStores extends pulumi.ComponentResource {
       );
     }
     const window = args.keyDeletionWindowDays;
-    if (typeof window === "number" && !(Number.isInteger(window) && window >= 7 && window <= 30)) {
-      throw new Error(`keyDeletionWindowDays must be an integer from 7 to 30, got ${window}`);
-    }
+    if (typeof window === "number") checkInteger("keyDeletionWindowDays", window, 7, 30);
 
     const invokeOpts = { parent: this };
     const accountId = aws.getCallerIdentityOutput({}, invokeOpts).accountId;

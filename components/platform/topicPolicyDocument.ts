@@ -19,7 +19,7 @@ export interface TopicPolicyDocument {
   readonly Statement: TopicPolicyStatement[];
 }
 
-export function accountAdministersTopic(
+function accountAdministersTopic(
   topicArn: string,
   accountId: string,
   partition: string,

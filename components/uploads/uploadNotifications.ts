@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { checkRequired } from "../platform/argumentChecks";
+import { checkRequired, checkUnqualifiedFunctionArn } from "../platform/argumentChecks";
 import { uploadNotificationTargets, type UploadNotificationTarget } from "../../pipeline";
 
 /** Arguments of {@link UploadNotifications}. */
@@ -17,8 +17,6 @@ export interface UploadNotificationsArgs {
 
 const bucketNamePattern = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const bucketArnPattern = /^arn:aws[a-z-]*:s3:::([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])$/;
-const unqualifiedFunctionArnPattern =
-  /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]{1,64}$/;
 
 /**
  * The uploads bucket's event notifications (pipeline/uploadNotifications.ts): a file sent with a
@@ -50,11 +48,7 @@ export class UploadNotifications extends pulumi.ComponentResource {
       ["intakeFunctionArn", args.intakeFunctionArn],
       ["transformFunctionArn", args.transformFunctionArn],
     ] as const) {
-      if (typeof arn === "string" && !unqualifiedFunctionArnPattern.test(arn)) {
-        throw new Error(
-          `${argument} "${arn}" must be an unqualified Lambda function ARN (arn:<partition>:lambda:<region>:<account>:function:<name>)`,
-        );
-      }
+      checkUnqualifiedFunctionArn(argument, arn);
     }
 
     // The bucket owner: with sourceArn alone, a bucket of the same name re-created in another

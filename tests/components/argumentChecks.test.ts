@@ -9,6 +9,7 @@ import {
   checkKmsKeyArn,
   checkRequired,
   checkScheduleExpression,
+  checkUnqualifiedFunctionArn,
 } from "../../components/platform/argumentChecks";
 
 interface ExampleArgs {
@@ -65,6 +66,29 @@ describe("component argument checks", () => {
         /^kmsKeyArn "alias\/pipeline" is not a KMS key ARN/,
       );
       expect(() => checkKmsKeyArn("1234abcd-12ab")).to.throw(/^kmsKeyArn "1234abcd-12ab"/);
+    });
+  });
+
+  describe("checkUnqualifiedFunctionArn", () => {
+    it("answers the function's name of an unqualified ARN in any partition, nothing for an Output", () => {
+      expect(
+        checkUnqualifiedFunctionArn(
+          "functionArn",
+          "arn:aws:lambda:eu-west-1:111122223333:function:csv-intake",
+        ),
+      ).to.equal("csv-intake");
+      expect(
+        checkUnqualifiedFunctionArn("functionArn", "arn:aws-cn:lambda:cn-north-1:111122223333:function:f_1"),
+      ).to.equal("f_1");
+      expect(checkUnqualifiedFunctionArn("functionArn", pulumi.output("anything"))).to.equal(undefined);
+    });
+
+    it("refuses a qualified ARN or a bare name, naming the argument", () => {
+      for (const arn of ["arn:aws:lambda:eu-west-1:111122223333:function:csv-intake:live", "csv-intake"]) {
+        expect(() => checkUnqualifiedFunctionArn("intakeFunctionArn", arn), arn).to.throw(
+          `intakeFunctionArn "${arn}" must be an unqualified Lambda function ARN`,
+        );
+      }
     });
   });
 
