@@ -8,8 +8,8 @@
  * end-to-end requests) to a minute or two; the defaults take about 10 minutes on two cores, most
  * of it the CSV suite's million-row files. capacity reads the latest domain and bundles results,
  * so it runs after them. --node names a second Node.js binary (e.g. the Node.js 22 that Lambda
- * runs) the bundles suite also measures init with: as deployed, with source maps on, and with a
- * compile cache.
+ * runs) the bundles suite also measures init with: as deployed (the entry with its code cache),
+ * without the code cache, and with source maps on.
  */
 import { machineInfo, say, writeResults } from "./lib/report";
 import {

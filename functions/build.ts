@@ -52,6 +52,12 @@ export const prebuiltDataFiles: Readonly<Record<string, Readonly<Record<string, 
   compliance: { [prebuiltIndexPath]: serialisedBundledIndex },
 };
 
+/** Lambda's handler module: loads the bundle with its V8 code cache (runtime/cachedEntry.ts). */
+export const entryFileName = "entry.js";
+
+/** Where the image build finds the code-cache writer and its wrapper (runtime/writeCodeCache.ts). */
+export const defaultCodeCacheToolsDirectory = path.resolve(__dirname, "..", "dist", "code-cache");
+
 /** What one bundle came to. */
 export interface BundleResult {
   readonly functionDirectory: string;
@@ -494,6 +500,9 @@ export async function bundleFunction(
     minify: true,
     // Prefer packages' ES module builds: they tree-shake (the AWS SDK v3 above all).
     mainFields: ["module", "main"],
+    // `import("node:http")` (the SDK's HTTP handler) becomes a require: the code-cache entry
+    // compiles the bundle as a vm.Script, where a dynamic import needs an experimental loader.
+    supported: { "dynamic-import": false },
     logLevel: "warning",
   } as const satisfies BuildOptions;
   // A first pass, not written, finds the SDK clients the function holds (see xrayWhitelistOf).
@@ -518,6 +527,19 @@ export async function bundleFunction(
     legalComments: "linked",
     plugins: [...bundlePlugins, xrayWhitelistOf(sdkClientServices(survey.metafile))],
   });
+  const dynamicImports = Object.values(built.metafile.outputs)
+    .flatMap((output) => output.imports)
+    .filter((imported) => imported.kind === "dynamic-import");
+  if (dynamicImports.length > 0) {
+    throw new Error(
+      `${functionDirectory}: the bundle keeps dynamic imports (${dynamicImports.map((imported) => imported.path).join(", ")}), which its code-cache entry cannot load`,
+    );
+  }
+  await build({
+    ...common,
+    entryPoints: [path.join(functionsRoot, "runtime", "cachedEntry.ts")],
+    outfile: path.join(outputDirectory, entryFileName),
+  });
   for (const directory of bundledDataDirectories[functionDirectory] ?? []) {
     fs.cpSync(path.join(sourceRoot, functionDirectory, directory), path.join(outputDirectory, directory), {
       recursive: true,
@@ -534,6 +556,28 @@ export async function bundleFunction(
     sourceMapBytes: fs.statSync(`${outputFile}.map`).size,
     inputs: Object.values(built.metafile.outputs).flatMap((output) => Object.keys(output.inputs)),
   };
+}
+
+/**
+ * Writes the code-cache writer (`write-code-cache.js`) and the wrapper that runs it with Lambda's
+ * Node.js flags (`lambdaNodeFlags.sh`) into `directory`, for functions/Dockerfile's final stage.
+ */
+export async function writeCodeCacheTools(directory: string = defaultCodeCacheToolsDirectory): Promise<void> {
+  fs.rmSync(directory, { recursive: true, force: true });
+  await build({
+    entryPoints: [path.join(functionsRoot, "runtime", "writeCodeCache.ts")],
+    bundle: true,
+    platform: "node",
+    target: "node22",
+    format: "cjs",
+    outfile: path.join(directory, "write-code-cache.js"),
+    logLevel: "warning",
+  });
+  fs.copyFileSync(
+    path.join(functionsRoot, "runtime", "lambdaNodeFlags.sh"),
+    path.join(directory, "lambdaNodeFlags.sh"),
+  );
+  fs.chmodSync(path.join(directory, "lambdaNodeFlags.sh"), 0o755);
 }
 
 function kilobytes(bytes: number): string {
@@ -555,6 +599,10 @@ async function main(requested: readonly string[]): Promise<void> {
     const shown = path.relative(process.cwd(), result.outputFile);
     console.log(`${shown}  ${kilobytes(result.bytes)} (source map ${kilobytes(result.sourceMapBytes)})`);
   }
+  await writeCodeCacheTools();
+  console.log(
+    `${path.relative(process.cwd(), defaultCodeCacheToolsDirectory)}  code-cache writer for the image build`,
+  );
 }
 
 if (require.main === module) {

@@ -8,19 +8,25 @@
  * event. The process's CPU time for the same `require` is reported beside
  * it: on a busy machine the wall time includes waiting for a core, the CPU time much less so.
  *
- * With a second Node.js binary (`--node`, e.g. the Node.js 22 Lambda runs, which this machine's
- * Node.js 20 is not), init is measured with it as well, and, when it has one, with its compile
- * cache: a cache directory written by one load of the bundle (as an image build would), then made
- * read-only and read by every measured load; a load with Node's compile-cache debug output checks
- * that the cache was accepted. (Not deployed: see PERFORMANCE.md, "Function bundles".)
+ * The functions load through their entry (entry.js), which hands V8 the bundle's code cache written
+ * when the image is built; the suite writes it the same way (the image build's writer, run with
+ * the measuring binary and no V8 flags, as the probe) and reports init as deployed, through the
+ * entry with its cache, beside the bundle required by itself (no cache). With a second Node.js
+ * binary (`--node`, e.g. the Node.js 22 Lambda runs, which this machine's Node.js 20 is not),
+ * everything is measured with it as well, its own cache written by it.
  */
 import { execFile } from "node:child_process";
-import { chmod, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { gzipSync } from "node:zlib";
-import { bundleFunction, listFunctionDirectories } from "../../functions/build";
+import {
+  bundleFunction,
+  entryFileName,
+  listFunctionDirectories,
+  writeCodeCacheTools,
+} from "../../functions/build";
 import { EnvironmentName } from "../../functions/shared/environmentNames";
 import { formatTable, say } from "../lib/report";
 import { median } from "../lib/stats";
@@ -157,98 +163,89 @@ async function nodeVersion(node: string): Promise<string> {
   return `Node.js ${stdout.trim()}`;
 }
 
-async function hasCompileCache(node: string): Promise<boolean> {
-  const { stdout } = await run(node, ["-p", 'typeof require("node:module").enableCompileCache']);
-  return stdout.trim() === "function";
-}
-
-/** Init with one Node.js binary: as deployed, with source maps on, and with a compile cache. */
+/** Init with one Node.js binary: as deployed (entry.js with its code cache), without the cache, and with source maps on. */
 export interface NodeInit {
-  /** Median milliseconds to require the bundle, as deployed (no NODE_OPTIONS, so no source maps). */
+  /**
+   * Median milliseconds to require the function as deployed: its entry (entry.js) loading the
+   * bundle with a V8 code cache written by the image build's writer under this binary and the
+   * same (no) V8 flags; no NODE_OPTIONS, so no source maps.
+   */
   readonly initMedianMs: number;
   readonly initMinMs: number;
   readonly initMaxMs: number;
   /** Median CPU milliseconds (user + system, every thread of the process) of the same require. */
   readonly initCpuMedianMs: number;
-  /** The same with NODE_OPTIONS=--enable-source-maps, to show what they cost at init (wall and CPU). */
+  /** Whether V8 took the cache (the entry warns when it does not). */
+  readonly codeCacheAccepted: boolean;
+  /** The bundle (index.js) required by itself, compiled at load: what the cache saves. */
+  readonly initWithoutCodeCacheMedianMs: number;
+  readonly initWithoutCodeCacheCpuMedianMs: number;
+  /** As deployed with NODE_OPTIONS=--enable-source-maps, to show what they cost at init (wall and CPU). */
   readonly initWithSourceMapsMedianMs: number;
   readonly initWithSourceMapsCpuMedianMs: number;
-  /** As deployed, reading a compile cache written beforehand (binaries that have one). */
-  readonly initCompileCacheMedianMs?: number;
-  readonly initCompileCacheCpuMedianMs?: number;
-  /** Whether that cache was accepted for the bundle (Node's compile-cache debug output says so). */
-  readonly compileCacheAccepted?: boolean;
   /** Median RSS of the process once the module is loaded. */
   readonly rssAfterInitMB: number;
 }
 
-/** Writes a compile cache for `bundle` with one load, makes it read-only, and says whether a load accepts it. */
-async function prepareCompileCache(
+/**
+ * Writes the bundle's code cache with `node`, as the image build does (functions/Dockerfile):
+ * the writer from functions/build.ts's writeCodeCacheTools, with only the variables Lambda's
+ * bootstrap sets, none of the function's configuration. Then loads the entry once and says
+ * whether V8 took the cache.
+ */
+async function prepareCodeCache(
   node: string,
+  tools: string,
   bundle: string,
   env: Record<string, string>,
-): Promise<{ directory: string; accepted: boolean }> {
-  const directory = await mkdtemp(path.join(os.tmpdir(), "bundles-compile-cache-"));
-  await probeOnce(node, bundle, { ...env, NODE_COMPILE_CACHE: directory });
-  for (const entry of await readdir(directory, { recursive: true })) {
-    await chmod(path.join(directory, entry), 0o555);
-  }
-  await chmod(directory, 0o555);
-  const { stderr } = await run(node, ["-e", probe, bundle], {
-    env: { ...env, NODE_COMPILE_CACHE: directory, NODE_DEBUG_NATIVE: "COMPILE_CACHE" },
+): Promise<boolean> {
+  await run(node, [path.join(tools, "write-code-cache.js")], {
+    env: {
+      PATH: env.PATH,
+      LAMBDA_TASK_ROOT: path.dirname(bundle),
+      AWS_EXECUTION_ENV: env.AWS_EXECUTION_ENV,
+      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE,
+    },
     timeout: 60_000,
   });
-  return { directory, accepted: stderr.includes(`cache for ${bundle} was accepted`) };
+  const { stderr } = await run(node, ["-e", probe, entryOf(bundle)], { env, timeout: 60_000 });
+  return !stderr.includes("code cache");
 }
+
+const entryOf = (bundle: string): string => path.join(path.dirname(bundle), entryFileName);
 
 async function measureInit(
   node: string,
+  tools: string,
   bundle: string,
   functionDirectory: string,
   runs: number,
-  withCompileCache: boolean,
 ): Promise<NodeInit> {
   const deployed = lambdaEnvironment(functionDirectory, false);
   const withSourceMaps = lambdaEnvironment(functionDirectory, true);
-  const cache = withCompileCache ? await prepareCompileCache(node, bundle, deployed) : undefined;
-  try {
-    const asDeployed: ProbeResult[] = [];
-    const withMaps: ProbeResult[] = [];
-    const cached: ProbeResult[] = [];
-    // Alternated, so a burst of load on the machine hits every variant alike.
-    for (let attempt = 0; attempt < runs; attempt += 1) {
-      asDeployed.push(await probeOnce(node, bundle, deployed));
-      withMaps.push(await probeOnce(node, bundle, withSourceMaps));
-      if (cache !== undefined) {
-        cached.push(await probeOnce(node, bundle, { ...deployed, NODE_COMPILE_CACHE: cache.directory }));
-      }
-    }
-    const times = asDeployed.map((result) => result.requireMs);
-    return {
-      initMedianMs: median(times),
-      initMinMs: Math.min(...times),
-      initMaxMs: Math.max(...times),
-      initCpuMedianMs: median(asDeployed.map((result) => result.requireCpuMs)),
-      initWithSourceMapsMedianMs: median(withMaps.map((result) => result.requireMs)),
-      initWithSourceMapsCpuMedianMs: median(withMaps.map((result) => result.requireCpuMs)),
-      ...(cache === undefined
-        ? {}
-        : {
-            initCompileCacheMedianMs: median(cached.map((result) => result.requireMs)),
-            initCompileCacheCpuMedianMs: median(cached.map((result) => result.requireCpuMs)),
-            compileCacheAccepted: cache.accepted,
-          }),
-      rssAfterInitMB: mb(median(asDeployed.map((result) => result.rssBytes))),
-    };
-  } finally {
-    if (cache !== undefined) {
-      await chmod(cache.directory, 0o755);
-      for (const entry of await readdir(cache.directory, { recursive: true })) {
-        await chmod(path.join(cache.directory, entry), 0o755);
-      }
-      await rm(cache.directory, { recursive: true, force: true });
-    }
+  const codeCacheAccepted = await prepareCodeCache(node, tools, bundle, deployed);
+  const asDeployed: ProbeResult[] = [];
+  const withoutCache: ProbeResult[] = [];
+  const withMaps: ProbeResult[] = [];
+  // Alternated, so a burst of load on the machine hits every variant alike.
+  for (let attempt = 0; attempt < runs; attempt += 1) {
+    asDeployed.push(await probeOnce(node, entryOf(bundle), deployed));
+    withoutCache.push(await probeOnce(node, bundle, deployed));
+    withMaps.push(await probeOnce(node, entryOf(bundle), withSourceMaps));
   }
+  const times = asDeployed.map((result) => result.requireMs);
+  return {
+    initMedianMs: median(times),
+    initMinMs: Math.min(...times),
+    initMaxMs: Math.max(...times),
+    initCpuMedianMs: median(asDeployed.map((result) => result.requireCpuMs)),
+    codeCacheAccepted,
+    initWithoutCodeCacheMedianMs: median(withoutCache.map((result) => result.requireMs)),
+    initWithoutCodeCacheCpuMedianMs: median(withoutCache.map((result) => result.requireCpuMs)),
+    initWithSourceMapsMedianMs: median(withMaps.map((result) => result.requireMs)),
+    initWithSourceMapsCpuMedianMs: median(withMaps.map((result) => result.requireCpuMs)),
+    rssAfterInitMB: mb(median(asDeployed.map((result) => result.rssBytes))),
+  };
 }
 
 export interface BundleRun extends NodeInit {
@@ -281,29 +278,17 @@ export async function runBundlesSuite(options: {
   const bundles: BundleRun[] = [];
   const node = process.execPath;
   const otherNode = options.otherNode;
-  const otherHasCompileCache = otherNode !== undefined && (await hasCompileCache(otherNode));
-  const nodeHasCompileCache = await hasCompileCache(node);
+  const tools = path.join(outputRoot, "code-cache");
+  await writeCodeCacheTools(tools);
   try {
     for (const functionDirectory of listFunctionDirectories()) {
       const built = await bundleFunction(functionDirectory, { outputRoot });
       const gzipBytes = gzipSync(await readFile(built.outputFile), { level: 9 }).length;
-      const init = await measureInit(
-        node,
-        built.outputFile,
-        functionDirectory,
-        options.runs,
-        nodeHasCompileCache,
-      );
+      const init = await measureInit(node, tools, built.outputFile, functionDirectory, options.runs);
       const other =
         otherNode === undefined
           ? undefined
-          : await measureInit(
-              otherNode,
-              built.outputFile,
-              functionDirectory,
-              options.runs,
-              otherHasCompileCache,
-            );
+          : await measureInit(otherNode, tools, built.outputFile, functionDirectory, options.runs);
       const result: BundleRun = {
         functionDirectory,
         bytes: built.bytes,
@@ -352,12 +337,12 @@ const wallAndCpu = (wall: number | undefined, cpu: number | undefined): string =
 /** The init columns of one binary. */
 function initCells(init: NodeInit | undefined): string[] {
   if (init === undefined) return ["-", "-", "-", "-"];
-  const cache = wallAndCpu(init.initCompileCacheMedianMs, init.initCompileCacheCpuMedianMs);
+  const deployed = wallAndCpu(init.initMedianMs, init.initCpuMedianMs);
   return [
-    wallAndCpu(init.initMedianMs, init.initCpuMedianMs),
+    init.codeCacheAccepted ? deployed : `${deployed} cache refused`,
     `${ms(init.initMinMs)}-${ms(init.initMaxMs)}`,
+    wallAndCpu(init.initWithoutCodeCacheMedianMs, init.initWithoutCodeCacheCpuMedianMs),
     wallAndCpu(init.initWithSourceMapsMedianMs, init.initWithSourceMapsCpuMedianMs),
-    init.compileCacheAccepted === false ? `${cache} not accepted` : cache,
   ];
 }
 
@@ -369,8 +354,8 @@ export function bundlesTable(result: BundlesSuiteResult): string {
   const initHeaders = (label: string): string[] => [
     `init ms (CPU) ${label}`,
     `min-max ${label}`,
+    `no code cache ${label}`,
     `source maps ${label}`,
-    `compile cache ${label}`,
   ];
   const short = (version: string): string => version.replace("Node.js ", "");
   const rows = result.bundles.map((bundle) => [

@@ -131,6 +131,7 @@ export class ContainerFunction extends pulumi.ComponentResource {
       );
     }
     const outsideVpc = args.outsideVpc ?? false;
+    const memorySize = args.memorySize ?? 1024;
     if (outsideVpc && (args.subnetIds !== undefined || args.securityGroupIds !== undefined)) {
       throw new Error("subnetIds and securityGroupIds must be left out when outsideVpc is true");
     }
@@ -236,7 +237,9 @@ export class ContainerFunction extends pulumi.ComponentResource {
           builder: args.imageBuilder ?? defaultImageBuilder,
           provenance: "false",
           sbom: "false",
-          buildArgs: { FUNCTION: directory },
+          // The memory size too: the image's V8 code cache is made under the heap flags Lambda's
+          // bootstrap derives from it, the only flags V8 accepts it under (functions/Dockerfile).
+          buildArgs: { FUNCTION: directory, MEMORY_SIZE: pulumi.output(memorySize).apply(String) },
         },
         authConfig: {
           // The registry host the image name starts with (the token's endpoint is a URL).
@@ -299,7 +302,7 @@ export class ContainerFunction extends pulumi.ComponentResource {
         imageUri: imageDigest,
         architectures: [lambdaArchitecture],
         role: role.arn,
-        memorySize: args.memorySize ?? 1024,
+        memorySize,
         timeout: args.timeout ?? 30,
         reservedConcurrentExecutions: args.reservedConcurrency,
         tracingConfig: { mode: "Active" },

@@ -92,7 +92,7 @@ describe("ContainerFunction component", () => {
   });
 
   describe("docker image", () => {
-    it("is built by Buildx for linux/arm64 from functions/Dockerfile, without provenance or SBOM attestations", () => {
+    it("is built by Buildx for linux/arm64 from functions/Dockerfile, for its function and memory size, without provenance or SBOM attestations", () => {
       const inputs = exact(imageType, "validate-image").inputs;
       expect(inputs.build).to.deep.equal({
         context: repositoryRoot,
@@ -101,10 +101,17 @@ describe("ContainerFunction component", () => {
         builder: "pipeline-builder",
         provenance: "false",
         sbom: "false",
-        buildArgs: { FUNCTION: "validation" },
+        buildArgs: { FUNCTION: "validation", MEMORY_SIZE: "3008" },
       });
       expect(inputs.name).to.equal(`${ecrHost}/validate-repo:validation`);
       expect(inputs.keepRemotely).to.equal(true);
+    });
+
+    it("is built for the default 1024 MB when no memory size is given (its code cache's heap flags)", () => {
+      expect(exact(imageType, "plain-image").inputs.build).to.have.deep.property("buildArgs", {
+        FUNCTION: "fraud-detection",
+        MEMORY_SIZE: "1024",
+      });
     });
 
     it("pushes with the ECR token, the password kept secret", () => {
