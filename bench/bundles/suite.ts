@@ -121,7 +121,7 @@ export function lambdaEnvironment(functionDirectory: string, sourceMaps: boolean
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: "1024",
     AWS_LAMBDA_FUNCTION_VERSION: "$LATEST",
     AWS_EXECUTION_ENV: "AWS_Lambda_nodejs22.x",
-    _HANDLER: "index.handler",
+    _HANDLER: "entry.handler",
     [EnvironmentName.serviceName]: functionDirectory,
     [EnvironmentName.metricsNamespace]: dummyValues[EnvironmentName.metricsNamespace],
     [EnvironmentName.maxAmountUsdMinor]: dummyValues[EnvironmentName.maxAmountUsdMinor],
