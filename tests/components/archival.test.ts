@@ -326,6 +326,7 @@ describe("Archival component", () => {
       const image = exact("docker:index/registryImage:RegistryImage", "archival-image").inputs;
       expect((image.build as { buildArgs: unknown; context: string }).buildArgs).to.deep.equal({
         FUNCTION: "archival",
+        MEMORY_SIZE: "1024",
       });
       expect((image.build as { context: string }).context).to.equal(buildContext);
     });

@@ -623,10 +623,34 @@ describe("csv-intake handler", function () {
       const event = await createdEventFor(answer.file_id);
       bench.s3Calls.length = 0;
 
-      const results = await Promise.all([deliver(event), deliver(event)]);
+      // The claim holder's read of the object waits until the other delivery has answered, so
+      // the two overlap however fast or busy the machine is.
+      let otherAnswered!: () => void;
+      const otherDelivery = new Promise<void>((resolve) => (otherAnswered = resolve));
+      let heldRead = false;
+      bench.s3.middlewareStack.add(
+        (next, context) => async (args) => {
+          if (context.commandName === "GetObjectCommand" && !heldRead) {
+            heldRead = true;
+            await otherDelivery;
+          }
+          return next(args);
+        },
+        { step: "initialize", name: "holdClaimHoldersRead" },
+      );
+      let results: Awaited<ReturnType<typeof deliver>>[];
+      try {
+        const both = [deliver(event), deliver(event)];
+        await Promise.race(both);
+        otherAnswered();
+        results = await Promise.all(both);
+      } finally {
+        bench.s3.middlewareStack.remove("holdClaimHoldersRead");
+      }
 
       const outcomes = results.map((result) => result.records[0].outcome).sort();
       expect(outcomes).to.deep.equal(["InProgress", "VALIDATED"]);
+      expect(heldRead).to.equal(true);
       expect(s3CallNames().filter((name) => name === "CopyObjectCommand")).to.have.length(1);
       expect(await bench.statusItem(answer.file_id)).to.deep.include({ status: "VALIDATED", validRows: 3 });
     });
