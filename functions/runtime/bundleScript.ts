@@ -5,7 +5,7 @@
  * call this.
  */
 import { readFileSync } from "node:fs";
-import { createRequire, wrap } from "node:module";
+import { createRequire } from "node:module";
 import * as path from "node:path";
 import { Script } from "node:vm";
 
@@ -21,12 +21,18 @@ export interface CodeCacheInfo {
   readonly execArgv: readonly string[];
 }
 
+/** Node's CommonJS module wrapper (`require("node:module").wrap`), split around the source. */
+const moduleWrapperHeader = "(function (exports, require, module, __filename, __dirname) {";
+const moduleWrapperFooter = "});";
+
 /** Compiles the bundle in `directory`, with V8's cached data when given. */
 export function compileBundle(directory: string, cachedData?: Buffer): Script {
   const bundlePath = path.join(directory, bundleFileName);
-  // The same file name as a plain require: stack traces still point into index.js, which
-  // `npm run map-stack` maps with index.js.map.
-  return new Script(wrap(readFileSync(bundlePath, "utf8")), { filename: bundlePath, cachedData });
+  // The CommonJS wrapper's header on a line of its own, counted as line 0, and the same file
+  // name as a plain require: stack traces give the bundle's own lines and columns (its first
+  // line holds thousands of columns of code), which `npm run map-stack` maps with index.js.map.
+  const source = `${moduleWrapperHeader}\n${readFileSync(bundlePath, "utf8")}\n${moduleWrapperFooter}`;
+  return new Script(source, { filename: bundlePath, lineOffset: -1, cachedData });
 }
 
 /** Runs a compiled bundle as a CommonJS module and returns its exports. */

@@ -1,10 +1,11 @@
 /**
  * The functions' Lambda entry point (`entry.handler`): loads the bundle beside it with the V8
  * code cache written when the image was built, so a cold start does not compile the bundle
- * again. V8 refuses a cache made under other V8 flags (Lambda's bootstrap derives heap sizes from
- * the function's memory size) or for another source; the bundle then compiles as usual and one
- * warning says why, so a cache that stopped matching shows in the logs instead of only in
- * slower cold starts.
+ * again. V8 refuses a cache made by another V8 version or under other V8 flags (Lambda's bootstrap
+ * derives heap sizes from the function's memory size); the bundle then compiles as usual and one
+ * warning says why, so a cache that stopped matching shows in the logs instead of only in slower
+ * cold starts. V8 checks the source only by its length, so the cache is written beside its bundle
+ * in the same image layer and never travels apart from it.
  */
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";

@@ -9,11 +9,20 @@
  * in the function's log, which the tests below check.
  */
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { expect } from "chai";
+import { lambdaEnvironment } from "../../bench/bundles/suite";
 import { bundleFunction, entryFileName, writeCodeCacheTools } from "../../functions/build";
 import {
   bundleFileName,
@@ -25,7 +34,13 @@ import {
 const run = promisify(execFile);
 
 /** Heap flags as Lambda's bootstrap passes them (values of a small function). */
-const lambdaFlags = ["--expose-gc", "--max-semi-space-size=12", "--max-old-space-size=231"];
+const lambdaFlags = [
+  "--expose-gc",
+  "--max-http-header-size",
+  "81920",
+  "--max-semi-space-size=12",
+  "--max-old-space-size=231",
+];
 const otherFlags = ["--expose-gc", "--max-semi-space-size=25", "--max-old-space-size=461"];
 
 /**
@@ -158,6 +173,56 @@ describe("code-cache entry (entry.js) and its writer", function () {
       mapped: true,
     });
     expect(stderr).not.to.include("code cache");
+  });
+
+  it("compliance, which reads its sanctions index from beside its bundle, loads through the entry with its cache", async () => {
+    await bundleFunction("compliance", { outputRoot: root });
+    const directory = path.join(root, "compliance");
+    await run(
+      path.join(tools, "lambdaNodeFlags.sh"),
+      [process.execPath, ...lambdaFlags, "/var/runtime/index.mjs"],
+      {
+        env: { PATH: environment.PATH, LAMBDA_TASK_ROOT: directory },
+      },
+    );
+    const { stdout, stderr } = await run(
+      process.execPath,
+      [
+        ...lambdaFlags,
+        "-e",
+        'process.stdout.write("\\nRESULT " + typeof require(process.argv[1]).handler + "\\n")',
+        path.join(directory, entryFileName),
+      ],
+      { env: lambdaEnvironment("compliance", false) },
+    );
+    expect(stdout).to.include("\nRESULT function\n");
+    expect(stderr).not.to.include("code cache");
+  });
+
+  it("a stack trace through the entry gives the bundle's own line and column, as a plain require does", async () => {
+    // A bundle whose handler throws on its first line, after some code, as minified bundles do.
+    const directory = path.join(root, "throwing");
+    mkdirSync(directory, { recursive: true });
+    writeFileSync(
+      path.join(directory, bundleFileName),
+      'const padding = [1, 2, 3].map((n) => n * 2); exports.handler = () => { throw new Error("boom"); };\n',
+    );
+    copyFileSync(path.join(functionDirectory, entryFileName), path.join(directory, entryFileName));
+    await run(process.execPath, [path.join(tools, "write-code-cache.js")], {
+      env: { PATH: environment.PATH, LAMBDA_TASK_ROOT: directory },
+    });
+    const whereItThrows = async (file: string): Promise<string> => {
+      const { stdout } = await run(process.execPath, [
+        "-e",
+        `try { require(process.argv[1]).handler(); } catch (error) { process.stdout.write(error.stack.split("\\n")[1]); }`,
+        file,
+      ]);
+      return stdout.trim();
+    };
+    const bundlePath = path.join(directory, bundleFileName);
+    const plain = await whereItThrows(bundlePath);
+    expect(plain).to.include(`${bundlePath}:1:`);
+    expect(await whereItThrows(path.join(directory, entryFileName))).to.equal(plain);
   });
 
   it("the wrapper refuses a command line without the runtime's entry script", async () => {

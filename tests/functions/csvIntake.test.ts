@@ -645,6 +645,7 @@ describe("csv-intake handler", function () {
         otherAnswered();
         results = await Promise.all(both);
       } finally {
+        otherAnswered();
         bench.s3.middlewareStack.remove("holdClaimHoldersRead");
       }
 
