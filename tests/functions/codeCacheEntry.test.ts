@@ -72,13 +72,21 @@ describe("code-cache entry (entry.js) and its writer", function () {
     POWERTOOLS_DEV: "false",
   };
 
-  async function writeCache(flags: readonly string[]): Promise<string> {
+  /** Writes the cache of the bundle in `directory` as the bootstrap would start the writer. */
+  async function writeCache(flags: readonly string[], directory = functionDirectory): Promise<string> {
     const { stdout } = await run(
       path.join(tools, "lambdaNodeFlags.sh"),
       [process.execPath, ...flags, "/var/runtime/index.mjs"],
-      { env: { PATH: environment.PATH, LAMBDA_TASK_ROOT: functionDirectory } },
+      { env: { PATH: environment.PATH, LAMBDA_TASK_ROOT: directory } },
     );
     return stdout;
+  }
+
+  /** The JSON a child process wrote after "RESULT " on a line of its own. */
+  function resultOf(stdout: string): unknown {
+    const result = stdout.split("\n").find((line) => line.startsWith("RESULT "));
+    if (result === undefined) throw new Error(`no RESULT line in: ${stdout}`);
+    return JSON.parse(result.slice("RESULT ".length));
   }
 
   async function load(file: string, flags: readonly string[]): Promise<Loaded> {
@@ -91,9 +99,7 @@ describe("code-cache entry (entry.js) and its writer", function () {
       .map((line) => JSON.parse(line) as Record<string, unknown>)
       // The entry's own warnings (the function's logger warns on stderr too).
       .filter((line) => line.level === "WARN" && String(line.message).includes("code cache"));
-    const result = stdout.split("\n").find((line) => line.startsWith("RESULT "));
-    if (result === undefined) throw new Error(`no result from ${file}: ${stdout}${stderr}`);
-    return { ...(JSON.parse(result.slice("RESULT ".length)) as Omit<Loaded, "warnings">), warnings };
+    return { ...(resultOf(stdout) as Omit<Loaded, "warnings">), warnings };
   }
 
   before(async () => {
@@ -167,8 +173,7 @@ describe("code-cache entry (entry.js) and its writer", function () {
       ],
       { env: { ...environment, NODE_OPTIONS: "--enable-source-maps" } },
     );
-    const result = stdout.split("\n").find((line) => line.startsWith("RESULT "));
-    expect(JSON.parse(result?.slice("RESULT ".length) ?? "null")).to.deep.equal({
+    expect(resultOf(stdout)).to.deep.equal({
       handler: "function",
       mapped: true,
     });
@@ -178,24 +183,18 @@ describe("code-cache entry (entry.js) and its writer", function () {
   it("compliance, which reads its sanctions index from beside its bundle, loads through the entry with its cache", async () => {
     await bundleFunction("compliance", { outputRoot: root });
     const directory = path.join(root, "compliance");
-    await run(
-      path.join(tools, "lambdaNodeFlags.sh"),
-      [process.execPath, ...lambdaFlags, "/var/runtime/index.mjs"],
-      {
-        env: { PATH: environment.PATH, LAMBDA_TASK_ROOT: directory },
-      },
-    );
+    await writeCache(lambdaFlags, directory);
     const { stdout, stderr } = await run(
       process.execPath,
       [
         ...lambdaFlags,
         "-e",
-        'process.stdout.write("\\nRESULT " + typeof require(process.argv[1]).handler + "\\n")',
+        'process.stdout.write("\\nRESULT " + JSON.stringify(typeof require(process.argv[1]).handler) + "\\n")',
         path.join(directory, entryFileName),
       ],
       { env: lambdaEnvironment("compliance", false) },
     );
-    expect(stdout).to.include("\nRESULT function\n");
+    expect(resultOf(stdout)).to.equal("function");
     expect(stderr).not.to.include("code cache");
   });
 
@@ -208,9 +207,7 @@ describe("code-cache entry (entry.js) and its writer", function () {
       'const padding = [1, 2, 3].map((n) => n * 2); exports.handler = () => { throw new Error("boom"); };\n',
     );
     copyFileSync(path.join(functionDirectory, entryFileName), path.join(directory, entryFileName));
-    await run(process.execPath, [path.join(tools, "write-code-cache.js")], {
-      env: { PATH: environment.PATH, LAMBDA_TASK_ROOT: directory },
-    });
+    await writeCache([], directory);
     const whereItThrows = async (file: string): Promise<string> => {
       const { stdout } = await run(process.execPath, [
         "-e",
